@@ -1,0 +1,86 @@
+// What the organisation can put in place (Control), which techniques a control reaches and how
+// well (Mapping), and what is in place on a date (PostureRecord). Plain values; SPEC §1, §3.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/core/status.h"
+#include "engine/core/time_util.h"
+
+namespace tidemark::model {
+
+struct Control {
+  std::string id;
+  std::string title;
+  std::string product;
+  std::string category;
+  std::string license;
+  std::string remediation_type;  // configuration, software, firmware, process (or empty)
+  std::optional<double> max_points;
+  std::vector<std::string> mitigations;  // ATT&CK mitigation IDs the control implements
+  std::string source;                    // file or catalog it came from
+  std::string extra_json;  // unknown keys of the input, kept verbatim as a JSON object ("" = none)
+};
+
+enum class MappingType { kProtect, kDetect, kRespond };
+std::string_view MappingTypeName(MappingType type);
+// Case-insensitive: "protect", "Protect", "PROTECT".
+std::optional<MappingType> ParseMappingType(std::string_view text);
+
+struct Mapping {
+  std::string control;
+  std::string technique;     // normalised and, where revoked, resolved technique ID
+  std::string revoked_from;  // the ID the input named when it was revoked
+  MappingType type = MappingType::kProtect;
+  double strength = 1.0;  // s(c, t) in (0, 1]
+  std::string source;     // mapping set ("m365-07.18.2025_attack-16.1-enterprise") or file
+};
+
+// SPEC §3: significant 1.0, partial 0.5, minimal 0.25, or a number in (0, 1] (as text or number).
+std::optional<double> ParseStrength(std::string_view text);
+
+enum class ControlStatus {
+  kToAddress,
+  kPlanned,
+  kRiskAccepted,
+  kThirdParty,
+  kAlternateMitigation,
+  kCompleted,
+};
+std::string_view ControlStatusName(ControlStatus status);
+// Accepts the SPEC spellings and the Secure Score ones case-insensitively ("Default",
+// "thirdParty", "Resolved through alternate mitigation", "ignored" = risk-accepted).
+std::optional<ControlStatus> ParseControlStatus(std::string_view text);
+
+struct PostureRecord {
+  std::string control;
+  TimeMs as_of = 0;
+  ControlStatus status = ControlStatus::kToAddress;
+  std::optional<double> implemented;  // explicit fraction in [0, 1]
+  std::string source;
+};
+
+// impl of one record (SPEC §3): `implemented` if given, else 1 for completed, third-party,
+// alternate-mitigation, 0 otherwise; risk-accepted is always 0.
+double ImplementedFraction(const PostureRecord& record);
+
+struct Asset {
+  std::string id;
+  std::string type;  // device, user, mailbox, cloud-resource, ...
+  std::string name;
+  double weight = 1.0;
+};
+
+std::string ToJson(const Control& control);
+Result<Control> ControlFromJson(std::string_view json);
+std::string ToJson(const Mapping& mapping);
+Result<Mapping> MappingFromJson(std::string_view json);
+std::string ToJson(const PostureRecord& record);
+Result<PostureRecord> PostureRecordFromJson(std::string_view json);
+std::string ToJson(const Asset& asset);
+Result<Asset> AssetFromJson(std::string_view json);
+
+}  // namespace tidemark::model

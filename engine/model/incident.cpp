@@ -1,0 +1,116 @@
+#include "engine/model/incident.h"
+
+#include "engine/core/ids.h"
+#include "engine/core/json.h"
+
+namespace tidemark::model {
+
+std::string_view ClassificationName(Classification value) {
+  switch (value) {
+    case Classification::kTruePositive: return "true-positive";
+    case Classification::kFalsePositive: return "false-positive";
+    case Classification::kBenignPositive: return "benign-positive";
+    case Classification::kUndetermined: return "undetermined";
+  }
+  return "undetermined";
+}
+
+std::optional<Classification> ParseClassification(std::string_view text) {
+  std::string folded = FoldEnum(text);
+  if (folded == "truepositive" || folded == "tp" || folded == "malicious" || folded == "true")
+    return Classification::kTruePositive;
+  if (folded == "falsepositive" || folded == "fp" || folded == "false")
+    return Classification::kFalsePositive;
+  if (folded == "benignpositive" || folded == "bp" || folded == "benign" ||
+      folded == "informationalexpectedactivity" || folded == "securitytesting")
+    return Classification::kBenignPositive;
+  if (folded == "undetermined" || folded == "unknown" || folded == "indeterminate" ||
+      folded == "other" || folded.empty())
+    return Classification::kUndetermined;
+  return std::nullopt;
+}
+
+bool Incident::CountsAt(TimeMs tau) const {
+  if (classification == Classification::kFalsePositive ||
+      classification == Classification::kBenignPositive)
+    return false;
+  auto time = Time();
+  return time && *time <= tau;
+}
+
+std::string ToJson(const Incident& inc) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  WriteField(w, "id", inc.id);
+  WriteField(w, "title", inc.title);
+  WriteField(w, "source", inc.source);
+  w.Key("created");
+  if (inc.created) WriteString(w, FormatIsoTime(*inc.created)); else w.Null();
+  w.Key("closed");
+  if (inc.closed) WriteString(w, FormatIsoTime(*inc.closed)); else w.Null();
+  WriteField(w, "status", inc.status);
+  WriteField(w, "classification", ClassificationName(inc.classification));
+  w.Key("severity");
+  if (inc.severity.empty()) w.Null(); else WriteString(w, inc.severity);
+  w.Key("techniques");
+  w.StartArray();
+  for (const auto& t : inc.techniques) {
+    w.StartObject();
+    WriteField(w, "id", t.id);
+    WriteFieldIfSet(w, "tactic", t.tactic);
+    WriteFieldIfSet(w, "revoked_from", t.revoked_from);
+    w.EndObject();
+  }
+  w.EndArray();
+  WriteStrings(w, "unknown_techniques", inc.unknown_techniques);
+  w.Key("assets");
+  w.StartArray();
+  for (const auto& a : inc.assets) {
+    w.StartObject();
+    WriteField(w, "id", a.id);
+    WriteField(w, "type", a.type);
+    WriteFieldIfSet(w, "name", a.name);
+    w.EndObject();
+  }
+  w.EndArray();
+  WriteStrings(w, "threats", inc.threats);
+  if (!inc.extra_json.empty()) {
+    w.Key("extra");
+    w.RawValue(inc.extra_json.data(), inc.extra_json.size(), rapidjson::kObjectType);
+  }
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+Result<Incident> IncidentFromJson(std::string_view json) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsObject()) return Status::StoreError("corrupt incident record in store");
+  Incident inc;
+  inc.id = StringOr(doc, "id");
+  inc.title = StringOr(doc, "title");
+  inc.source = StringOr(doc, "source");
+  if (auto created = StringMember(doc, "created")) inc.created = ParseIsoTime(*created);
+  if (auto closed = StringMember(doc, "closed")) inc.closed = ParseIsoTime(*closed);
+  inc.status = StringOr(doc, "status", "open");
+  inc.classification =
+      ParseClassification(StringOr(doc, "classification")).value_or(Classification::kUndetermined);
+  inc.severity = StringOr(doc, "severity");
+  if (const auto* techniques = Member(doc, "techniques"); techniques && techniques->IsArray()) {
+    for (const auto& t : techniques->GetArray()) {
+      inc.techniques.push_back({StringOr(t, "id"), StringOr(t, "tactic"), StringOr(t, "revoked_from")});
+    }
+  }
+  inc.unknown_techniques = StringArray(doc, "unknown_techniques");
+  if (const auto* assets = Member(doc, "assets"); assets && assets->IsArray()) {
+    for (const auto& a : assets->GetArray()) {
+      inc.assets.push_back({StringOr(a, "id"), StringOr(a, "type"), StringOr(a, "name")});
+    }
+  }
+  inc.threats = StringArray(doc, "threats");
+  if (const auto* extra = Member(doc, "extra")) inc.extra_json = ToJsonString(*extra);
+  return inc;
+}
+
+}  // namespace tidemark::model

@@ -1,0 +1,285 @@
+#include "engine/report/attack_views.h"
+
+#include <algorithm>
+
+#include "engine/core/ids.h"
+#include "engine/core/json.h"
+#include "engine/report/text_table.h"
+#include "engine/store/attack_catalog.h"
+
+namespace tidemark::report {
+namespace {
+
+using model::AttackKind;
+using model::AttackObject;
+using store::AttackCatalog;
+
+struct Ref {
+  std::string id;
+  std::string name;
+  std::string kind;
+};
+
+std::string NameOf(const store::ReadTxn& txn, AttackKind kind, const std::string& id) {
+  auto object = AttackCatalog::Find(txn, kind, id);
+  return object ? object->name : "";
+}
+
+std::optional<AttackKind> ThreatKindOfId(std::string_view id) {
+  if (id.empty()) return std::nullopt;
+  switch (id[0]) {
+    case 'G': return AttackKind::kGroup;
+    case 'C': return AttackKind::kCampaign;
+    case 'S': return AttackKind::kSoftware;
+    default: return std::nullopt;
+  }
+}
+
+template <typename W>
+void WriteRefs(W& w, const char* key, const std::vector<Ref>& refs, bool with_kind) {
+  w.Key(key);
+  w.StartArray();
+  for (const auto& ref : refs) {
+    w.StartObject();
+    WriteField(w, "id", ref.id);
+    WriteField(w, "name", ref.name);
+    if (with_kind) WriteField(w, "kind", ref.kind);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+std::string RefList(const std::vector<Ref>& refs) {
+  std::vector<std::string> parts;
+  for (const auto& ref : refs) parts.push_back(ref.id + " " + ref.name);
+  return JoinList(parts, "\n");
+}
+
+std::string Finish(rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
+
+}  // namespace
+
+Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view text, Format format) {
+  auto id = NormalizeTechniqueId(text);
+  if (!id) return Status::NotFound("\"" + std::string(text) + "\" is not a technique ID (expected T1234 or T1234.567)");
+  auto resolution = AttackCatalog::ResolveTechnique(txn, *id);
+  if (resolution.kind == store::TechniqueResolution::Kind::kUnknown) {
+    return Status::NotFound("technique " + *id + " is not in the loaded ATT&CK data (see `tidemark info`)");
+  }
+  AttackObject t = *AttackCatalog::Find(txn, AttackKind::kTechnique, resolution.id);
+  std::vector<Ref> subs, mitigations, threats;
+  for (const auto& sub : t.subtechniques) subs.push_back({sub, NameOf(txn, AttackKind::kTechnique, sub), ""});
+  for (const auto& m : t.mitigations) mitigations.push_back({m, NameOf(txn, AttackKind::kMitigation, m), ""});
+  for (const auto& user : t.used_by) {
+    auto kind = ThreatKindOfId(user);
+    if (!kind) continue;
+    threats.push_back({user, NameOf(txn, *kind, user), std::string(model::AttackKindName(*kind))});
+  }
+  std::string parent_name = t.parent.empty() ? "" : NameOf(txn, AttackKind::kTechnique, t.parent);
+
+  if (format == Format::kJson) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    WriteField(w, "id", t.id);
+    WriteField(w, "name", t.name);
+    if (!resolution.revoked_from.empty()) WriteField(w, "revoked_from", resolution.revoked_from);
+    w.Key("deprecated");
+    w.Bool(t.deprecated);
+    WriteField(w, "domain", t.domain);
+    WriteStrings(w, "tactics", t.tactics);
+    WriteStrings(w, "platforms", t.platforms);
+    w.Key("parent");
+    if (t.parent.empty()) {
+      w.Null();
+    } else {
+      w.StartObject();
+      WriteField(w, "id", t.parent);
+      WriteField(w, "name", parent_name);
+      w.EndObject();
+    }
+    WriteRefs(w, "subtechniques", subs, false);
+    WriteRefs(w, "mitigations", mitigations, false);
+    WriteRefs(w, "threats", threats, true);
+    WriteField(w, "url", t.url);
+    w.EndObject();
+    return Finish(buf);
+  }
+  std::vector<std::pair<std::string, std::string>> fields = {{"Technique", t.id + " " + t.name}};
+  if (!resolution.revoked_from.empty()) fields.push_back({"Revoked from", resolution.revoked_from});
+  if (t.deprecated) fields.push_back({"Deprecated", "yes"});
+  fields.push_back({"Tactics", JoinList(t.tactics)});
+  fields.push_back({"Platforms", JoinList(t.platforms)});
+  if (!t.parent.empty()) fields.push_back({"Parent", t.parent + " " + parent_name});
+  if (!subs.empty()) fields.push_back({"Sub-techniques", RefList(subs)});
+  fields.push_back({"Mitigations", mitigations.empty() ? "(none in ATT&CK)" : RefList(mitigations)});
+  fields.push_back({"Used by", std::to_string(threats.size()) + " threats"});
+  std::string out = RenderFields(fields);
+  return out;
+}
+
+Result<std::string> MitigationCard(const store::ReadTxn& txn, std::string_view text, Format format) {
+  std::string id(text);
+  for (char& c : id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto m = AttackCatalog::Find(txn, AttackKind::kMitigation, id);
+  if (!m) return Status::NotFound("mitigation " + id + " is not in the loaded ATT&CK data");
+  std::vector<Ref> techniques;
+  for (const auto& t : m->techniques) techniques.push_back({t, NameOf(txn, AttackKind::kTechnique, t), ""});
+  if (format == Format::kJson) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    WriteField(w, "id", m->id);
+    WriteField(w, "name", m->name);
+    w.Key("deprecated");
+    w.Bool(m->deprecated);
+    WriteField(w, "domain", m->domain);
+    WriteRefs(w, "techniques", techniques, false);
+    WriteField(w, "url", m->url);
+    w.EndObject();
+    return Finish(buf);
+  }
+  TextTable table({"technique", "name"});
+  for (const auto& t : techniques) table.AddRow({t.id, t.name});
+  return RenderFields({{"Mitigation", m->id + " " + m->name},
+                       {"Techniques", std::to_string(techniques.size())}}) +
+         "\n" + table.Render();
+}
+
+Result<std::string> ThreatProfile(const store::ReadTxn& txn, std::string_view text, Format format) {
+  auto threat = AttackCatalog::FindThreat(txn, text);
+  if (!threat) return Status::NotFound("no ATT&CK group, campaign or software named \"" + std::string(text) + "\"");
+  std::vector<Ref> techniques;
+  for (const auto& t : threat->techniques) {
+    auto resolved = AttackCatalog::ResolveTechnique(txn, t);
+    if (resolved.kind == store::TechniqueResolution::Kind::kUnknown) continue;
+    if (std::any_of(techniques.begin(), techniques.end(), [&](const Ref& r) { return r.id == resolved.id; })) continue;
+    techniques.push_back({resolved.id, NameOf(txn, AttackKind::kTechnique, resolved.id), ""});
+  }
+  std::sort(techniques.begin(), techniques.end(), [](const Ref& a, const Ref& b) { return a.id < b.id; });
+  std::string kind(model::AttackKindName(threat->kind));
+  if (format == Format::kJson) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    WriteField(w, "id", threat->id);
+    WriteField(w, "name", threat->name);
+    WriteField(w, "kind", kind);
+    WriteStrings(w, "aliases", threat->aliases);
+    WriteRefs(w, "techniques", techniques, false);
+    w.EndObject();
+    return Finish(buf);
+  }
+  TextTable table({"technique", "name"});
+  for (const auto& t : techniques) table.AddRow({t.id, t.name});
+  return RenderFields({{"Threat", threat->id + " " + threat->name + " (" + kind + ")"},
+                       {"Aliases", JoinList(threat->aliases)},
+                       {"Techniques", std::to_string(techniques.size())}}) +
+         "\n" + table.Render();
+}
+
+std::string SearchAttack(const store::ReadTxn& txn, std::string_view text, Format format) {
+  std::string needle = ToLower(text);
+  struct Hit {
+    std::string kind, id, name, matched;
+  };
+  std::vector<Hit> hits;
+  for (AttackKind kind : {AttackKind::kTechnique, AttackKind::kMitigation, AttackKind::kGroup,
+                          AttackKind::kCampaign, AttackKind::kSoftware}) {
+    AttackCatalog::ForEach(txn, kind, [&](const AttackObject& o) {
+      if (o.revoked || o.deprecated) return;
+      std::string matched;
+      if (ToLower(o.name).find(needle) != std::string::npos || ToLower(o.id) == needle) {
+        matched = o.name;
+      } else {
+        for (const auto& alias : o.aliases) {
+          if (ToLower(alias).find(needle) != std::string::npos) {
+            matched = alias;
+            break;
+          }
+        }
+      }
+      if (!matched.empty()) hits.push_back({std::string(model::AttackKindName(kind)), o.id, o.name, matched});
+    });
+  }
+  if (format == Format::kJson) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    WriteField(w, "query", text);
+    w.Key("results");
+    w.StartArray();
+    for (const auto& h : hits) {
+      w.StartObject();
+      WriteField(w, "kind", h.kind);
+      WriteField(w, "id", h.id);
+      WriteField(w, "name", h.name);
+      WriteField(w, "matched", h.matched);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    return Finish(buf);
+  }
+  TextTable table({"kind", "id", "name", "matched"});
+  for (const auto& h : hits) table.AddRow({h.kind, h.id, h.name, h.matched == h.name ? "" : h.matched});
+  return table.Render();
+}
+
+std::string StoreInfo(const store::Store& store, const store::ReadTxn& txn, Format format) {
+  auto releases = AttackCatalog::Releases(txn);
+  std::vector<std::pair<std::string, size_t>> counts;
+  for (AttackKind kind : {AttackKind::kTechnique, AttackKind::kTactic, AttackKind::kMitigation,
+                          AttackKind::kGroup, AttackKind::kCampaign, AttackKind::kSoftware,
+                          AttackKind::kDataComponent, AttackKind::kDetectionStrategy}) {
+    size_t live = 0;
+    AttackCatalog::ForEach(txn, kind, [&](const AttackObject& o) { live += !o.revoked && !o.deprecated; });
+    counts.emplace_back(std::string(model::AttackKindName(kind)), live);
+  }
+  std::vector<std::pair<std::string, size_t>> tables = {
+      {"controls", txn.Count(store::Db::kControls)}, {"mappings", txn.Count(store::Db::kMappings)},
+      {"posture_records", txn.Count(store::Db::kPosture)}, {"assets", txn.Count(store::Db::kAssets)},
+      {"incidents", txn.Count(store::Db::kIncidents)}, {"feed_events", txn.Count(store::Db::kFeed)}};
+  std::string schema(txn.Get(store::Db::kMeta, "schema_version").value_or(""));
+  if (format == Format::kJson) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    WriteField(w, "store", store.path());
+    w.Key("schema_version");
+    w.Int(std::atoi(schema.c_str()));
+    w.Key("attack_releases");
+    w.StartObject();
+    for (const auto& [domain, info] : releases) {
+      w.Key(domain.c_str());
+      w.StartObject();
+      WriteField(w, "version", info.version);
+      WriteField(w, "modified", info.modified);
+      w.EndObject();
+    }
+    w.EndObject();
+    w.Key("attack_objects");
+    w.StartObject();
+    for (const auto& [kind, n] : counts) {
+      w.Key(kind.c_str());
+      w.Uint64(n);
+    }
+    w.EndObject();
+    for (const auto& [name, n] : tables) {
+      w.Key(name.c_str());
+      w.Uint64(n);
+    }
+    w.EndObject();
+    return Finish(buf);
+  }
+  std::vector<std::pair<std::string, std::string>> fields = {{"Store", store.path()},
+                                                             {"Schema version", schema}};
+  std::vector<std::string> release_list;
+  for (const auto& [domain, info] : releases) release_list.push_back(domain + " " + info.version);
+  fields.push_back({"ATT&CK", release_list.empty() ? "(none loaded)" : JoinList(release_list)});
+  for (const auto& [kind, n] : counts) fields.push_back({kind, std::to_string(n)});
+  for (const auto& [name, n] : tables) fields.push_back({name, std::to_string(n)});
+  return RenderFields(fields);
+}
+
+}  // namespace tidemark::report

@@ -1,0 +1,35 @@
+// Read-only views of the ATT&CK knowledge base for analysts: technique and mitigation cards,
+// a threat's ATT&CK profile, name search, store info. Each view is built from one read
+// transaction and rendered either as JSON (stable field names) or as aligned text.
+// Stateless functions; thread-compatible.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "engine/core/status.h"
+#include "engine/store/store.h"
+
+namespace tidemark::report {
+
+enum class Format { kText, kJson };
+
+// The card of a technique. A revoked ID leads to the end of its revoked-by chain and the card
+// says `revoked_from`. NotFound when the ID is not in the loaded ATT&CK data.
+Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view id, Format format);
+
+// The card of a mitigation (M-ID): name, the techniques it mitigates. NotFound when absent.
+Result<std::string> MitigationCard(const store::ReadTxn& txn, std::string_view id, Format format);
+
+// The ATT&CK profile of a group, campaign or software by ID, name or alias: aliases and the
+// techniques it uses (revocations resolved). NotFound when nothing matches.
+Result<std::string> ThreatProfile(const store::ReadTxn& txn, std::string_view text, Format format);
+
+// Case-insensitive substring search over technique, mitigation, group, campaign and software
+// names, aliases and IDs. Live objects only; ordered by kind then ID.
+std::string SearchAttack(const store::ReadTxn& txn, std::string_view text, Format format);
+
+// Store path, schema version, ATT&CK releases, object counts.
+std::string StoreInfo(const store::Store& store, const store::ReadTxn& txn, Format format);
+
+}  // namespace tidemark::report

@@ -1,0 +1,169 @@
+#include "engine/store/attack_catalog.h"
+
+#include <algorithm>
+
+#include "engine/core/ids.h"
+#include "engine/core/json.h"
+#include "engine/store/key_codec.h"
+
+namespace tidemark::store {
+namespace {
+
+using model::AttackKind;
+using model::AttackObject;
+
+void Unite(std::vector<std::string>& into, const std::vector<std::string>& from) {
+  for (const auto& value : from) {
+    if (std::find(into.begin(), into.end(), value) == into.end()) into.push_back(value);
+  }
+}
+
+void Merge(AttackObject& into, const AttackObject& from) {
+  Unite(into.aliases, from.aliases);
+  Unite(into.platforms, from.platforms);
+  Unite(into.tactics, from.tactics);
+  Unite(into.subtechniques, from.subtechniques);
+  Unite(into.mitigations, from.mitigations);
+  Unite(into.used_by, from.used_by);
+  Unite(into.techniques, from.techniques);
+  // Live in any domain means live.
+  into.revoked = into.revoked && from.revoked;
+  into.deprecated = into.deprecated && from.deprecated;
+  if (into.revoked_by.empty()) into.revoked_by = from.revoked_by;
+  for (auto* list : {&into.subtechniques, &into.mitigations, &into.used_by, &into.techniques}) {
+    std::sort(list->begin(), list->end());
+  }
+}
+
+AttackObject Decode(std::string_view value) {
+  auto object = model::AttackObjectFromJson(value);
+  if (!object.ok()) throw StoreFailure(object.status().message());
+  return std::move(object).value();
+}
+
+}  // namespace
+
+void AttackCatalog::Put(WriteTxn& txn, const AttackObject& object) {
+  std::string key = JoinKey({model::AttackKindName(object.kind), object.id, object.domain});
+  // A live object wins over a revoked one that carries the same ATT&CK ID.
+  if (object.revoked) {
+    if (auto existing = txn.Get(Db::kAttack, key); existing && !Decode(*existing).revoked) return;
+  }
+  txn.Put(Db::kAttack, key, model::ToJson(object));
+}
+
+void AttackCatalog::RemoveDomain(WriteTxn& txn, std::string_view domain) {
+  std::vector<std::string> doomed;
+  txn.ForEach(Db::kAttack, "", [&](std::string_view key, std::string_view) {
+    auto parts = SplitKey(key);
+    if (parts.size() == 3 && parts[2] == domain) doomed.emplace_back(key);
+    return true;
+  });
+  for (const auto& key : doomed) txn.Del(Db::kAttack, key);
+}
+
+void AttackCatalog::SetRelease(WriteTxn& txn, std::string_view domain, std::string_view version,
+                               std::string_view modified) {
+  rapidjson::Document releases;
+  releases.SetObject();
+  if (auto existing = txn.Get(Db::kMeta, "attack_releases")) {
+    releases.Parse(existing->data(), existing->size());
+    if (releases.HasParseError() || !releases.IsObject()) releases.SetObject();
+  }
+  auto& alloc = releases.GetAllocator();
+  rapidjson::Value entry(rapidjson::kObjectType);
+  entry.AddMember("version", rapidjson::Value(version.data(), static_cast<rapidjson::SizeType>(version.size()), alloc), alloc);
+  entry.AddMember("modified", rapidjson::Value(modified.data(), static_cast<rapidjson::SizeType>(modified.size()), alloc), alloc);
+  rapidjson::Value name(domain.data(), static_cast<rapidjson::SizeType>(domain.size()), alloc);
+  releases.RemoveMember(name);
+  releases.AddMember(name, entry, alloc);
+  txn.Put(Db::kMeta, "attack_releases", ToJsonString(releases));
+}
+
+std::map<std::string, AttackReleaseInfo> AttackCatalog::Releases(const ReadTxn& txn) {
+  std::map<std::string, AttackReleaseInfo> out;
+  auto value = txn.Get(Db::kMeta, "attack_releases");
+  if (!value) return out;
+  rapidjson::Document doc;
+  doc.Parse(value->data(), value->size());
+  if (doc.HasParseError() || !doc.IsObject()) return out;
+  for (const auto& member : doc.GetObject()) {
+    out[member.name.GetString()] = {StringOr(member.value, "version"), StringOr(member.value, "modified")};
+  }
+  return out;
+}
+
+std::optional<AttackObject> AttackCatalog::Find(const ReadTxn& txn, AttackKind kind, std::string_view id) {
+  std::optional<AttackObject> found;
+  txn.ForEach(Db::kAttack, KeyPrefix({model::AttackKindName(kind), id}),
+              [&](std::string_view, std::string_view value) {
+                if (!found) found = Decode(value);
+                else Merge(*found, Decode(value));
+                return true;
+              });
+  return found;
+}
+
+void AttackCatalog::ForEach(const ReadTxn& txn, AttackKind kind,
+                            const std::function<void(const AttackObject&)>& fn) {
+  std::optional<AttackObject> current;
+  txn.ForEach(Db::kAttack, KeyPrefix({model::AttackKindName(kind)}),
+              [&](std::string_view, std::string_view value) {
+                AttackObject object = Decode(value);
+                if (current && current->id == object.id) {
+                  Merge(*current, object);
+                } else {
+                  if (current) fn(*current);
+                  current = std::move(object);
+                }
+                return true;
+              });
+  if (current) fn(*current);
+}
+
+TechniqueResolution AttackCatalog::ResolveTechnique(const ReadTxn& txn, std::string_view id) {
+  TechniqueResolution out;
+  std::string current(id);
+  for (int hop = 0; hop < 16; ++hop) {
+    auto object = Find(txn, AttackKind::kTechnique, current);
+    if (!object) break;
+    if (object->revoked) {
+      if (object->revoked_by.empty()) break;
+      if (out.revoked_from.empty()) out.revoked_from = std::string(id);
+      current = object->revoked_by;
+      continue;
+    }
+    out.id = current;
+    out.kind = object->deprecated ? TechniqueResolution::Kind::kDeprecated
+                                  : TechniqueResolution::Kind::kLive;
+    return out;
+  }
+  out.id = std::string(id);
+  out.revoked_from.clear();
+  out.kind = TechniqueResolution::Kind::kUnknown;
+  return out;
+}
+
+std::optional<AttackObject> AttackCatalog::FindThreat(const ReadTxn& txn, std::string_view text) {
+  std::string upper(text);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (AttackKind kind : {AttackKind::kGroup, AttackKind::kCampaign, AttackKind::kSoftware}) {
+    if (auto found = Find(txn, kind, upper); found && !found->revoked) return found;
+  }
+  // Names and aliases: a scan of ~1,000 threat records, fast enough for one lookup; bulk
+  // resolution (incident import) should build its own name index instead.
+  std::optional<AttackObject> match;
+  for (AttackKind kind : {AttackKind::kGroup, AttackKind::kCampaign, AttackKind::kSoftware}) {
+    ForEach(txn, kind, [&](const AttackObject& object) {
+      if (match || object.revoked) return;
+      if (EqualsIgnoreCase(object.name, text)) { match = object; return; }
+      for (const auto& alias : object.aliases) {
+        if (EqualsIgnoreCase(alias, text)) { match = object; return; }
+      }
+    });
+    if (match) return match;
+  }
+  return std::nullopt;
+}
+
+}  // namespace tidemark::store

@@ -1,0 +1,54 @@
+// Typed access to the ATT&CK records in the store (`attack` database, key
+// kind \0 attack-id \0 domain). An object present in several domains (a group in enterprise
+// and mobile) is returned merged: lists are united, the first domain's scalars win.
+// Stateless; the transactions it is given decide consistency.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "engine/model/attack.h"
+#include "engine/store/store.h"
+
+namespace tidemark::store {
+
+struct AttackReleaseInfo {
+  std::string version;
+  std::string modified;
+};
+
+// Where a technique ID leads in the loaded ATT&CK data.
+struct TechniqueResolution {
+  enum class Kind { kLive, kDeprecated, kUnknown };
+  Kind kind = Kind::kUnknown;
+  std::string id;            // the end of the revoked-by chain, or the ID itself
+  std::string revoked_from;  // the ID asked for when it was revoked
+};
+
+class AttackCatalog {
+ public:
+  static void Put(WriteTxn& txn, const model::AttackObject& object);
+  // Deletes every record of `domain`.
+  static void RemoveDomain(WriteTxn& txn, std::string_view domain);
+  static void SetRelease(WriteTxn& txn, std::string_view domain, std::string_view version,
+                         std::string_view modified);
+  // domain -> release; empty when no ATT&CK data is loaded.
+  static std::map<std::string, AttackReleaseInfo> Releases(const ReadTxn& txn);
+
+  // The object of this kind and ID (merged over domains); nullopt when absent.
+  static std::optional<model::AttackObject> Find(const ReadTxn& txn, model::AttackKind kind,
+                                                 std::string_view id);
+  // Every object of a kind, merged over domains, in ID order.
+  static void ForEach(const ReadTxn& txn, model::AttackKind kind,
+                      const std::function<void(const model::AttackObject&)>& fn);
+  // Follows revoked-by to its end (cycles and dead ends give kUnknown). `id` must already be
+  // normalised (NormalizeTechniqueId).
+  static TechniqueResolution ResolveTechnique(const ReadTxn& txn, std::string_view id);
+  // A group, campaign or software by ATT&CK ID (any case), name or alias (case-insensitive).
+  static std::optional<model::AttackObject> FindThreat(const ReadTxn& txn, std::string_view text);
+};
+
+}  // namespace tidemark::store

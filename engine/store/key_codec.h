@@ -1,0 +1,40 @@
+// The one place store keys are built and taken apart. Layout rules:
+//  - integers and times are 8-byte big-endian with the sign bit flipped, so byte order is
+//    numeric order (incidents by time, feed events by seq, posture by date);
+//  - composite keys join their text parts with a 0x00 byte (ids never contain NUL: importers
+//    reject them), so "control\0" is a prefix that selects one control's rows;
+//  - the first part of a key names what the rest means where one database holds several
+//    kinds (the `attack` database: "technique\0T1059.001\0enterprise-attack").
+// Databases and their keys (values are JSON, layout in engine/model/*.cpp ToJson):
+//  meta               "schema_version" -> "N"; "attack_releases" -> JSON {domain: version}
+//  attack             kind \0 attack-id \0 domain          -> model::AttackObject
+//  controls           control-id                           -> model::Control
+//  mappings           control \0 technique \0 type \0 source -> model::Mapping
+//  posture            control \0 be64(as_of)               -> model::PostureRecord
+//  assets             asset-id                             -> model::Asset
+//  incidents          incident-id                          -> model::Incident
+//  incidents_by_time  be64(time) \0 incident-id            -> "" (time = closed, else created)
+//  feed               be64(seq)                            -> feed event JSON
+//  feed_state         key                                  -> last published state JSON
+//  cursors            consumer name                        -> be64(seq)
+// Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tidemark::store {
+
+std::string EncodeInt64(int64_t value);
+int64_t DecodeInt64(std::string_view bytes);  // precondition: bytes.size() >= 8
+
+// Parts joined by NUL bytes.
+std::string JoinKey(std::initializer_list<std::string_view> parts);
+// `JoinKey(parts) + '\0'`: selects every key that starts with these whole parts.
+std::string KeyPrefix(std::initializer_list<std::string_view> parts);
+std::vector<std::string_view> SplitKey(std::string_view key);
+
+}  // namespace tidemark::store

@@ -1,0 +1,130 @@
+// The LMDB environment behind every command: one directory, named databases (listed with their
+// keys in key_codec.h), a `meta` database with the schema version. Only engine/store includes
+// lmdb.h. Readers get a consistent snapshot and never block writers (SPEC §5).
+//
+// Ownership: a Store owns the MDB_env; ReadTxn/WriteTxn borrow it and must not outlive it.
+// A Store may be shared by threads; each transaction belongs to one thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "engine/core/status.h"
+
+struct MDB_env;
+struct MDB_txn;
+
+namespace tidemark::store {
+
+// Schema history (docs in README "Store"): 1 = first release.
+constexpr int kSchemaVersion = 1;
+
+enum class Db {
+  kMeta,
+  kAttack,
+  kControls,
+  kMappings,
+  kPosture,
+  kAssets,
+  kIncidents,
+  kIncidentsByTime,
+  kFeed,
+  kFeedState,
+  kCursors,
+};
+constexpr int kDbCount = 11;
+
+// Thrown on LMDB failures other than "not found" and "map full" inside a transaction; the
+// command's main turns it into exit status 3.
+class StoreFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Store;
+
+// A read-only snapshot. Get returns a view valid until the transaction ends.
+class ReadTxn {
+ public:
+  ~ReadTxn();
+  ReadTxn(const ReadTxn&) = delete;
+  ReadTxn& operator=(const ReadTxn&) = delete;
+  ReadTxn(ReadTxn&& other) noexcept;
+
+  // nullopt when the key is absent.
+  std::optional<std::string_view> Get(Db db, std::string_view key) const;
+  // Calls `fn(key, value)` for every key starting with `prefix`, in byte order, until it
+  // returns false.
+  void ForEach(Db db, std::string_view prefix,
+               const std::function<bool(std::string_view, std::string_view)>& fn) const;
+  // Same, from the first key >= `start` (no prefix restriction).
+  void ForEachFrom(Db db, std::string_view start,
+                   const std::function<bool(std::string_view, std::string_view)>& fn) const;
+  // The last key/value of a database (highest key), or nullopt when empty.
+  std::optional<std::pair<std::string_view, std::string_view>> Last(Db db) const;
+  size_t Count(Db db) const;
+
+ protected:
+  friend class Store;
+  ReadTxn(const Store* store, MDB_txn* txn) : store_(store), txn_(txn) {}
+  const Store* store_;
+  MDB_txn* txn_;
+};
+
+// A write transaction: reads see its own writes. Committed by Store::Write.
+class WriteTxn : public ReadTxn {
+ public:
+  void Put(Db db, std::string_view key, std::string_view value);
+  // True when the key existed.
+  bool Del(Db db, std::string_view key);
+  // Deletes every key starting with `prefix`; returns how many.
+  size_t DelPrefix(Db db, std::string_view prefix);
+
+ private:
+  friend class Store;
+  using ReadTxn::ReadTxn;
+};
+
+struct StoreOptions {
+  bool create = true;        // create the directory and databases when missing
+  bool read_only = false;
+  uint64_t initial_map_size = uint64_t{1} << 30;  // grows (doubling) when full
+  uint64_t max_map_size = uint64_t{1} << 40;      // TIDEMARK_MAX_MAP_SIZE overrides
+};
+
+class Store {
+ public:
+  // Opens (creating if allowed) the environment at `path`. Fails with kStore when the path is
+  // not a store, LMDB refuses it, or its schema version is not kSchemaVersion (the message
+  // names both versions).
+  static Result<std::unique_ptr<Store>> Open(const std::string& path, StoreOptions options = {});
+  ~Store();
+
+  const std::string& path() const { return path_; }
+
+  ReadTxn Read() const;
+  // Runs `fn` in one write transaction and commits it. When the map fills, the transaction is
+  // aborted, the map doubled and `fn` run again from the start, so `fn` must only write
+  // through the transaction. A non-ok Status from `fn` aborts and is returned unchanged; a
+  // StoreFailure or any other exception aborts and propagates. Nothing is written unless
+  // everything is.
+  Status Write(const std::function<Status(WriteTxn&)>& fn);
+
+  unsigned dbi(Db db) const { return dbis_[static_cast<int>(db)]; }
+
+ private:
+  Store() = default;
+  Status Grow();
+  std::string path_;
+  StoreOptions options_;
+  MDB_env* env_ = nullptr;
+  unsigned dbis_[kDbCount] = {};
+  uint64_t map_size_ = 0;
+};
+
+}  // namespace tidemark::store

@@ -1,0 +1,230 @@
+#include "importers/attack/stix_bundle.h"
+
+#include <algorithm>
+#include <string_view>
+#include <unordered_map>
+
+#include "engine/core/ids.h"
+#include "engine/core/json.h"
+#include "engine/store/attack_catalog.h"
+#include "engine/store/key_codec.h"
+
+namespace tidemark::importers {
+namespace {
+
+using model::AttackKind;
+using model::AttackObject;
+using rapidjson::Value;
+
+std::string_view Str(const Value& obj, const char* name) {
+  auto value = StringMember(obj, name);
+  return value ? *value : std::string_view();
+}
+
+bool IsTrue(const Value& obj, const char* name) {
+  const Value* value = Member(obj, name);
+  return value && value->IsBool() && value->GetBool();
+}
+
+std::optional<AttackKind> KindOfType(std::string_view type, std::string_view* software_type) {
+  if (type == "attack-pattern") return AttackKind::kTechnique;
+  if (type == "x-mitre-tactic") return AttackKind::kTactic;
+  if (type == "course-of-action") return AttackKind::kMitigation;
+  if (type == "intrusion-set") return AttackKind::kGroup;
+  if (type == "campaign") return AttackKind::kCampaign;
+  if (type == "malware" || type == "tool") {
+    *software_type = type;
+    return AttackKind::kSoftware;
+  }
+  if (type == "x-mitre-data-component") return AttackKind::kDataComponent;
+  if (type == "x-mitre-detection-strategy") return AttackKind::kDetectionStrategy;
+  return std::nullopt;
+}
+
+// The `mitre-attack` (or mitre-mobile-attack / mitre-ics-attack) external reference.
+void ReadExternalId(const Value& obj, AttackObject& out) {
+  const Value* refs = Member(obj, "external_references");
+  if (!refs || !refs->IsArray()) return;
+  for (const auto& ref : refs->GetArray()) {
+    std::string_view source = Str(ref, "source_name");
+    if (source == "mitre-attack" || source == "mitre-mobile-attack" || source == "mitre-ics-attack") {
+      out.id = std::string(Str(ref, "external_id"));
+      out.url = std::string(Str(ref, "url"));
+      return;
+    }
+  }
+}
+
+std::string DomainOfCollection(std::string_view name) {
+  std::string lower = ToLower(name);
+  if (lower.find("mobile") != std::string::npos) return "mobile-attack";
+  if (lower.find("ics") != std::string::npos) return "ics-attack";
+  return "enterprise-attack";
+}
+
+void AddUnique(std::vector<std::string>& list, const std::string& value) {
+  if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
+}
+
+Status Bad(const std::string& file, size_t index, std::string_view stix_id, const std::string& what) {
+  std::string where = file + ": object " + std::to_string(index);
+  if (!stix_id.empty()) where += " (" + std::string(stix_id) + ")";
+  return Status::BadInput(where + ": " + what);
+}
+
+}  // namespace
+
+Result<AttackRelease> ParseAttackBundle(std::string& text, const std::string& file) {
+  rapidjson::Document doc;
+  TM_RETURN_IF_ERROR(ParseJson(text, doc, file, /*insitu=*/true));
+  if (!doc.IsObject() || Str(doc, "type") != "bundle") {
+    return Status::BadInput(file + ": not a STIX bundle (expected an object with \"type\": \"bundle\")");
+  }
+  const Value* objects = Member(doc, "objects");
+  if (!objects || !objects->IsArray()) {
+    return Status::BadInput(file + ": field \"objects\" must be an array of STIX objects");
+  }
+
+  AttackRelease release;
+  release.file = file;
+  release.version = "unknown";
+  // First pass: every object id (so relationships can be checked), the kept objects.
+  std::unordered_map<std::string_view, size_t> index_of_kept;  // stix id -> release.objects idx
+  std::unordered_map<std::string_view, bool> all_ids;          // stix id -> live
+  std::string domain_hint;
+  size_t index = 0;
+  for (const auto& obj : objects->GetArray()) {
+    if (!obj.IsObject()) return Bad(file, index, "", "not a JSON object");
+    std::string_view type = Str(obj, "type");
+    std::string_view stix_id = Str(obj, "id");
+    if (type.empty()) return Bad(file, index, stix_id, "field \"type\" is missing");
+    if (stix_id.empty()) return Bad(file, index, "", "field \"id\" is missing (type " + std::string(type) + ")");
+    bool live = !IsTrue(obj, "revoked") && !IsTrue(obj, "x_mitre_deprecated");
+    all_ids[stix_id] = live;
+    if (type == "relationship") {
+      ++release.relationships;
+    } else if (type == "x-mitre-collection") {
+      release.domain = DomainOfCollection(Str(obj, "name"));
+      if (auto version = StringMember(obj, "x_mitre_version")) release.version = std::string(*version);
+      release.modified = std::string(Str(obj, "modified"));
+    }
+    if (domain_hint.empty()) {
+      if (const Value* domains = Member(obj, "x_mitre_domains"); domains && domains->IsArray() &&
+                                                                !domains->Empty() && (*domains)[0].IsString()) {
+        domain_hint = (*domains)[0].GetString();
+      }
+    }
+    std::string_view software_type;
+    auto kind = KindOfType(type, &software_type);
+    if (!kind) {
+      if (type != "relationship") ++release.skipped;
+      ++index;
+      continue;
+    }
+    AttackObject out;
+    out.kind = *kind;
+    out.stix_id = std::string(stix_id);
+    out.name = std::string(Str(obj, "name"));
+    out.software_type = std::string(software_type);
+    out.modified = std::string(Str(obj, "modified"));
+    out.version = std::string(Str(obj, "x_mitre_version"));
+    out.revoked = IsTrue(obj, "revoked");
+    out.deprecated = IsTrue(obj, "x_mitre_deprecated");
+    ReadExternalId(obj, out);
+    if (out.id.empty()) {
+      if (*kind == AttackKind::kDataComponent || *kind == AttackKind::kDetectionStrategy || out.revoked) {
+        out.id = out.stix_id;
+      } else {
+        return Bad(file, index, stix_id, "no ATT&CK ID (external_references with source_name \"mitre-attack\")");
+      }
+    }
+    out.platforms = StringArray(obj, "x_mitre_platforms");
+    out.shortname = std::string(Str(obj, "x_mitre_shortname"));
+    out.aliases = StringArray(obj, *kind == AttackKind::kSoftware ? "x_mitre_aliases" : "aliases");
+    if (const Value* phases = Member(obj, "kill_chain_phases"); phases && phases->IsArray()) {
+      for (const auto& phase : phases->GetArray()) {
+        std::string_view chain = Str(phase, "kill_chain_name");
+        if (chain.substr(0, 5) == "mitre") AddUnique(out.tactics, std::string(Str(phase, "phase_name")));
+      }
+    }
+    if (*kind == AttackKind::kTechnique && IsTrue(obj, "x_mitre_is_subtechnique")) {
+      if (auto parent = ParentTechniqueId(out.id)) out.parent = *parent;
+    }
+    index_of_kept[stix_id] = release.objects.size();
+    release.objects.push_back(std::move(out));
+    ++release.counts[std::string(model::AttackKindName(*kind))];
+    ++index;
+  }
+  if (release.domain.empty()) release.domain = domain_hint.empty() ? "enterprise-attack" : domain_hint;
+  for (auto& object : release.objects) object.domain = release.domain;
+
+  // Second pass: relationships, checked and folded into the records.
+  index = 0;
+  for (const auto& obj : objects->GetArray()) {
+    if (Str(obj, "type") != "relationship") {
+      ++index;
+      continue;
+    }
+    std::string_view stix_id = Str(obj, "id");
+    std::string_view source = Str(obj, "source_ref");
+    std::string_view target = Str(obj, "target_ref");
+    std::string_view rel_type = Str(obj, "relationship_type");
+    if (source.empty() || target.empty() || rel_type.empty()) {
+      return Bad(file, index, stix_id, "relationship needs \"relationship_type\", \"source_ref\" and \"target_ref\"");
+    }
+    auto source_it = all_ids.find(source);
+    auto target_it = all_ids.find(target);
+    if (source_it == all_ids.end()) return Bad(file, index, stix_id, "source_ref " + std::string(source) + " is not in the bundle");
+    if (target_it == all_ids.end()) return Bad(file, index, stix_id, "target_ref " + std::string(target) + " is not in the bundle");
+    ++index;
+    auto src = index_of_kept.find(source);
+    auto dst = index_of_kept.find(target);
+    if (src == index_of_kept.end() || dst == index_of_kept.end()) continue;
+    AttackObject& from = release.objects[src->second];
+    AttackObject& to = release.objects[dst->second];
+    if (rel_type == "revoked-by") {
+      from.revoked_by = to.id;
+      continue;
+    }
+    // Only live relationships between live objects describe the current knowledge base.
+    bool live = !IsTrue(obj, "revoked") && !IsTrue(obj, "x_mitre_deprecated") && source_it->second &&
+                target_it->second;
+    if (!live) continue;
+    if (rel_type == "mitigates" && from.kind == AttackKind::kMitigation && to.kind == AttackKind::kTechnique) {
+      AddUnique(from.techniques, to.id);
+      AddUnique(to.mitigations, from.id);
+    } else if (rel_type == "uses" && model::IsThreatKind(from.kind) && to.kind == AttackKind::kTechnique) {
+      AddUnique(from.techniques, to.id);
+      AddUnique(to.used_by, from.id);
+    } else if (rel_type == "subtechnique-of" && from.kind == AttackKind::kTechnique) {
+      from.parent = to.id;
+    }
+  }
+  // Parents list their live sub-techniques.
+  std::unordered_map<std::string, size_t> technique_by_id;
+  for (size_t idx = 0; idx < release.objects.size(); ++idx) {
+    const auto& o = release.objects[idx];
+    if (o.kind == AttackKind::kTechnique && !o.revoked) technique_by_id[o.id] = idx;
+  }
+  for (const auto& o : release.objects) {
+    if (o.kind != AttackKind::kTechnique || o.parent.empty() || o.revoked || o.deprecated) continue;
+    auto parent = technique_by_id.find(o.parent);
+    if (parent != technique_by_id.end()) AddUnique(release.objects[parent->second].subtechniques, o.id);
+  }
+  for (auto& o : release.objects) {
+    std::sort(o.subtechniques.begin(), o.subtechniques.end());
+    std::sort(o.mitigations.begin(), o.mitigations.end());
+    std::sort(o.used_by.begin(), o.used_by.end());
+    std::sort(o.techniques.begin(), o.techniques.end());
+  }
+  return release;
+}
+
+Status StoreAttackRelease(store::WriteTxn& txn, const AttackRelease& release) {
+  store::AttackCatalog::RemoveDomain(txn, release.domain);
+  for (const auto& object : release.objects) store::AttackCatalog::Put(txn, object);
+  store::AttackCatalog::SetRelease(txn, release.domain, release.version, release.modified);
+  return Status::Ok();
+}
+
+}  // namespace tidemark::importers

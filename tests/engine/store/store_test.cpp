@@ -1,0 +1,94 @@
+#include "engine/store/store.h"
+
+#include <doctest/doctest.h>
+#include <lmdb.h>
+
+#include "engine/store/key_codec.h"
+#include "tests/test_support.h"
+
+namespace tidemark::store {
+
+TEST_CASE("big-endian keys sort in numeric order, negatives first") {
+  CHECK(EncodeInt64(-5) < EncodeInt64(0));
+  CHECK(EncodeInt64(0) < EncodeInt64(1));
+  CHECK(EncodeInt64(255) < EncodeInt64(256));
+  CHECK(DecodeInt64(EncodeInt64(1772728802000)) == 1772728802000);
+  CHECK(DecodeInt64(EncodeInt64(-42)) == -42);
+}
+
+TEST_CASE("composite keys join and split on NUL") {
+  std::string key = JoinKey({"technique", "T1059.001", "enterprise-attack"});
+  auto parts = SplitKey(key);
+  REQUIRE(parts.size() == 3);
+  CHECK(parts[1] == "T1059.001");
+  CHECK(key.substr(0, KeyPrefix({"technique", "T1059.001"}).size()) == KeyPrefix({"technique", "T1059.001"}));
+  CHECK(KeyPrefix({"technique", "T1059"}) != key.substr(0, KeyPrefix({"technique", "T1059"}).size()));
+}
+
+TEST_CASE("a write that fails leaves nothing behind") {
+  auto store = Store::Open(testing::TempDir());
+  REQUIRE(store.ok());
+  Status status = (*store)->Write([](WriteTxn& txn) {
+    txn.Put(Db::kControls, "A", "{}");
+    return Status::BadInput("record 2: bad");
+  });
+  CHECK(status.code() == StatusCode::kBadInput);
+  CHECK_FALSE((*store)->Read().Get(Db::kControls, "A").has_value());
+}
+
+TEST_CASE("the map grows when a transaction fills it") {
+  StoreOptions options;
+  options.initial_map_size = 1 << 20;  // 1 MiB, far too small for what follows
+  auto store = Store::Open(testing::TempDir(), options);
+  REQUIRE(store.ok());
+  std::string value(4096, 'x');
+  Status status = (*store)->Write([&](WriteTxn& txn) {
+    for (int idx = 0; idx < 2000; ++idx) txn.Put(Db::kIncidents, EncodeInt64(idx), value);
+    return Status::Ok();
+  });
+  REQUIRE(status.ok());
+  CHECK((*store)->Read().Count(Db::kIncidents) == 2000);
+}
+
+TEST_CASE("a full map at its limit fails clearly and keeps the store") {
+  StoreOptions options;
+  options.initial_map_size = 1 << 20;
+  options.max_map_size = 1 << 21;
+  std::string dir = testing::TempDir();
+  auto store = Store::Open(dir, options);
+  REQUIRE(store.ok());
+  REQUIRE((*store)->Write([](WriteTxn& txn) { txn.Put(Db::kControls, "KEEP", "1"); return Status::Ok(); }).ok());
+  std::string value(4096, 'x');
+  Status status = (*store)->Write([&](WriteTxn& txn) {
+    for (int idx = 0; idx < 2000; ++idx) txn.Put(Db::kIncidents, EncodeInt64(idx), value);
+    return Status::Ok();
+  });
+  CHECK(status.code() == StatusCode::kStore);
+  CHECK(status.message().find("full") != std::string::npos);
+  CHECK((*store)->Read().Get(Db::kControls, "KEEP") == "1");
+  CHECK((*store)->Read().Count(Db::kIncidents) == 0);
+}
+
+TEST_CASE("opening a store of another schema version names both versions") {
+  std::string dir = testing::TempDir();
+  {
+    auto store = Store::Open(dir);
+    REQUIRE(store.ok());
+    REQUIRE((*store)->Write([](WriteTxn& txn) { txn.Put(Db::kMeta, "schema_version", "99"); return Status::Ok(); }).ok());
+  }
+  auto reopened = Store::Open(dir);
+  REQUIRE_FALSE(reopened.ok());
+  CHECK(reopened.status().code() == StatusCode::kStore);
+  CHECK(reopened.status().message().find("schema version 99") != std::string::npos);
+  CHECK(reopened.status().message().find("schema version 1") != std::string::npos);
+}
+
+TEST_CASE("a missing store is not created by a query") {
+  StoreOptions options;
+  options.create = false;
+  auto store = Store::Open(testing::TempDir() + "/nothing-here", options);
+  REQUIRE_FALSE(store.ok());
+  CHECK(store.status().message().find("no store at") != std::string::npos);
+}
+
+}  // namespace tidemark::store

@@ -1,0 +1,131 @@
+#include "tests/test_support.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace tidemark::testing {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Temporary directories made by this process, removed when it exits (unless
+// TIDEMARK_KEEP_TEMP is set). Function-local so it outlives every user.
+struct TempDirList {
+  std::vector<std::string> dirs;
+  ~TempDirList() {
+    if (std::getenv("TIDEMARK_KEEP_TEMP")) return;
+    std::error_code ec;
+    for (const auto& dir : dirs) fs::remove_all(dir, ec);
+  }
+};
+
+std::vector<std::string>& TempDirs() {
+  static TempDirList list;
+  return list.dirs;
+}
+
+}  // namespace
+
+std::string SourceDir() {
+  const char* env = std::getenv("TIDEMARK_SOURCE_DIR");
+  return env ? env : TIDEMARK_SOURCE_DIR;
+}
+
+std::string DataPath(const std::string& relative) { return SourceDir() + "/tests/data/" + relative; }
+
+std::string AttackPath(const std::string& file) {
+  std::string path = SourceDir() + "/mitre-data/cache/" + file;
+  if (!fs::exists(path)) {
+    throw std::runtime_error(path + " is missing: run mitre-data/fetch.sh first");
+  }
+  return path;
+}
+
+std::string SharedPath(const std::string& relative) {
+  return (fs::path(SourceDir()) / ".." / "shared" / relative).lexically_normal().string();
+}
+
+std::string TempDir(const std::string& hint) {
+  std::string pattern = (fs::temp_directory_path() / (hint + "-XXXXXX")).string();
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  TempDirs().push_back(pattern);
+  return pattern;
+}
+
+CommandResult RunTidemark(const std::vector<std::string>& args, const std::string& stdin_text) {
+  std::string tmp = TempDir("run");
+  std::string out_path = tmp + "/out", err_path = tmp + "/err", in_path = tmp + "/in";
+  WriteText(in_path, stdin_text);
+  std::vector<std::string> argv_store = {TIDEMARK_BIN};
+  argv_store.insert(argv_store.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_store) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, in_path.c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid;
+  int rc = posix_spawn(&pid, TIDEMARK_BIN, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot run " + std::string(TIDEMARK_BIN));
+  int wstatus = 0;
+  waitpid(pid, &wstatus, 0);
+  CommandResult result;
+  result.exit_code = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+  result.out = ReadText(out_path);
+  result.err = ReadText(err_path);
+  return result;
+}
+
+std::string StoreWithAttack() {
+  static std::mutex mutex;
+  static std::string template_dir;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (template_dir.empty()) {
+    std::string dir = TempDir("attack-store");
+    auto result = RunTidemark({"--store", dir, "-q", "import", "attack", AttackPath()});
+    if (result.exit_code != 0) throw std::runtime_error("ATT&CK import failed: " + result.err);
+    template_dir = dir;
+  }
+  std::string copy = TempDir("store");
+  fs::copy_file(template_dir + "/data.mdb", copy + "/data.mdb");
+  return copy;
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+void WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+bool MatchesGolden(const std::string& name, const std::string& actual) {
+  std::string path = SourceDir() + "/tests/golden/" + name;
+  if (std::getenv("TIDEMARK_UPDATE_GOLDEN")) {
+    fs::create_directories(fs::path(path).parent_path());
+    WriteText(path, actual);
+    return true;
+  }
+  return fs::exists(path) && ReadText(path) == actual;
+}
+
+}  // namespace tidemark::testing

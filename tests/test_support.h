@@ -1,0 +1,42 @@
+// Helpers shared by the tests: temporary directories, running the `tidemark` binary as a
+// user would, reading fixtures, and stores with the real ATT&CK v18.1 bundle already
+// imported (imported once per test process, then copied).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace tidemark::testing {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+
+// The repository root (TIDEMARK_SOURCE_DIR).
+std::string SourceDir();
+// tests/data/<relative>
+std::string DataPath(const std::string& relative);
+// The ATT&CK mirror obtained by mitre-data/fetch.sh: mitre-data/cache/<file>.
+std::string AttackPath(const std::string& file = "enterprise-attack.json");
+// ../shared/<relative> (the read-only reference data beside the project).
+std::string SharedPath(const std::string& relative);
+
+// A fresh empty directory under the system temp dir, removed at process exit.
+std::string TempDir(const std::string& hint = "tm");
+
+// Runs `tidemark` with the arguments (no shell; each argument passed as is). `stdin_text`
+// is fed on standard input when not empty.
+CommandResult RunTidemark(const std::vector<std::string>& args, const std::string& stdin_text = "");
+
+// A new store directory holding the enterprise v18.1 bundle.
+std::string StoreWithAttack();
+
+std::string ReadText(const std::string& path);
+void WriteText(const std::string& path, const std::string& text);
+
+// Compares `actual` with tests/golden/<name>; TIDEMARK_UPDATE_GOLDEN=1 rewrites the file.
+bool MatchesGolden(const std::string& name, const std::string& actual);
+
+}  // namespace tidemark::testing
