@@ -1,0 +1,52 @@
+#include "engine/store/incident_catalog.h"
+
+#include "engine/store/key_codec.h"
+
+namespace tidemark::store {
+namespace {
+
+model::Incident Decode(std::string_view value) {
+  auto decoded = model::IncidentFromJson(value);
+  if (!decoded.ok()) throw StoreFailure(decoded.status().message());
+  return std::move(decoded).value();
+}
+
+std::string TimeKey(TimeMs time, std::string_view id) { return EncodeInt64(time) + '\0' + std::string(id); }
+
+}  // namespace
+
+bool IncidentCatalog::Put(WriteTxn& txn, const model::Incident& incident) {
+  std::string json = model::ToJson(incident);
+  if (auto existing = txn.Get(Db::kIncidents, incident.id)) {
+    if (*existing == json) return false;
+    model::Incident old = Decode(*existing);
+    if (auto time = old.Time()) txn.Del(Db::kIncidentsByTime, TimeKey(*time, old.id));
+  }
+  txn.Put(Db::kIncidents, incident.id, json);
+  if (auto time = incident.Time()) txn.Put(Db::kIncidentsByTime, TimeKey(*time, incident.id), "");
+  return true;
+}
+
+std::optional<model::Incident> IncidentCatalog::Find(const ReadTxn& txn, std::string_view id) {
+  auto value = txn.Get(Db::kIncidents, id);
+  if (!value) return std::nullopt;
+  return Decode(*value);
+}
+
+void IncidentCatalog::ForEach(const ReadTxn& txn, const std::function<void(const model::Incident&)>& fn) {
+  txn.ForEach(Db::kIncidents, "", [&](std::string_view, std::string_view value) {
+    fn(Decode(value));
+    return true;
+  });
+}
+
+void IncidentCatalog::ForEachSince(const ReadTxn& txn, TimeMs since,
+                                   const std::function<void(const model::Incident&)>& fn) {
+  txn.ForEachFrom(Db::kIncidentsByTime, EncodeInt64(since), [&](std::string_view key, std::string_view) {
+    auto value = txn.Get(Db::kIncidents, key.substr(9));
+    if (value) fn(Decode(*value));
+    return true;
+  });
+}
+
+}  // namespace tidemark::store

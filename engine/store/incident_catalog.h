@@ -1,0 +1,28 @@
+// Typed access to incidents (`incidents` by id, `incidents_by_time` by closed-else-created
+// time). Put keeps the time index in step on upsert. Stateless.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "engine/model/incident.h"
+#include "engine/store/store.h"
+
+namespace tidemark::store {
+
+class IncidentCatalog {
+ public:
+  // Upserts by id. Returns true when the stored record changed (new, or different JSON).
+  static bool Put(WriteTxn& txn, const model::Incident& incident);
+  // nullopt when absent.
+  static std::optional<model::Incident> Find(const ReadTxn& txn, std::string_view id);
+  // Every incident in id order.
+  static void ForEach(const ReadTxn& txn, const std::function<void(const model::Incident&)>& fn);
+  // Incidents whose time (closed, else created) is >= since, in time order. Incidents with
+  // neither time are not in the index.
+  static void ForEachSince(const ReadTxn& txn, TimeMs since,
+                           const std::function<void(const model::Incident&)>& fn);
+};
+
+}  // namespace tidemark::store

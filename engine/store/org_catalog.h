@@ -1,0 +1,45 @@
+// Typed access to the organisation's side of the store: controls, mappings, posture records,
+// assets (databases `controls`, `mappings`, `posture`, `assets`; keys in key_codec.h).
+// Stateless; the transactions it is given decide consistency.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "engine/model/control.h"
+#include "engine/store/store.h"
+
+namespace tidemark::store {
+
+class OrgCatalog {
+ public:
+  // Upserts by id.
+  static void PutControl(WriteTxn& txn, const model::Control& control);
+  // nullopt when absent.
+  static std::optional<model::Control> FindControl(const ReadTxn& txn, std::string_view id);
+  // Every control in id (byte) order.
+  static void ForEachControl(const ReadTxn& txn, const std::function<void(const model::Control&)>& fn);
+
+  // Upserts by (control, technique, type, source): re-importing a set replaces its rows.
+  static void PutMapping(WriteTxn& txn, const model::Mapping& mapping);
+  // Every mapping, ordered by control then technique.
+  static void ForEachMapping(const ReadTxn& txn, const std::function<void(const model::Mapping&)>& fn);
+  // The mappings of one control.
+  static void ForEachMappingOf(const ReadTxn& txn, std::string_view control,
+                               const std::function<void(const model::Mapping&)>& fn);
+
+  // Upserts by (control, as_of).
+  static void PutPosture(WriteTxn& txn, const model::PostureRecord& record);
+  // Every posture record, ordered by control then as_of.
+  static void ForEachPosture(const ReadTxn& txn, const std::function<void(const model::PostureRecord&)>& fn);
+  // One control's records in as_of order.
+  static void ForEachPostureOf(const ReadTxn& txn, std::string_view control,
+                               const std::function<void(const model::PostureRecord&)>& fn);
+
+  static void PutAsset(WriteTxn& txn, const model::Asset& asset);
+  static std::optional<model::Asset> FindAsset(const ReadTxn& txn, std::string_view id);
+  static void ForEachAsset(const ReadTxn& txn, const std::function<void(const model::Asset&)>& fn);
+};
+
+}  // namespace tidemark::store
