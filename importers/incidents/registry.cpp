@@ -1,0 +1,59 @@
+// The list of incident readers and format auto-detection.
+#include "importers/incidents/registry.h"
+
+#include <fmt/format.h>
+
+// Reader headers, one per format; each declares `std::unique_ptr<IncidentReader> Make<Name>Reader()`.
+// ADD READER INCLUDES HERE (keep the order of the list below).
+
+namespace tidemark::importers::incidents {
+
+const std::vector<std::unique_ptr<IncidentReader>>& AllReaders() {
+  static const std::vector<std::unique_ptr<IncidentReader>> readers = [] {
+    std::vector<std::unique_ptr<IncidentReader>> list;
+    // ADD READERS HERE, one line each: list.push_back(Make<Name>Reader());
+    // The order is the order of `--format` names in messages; detection does not depend on
+    // it (ties are an error, not a first-wins).
+    return list;
+  }();
+  return readers;
+}
+
+const IncidentReader* FindReader(std::string_view name) {
+  for (const auto& reader : AllReaders()) {
+    if (reader->Name() == name) return reader.get();
+  }
+  return nullptr;
+}
+
+std::string ReaderNames() {
+  std::string names;
+  for (const auto& reader : AllReaders()) {
+    if (!names.empty()) names += ", ";
+    names += reader->Name();
+  }
+  return names;
+}
+
+Result<const IncidentReader*> DetectReader(const SourceFile& file) {
+  const IncidentReader* best = nullptr;
+  int best_score = 0;
+  bool tied = false;
+  for (const auto& reader : AllReaders()) {
+    int score = reader->Detect(file);
+    if (score > best_score) {
+      best = reader.get();
+      best_score = score;
+      tied = false;
+    } else if (score > 0 && score == best_score) {
+      tied = true;
+    }
+  }
+  if (best == nullptr || tied) {
+    return Status::BadInput(fmt::format("cannot recognise format of {}; pass --format NAME (one of {})",
+                                        file.path, ReaderNames()));
+  }
+  return best;
+}
+
+}  // namespace tidemark::importers::incidents
