@@ -146,38 +146,6 @@ Result<std::string> MitigationCard(const store::ReadTxn& txn, std::string_view t
          "\n" + table.Render();
 }
 
-Result<std::string> ThreatProfile(const store::ReadTxn& txn, std::string_view text, Format format) {
-  auto threat = AttackCatalog::FindThreat(txn, text);
-  if (!threat) return Status::NotFound("no ATT&CK group, campaign or software named \"" + std::string(text) + "\"");
-  std::vector<Ref> techniques;
-  for (const auto& t : threat->techniques) {
-    auto resolved = AttackCatalog::ResolveTechnique(txn, t);
-    if (resolved.kind == store::TechniqueResolution::Kind::kUnknown) continue;
-    if (std::any_of(techniques.begin(), techniques.end(), [&](const Ref& r) { return r.id == resolved.id; })) continue;
-    techniques.push_back({resolved.id, NameOf(txn, AttackKind::kTechnique, resolved.id), ""});
-  }
-  std::sort(techniques.begin(), techniques.end(), [](const Ref& a, const Ref& b) { return a.id < b.id; });
-  std::string kind(model::AttackKindName(threat->kind));
-  if (format == Format::kJson) {
-    rapidjson::StringBuffer buf;
-    JsonWriter w(buf);
-    w.StartObject();
-    WriteField(w, "id", threat->id);
-    WriteField(w, "name", threat->name);
-    WriteField(w, "kind", kind);
-    WriteStrings(w, "aliases", threat->aliases);
-    WriteRefs(w, "techniques", techniques, false);
-    w.EndObject();
-    return Finish(buf);
-  }
-  TextTable table({"technique", "name"});
-  for (const auto& t : techniques) table.AddRow({t.id, t.name});
-  return RenderFields({{"Threat", threat->id + " " + threat->name + " (" + kind + ")"},
-                       {"Aliases", JoinList(threat->aliases)},
-                       {"Techniques", std::to_string(techniques.size())}}) +
-         "\n" + table.Render();
-}
-
 std::string SearchAttack(const store::ReadTxn& txn, std::string_view text, Format format) {
   std::string needle = ToLower(text);
   struct Hit {

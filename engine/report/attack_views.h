@@ -1,5 +1,5 @@
 // Read-only views of the ATT&CK knowledge base for analysts: technique and mitigation cards,
-// a threat's ATT&CK profile, name search, store info. Each view is built from one read
+// name search, store info. Each view is built from one read
 // transaction and rendered either as JSON (stable field names) or as aligned text.
 // Stateless functions; thread-compatible.
 #pragma once
@@ -20,10 +20,6 @@ Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view id
 
 // The card of a mitigation (M-ID): name, the techniques it mitigates. NotFound when absent.
 Result<std::string> MitigationCard(const store::ReadTxn& txn, std::string_view id, Format format);
-
-// The ATT&CK profile of a group, campaign or software by ID, name or alias: aliases and the
-// techniques it uses (revocations resolved). NotFound when nothing matches.
-Result<std::string> ThreatProfile(const store::ReadTxn& txn, std::string_view text, Format format);
 
 // Case-insensitive substring search over technique, mitigation, group, campaign and software
 // names, aliases and IDs. Live objects only; ordered by kind then ID.

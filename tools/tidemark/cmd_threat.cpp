@@ -1,25 +1,63 @@
-// tidemark threat ID|NAME : the ATT&CK profile of a group, campaign or software.
-#include "engine/report/attack_views.h"
-#include "tools/tidemark/command.h"
+// tidemark threat ID|NAME|all : exposures and mitigations of a threat (ATT&CK group, campaign,
+// software by ID, name or alias; a custom threat by name; or all incidents).
+// tidemark threats : every threat with incidents or an ATT&CK profile, ranked by exposure.
+#include <algorithm>
+
+#include "engine/report/scope_view.h"
+#include "tools/tidemark/graph_loader.h"
 
 namespace tidemark::cli {
 namespace {
 
-RunFn Setup(CLI::App& app) {
+RunFn SetupThreat(CLI::App& app) {
   auto id = std::make_shared<std::string>();
-  app.add_option("ID", *id, "ATT&CK ID, name or alias (G0016, APT29, \"Cozy Bear\")")->required();
+  app.add_option("ID", *id, "G0016, APT29, \"Cozy Bear\", a custom threat name, or all")->required();
   return [id](Context& ctx) -> Status {
-    auto store = ctx.OpenStore(false);
-    if (!store.ok()) return store.status();
-    auto view = report::ThreatProfile((*store)->Read(), *id,
-                                      ctx.options.json ? report::Format::kJson : report::Format::kText);
-    if (!view.ok()) return view.status();
-    ctx.Print(ctx.options.json ? PrettyJson(*view) : *view);
+    auto graph = LoadGraph(ctx, IncidentLoad::kAll);
+    if (!graph.ok()) return graph.status();
+    auto scope = scoring::ResolveScope(**graph, *id);
+    if (!scope.ok()) return scope.status();
+    scoring::Scorer scorer(**graph);
+    scoring::Evaluation ev = scorer.Evaluate(*scope, ctx.AsOf());
+    ctx.Print(ctx.options.json ? PrettyJson(report::ScopeJson(**graph, ev)) : report::ScopeText(**graph, ev));
     return Status::Ok();
   };
 }
 
-const bool kRegistered = RegisterCommand({"threat", "a threat: ATT&CK profile", Setup});
+RunFn SetupThreats(CLI::App& app) {
+  auto observed_only = std::make_shared<bool>(false);
+  auto limit = std::make_shared<size_t>(0);
+  app.add_flag("--observed-only", *observed_only, "only threats with counted incidents");
+  app.add_option("--limit", *limit, "show the first N");
+  return [observed_only, limit](Context& ctx) -> Status {
+    auto graph = LoadGraph(ctx, IncidentLoad::kAll);
+    if (!graph.ok()) return graph.status();
+    scoring::Scorer scorer(**graph);
+    std::vector<report::ThreatRank> ranks;
+    for (auto& scope : scoring::AllThreatScopes(**graph)) {
+      report::ThreatRank rank;
+      for (size_t idx : scope.incidents) rank.incidents += (*graph)->incidents()[idx].incident.CountsAt(ctx.AsOf());
+      if (*observed_only && rank.incidents == 0) continue;
+      if (scope.base_techniques.empty() && rank.incidents == 0) continue;
+      rank.resilience = scorer.Resilience(scope, ctx.AsOf());
+      rank.techniques = scope.base_techniques.size();
+      rank.scope = std::move(scope);
+      ranks.push_back(std::move(rank));
+    }
+    std::sort(ranks.begin(), ranks.end(), [](const report::ThreatRank& a, const report::ThreatRank& b) {
+      double ea = a.resilience ? 100 - *a.resilience : -1, eb = b.resilience ? 100 - *b.resilience : -1;
+      if (std::abs(ea - eb) > 1e-9) return ea > eb;
+      if (a.incidents != b.incidents) return a.incidents > b.incidents;
+      return a.scope.id < b.scope.id;
+    });
+    if (*limit > 0 && ranks.size() > *limit) ranks.resize(*limit);
+    ctx.Print(ctx.options.json ? PrettyJson(report::ThreatsJson(ranks, ctx.AsOf())) : report::ThreatsText(ranks, ctx.AsOf()));
+    return Status::Ok();
+  };
+}
+
+const bool kThreat = RegisterCommand({"threat", "exposures and mitigations of a threat, or of all incidents", SetupThreat});
+const bool kThreats = RegisterCommand({"threats", "threats ranked by exposure", SetupThreats});
 
 }  // namespace
 }  // namespace tidemark::cli

@@ -81,14 +81,14 @@ TEST_CASE("an unknown technique exits 2 with a clear message") {
   CHECK(result.err.find("T9999 is not in the loaded ATT&CK data") != std::string::npos);
 }
 
-TEST_CASE("mitigation card and threat profile by alias") {
+TEST_CASE("mitigation card, and a threat found by alias") {
   std::string store = StoreWithAttack();
   auto mitigation = Json(RunTidemark({"--store", store, "--json", "mitigation", "M1032"}).out);
   CHECK(std::string(mitigation["name"].GetString()) == "Multi-factor Authentication");
   CHECK(mitigation["techniques"].Size() > 20);
   auto threat = Json(RunTidemark({"--store", store, "--json", "threat", "Cozy Bear"}).out);
-  CHECK(std::string(threat["id"].GetString()) == "G0016");
-  CHECK(std::string(threat["kind"].GetString()) == "group");
+  CHECK(std::string(threat["scope"]["id"].GetString()) == "G0016");
+  CHECK(std::string(threat["scope"]["kind"].GetString()) == "group");
   CHECK(Ids(threat["techniques"]).count("T1566.001") == 1);
 }
 

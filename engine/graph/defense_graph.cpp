@@ -1,0 +1,269 @@
+#include "engine/graph/defense_graph.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "engine/core/ids.h"
+#include "engine/store/attack_catalog.h"
+#include "engine/store/incident_catalog.h"
+#include "engine/store/org_catalog.h"
+
+namespace tidemark::graph {
+namespace {
+
+using model::AttackKind;
+using model::AttackObject;
+
+EdgeProps Edge(EdgeKind kind) {
+  EdgeProps props;
+  props.kind = kind;
+  return props;
+}
+
+}  // namespace
+
+Vertex DefenseGraph::AddVertex(VertexProps props) { return boost::add_vertex(std::move(props), graph_); }
+
+DefenseGraph DefenseGraph::Build(const store::ReadTxn& txn) {
+  DefenseGraph g;
+  // Techniques first; revoked ones only remember where they lead.
+  std::unordered_map<std::string, std::string> revoked_by;
+  std::vector<std::pair<std::string, std::string>> sub_of;
+  store::AttackCatalog::ForEach(txn, AttackKind::kTechnique, [&](const AttackObject& t) {
+    if (t.revoked) {
+      revoked_by[t.id] = t.revoked_by;
+      return;
+    }
+    VertexProps props;
+    props.kind = VertexKind::kTechnique;
+    props.id = t.id;
+    props.name = t.name;
+    props.tactics = t.tactics;
+    props.domain = t.domain;
+    props.deprecated = t.deprecated;
+    g.techniques_[t.id] = g.AddVertex(std::move(props));
+    if (!t.parent.empty()) sub_of.emplace_back(t.id, t.parent);
+  });
+  for (const auto& [from, to] : revoked_by) {
+    std::string current = to;
+    for (int hop = 0; hop < 16 && revoked_by.count(current); ++hop) current = revoked_by[current];
+    if (g.techniques_.count(current)) g.revoked_to_[from] = current;
+  }
+  for (const auto& [sub, parent] : sub_of) {
+    auto parent_vertex = g.Technique(parent);
+    if (parent_vertex) boost::add_edge(g.techniques_[sub], *parent_vertex, Edge(EdgeKind::kSubtechniqueOf), g.graph_);
+  }
+  auto resolve = [&g](const std::string& id) -> std::optional<Vertex> {
+    if (auto v = g.Technique(id)) return v;
+    auto it = g.revoked_to_.find(id);
+    if (it != g.revoked_to_.end()) return g.Technique(it->second);
+    return std::nullopt;
+  };
+
+  store::AttackCatalog::ForEach(txn, AttackKind::kMitigation, [&](const AttackObject& m) {
+    if (m.revoked || m.deprecated) return;
+    VertexProps props;
+    props.kind = VertexKind::kMitigation;
+    props.id = m.id;
+    props.name = m.name;
+    Vertex v = g.AddVertex(std::move(props));
+    g.mitigations_[m.id] = v;
+    for (const auto& t : m.techniques) {
+      if (auto tv = resolve(t)) boost::add_edge(v, *tv, Edge(EdgeKind::kMitigates), g.graph_);
+    }
+  });
+
+  for (AttackKind kind : {AttackKind::kGroup, AttackKind::kCampaign, AttackKind::kSoftware}) {
+    store::AttackCatalog::ForEach(txn, kind, [&](const AttackObject& threat) {
+      if (threat.revoked || threat.deprecated) return;
+      VertexProps props;
+      props.kind = VertexKind::kThreat;
+      props.id = threat.id;
+      props.name = threat.name;
+      props.threat_kind = std::string(model::AttackKindName(kind));
+      Vertex v = g.AddVertex(std::move(props));
+      g.threats_[threat.id] = v;
+      g.threat_vertices_.push_back(v);
+      g.threat_names_.emplace(ToLower(threat.name), threat.id);
+      for (const auto& alias : threat.aliases) g.threat_names_.emplace(ToLower(alias), threat.id);
+      std::unordered_set<Vertex> seen;
+      for (const auto& t : threat.techniques) {
+        auto tv = resolve(t);
+        if (tv && seen.insert(*tv).second) boost::add_edge(v, *tv, Edge(EdgeKind::kUses), g.graph_);
+      }
+    });
+  }
+
+  auto add_control = [&g](model::Control control) {
+    VertexProps props;
+    props.kind = VertexKind::kControl;
+    props.id = control.id;
+    props.name = control.title;
+    props.data = g.control_infos_.size();
+    Vertex v = g.AddVertex(std::move(props));
+    g.controls_by_id_[control.id] = v;
+    g.control_vertices_.push_back(v);
+    for (const auto& m : control.mitigations) {
+      auto mv = g.mitigations_.find(m);
+      if (mv != g.mitigations_.end()) boost::add_edge(v, mv->second, Edge(EdgeKind::kImplements), g.graph_);
+    }
+    g.control_infos_.push_back({std::move(control), {}});
+    return v;
+  };
+  store::OrgCatalog::ForEachControl(txn, [&](const model::Control& c) { add_control(c); });
+  store::OrgCatalog::ForEachMapping(txn, [&](const model::Mapping& m) {
+    auto tv = resolve(m.technique);
+    if (!tv) return;  // unknown to the loaded ATT&CK release: not scored
+    auto cv = g.Control(m.control);
+    Vertex control = cv ? *cv : add_control(model::Control{m.control, m.control, {}, {}, {}, {}, {}, {}, m.source, {}});
+    EdgeProps props = Edge(EdgeKind::kMapsTo);
+    props.type = m.type;
+    props.strength = m.strength;
+    boost::add_edge(control, *tv, props, g.graph_);
+  });
+  store::OrgCatalog::ForEachPosture(txn, [&](const model::PostureRecord& r) {
+    auto cv = g.Control(r.control);
+    if (cv) g.control_infos_[g.graph_[*cv].data].posture.push_back(r);
+  });
+  store::OrgCatalog::ForEachAsset(txn, [&](const model::Asset& a) { g.asset_weights_[a.id] = a.weight; });
+  return g;
+}
+
+void DefenseGraph::LoadIncidents(const store::ReadTxn& txn) {
+  store::IncidentCatalog::ForEach(txn, [&](const model::Incident& incident) { AddIncident(incident); });
+}
+
+Vertex DefenseGraph::ThreatVertex(const std::string& id_or_name) {
+  if (auto v = Threat(id_or_name)) return *v;
+  if (auto id = ThreatIdByName(id_or_name)) return *Threat(*id);
+  VertexProps props;
+  props.kind = VertexKind::kThreat;
+  props.id = id_or_name;
+  props.name = id_or_name;
+  props.threat_kind = "custom";
+  Vertex v = AddVertex(std::move(props));
+  threats_[id_or_name] = v;
+  threat_vertices_.push_back(v);
+  return v;
+}
+
+size_t DefenseGraph::AddIncident(model::Incident incident) {
+  VertexProps props;
+  props.kind = VertexKind::kIncident;
+  props.id = incident.id;
+  props.name = incident.title;
+  props.data = incident_infos_.size();
+  Vertex v = AddVertex(std::move(props));
+  incidents_by_id_[incident.id] = v;
+  // Techniques were resolved at import; a later ATT&CK upgrade may have revoked some since.
+  std::vector<model::IncidentTechnique> techniques;
+  std::unordered_set<Vertex> seen;
+  for (auto& t : incident.techniques) {
+    std::optional<Vertex> tv = Technique(t.id);
+    if (!tv) {
+      auto it = revoked_to_.find(t.id);
+      if (it != revoked_to_.end()) {
+        if (t.revoked_from.empty()) t.revoked_from = t.id;
+        t.id = it->second;
+        tv = Technique(t.id);
+      }
+    }
+    if (!tv) {
+      incident.unknown_techniques.push_back(t.id);
+      continue;
+    }
+    if (!seen.insert(*tv).second) continue;
+    boost::add_edge(*tv, v, Edge(EdgeKind::kObservedIn), graph_);
+    techniques.push_back(std::move(t));
+  }
+  incident.techniques = std::move(techniques);
+  double weight = 0;
+  std::unordered_set<std::string> distinct;
+  for (const auto& asset : incident.assets) {
+    if (!distinct.insert(asset.id).second) continue;
+    weight += AssetWeight(asset.id);
+    auto it = assets_.find(asset.id);
+    Vertex av;
+    if (it == assets_.end()) {
+      VertexProps asset_props;
+      asset_props.kind = VertexKind::kAsset;
+      asset_props.id = asset.id;
+      asset_props.name = asset.name;
+      av = AddVertex(std::move(asset_props));
+      assets_[asset.id] = av;
+    } else {
+      av = it->second;
+    }
+    boost::add_edge(v, av, Edge(EdgeKind::kAffects), graph_);
+  }
+  for (auto& threat : incident.threats) {
+    Vertex tv = ThreatVertex(threat);
+    threat = graph_[tv].id;
+    boost::add_edge(v, tv, Edge(EdgeKind::kAttributedTo), graph_);
+  }
+  incident_infos_.push_back({v, std::move(incident), std::max(1.0, weight)});
+  return incident_infos_.size() - 1;
+}
+
+std::optional<Vertex> DefenseGraph::Parent(Vertex technique) const {
+  for (auto [it, end] = boost::out_edges(technique, graph_); it != end; ++it) {
+    if (graph_[*it].kind == EdgeKind::kSubtechniqueOf) return boost::target(*it, graph_);
+  }
+  return std::nullopt;
+}
+
+std::vector<Reach> DefenseGraph::ControlsOf(Vertex technique) const {
+  std::vector<Reach> reaches;
+  auto offer = [&reaches](Reach candidate) {
+    for (auto& r : reaches) {
+      bool same_kind = (r.type == model::MappingType::kProtect) == (candidate.type == model::MappingType::kProtect);
+      if (r.control != candidate.control || !same_kind) continue;
+      // Strongest path wins; on a tie a direct mapping, then the lowest mitigation ID.
+      if (candidate.strength > r.strength ||
+          (candidate.strength == r.strength && candidate.via < r.via && r.via != "direct")) {
+        r = std::move(candidate);
+      }
+      return;
+    }
+    reaches.push_back(std::move(candidate));
+  };
+  for (auto [it, end] = boost::in_edges(technique, graph_); it != end; ++it) {
+    const EdgeProps& edge = graph_[*it];
+    Vertex source = boost::source(*it, graph_);
+    if (edge.kind == EdgeKind::kMapsTo) {
+      offer({source, edge.strength, edge.type, "direct"});
+    } else if (edge.kind == EdgeKind::kMitigates) {
+      for (auto [mit, mend] = boost::in_edges(source, graph_); mit != mend; ++mit) {
+        if (graph_[*mit].kind != EdgeKind::kImplements) continue;
+        offer({boost::source(*mit, graph_), 1.0, model::MappingType::kProtect, "mitigation:" + graph_[source].id});
+      }
+    }
+  }
+  std::sort(reaches.begin(), reaches.end(), [this](const Reach& a, const Reach& b) {
+    if (graph_[a.control].id != graph_[b.control].id) return graph_[a.control].id < graph_[b.control].id;
+    return a.type < b.type;
+  });
+  return reaches;
+}
+
+std::vector<Vertex> DefenseGraph::TechniquesUsedBy(Vertex threat) const {
+  std::vector<Vertex> out;
+  for (auto [it, end] = boost::out_edges(threat, graph_); it != end; ++it) {
+    if (graph_[*it].kind == EdgeKind::kUses) out.push_back(boost::target(*it, graph_));
+  }
+  std::sort(out.begin(), out.end(), [this](Vertex a, Vertex b) { return graph_[a].id < graph_[b].id; });
+  return out;
+}
+
+double DefenseGraph::AssetWeight(std::string_view asset_id) const {
+  auto it = asset_weights_.find(std::string(asset_id));
+  return it == asset_weights_.end() ? 1.0 : it->second;
+}
+
+std::optional<std::string> DefenseGraph::ThreatIdByName(std::string_view name) const {
+  auto it = threat_names_.find(ToLower(name));
+  if (it == threat_names_.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace tidemark::graph

@@ -1,0 +1,49 @@
+// The "Exposures and mitigations" view of a scope (SPEC §4 "JSON of a scope"): JSON with the
+// fixed field names, or aligned text for analysts in which every recommendation shows its path
+// incident -> technique -> mitigation/mapping -> control. Also the threat ranking, the
+// recommendations list with filters and groups, and resilience history (JSON, CSV, SVG).
+// Stateless functions over a graph and evaluations; thread-compatible.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/scoring/scorer.h"
+
+namespace tidemark::report {
+
+// JSON of one evaluated scope. For an incident scope, `incident` is its normalised record.
+std::string ScopeJson(const graph::DefenseGraph& graph, const scoring::Evaluation& ev);
+std::string ScopeText(const graph::DefenseGraph& graph, const scoring::Evaluation& ev);
+
+struct ThreatRank {
+  scoring::Scope scope;
+  std::optional<double> resilience;
+  size_t incidents = 0;
+  size_t techniques = 0;
+};
+// Threats ranked by exposure (100 - R, highest first; null R last), then by incidents, then id.
+std::string ThreatsJson(const std::vector<ThreatRank>& ranks, TimeMs tau);
+std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau);
+
+struct RecommendationFilter {
+  std::string product, category, license, status, remediation_type;
+  bool Accepts(const model::Control& control, model::ControlStatus status) const;
+};
+// `group_by`: "", product, category, status or license.
+std::string RecommendationsJson(const graph::DefenseGraph& graph, const scoring::Evaluation& ev,
+                                const RecommendationFilter& filter, const std::string& group_by);
+std::string RecommendationsText(const graph::DefenseGraph& graph, const scoring::Evaluation& ev,
+                                const RecommendationFilter& filter, const std::string& group_by);
+
+std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points);
+std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points);
+// A line chart of resilience over time: dates on the x axis, 0-100 on the y axis, a point
+// where posture or incidents changed. Self-contained SVG; every text escaped.
+std::string HistorySvg(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points);
+
+// Escapes &, <, >, " and ' for XML/HTML, and drops control characters.
+std::string XmlEscape(std::string_view text);
+
+}  // namespace tidemark::report

@@ -1,0 +1,325 @@
+// SPEC §3 on a hand-made organisation, every value worked out by hand below.
+//
+// ATT&CK (tests/data/scoring/mini-attack.json): T1100 Alpha with sub-technique T1100.001,
+// T1200 Bravo, T1300 Charlie, T1400 Delta, T1600 Echo, T1500 revoked by T1200; M1900 mitigates
+// T1200 and T1300; group G9000 "Kestrel" (alias "Night Heron") uses T1300 and T1400.
+//
+// Controls and how they reach techniques (C(t), strongest path):
+//   C-A  T1100 protect 0.5 (partial)                   -> T1100.001 via parent
+//   C-B  implements M1900 (s=1 for T1200, T1300), T1200 protect 0.25 direct -> max 1.0 via M1900
+//   C-C  T1300 protect 1.0 direct; T1100 detect (shown, not scored)
+//   C-D  T1100 protect 0.8 (a number)                  -> T1100.001 via parent
+//   C-E  T1400 protect 0.5;  C-F  T1400 protect 0.5 (a tie with C-E)
+// T1600 has no control at all.
+//
+// Posture: 2026-01-01 C-A completed, C-B planned, C-C to-address implemented 0.5 (explicit wins),
+//          C-D risk-accepted implemented 0.9 (risk-accepted counts 0);
+//          2026-02-01 C-B completed implemented 0.5;  2026-03-01 C-C completed.
+// Assets: dc01 weight 4, ws1 weight 1, jdoe not in the inventory (1).
+// Incidents (a(i) = max(1, Σ distinct asset weights)):
+//   I1 TP  closed 01-10  T1100.001, T1200        dc01          threat "Night Heron"  a=4
+//   I2 FP  closed 01-15  T1300                   dc01                               (never counts)
+//   I3 TP  created 02-10 (open) T1500->T1200, T9999, AML.T0040   ws1, jdoe      a=2
+//   I4 BP  closed 02-12  T1400                                                  (never counts)
+//   I5 undetermined closed 02-20  T1400, T1300, T1600  dc01, dc01   threat G9000  a=4
+//   I6 TP  closed 04-01  T1100  (after τ = 03-15)                               a=1
+//   I7 TP  closed 03-05  T1100                   (no assets)   threat "Custom Crew"  a=1
+//   I8 TP  closed 03-10  T1200                   ws1           threat "Custom Crew"  a=1
+#include "engine/scoring/scorer.h"
+
+#include <doctest/doctest.h>
+
+#include "engine/store/incident_catalog.h"
+#include "engine/store/org_catalog.h"
+#include "tests/test_support.h"
+
+namespace tidemark::scoring {
+namespace {
+
+using model::ControlStatus;
+using model::MappingType;
+
+TimeMs Day(const char* date) { return *ParseIsoTime(date); }
+TimeMs EndOf(const char* date) { return *ParseIsoTime(date, DateOnly::kEndOfDay); }
+
+model::Incident MakeIncident(std::string id, model::Classification cls, std::optional<TimeMs> created,
+                             std::optional<TimeMs> closed, std::vector<std::string> techniques,
+                             std::vector<std::string> assets, std::vector<std::string> threats,
+                             std::vector<std::string> unknown = {}) {
+  model::Incident inc;
+  inc.id = std::move(id);
+  inc.title = "incident " + inc.id;
+  inc.source = "native";
+  inc.classification = cls;
+  inc.created = created;
+  inc.closed = closed;
+  inc.status = closed ? "closed" : "open";
+  for (auto& t : techniques) inc.techniques.push_back({t, "", ""});
+  for (auto& a : assets) inc.assets.push_back({a, a == "jdoe" ? "user" : "device", ""});
+  inc.threats = std::move(threats);
+  inc.unknown_techniques = std::move(unknown);
+  return inc;
+}
+
+// The organisation above in a fresh store.
+std::string OrgStore() {
+  std::string dir = testing::TempDir("org");
+  auto imported = testing::RunTidemark({"--store", dir, "-q", "import", "attack", testing::DataPath("scoring/mini-attack.json")});
+  REQUIRE(imported.exit_code == 0);
+  auto store = store::Store::Open(dir);
+  REQUIRE(store.ok());
+  using model::Classification;
+  Status written = (*store)->Write([](store::WriteTxn& txn) {
+    auto control = [&](const char* id, std::vector<std::string> mitigations) {
+      model::Control c;
+      c.id = id;
+      c.title = std::string("Control ") + id;
+      c.product = id[2] == 'E' || id[2] == 'F' ? "Firewall" : "EDR";
+      c.mitigations = std::move(mitigations);
+      store::OrgCatalog::PutControl(txn, c);
+    };
+    control("C-A", {});
+    control("C-B", {"M1900"});
+    control("C-C", {});
+    control("C-D", {});
+    control("C-E", {});
+    control("C-F", {});
+    auto map = [&](const char* c, const char* t, MappingType type, double s) {
+      store::OrgCatalog::PutMapping(txn, model::Mapping{c, t, "", type, s, "fixture"});
+    };
+    map("C-A", "T1100", MappingType::kProtect, 0.5);
+    map("C-B", "T1200", MappingType::kProtect, 0.25);
+    map("C-C", "T1300", MappingType::kProtect, 1.0);
+    map("C-C", "T1100", MappingType::kDetect, 1.0);
+    map("C-D", "T1100", MappingType::kProtect, 0.8);
+    map("C-E", "T1400", MappingType::kProtect, 0.5);
+    map("C-F", "T1400", MappingType::kProtect, 0.5);
+    auto posture = [&](const char* c, const char* date, ControlStatus s, std::optional<double> impl) {
+      store::OrgCatalog::PutPosture(txn, model::PostureRecord{c, Day(date), s, impl, "fixture"});
+    };
+    posture("C-A", "2026-01-01", ControlStatus::kCompleted, std::nullopt);
+    posture("C-B", "2026-01-01", ControlStatus::kPlanned, std::nullopt);
+    posture("C-C", "2026-01-01", ControlStatus::kToAddress, 0.5);
+    posture("C-D", "2026-01-01", ControlStatus::kRiskAccepted, 0.9);
+    posture("C-B", "2026-02-01", ControlStatus::kCompleted, 0.5);
+    posture("C-C", "2026-03-01", ControlStatus::kCompleted, std::nullopt);
+    store::OrgCatalog::PutAsset(txn, model::Asset{"dc01", "device", "", 4});
+    store::OrgCatalog::PutAsset(txn, model::Asset{"ws1", "device", "", 1});
+    std::vector<model::Incident> incidents = {
+        MakeIncident("I1", Classification::kTruePositive, Day("2026-01-09"), Day("2026-01-10"), {"T1100.001", "T1200"}, {"dc01"}, {"Night Heron"}),
+        MakeIncident("I2", Classification::kFalsePositive, std::nullopt, Day("2026-01-15"), {"T1300"}, {"dc01"}, {}),
+        MakeIncident("I3", Classification::kTruePositive, Day("2026-02-10"), std::nullopt, {"T1500"}, {"ws1", "jdoe"}, {}, {"AML.T0040", "T9999"}),
+        MakeIncident("I4", Classification::kBenignPositive, std::nullopt, Day("2026-02-12"), {"T1400"}, {}, {}),
+        MakeIncident("I5", Classification::kUndetermined, std::nullopt, Day("2026-02-20"), {"T1400", "T1300", "T1600"}, {"dc01", "dc01"}, {"G9000"}),
+        MakeIncident("I6", Classification::kTruePositive, std::nullopt, Day("2026-04-01"), {"T1100"}, {}, {}),
+        MakeIncident("I7", Classification::kTruePositive, std::nullopt, Day("2026-03-05"), {"T1100"}, {}, {"Custom Crew"}),
+        MakeIncident("I8", Classification::kTruePositive, std::nullopt, Day("2026-03-10"), {"T1200"}, {"ws1"}, {"Custom Crew"}),
+    };
+    for (const auto& inc : incidents) store::IncidentCatalog::Put(txn, inc);
+    return Status::Ok();
+  });
+  REQUIRE(written.ok());
+  return dir;
+}
+
+struct Org {
+  std::unique_ptr<store::Store> store;
+  graph::DefenseGraph graph;
+};
+
+Org LoadOrg() {
+  static std::string dir = OrgStore();
+  auto store = store::Store::Open(dir);
+  REQUIRE(store.ok());
+  auto txn = (*store)->Read();
+  graph::DefenseGraph g = graph::DefenseGraph::Build(txn);
+  g.LoadIncidents(txn);
+  return Org{std::move(store).value(), std::move(g)};
+}
+
+const TechniqueRow& Row(const Evaluation& ev, const graph::DefenseGraph& g, const char* id) {
+  for (const auto& row : ev.techniques) {
+    if (g.props(row.technique).id == id) return row;
+  }
+  FAIL("no row for " << id);
+  throw std::logic_error("unreachable");
+}
+
+std::vector<std::pair<std::string, double>> Recs(const Evaluation& ev, const graph::DefenseGraph& g) {
+  std::vector<std::pair<std::string, double>> out;
+  for (const auto& r : ev.recommendations) out.emplace_back(g.props(r.control).id, r.impact);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("coverage per technique: partial implementation, several controls, parent fallback, statuses") {
+  Org org = LoadOrg();
+  Scorer scorer(org.graph);
+  Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "all"), EndOf("2026-03-15"));
+  // T1100: C-A 0.5×1 and C-D 0.8×0 (risk-accepted) -> 1 − 0.5×1 = 0.5; the C-C detect row is shown, not counted.
+  const auto& alpha = Row(ev, org.graph, "T1100");
+  CHECK(alpha.coverage == doctest::Approx(0.5));
+  CHECK(alpha.status == "partial");
+  REQUIRE(alpha.controls.size() == 3);
+  CHECK(org.graph.props(alpha.controls[1].control).id == "C-C");
+  CHECK_FALSE(alpha.controls[1].counted);
+  CHECK(alpha.controls[2].status == ControlStatus::kRiskAccepted);
+  CHECK(alpha.controls[2].implemented == 0.0);
+  // T1100.001 has no control of its own: its parent's, via "parent".
+  const auto& sub = Row(ev, org.graph, "T1100.001");
+  CHECK(sub.coverage == doctest::Approx(0.5));
+  REQUIRE(sub.controls.size() == 2);
+  CHECK(sub.controls[0].via == "parent");
+  // T1200: C-B reaches it directly (0.25) and through M1900 (1.0): the largest, 1.0 × 0.5.
+  const auto& bravo = Row(ev, org.graph, "T1200");
+  REQUIRE(bravo.controls.size() == 1);
+  CHECK(bravo.controls[0].strength == 1.0);
+  CHECK(bravo.controls[0].via == "mitigation:M1900");
+  CHECK(bravo.coverage == doctest::Approx(0.5));
+  // T1300: 1 − (1 − 1×0.5)(1 − 1×1) = 1.
+  CHECK(Row(ev, org.graph, "T1300").status == "mitigated");
+  // T1400: C-E and C-F have no posture record: impl 0.
+  CHECK(Row(ev, org.graph, "T1400").status == "exposed");
+  CHECK(Row(ev, org.graph, "T1600").status == "no-control");
+}
+
+TEST_CASE("scope all: weights with asset weights, false/benign positives and later incidents excluded") {
+  Org org = LoadOrg();
+  Scorer scorer(org.graph);
+  Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "all"), EndOf("2026-03-15"));
+  // Counted: I1, I3, I5, I7, I8.  w: T1100 1+1=2, T1100.001 1+4=5, T1200 1+4+2+1=8,
+  // T1300 1+4=5, T1400 1+4=5, T1600 1+4=5; Σw = 30.
+  CHECK(ev.incidents == 5);
+  CHECK(ev.affected_assets == 3);  // dc01, ws1, jdoe
+  CHECK(Row(ev, org.graph, "T1200").weight == 8);
+  CHECK(Row(ev, org.graph, "T1100.001").weight == 5);
+  // Σ w·cov = 2×0.5 + 5×0.5 + 8×0.5 + 5×1 + 0 + 0 = 12.5 -> R = 100 × 12.5 / 30.
+  REQUIRE(ev.resilience.has_value());
+  CHECK(*ev.resilience == doctest::Approx(41.666666667));
+  CHECK(ev.scope.unknown_techniques == std::vector<std::string>{"AML.T0040", "T9999"});
+  // C-B: T1200 0.5 -> 1 gains 0.5 × 8 = 4 -> 13.333; C-E, C-F: T1400 0 -> 0.5 gains 2.5 -> 8.333
+  // each, equal, so by id. C-A and C-C are fully implemented; C-D is risk-accepted.
+  auto recs = Recs(ev, org.graph);
+  REQUIRE(recs.size() == 3);
+  CHECK(recs[0].first == "C-B");
+  CHECK(recs[0].second == doctest::Approx(13.333333333));
+  CHECK(recs[1].first == "C-E");
+  CHECK(recs[1].second == doctest::Approx(8.333333333));
+  CHECK(recs[2].first == "C-F");
+}
+
+TEST_CASE("ATT&CK group scope: uses plus incidents attributed by alias and by ID") {
+  Org org = LoadOrg();
+  Scorer scorer(org.graph);
+  auto scope = ResolveScope(org.graph, "night heron");
+  REQUIRE(scope.ok());
+  CHECK(scope->id == "G9000");
+  CHECK(scope->kind == ScopeKind::kGroup);
+  Evaluation ev = scorer.Evaluate(*scope, EndOf("2026-03-15"));
+  // I = {I1, I5}; T = {T1300, T1400} ∪ {T1100.001, T1200} ∪ {T1600}, every w = 1 + 4 = 5.
+  // Σ w·cov = 5×0.5 + 5×0.5 + 5×1 + 0 + 0 = 10 of 25 -> 40.
+  CHECK(ev.incidents == 2);
+  CHECK(ev.affected_assets == 1);
+  CHECK(ev.techniques.size() == 5);
+  CHECK(*ev.resilience == doctest::Approx(40.0));
+  // Every candidate gains 2.5 -> impact 10: all equal, ordered by control id.
+  auto recs = Recs(ev, org.graph);
+  REQUIRE(recs.size() == 3);
+  CHECK(recs[0] == std::make_pair(std::string("C-B"), 10.0));
+  CHECK(recs[1].first == "C-E");
+  CHECK(recs[2].first == "C-F");
+  CHECK(recs[2].second == doctest::Approx(10.0));
+}
+
+TEST_CASE("custom threat scope: the incidents attributed to a name nothing in ATT&CK has") {
+  Org org = LoadOrg();
+  Scorer scorer(org.graph);
+  auto scope = ResolveScope(org.graph, "Custom Crew");
+  REQUIRE(scope.ok());
+  CHECK(scope->kind == ScopeKind::kCustom);
+  Evaluation ev = scorer.Evaluate(*scope, EndOf("2026-03-15"));
+  // T1100 w 2 cov 0.5, T1200 w 2 cov 0.5 -> 50; C-B: +0.5 × 2 of 4 -> 25.
+  CHECK(*ev.resilience == doctest::Approx(50.0));
+  auto recs = Recs(ev, org.graph);
+  REQUIRE(recs.size() == 1);
+  CHECK(recs[0].first == "C-B");
+  CHECK(recs[0].second == doctest::Approx(25.0));
+}
+
+TEST_CASE("incident scope: revoked technique resolved, unknown IDs kept out of the score") {
+  Org org = LoadOrg();
+  Scorer scorer(org.graph);
+  Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "I3"), EndOf("2026-03-15"));
+  // T = {T1200} (from T1500), w = 1 + a(I3) = 1 + 2 = 3, cov 0.5 -> 50; C-B gains 0.5 -> 50.
+  REQUIRE(ev.techniques.size() == 1);
+  CHECK(org.graph.props(ev.techniques[0].technique).id == "T1200");
+  CHECK(ev.techniques[0].weight == 3);
+  CHECK(*ev.resilience == doctest::Approx(50.0));
+  CHECK(ev.scope.unknown_techniques == std::vector<std::string>{"AML.T0040", "T9999"});
+  CHECK(Recs(ev, org.graph) == std::vector<std::pair<std::string, double>>{{"C-B", 50.0}});
+  const auto& info = org.graph.incidents()[ev.scope.incidents[0]].incident;
+  CHECK(info.techniques[0].revoked_from == "T1500");
+}
+
+TEST_CASE("a false-positive incident shows its exposures but adds no weight or assets") {
+  Org org = LoadOrg();
+  Scorer scorer(org.graph);
+  Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "I2"), EndOf("2026-03-15"));
+  CHECK(ev.incidents == 0);
+  CHECK(ev.affected_assets == 0);
+  REQUIRE(ev.techniques.size() == 1);
+  CHECK(ev.techniques[0].weight == 1);
+  CHECK(*ev.resilience == doctest::Approx(100.0));
+  CHECK(ev.recommendations.empty());
+}
+
+TEST_CASE("--as-of between snapshots uses the earlier state") {
+  Org org = LoadOrg();
+  Scorer scorer(org.graph);
+  // 2026-01-20: only I1 counts; C-B is still "planned" (impl 0): T1100.001 0.5 (w 5), T1200 0 (w 5) -> 25.
+  Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "all"), EndOf("2026-01-20"));
+  CHECK(ev.incidents == 1);
+  CHECK(*ev.resilience == doctest::Approx(25.0));
+  CHECK(PostureOf(org.graph.control_info(*org.graph.Control("C-B")), EndOf("2026-01-31")).implemented == 0.0);
+  CHECK(PostureOf(org.graph.control_info(*org.graph.Control("C-B")), Day("2026-02-01")).implemented == 0.5);
+  CHECK(PostureOf(org.graph.control_info(*org.graph.Control("C-C")), EndOf("2026-02-15")).implemented == 0.5);
+  CHECK_FALSE(PostureOf(org.graph.control_info(*org.graph.Control("C-E")), EndOf("2026-02-15")).has_record);
+}
+
+TEST_CASE("an empty scope has a null resilience") {
+  Org org = LoadOrg();
+  Scorer scorer(org.graph);
+  Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "all"), EndOf("2026-01-05"));
+  CHECK(ev.techniques.empty());
+  CHECK_FALSE(ev.resilience.has_value());
+  CHECK(ev.recommendations.empty());
+}
+
+TEST_CASE("history: a point per posture or counted-incident date") {
+  Org org = LoadOrg();
+  Scorer scorer(org.graph);
+  auto points = scorer.History(*ResolveScope(org.graph, "all"), std::nullopt, std::nullopt);
+  // 01-01 posture (no incident yet: null); 01-10 I1: 25; 02-01 C-B 0.5: 50; 02-10 I3 (T1200 w 7): 50;
+  // 02-20 I5: Σw 27, Σw·cov 2.5 + 3.5 + 3.75 (T1300 1 − 0.5×0.5) = 9.75 -> 36.111;
+  // 03-01 C-C completed: 11/27 -> 40.741; 03-05 I7: 12/29 -> 41.379; 03-10 I8: 12.5/30 -> 41.667;
+  // 04-01 I6: 13/31 -> 41.935. I2 and I4 add no date (false/benign positive).
+  std::vector<std::pair<std::string, std::optional<double>>> expected = {
+      {"2026-01-01", std::nullopt}, {"2026-01-10", 25.0},      {"2026-02-01", 50.0},
+      {"2026-02-10", 50.0},         {"2026-02-20", 975.0 / 27}, {"2026-03-01", 1100.0 / 27},
+      {"2026-03-05", 1200.0 / 29},  {"2026-03-10", 1250.0 / 30}, {"2026-04-01", 1300.0 / 31}};
+  REQUIRE(points.size() == expected.size());
+  for (size_t idx = 0; idx < points.size(); ++idx) {
+    CAPTURE(expected[idx].first);
+    CHECK(FormatDate(points[idx].date) == expected[idx].first);
+    CHECK(points[idx].resilience.has_value() == expected[idx].second.has_value());
+    if (expected[idx].second) CHECK(*points[idx].resilience == doctest::Approx(*expected[idx].second));
+  }
+  CHECK(points[0].posture_changed);
+  CHECK(points[1].incident_added);
+  auto ranged = scorer.History(*ResolveScope(org.graph, "all"), Day("2026-02-05"), EndOf("2026-03-02"));
+  REQUIRE(ranged.size() == 3);
+  CHECK(FormatDate(ranged[0].date) == "2026-02-10");
+}
+
+}  // namespace tidemark::scoring

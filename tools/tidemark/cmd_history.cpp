@@ -1,0 +1,59 @@
+// tidemark history --scope ID [--from --to] [--format json|csv|svg] : resilience over time.
+#include "engine/report/scope_view.h"
+#include "engine/report/text_table.h"
+#include "tools/tidemark/graph_loader.h"
+
+namespace tidemark::cli {
+namespace {
+
+RunFn Setup(CLI::App& app) {
+  auto scope_id = std::make_shared<std::string>();
+  auto from = std::make_shared<std::string>();
+  auto to = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>();
+  app.add_option("--scope", *scope_id, "incident, threat or all")->required();
+  app.add_option("--from", *from, "first date (YYYY-MM-DD)");
+  app.add_option("--to", *to, "last date (YYYY-MM-DD)");
+  app.add_option("--format", *format, "json, csv or svg (default: a table, or json with --json)")
+      ->check(CLI::IsMember({"json", "csv", "svg"}));
+  return [=](Context& ctx) -> Status {
+    std::optional<TimeMs> from_ms, to_ms;
+    if (!from->empty() && !(from_ms = ParseIsoTime(*from, DateOnly::kStartOfDay)))
+      return Status::Usage("--from: \"" + *from + "\" is not a date (YYYY-MM-DD)");
+    if (!to->empty() && !(to_ms = ParseIsoTime(*to, DateOnly::kEndOfDay)))
+      return Status::Usage("--to: \"" + *to + "\" is not a date (YYYY-MM-DD)");
+    if (!to_ms && ctx.HasAsOf()) to_ms = ctx.AsOf();
+    auto graph = LoadGraph(ctx, IncidentLoad::kAll);
+    if (!graph.ok()) return graph.status();
+    auto scope = scoring::ResolveScope(**graph, *scope_id);
+    if (!scope.ok()) return scope.status();
+    scoring::Scorer scorer(**graph);
+    auto points = scorer.History(*scope, from_ms, to_ms);
+    std::string chosen = !format->empty() ? *format : ctx.options.json ? "json" : "";
+    if (chosen == "json") {
+      ctx.Print(PrettyJson(report::HistoryJson(*scope, points)));
+    } else if (chosen == "csv") {
+      ctx.Print(report::HistoryCsv(points));
+    } else if (chosen == "svg") {
+      ctx.Print(report::HistorySvg(*scope, points));
+    } else {
+      report::TextTable table({"date", "resilience", "exposure", "incidents", "change"});
+      for (const auto& p : points) {
+        char r[16] = "-", e[16] = "-";
+        if (p.resilience) {
+          std::snprintf(r, sizeof r, "%.1f", *p.resilience);
+          std::snprintf(e, sizeof e, "%.1f", 100 - *p.resilience);
+        }
+        std::string change = std::string(p.posture_changed ? "posture " : "") + (p.incident_added ? "incident" : "");
+        table.AddRow({FormatDate(p.date), r, e, std::to_string(p.incidents), change});
+      }
+      ctx.Print("Resilience of " + scope->id + "\n\n" + table.Render());
+    }
+    return Status::Ok();
+  };
+}
+
+const bool kRegistered = RegisterCommand({"history", "resilience of a scope over time", Setup});
+
+}  // namespace
+}  // namespace tidemark::cli
