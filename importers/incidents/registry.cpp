@@ -5,6 +5,7 @@
 
 // Reader headers, one per format; each declares `std::unique_ptr<IncidentReader> Make<Name>Reader()`.
 // ADD READER INCLUDES HERE (keep the order of the list below).
+#include "importers/incidents/native_reader.h"
 
 namespace tidemark::importers::incidents {
 
@@ -14,6 +15,7 @@ const std::vector<std::unique_ptr<IncidentReader>>& AllReaders() {
     // ADD READERS HERE, one line each: list.push_back(Make<Name>Reader());
     // The order is the order of `--format` names in messages; detection does not depend on
     // it (ties are an error, not a first-wins).
+    list.push_back(MakeNativeReader());
     return list;
   }();
   return readers;

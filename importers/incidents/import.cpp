@@ -1,0 +1,166 @@
+#include "importers/incidents/import.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <set>
+#include <unordered_map>
+
+#include "engine/core/json.h"
+#include "engine/core/logging.h"
+#include "engine/store/incident_catalog.h"
+#include "importers/incidents/normalize.h"
+#include "importers/incidents/reader_util.h"
+#include "importers/incidents/registry.h"
+
+namespace tidemark::importers::incidents {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool Blank(std::string_view line) {
+  return std::all_of(line.begin(), line.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+}
+
+bool ParsesAlone(std::string_view line) {
+  if (JsonNestingDepth(line) > kMaxJsonDepth) return false;
+  rapidjson::Document doc;
+  doc.Parse(line.data(), line.size());
+  return !doc.HasParseError() && doc.IsObject();
+}
+
+// NDJSON rather than one JSON document: the first non-blank line is a whole JSON object and
+// more follows, or (first line broken) the second non-blank line is a whole object.
+bool LooksLikeNdjson(std::string_view text) {
+  std::vector<std::string_view> lines;
+  while (!text.empty() && lines.size() < 2) {
+    size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    if (!Blank(line)) lines.push_back(line);
+  }
+  if (lines.size() < 2) return false;
+  if (lines[0].size() >= 3 && lines[0].substr(0, 3) == "\xEF\xBB\xBF") lines[0].remove_prefix(3);
+  return ParsesAlone(lines[0]) || ParsesAlone(lines[1]);
+}
+
+bool Hidden(const fs::path& path) {
+  std::string name = path.filename().string();
+  return !name.empty() && name.front() == '.';
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) {
+      std::vector<std::string> found;
+      for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+           it.increment(ec)) {
+        if (Hidden(it->path())) {
+          if (it->is_directory()) it.disable_recursion_pending();
+          continue;
+        }
+        if (it->is_regular_file()) found.push_back(it->path().string());
+      }
+      if (ec) return Status::BadInput(path + ": cannot list directory: " + ec.message());
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::exists(path, ec)) {
+      files.push_back(path);
+    } else {
+      return Status::BadInput(path + ": no such file or directory");
+    }
+  }
+  return files;
+}
+
+Status ReadIncidentText(const std::string& path, std::string& text, const std::string& format,
+                        ReadOutput& out, std::string* used_format) {
+  if (Blank(text)) return Status::BadInput(path + ": file is empty");
+  rapidjson::Document doc;
+  SourceFile file{path, text, nullptr};
+  if ((StartsWithChar(text, '{') || StartsWithChar(text, '[')) && !LooksLikeNdjson(text)) {
+    TM_RETURN_IF_ERROR(ParseJson(text, doc, path));
+    file.json = &doc;
+  }
+  const IncidentReader* reader = nullptr;
+  if (format.empty() || format == "auto") {
+    auto detected = DetectReader(file);
+    if (!detected.ok()) return detected.status();
+    reader = *detected;
+  } else {
+    reader = FindReader(format);
+    if (reader == nullptr) {
+      return Status::Usage(fmt::format("--format {}: unknown format (one of auto, {})", format, ReaderNames()));
+    }
+  }
+  if (used_format != nullptr) *used_format = std::string(reader->Name());
+  return reader->Read(file, out);
+}
+
+Status ImportIncidents(store::Store& store, const std::vector<std::string>& files,
+                       const ImportOptions& options, ImportSummary& summary) {
+  auto log = Logger("import.incidents");
+  // Reading happens inside the transaction so only one file's records are in memory at a
+  // time; Store::Write may run this again from the start (map growth), so it resets first.
+  Status status = store.Write([&](store::WriteTxn& txn) -> Status {
+    summary = ImportSummary();
+    summary.files = files.size();
+    Normalizer normalizer(txn);
+    for (size_t file_index = 0; file_index < files.size(); ++file_index) {
+      const std::string& path = files[file_index];
+      if (options.progress) options.progress(file_index, files.size(), path);
+      ReadOutput out;
+      std::string format;
+      auto text = ReadFile(path);
+      Status read = text.ok() ? ReadIncidentText(path, *text, options.format, out, &format) : text.status();
+      if (read.code() == StatusCode::kUsage) return read;
+      if (!read.ok()) {
+        // The message already names the file; keep it whole as the reason.
+        summary.rejects.push_back({path, path, read.message()});
+        if (!options.skip_invalid) return read;
+        continue;
+      }
+      ++summary.formats[format];
+      log->debug("{}: {} format, {} incidents, {} rejects", path, format, out.incidents.size(), out.rejects.size());
+      for (auto& reject : out.rejects) summary.rejects.push_back({path, std::move(reject.where), std::move(reject.reason)});
+      std::unordered_map<std::string, std::string> first_seen;  // id -> where, in this file
+      first_seen.reserve(out.incidents.size());
+      for (auto& source : out.incidents) {
+        auto [it, inserted] = first_seen.emplace(source.incident.id, source.where);
+        if (!inserted) {
+          summary.rejects.push_back({path, source.where,
+                                     fmt::format("duplicate id \"{}\" (first at {})", source.incident.id, it->second)});
+          continue;
+        }
+        if (!options.skip_invalid && !summary.rejects.empty()) continue;  // failing anyway
+        model::Incident incident = normalizer.Normalize(std::move(source));
+        bool existed = txn.Get(store::Db::kIncidents, incident.id).has_value();
+        bool changed = store::IncidentCatalog::Put(txn, incident);
+        if (!existed) ++summary.added;
+        else if (changed) ++summary.updated;
+        else ++summary.unchanged;
+      }
+      if (!options.skip_invalid && !summary.rejects.empty()) {
+        const auto& first = summary.rejects.front();
+        std::string more = summary.rejects.size() > 1
+                               ? fmt::format(" ({} more rejected records)", summary.rejects.size() - 1)
+                               : "";
+        return Status::BadInput(fmt::format("{}: {}{}; nothing imported (fix the input, or pass --skip-invalid to "
+                                            "import the valid records)",
+                                            first.where, first.reason, more));
+      }
+    }
+    summary.unknown_techniques.assign(normalizer.unknown_techniques().begin(), normalizer.unknown_techniques().end());
+    summary.custom_threats.assign(normalizer.custom_threats().begin(), normalizer.custom_threats().end());
+    return Status::Ok();
+  });
+  return status;
+}
+
+}  // namespace tidemark::importers::incidents

@@ -1,0 +1,138 @@
+#include "importers/incidents/normalize.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "engine/core/ids.h"
+
+namespace tidemark::importers::incidents {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+std::string ToUpper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// A malformed technique string is kept for the analyst, but a hostile one must not bloat the
+// record: cut it at kMaxRawId bytes on a UTF-8 character boundary.
+constexpr size_t kMaxRawId = 64;
+std::string Shorten(std::string_view text) {
+  if (text.size() <= kMaxRawId) return std::string(text);
+  size_t cut = kMaxRawId;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(text.substr(0, cut)) + "...";
+}
+
+struct TechniqueEntry {
+  std::string tactic;
+  std::string revoked_from;
+  bool redundant = false;  // a parent whose sub-technique is also present
+};
+
+}  // namespace
+
+const store::TechniqueResolution& Normalizer::Resolve(const std::string& id) {
+  auto it = resolutions_.find(id);
+  if (it == resolutions_.end()) {
+    it = resolutions_.emplace(id, store::AttackCatalog::ResolveTechnique(txn_, id)).first;
+  }
+  return it->second;
+}
+
+void Normalizer::BuildThreatIndex() {
+  threat_index_built_ = true;
+  // Groups first, then campaigns, then software: a name shared by a group and a tool (rare)
+  // resolves to the group, as FindThreat does.
+  for (model::AttackKind kind :
+       {model::AttackKind::kGroup, model::AttackKind::kCampaign, model::AttackKind::kSoftware}) {
+    store::AttackCatalog::ForEach(txn_, kind, [&](const model::AttackObject& object) {
+      if (object.revoked) {
+        if (!object.revoked_by.empty()) threat_ids_.emplace(ToUpper(object.id), object.revoked_by);
+        return;
+      }
+      threat_ids_.emplace(ToUpper(object.id), object.id);
+      threat_names_.emplace(ToLower(object.name), object.id);
+      for (const auto& alias : object.aliases) threat_names_.emplace(ToLower(alias), object.id);
+    });
+  }
+}
+
+std::string Normalizer::ResolveThreat(const std::string& text) {
+  if (!threat_index_built_) BuildThreatIndex();
+  if (auto it = threat_ids_.find(ToUpper(text)); it != threat_ids_.end()) return it->second;
+  if (auto it = threat_names_.find(ToLower(text)); it != threat_names_.end()) return it->second;
+  custom_seen_.insert(text);
+  return text;
+}
+
+model::Incident Normalizer::Normalize(SourceIncident source) {
+  model::Incident incident = std::move(source.incident);
+  std::set<std::string> unknown(incident.unknown_techniques.begin(), incident.unknown_techniques.end());
+  std::map<std::string, TechniqueEntry> techniques;  // byte order: T1059 before T1059.001
+  for (const auto& given : source.techniques) {
+    std::string_view raw = Trim(given.id);
+    if (raw.empty()) continue;
+    auto id = NormalizeTechniqueId(raw);
+    if (!id) {
+      unknown.insert(IsForeignTechniqueId(raw) ? ToUpper(Shorten(raw)) : Shorten(raw));
+      continue;
+    }
+    const auto& resolution = Resolve(*id);
+    if (resolution.kind == store::TechniqueResolution::Kind::kUnknown) {
+      unknown.insert(*id);
+      continue;
+    }
+    std::string tactic = NormalizeTactic(given.tactic).value_or("");
+    auto [it, inserted] = techniques.try_emplace(resolution.id, TechniqueEntry{tactic, resolution.revoked_from, false});
+    if (!inserted) {
+      if (it->second.tactic.empty()) it->second.tactic = tactic;
+      // Named directly somewhere: the revoked spelling is not what the incident is about.
+      if (resolution.revoked_from.empty()) it->second.revoked_from.clear();
+    }
+  }
+  // Most specific wins: a sub-technique makes its parent redundant.
+  for (auto& [id, entry] : techniques) {
+    auto parent = ParentTechniqueId(id);
+    if (!parent) continue;
+    auto parent_it = techniques.find(*parent);
+    if (parent_it == techniques.end()) continue;
+    if (entry.tactic.empty()) entry.tactic = parent_it->second.tactic;
+    parent_it->second.redundant = true;
+  }
+  incident.techniques.clear();
+  for (auto& [id, entry] : techniques) {
+    if (entry.redundant) continue;
+    incident.techniques.push_back({id, std::move(entry.tactic), std::move(entry.revoked_from)});
+  }
+  incident.unknown_techniques.assign(unknown.begin(), unknown.end());
+  unknown_seen_.insert(unknown.begin(), unknown.end());
+
+  std::sort(incident.assets.begin(), incident.assets.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.type, a.id) < std::tie(b.type, b.id);
+  });
+  incident.assets.erase(std::unique(incident.assets.begin(), incident.assets.end(),
+                                    [](const auto& a, const auto& b) { return a.type == b.type && a.id == b.id; }),
+                        incident.assets.end());
+
+  std::map<std::string, std::string> threats;  // lower-case key -> resolved ID or custom name
+  for (const auto& given : incident.threats) {
+    std::string text(Trim(given));
+    if (text.empty()) continue;
+    std::string resolved = ResolveThreat(text);
+    threats.emplace(ToLower(resolved), resolved);
+  }
+  incident.threats.clear();
+  for (auto& [key, value] : threats) incident.threats.push_back(std::move(value));
+  std::sort(incident.threats.begin(), incident.threats.end());
+  return incident;
+}
+
+}  // namespace tidemark::importers::incidents

@@ -1,0 +1,59 @@
+// The shared normaliser (SPEC §2): turns a reader's SourceIncident into the stored
+// model::Incident by resolving everything that depends on the loaded ATT&CK data, so every
+// format treats technique IDs and threat names the same way:
+// - technique IDs in any case are normalised; a revoked technique becomes the end of its
+//   revoked-by chain and keeps the ID the source named as `revoked_from`; deprecated ones are
+//   kept as they are;
+// - IDs not in the ATT&CK data, non-ATT&CK IDs (ATLAS `AML.T0040`) and malformed strings go to
+//   `unknown_techniques` (deduplicated, sorted);
+// - duplicates are merged (one entry per technique; the first tactic given wins, and a
+//   technique named directly drops the `revoked_from` of a revoked spelling of it);
+// - the most specific ID is kept: when a sub-technique is present its parent is dropped
+//   (T1059 + T1059.001 -> T1059.001, which inherits the parent's tactic if it had none);
+// - tactics are normalised to STIX short names (unknown spellings dropped);
+// - threats resolve by ATT&CK ID, name or alias to the ATT&CK ID; anything else stays a custom
+//   threat under the name given (trimmed; deduplicated case-insensitively);
+// - techniques, assets and threats are sorted, so the same content always gives the same record.
+// One Normalizer serves one import: it caches technique resolutions per distinct ID and builds
+// the threat name index once, on first need. Not thread-safe; must not outlive `txn`.
+#pragma once
+
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "engine/model/incident.h"
+#include "engine/store/attack_catalog.h"
+#include "engine/store/store.h"
+#include "importers/incidents/reader.h"
+
+namespace tidemark::importers::incidents {
+
+class Normalizer {
+ public:
+  explicit Normalizer(const store::ReadTxn& txn) : txn_(txn) {}
+
+  // The normalised incident; `source.incident`'s techniques and unknown techniques are
+  // replaced, its other fields kept (assets and threats deduplicated and sorted).
+  model::Incident Normalize(SourceIncident source);
+
+  // Every distinct unknown technique seen so far, sorted.
+  const std::set<std::string>& unknown_techniques() const { return unknown_seen_; }
+  // Every custom (unresolved) threat name seen so far, sorted.
+  const std::set<std::string>& custom_threats() const { return custom_seen_; }
+
+ private:
+  const store::TechniqueResolution& Resolve(const std::string& id);
+  std::string ResolveThreat(const std::string& text);
+  void BuildThreatIndex();
+
+  const store::ReadTxn& txn_;
+  std::unordered_map<std::string, store::TechniqueResolution> resolutions_;
+  bool threat_index_built_ = false;
+  std::unordered_map<std::string, std::string> threat_ids_;    // upper-case ID -> ID
+  std::unordered_map<std::string, std::string> threat_names_;  // lower-case name/alias -> ID
+  std::set<std::string> unknown_seen_;
+  std::set<std::string> custom_seen_;
+};
+
+}  // namespace tidemark::importers::incidents

@@ -1,0 +1,153 @@
+// tidemark incidents [--since D] [--until D] [--status S] [--classification C] [--threat T]
+// [--technique T] : the stored incidents, ordered by time (closed, else created; incidents with
+// neither come last) then id. Filters combine with AND. --technique matches the technique and
+// its sub-techniques (T1059 finds T1059.001) and follows revocations (T1086 finds T1059.001);
+// --threat takes an ATT&CK ID, name or alias, or a custom threat name (case-insensitive).
+// --since/--until bound the incident's time (a date alone: start/end of that day).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <memory>
+
+#include "engine/core/ids.h"
+#include "engine/report/incident_record.h"
+#include "engine/report/text_table.h"
+#include "engine/store/attack_catalog.h"
+#include "engine/store/incident_catalog.h"
+#include "tools/tidemark/command.h"
+
+namespace tidemark::cli {
+namespace {
+
+struct Filters {
+  std::string since, until, status, classification, threat, technique;
+};
+
+struct Matcher {
+  std::optional<TimeMs> since, until;
+  std::string status;
+  std::optional<model::Classification> classification;
+  std::string threat_id;    // resolved ATT&CK ID, or the text for a custom threat
+  std::string technique;    // normalised, revocation resolved
+  std::string raw_technique;  // for non-ATT&CK IDs (AML.T0040) in unknown_techniques
+
+  bool Matches(const model::Incident& inc) const {
+    auto time = inc.Time();
+    if (since && (!time || *time < *since)) return false;
+    if (until && (!time || *time > *until)) return false;
+    if (!status.empty() && inc.status != status) return false;
+    if (classification && inc.classification != *classification) return false;
+    if (!threat_id.empty() &&
+        std::none_of(inc.threats.begin(), inc.threats.end(),
+                     [&](const std::string& t) { return EqualsIgnoreCase(t, threat_id); }))
+      return false;
+    if (!technique.empty()) {
+      bool found = std::any_of(inc.techniques.begin(), inc.techniques.end(), [&](const auto& t) {
+        return t.id == technique || (t.id.size() > technique.size() && t.id.compare(0, technique.size(), technique) == 0 &&
+                                     t.id[technique.size()] == '.');
+      });
+      found = found || std::any_of(inc.unknown_techniques.begin(), inc.unknown_techniques.end(),
+                                   [&](const std::string& t) { return EqualsIgnoreCase(t, raw_technique); });
+      if (!found) return false;
+    }
+    return true;
+  }
+};
+
+Result<Matcher> BuildMatcher(const Filters& f, const store::ReadTxn& txn) {
+  Matcher m;
+  if (!f.since.empty()) {
+    m.since = ParseIsoTime(f.since, DateOnly::kStartOfDay);
+    if (!m.since) return Status::Usage("--since: \"" + f.since + "\" is not a date (YYYY-MM-DD or ISO 8601)");
+  }
+  if (!f.until.empty()) {
+    m.until = ParseIsoTime(f.until, DateOnly::kEndOfDay);
+    if (!m.until) return Status::Usage("--until: \"" + f.until + "\" is not a date (YYYY-MM-DD or ISO 8601)");
+  }
+  if (!f.status.empty()) {
+    m.status = ToLower(f.status);
+    if (m.status != "open" && m.status != "closed") return Status::Usage("--status: open or closed");
+  }
+  if (!f.classification.empty()) {
+    m.classification = model::ParseClassification(f.classification);
+    if (!m.classification) {
+      return Status::Usage("--classification: one of true-positive, false-positive, benign-positive, undetermined");
+    }
+  }
+  if (!f.threat.empty()) {
+    auto found = store::AttackCatalog::FindThreat(txn, f.threat);
+    m.threat_id = found ? found->id : f.threat;
+  }
+  if (!f.technique.empty()) {
+    m.raw_technique = f.technique;
+    auto id = NormalizeTechniqueId(f.technique);
+    if (id) {
+      auto resolved = store::AttackCatalog::ResolveTechnique(txn, *id);
+      m.technique = resolved.id;
+    } else {
+      m.technique = "\x01";  // matches no ATT&CK technique; only unknown_techniques can match
+    }
+  }
+  return m;
+}
+
+RunFn Setup(CLI::App& app) {
+  auto f = std::make_shared<Filters>();
+  app.add_option("--since", f->since, "incidents whose time (closed, else created) is on or after DATE");
+  app.add_option("--until", f->until, "incidents whose time is on or before DATE (a date: end of that day)");
+  app.add_option("--status", f->status, "open or closed");
+  app.add_option("--classification", f->classification,
+                 "true-positive, false-positive, benign-positive or undetermined");
+  app.add_option("--threat", f->threat, "ATT&CK ID, name or alias, or a custom threat name");
+  app.add_option("--technique", f->technique, "technique ID (its sub-techniques match too)");
+  return [f](Context& ctx) -> Status {
+    auto store = ctx.OpenStore(false);
+    if (!store.ok()) return store.status();
+    auto txn = (*store)->Read();
+    auto matcher = BuildMatcher(*f, txn);
+    if (!matcher.ok()) return matcher.status();
+    std::vector<model::Incident> found;
+    store::IncidentCatalog::ForEach(txn, [&](const model::Incident& inc) {
+      if (matcher->Matches(inc)) found.push_back(inc);
+    });
+    constexpr TimeMs kNoTime = std::numeric_limits<TimeMs>::max();
+    std::stable_sort(found.begin(), found.end(), [&](const auto& a, const auto& b) {
+      return a.Time().value_or(kNoTime) < b.Time().value_or(kNoTime);
+    });
+    if (ctx.options.json) {
+      rapidjson::StringBuffer buf;
+      PrettyJsonWriter w(buf);
+      w.SetIndent(' ', 2);
+      report::IncidentRecordWriter writer(&txn);
+      w.StartObject();
+      w.Key("incidents");
+      w.StartArray();
+      for (const auto& inc : found) writer.Write(w, inc);
+      w.EndArray();
+      w.EndObject();
+      ctx.Print(std::string_view(buf.GetString(), buf.GetSize()));
+      ctx.Print("\n");
+      return Status::Ok();
+    }
+    report::TextTable table({"ID", "TIME", "STATUS", "CLASSIFICATION", "SEVERITY", "TECHNIQUES", "TITLE"});
+    for (const auto& inc : found) {
+      std::vector<std::string> ids;
+      for (const auto& t : inc.techniques) ids.push_back(t.id);
+      for (const auto& t : inc.unknown_techniques) ids.push_back(t + "?");
+      auto time = inc.Time();
+      table.AddRow({report::Printable(inc.id), time ? FormatIsoTime(*time) : "-", inc.status,
+                    std::string(model::ClassificationName(inc.classification)),
+                    inc.severity.empty() ? "-" : inc.severity, report::JoinList(ids, " "),
+                    report::Printable(inc.title)});
+    }
+    ctx.Print(table.Render());
+    ctx.Print(fmt::format("{} incidents\n", found.size()));
+    return Status::Ok();
+  };
+}
+
+const bool kRegistered = RegisterCommand({"incidents", "list stored incidents (filters combine)", Setup});
+
+}  // namespace
+}  // namespace tidemark::cli
