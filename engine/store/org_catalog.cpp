@@ -2,6 +2,9 @@
 
 #include "engine/store/key_codec.h"
 
+#include <string>
+#include <vector>
+
 namespace tidemark::store {
 namespace {
 
@@ -48,6 +51,30 @@ void OrgCatalog::ForEachMappingOf(const ReadTxn& txn, std::string_view control,
     fn(Decode(model::MappingFromJson(value)));
     return true;
   });
+}
+
+namespace {
+
+// Deletes the mapping keys under `prefix` whose last key part (the source) is `source`.
+size_t RemoveWithSource(WriteTxn& txn, std::string_view prefix, std::string_view source) {
+  std::vector<std::string> doomed;
+  txn.ForEach(Db::kMappings, prefix, [&](std::string_view key, std::string_view) {
+    auto parts = SplitKey(key);
+    if (!parts.empty() && parts.back() == source) doomed.emplace_back(key);
+    return true;
+  });
+  for (const auto& key : doomed) txn.Del(Db::kMappings, key);
+  return doomed.size();
+}
+
+}  // namespace
+
+size_t OrgCatalog::RemoveMappingsFromSource(WriteTxn& txn, std::string_view source) {
+  return RemoveWithSource(txn, "", source);
+}
+
+size_t OrgCatalog::RemoveMappingsOf(WriteTxn& txn, std::string_view control, std::string_view source) {
+  return RemoveWithSource(txn, KeyPrefix({control}), source);
 }
 
 void OrgCatalog::PutPosture(WriteTxn& txn, const model::PostureRecord& record) {

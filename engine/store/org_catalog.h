@@ -29,6 +29,12 @@ class OrgCatalog {
   static void ForEachMappingOf(const ReadTxn& txn, std::string_view control,
                                const std::function<void(const model::Mapping&)>& fn);
 
+  // Deletes every mapping whose `source` is `source` (a scan of the mappings database);
+  // returns how many. Used so re-importing a mapping set replaces its rows.
+  static size_t RemoveMappingsFromSource(WriteTxn& txn, std::string_view source);
+  // Deletes the mappings of `control` whose source is `source`; returns how many.
+  static size_t RemoveMappingsOf(WriteTxn& txn, std::string_view control, std::string_view source);
+
   // Upserts by (control, as_of).
   static void PutPosture(WriteTxn& txn, const model::PostureRecord& record);
   // Every posture record, ordered by control then as_of.

@@ -1,0 +1,335 @@
+// tidemark import controls|mappings|posture|assets: the organisation's side of the graph.
+// Every file is parsed and validated first; records are checked against the store and written
+// in one transaction, so a bad file leaves the store as it was (SPEC §5, §6). Without
+// --skip-invalid any invalid record fails the import (exit 2); with it, invalid records are
+// reported on stderr (and in --rejects FILE) and the rest is imported. Summaries go to stderr.
+#include <fstream>
+#include <memory>
+
+#include "engine/core/json.h"
+#include "engine/core/logging.h"
+#include "engine/store/org_catalog.h"
+#include "importers/controls/asset_inventory.h"
+#include "importers/controls/control_catalog.h"
+#include "importers/controls/mapping_set.h"
+#include "importers/controls/posture_file.h"
+#include "importers/controls/secure_score_mapping.h"
+#include "tools/tidemark/command.h"
+
+namespace tidemark::cli {
+namespace {
+
+using importers::RejectList;
+
+struct RejectOptions {
+  bool skip_invalid = false;
+  std::string rejects_path;
+};
+
+void AddRejectOptions(CLI::App& app, RejectOptions& options) {
+  app.add_flag("--skip-invalid", options.skip_invalid, "import the valid records, report the invalid ones");
+  app.add_option("--rejects", options.rejects_path, "also write the rejected records (file:record: reason) here");
+}
+
+// Reports the rejects (stderr, --rejects) and fails unless --skip-invalid.
+Status HandleRejects(const RejectList& rejects, const RejectOptions& options, spdlog::logger& log) {
+  if (!options.rejects_path.empty()) {
+    std::ofstream out(options.rejects_path, std::ios::binary | std::ios::trunc);
+    for (const auto& reject : rejects.items) out << reject.Message() << "\n";
+    if (!out) return Status::BadInput("--rejects: cannot write " + options.rejects_path);
+  }
+  if (options.skip_invalid) {
+    for (const auto& reject : rejects.items) log.warn("rejected {}", reject.Message());
+  }
+  return importers::RejectsAsError(rejects, options.skip_invalid);
+}
+
+std::string JoinSet(const std::set<std::string>& ids, size_t limit = 20) {
+  std::string out;
+  size_t shown = 0;
+  for (const auto& id : ids) {
+    if (shown++ == limit) return out + ", ...";
+    out += (out.empty() ? "" : ", ") + id;
+  }
+  return out;
+}
+
+void LogResolution(spdlog::logger& log, const std::string& file, const importers::MappingResolution& r) {
+  if (r.revoked) log.info("{}: {} rows named revoked techniques, resolved to their replacements (revoked_from kept)", file, r.revoked);
+  if (!r.unknown_techniques.empty()) {
+    log.warn("{}: {} unknown technique IDs not stored ({} rows): {}", file, r.unknown_techniques.size(), r.unknown_rows,
+             JoinSet(r.unknown_techniques));
+  }
+  if (!r.unknown_mitigations.empty()) {
+    log.warn("{}: unknown mitigation IDs not stored: {}", file, JoinSet(r.unknown_mitigations));
+  }
+}
+
+// ---- import controls ----------------------------------------------------------------------
+
+struct ControlsArgs {
+  std::vector<std::string> files;
+  std::string builtin;
+  std::string secure_score_mapping;
+  bool no_secure_score_mapping = false;
+  RejectOptions rejects;
+};
+
+// The curated Secure Score mapping for a Graph profile import, or nullopt (with a warning).
+Result<std::optional<importers::MappingFile>> CuratedMapping(const ControlsArgs& args, spdlog::logger& log) {
+  if (args.no_secure_score_mapping) return std::optional<importers::MappingFile>();
+  std::optional<std::string> path =
+      args.secure_score_mapping.empty() ? importers::FindSecureScoreMapping() : std::optional(args.secure_score_mapping);
+  if (!path) {
+    log.warn("the curated Secure Score mapping (mappings/secure-score.json) was not found: the profiles reach no "
+             "technique until it is imported (`tidemark import mappings mappings/secure-score.json`, or set "
+             "TIDEMARK_MAPPINGS_DIR)");
+    return std::optional<importers::MappingFile>();
+  }
+  auto text = ReadFile(*path);
+  if (!text.ok()) return text.status();
+  auto parsed = importers::ParseMappingFile(*text, *path);
+  if (!parsed.ok()) return parsed.status();
+  TM_RETURN_IF_ERROR(importers::RejectsAsError(parsed->rejects, false));
+  return std::optional(std::move(parsed).value());
+}
+
+Status RunImportControls(Context& ctx, const ControlsArgs& args) {
+  auto log = Logger("import.controls");
+  if (args.files.empty() == args.builtin.empty()) {
+    return Status::Usage("import controls: give a catalog FILE or --builtin attack-mitigations (not both)");
+  }
+  auto store = ctx.OpenStore(/*create=*/true);
+  if (!store.ok()) return store.status();
+  std::vector<importers::CatalogFile> catalogs;
+  RejectList rejects;
+  if (!args.builtin.empty()) {
+    auto builtin = importers::BuiltinCatalog((*store)->Read(), args.builtin);
+    if (!builtin.ok()) return builtin.status();
+    catalogs.push_back(std::move(builtin).value());
+  }
+  bool any_graph = false;
+  for (const auto& file : args.files) {
+    auto text = ReadFile(file);
+    if (!text.ok()) return text.status();
+    auto catalog = importers::ParseControlCatalog(*text, file);
+    if (!catalog.ok()) return catalog.status();
+    for (const auto& reject : catalog->rejects.items) rejects.items.push_back(reject);
+    any_graph |= catalog->format == importers::CatalogFormat::kGraphProfiles;
+    catalogs.push_back(std::move(catalog).value());
+  }
+  TM_RETURN_IF_ERROR(HandleRejects(rejects, args.rejects, *log));
+  std::optional<importers::MappingFile> curated;
+  if (any_graph) {
+    auto found = CuratedMapping(args, *log);
+    if (!found.ok()) return found.status();
+    curated = std::move(found).value();
+  }
+
+  std::vector<importers::MappingResolution> resolutions;
+  std::optional<importers::MappingResolution> curated_resolution;
+  importers::MappingWriteStats curated_stats;
+  std::set<std::string> unknown_mitigations;
+  TM_RETURN_IF_ERROR((*store)->Write([&](store::WriteTxn& txn) {
+    resolutions.clear();
+    unknown_mitigations.clear();
+    for (const auto& catalog : catalogs) {
+      std::vector<importers::MitigationLink> links;
+      for (const auto& control : catalog.controls) {
+        for (const auto& m : control.mitigations) links.push_back({control.id, m});
+      }
+      resolutions.push_back(importers::ResolveMappings(txn, catalog.mappings, links));
+      unknown_mitigations.insert(resolutions.back().unknown_mitigations.begin(), resolutions.back().unknown_mitigations.end());
+      importers::StoreCatalog(txn, catalog, resolutions.back());
+    }
+    if (curated) {
+      curated_resolution = importers::ResolveMappings(txn, curated->mappings, curated->implements);
+      curated_stats = importers::StoreMappings(txn, *curated, *curated_resolution, /*only_existing_controls=*/true);
+    }
+    return Status::Ok();
+  }));
+  for (size_t catalog_idx = 0; catalog_idx < catalogs.size(); ++catalog_idx) {
+    const auto& catalog = catalogs[catalog_idx];
+    log->info("{}: {} catalog: {} controls imported, {} direct mappings stored, {} records rejected", catalog.file,
+              importers::CatalogFormatName(catalog.format), catalog.controls.size(), resolutions[catalog_idx].rows.size(),
+              catalog.rejects.items.size());
+    LogResolution(*log, catalog.file, resolutions[catalog_idx]);
+  }
+  if (!unknown_mitigations.empty()) {
+    log->warn("controls name mitigations unknown to the loaded ATT&CK data (they reach nothing): {}", JoinSet(unknown_mitigations));
+  }
+  if (curated) {
+    log->info("{}: curated Secure Score mapping applied: {} rows for the imported controls, {} rows for controls not in "
+              "the store skipped",
+              curated->file, curated_stats.rows_written, curated_stats.rows_skipped);
+    LogResolution(*log, curated->file, *curated_resolution);
+  }
+  return Status::Ok();
+}
+
+RunFn SetupControls(CLI::App& app) {
+  auto args = std::make_shared<ControlsArgs>();
+  app.add_option("FILE", args->files, "catalog: tidemark JSON/CSV or Graph secureScoreControlProfiles export");
+  app.add_option("--builtin", args->builtin, "a built-in catalog instead of a file: attack-mitigations");
+  app.add_option("--secure-score-mapping", args->secure_score_mapping,
+                 "curated Secure Score mapping applied to Graph profiles (default: mappings/secure-score.json)");
+  app.add_flag("--no-secure-score-mapping", args->no_secure_score_mapping, "do not apply the curated Secure Score mapping");
+  AddRejectOptions(app, args->rejects);
+  return [args](Context& ctx) { return RunImportControls(ctx, *args); };
+}
+
+// ---- import mappings ----------------------------------------------------------------------
+
+struct FilesArgs {
+  std::vector<std::string> files;
+  RejectOptions rejects;
+};
+
+Status RunImportMappings(Context& ctx, const FilesArgs& args) {
+  auto log = Logger("import.mappings");
+  std::vector<importers::MappingFile> files;
+  RejectList rejects;
+  for (const auto& path : args.files) {
+    auto text = ReadFile(path);
+    if (!text.ok()) return text.status();
+    auto parsed = importers::ParseMappingFile(*text, path);
+    if (!parsed.ok()) return parsed.status();
+    for (const auto& reject : parsed->rejects.items) rejects.items.push_back(reject);
+    files.push_back(std::move(parsed).value());
+  }
+  TM_RETURN_IF_ERROR(HandleRejects(rejects, args.rejects, *log));
+  auto store = ctx.OpenStore(/*create=*/true);
+  if (!store.ok()) return store.status();
+  std::vector<importers::MappingResolution> resolutions;
+  std::vector<importers::MappingWriteStats> stats;
+  std::vector<std::string> notes;
+  TM_RETURN_IF_ERROR((*store)->Write([&](store::WriteTxn& txn) {
+    resolutions.clear();
+    stats.clear();
+    notes.clear();
+    for (const auto& file : files) {
+      resolutions.push_back(importers::ResolveMappings(txn, file.mappings, file.implements));
+      notes.push_back(importers::AttackVersionNote(txn, file));
+      stats.push_back(importers::StoreMappings(txn, file, resolutions.back()));
+    }
+    return Status::Ok();
+  }));
+  for (size_t file_idx = 0; file_idx < files.size(); ++file_idx) {
+    const auto& file = files[file_idx];
+    const auto& resolved = resolutions[file_idx];
+    size_t counts[3] = {0, 0, 0};
+    for (const auto& mapping : resolved.rows) ++counts[static_cast<int>(mapping.type)];
+    std::string framework = file.framework.empty() ? "" : " " + file.framework;
+    log->info("{}: {}{} set \"{}\": {} mappings stored ({} protect, {} detect, {} respond), {} mitigation links, {} controls "
+              "created; skipped: {} non_mappable rows, {} null rows, {} duplicate rows merged, {} invalid rows",
+              file.file, file.format, framework, file.source, resolved.rows.size(), counts[0], counts[1], counts[2],
+              resolved.implements.size(), stats[file_idx].controls_created, file.non_mappable, file.null_rows,
+              resolved.merged, file.rejects.items.size());
+    if (!notes[file_idx].empty()) log->warn("{}: {}", file.file, notes[file_idx]);
+    LogResolution(*log, file.file, resolved);
+  }
+  return Status::Ok();
+}
+
+RunFn SetupMappings(CLI::App& app) {
+  auto args = std::make_shared<FilesArgs>();
+  app.add_option("FILE", args->files, "tidemark JSON/CSV or CTID Mappings Explorer JSON")->required();
+  AddRejectOptions(app, args->rejects);
+  return [args](Context& ctx) { return RunImportMappings(ctx, *args); };
+}
+
+// ---- import posture -----------------------------------------------------------------------
+
+Status RunImportPosture(Context& ctx, const FilesArgs& args) {
+  auto log = Logger("import.posture");
+  std::vector<importers::PostureFile> files;
+  RejectList parse_rejects;
+  for (const auto& path : args.files) {
+    auto text = ReadFile(path);
+    if (!text.ok()) return text.status();
+    auto parsed = importers::ParsePostureFile(*text, path);
+    if (!parsed.ok()) return parsed.status();
+    files.push_back(std::move(parsed).value());
+  }
+  auto store = ctx.OpenStore(/*create=*/true);
+  if (!store.ok()) return store.status();
+  // Unknown controls are found against the store, so all rejects are known only now; the
+  // check runs on a read snapshot before anything is written.
+  std::vector<std::vector<model::PostureRecord>> records;
+  RejectList rejects;
+  {
+    auto txn = (*store)->Read();
+    for (auto& file : files) {
+      records.push_back(importers::ResolvePosture(txn, file));
+      for (const auto& reject : file.rejects.items) rejects.items.push_back(reject);
+    }
+  }
+  TM_RETURN_IF_ERROR(HandleRejects(rejects, args.rejects, *log));
+  TM_RETURN_IF_ERROR((*store)->Write([&](store::WriteTxn& txn) {
+    for (const auto& file_records : records) {
+      for (const auto& record : file_records) store::OrgCatalog::PutPosture(txn, record);
+    }
+    return Status::Ok();
+  }));
+  for (size_t file_idx = 0; file_idx < files.size(); ++file_idx) {
+    log->info("{}: {} posture: {} snapshots, {} records imported, {} rejected", files[file_idx].file,
+              files[file_idx].format, files[file_idx].snapshots, records[file_idx].size(),
+              files[file_idx].rejects.items.size());
+  }
+  return Status::Ok();
+}
+
+RunFn SetupPosture(CLI::App& app) {
+  auto args = std::make_shared<FilesArgs>();
+  app.add_option("FILE", args->files, "snapshots: tidemark JSON/CSV or Graph secureScores export")->required();
+  AddRejectOptions(app, args->rejects);
+  return [args](Context& ctx) { return RunImportPosture(ctx, *args); };
+}
+
+// ---- import assets ------------------------------------------------------------------------
+
+Status RunImportAssets(Context& ctx, const FilesArgs& args) {
+  auto log = Logger("import.assets");
+  std::vector<importers::AssetFile> files;
+  RejectList rejects;
+  for (const auto& path : args.files) {
+    auto text = ReadFile(path);
+    if (!text.ok()) return text.status();
+    auto parsed = importers::ParseAssetFile(*text, path);
+    if (!parsed.ok()) return parsed.status();
+    for (const auto& reject : parsed->rejects.items) rejects.items.push_back(reject);
+    files.push_back(std::move(parsed).value());
+  }
+  TM_RETURN_IF_ERROR(HandleRejects(rejects, args.rejects, *log));
+  auto store = ctx.OpenStore(/*create=*/true);
+  if (!store.ok()) return store.status();
+  TM_RETURN_IF_ERROR((*store)->Write([&](store::WriteTxn& txn) {
+    for (const auto& file : files) {
+      for (const auto& asset : file.assets) store::OrgCatalog::PutAsset(txn, asset);
+    }
+    return Status::Ok();
+  }));
+  for (const auto& file : files) {
+    log->info("{}: {} inventory: {} assets imported, {} rejected", file.file, file.format, file.assets.size(),
+              file.rejects.items.size());
+  }
+  return Status::Ok();
+}
+
+RunFn SetupAssets(CLI::App& app) {
+  auto args = std::make_shared<FilesArgs>();
+  app.add_option("FILE", args->files, "asset inventory: tidemark JSON or CSV")->required();
+  AddRejectOptions(app, args->rejects);
+  return [args](Context& ctx) { return RunImportAssets(ctx, *args); };
+}
+
+const bool kControls = RegisterCommand(
+    {"import controls", "load a control catalog (tidemark JSON/CSV, Graph secureScoreControlProfiles, --builtin)", SetupControls});
+const bool kMappings = RegisterCommand(
+    {"import mappings", "load control->technique mappings (tidemark JSON/CSV, CTID Mappings Explorer)", SetupMappings});
+const bool kPosture = RegisterCommand(
+    {"import posture", "load dated control states (tidemark JSON/CSV, Graph secureScores)", SetupPosture});
+const bool kAssets = RegisterCommand({"import assets", "load the asset inventory (tidemark JSON/CSV)", SetupAssets});
+
+}  // namespace
+}  // namespace tidemark::cli
