@@ -24,7 +24,7 @@ EdgeProps Edge(EdgeKind kind) {
 
 Vertex DefenseGraph::AddVertex(VertexProps props) { return boost::add_vertex(std::move(props), graph_); }
 
-DefenseGraph DefenseGraph::Build(const store::ReadTxn& txn) {
+DefenseGraph DefenseGraph::Build(const store::ReadTxn& txn, bool with_threats) {
   DefenseGraph g;
   // Techniques first; revoked ones only remember where they lead.
   std::unordered_map<std::string, std::string> revoked_by;
@@ -74,6 +74,7 @@ DefenseGraph DefenseGraph::Build(const store::ReadTxn& txn) {
   });
 
   for (AttackKind kind : {AttackKind::kGroup, AttackKind::kCampaign, AttackKind::kSoftware}) {
+    if (!with_threats) break;
     store::AttackCatalog::ForEach(txn, kind, [&](const AttackObject& threat) {
       if (threat.revoked || threat.deprecated) return;
       VertexProps props;

@@ -82,7 +82,9 @@ class DefenseGraph {
  public:
   // Loads ATT&CK techniques, mitigations and threats, the organisation's controls, mappings,
   // posture and assets. Never fails on a consistent store (throws StoreFailure otherwise).
-  static DefenseGraph Build(const store::ReadTxn& txn);
+  // `with_threats` = false skips ATT&CK groups, campaigns and software and their `uses`
+  // (the largest part of the build): enough for one incident's view.
+  static DefenseGraph Build(const store::ReadTxn& txn, bool with_threats = true);
 
   // Adds every stored incident (and its assets and threats) to the graph.
   void LoadIncidents(const store::ReadTxn& txn);

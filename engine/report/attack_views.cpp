@@ -1,10 +1,13 @@
 #include "engine/report/attack_views.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "engine/graph/defense_graph.h"
 #include "engine/report/text_table.h"
+#include "engine/scoring/scorer.h"
 #include "engine/store/attack_catalog.h"
 
 namespace tidemark::report {
@@ -76,6 +79,23 @@ Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view te
     threats.push_back({user, NameOf(txn, *kind, user), std::string(model::AttackKindName(*kind))});
   }
   std::string parent_name = t.parent.empty() ? "" : NameOf(txn, AttackKind::kTechnique, t.parent);
+  // The organisation's controls that reach it (SPEC §3 C(t), parent fallback included); the
+  // graph is built only when a catalog exists, so a bare ATT&CK store answers fast.
+  struct ControlReach {
+    std::string id, title, type, via;
+    double strength;
+  };
+  std::vector<ControlReach> controls;
+  if (txn.Count(store::Db::kControls) > 0) {
+    graph::DefenseGraph graph = graph::DefenseGraph::Build(txn);
+    scoring::Scorer scorer(graph);
+    if (auto vertex = graph.Technique(t.id)) {
+      for (const auto& reach : scorer.ControlsOf(*vertex)) {
+        controls.push_back({graph.props(reach.control).id, graph.props(reach.control).name,
+                            std::string(model::MappingTypeName(reach.type)), reach.via, reach.strength});
+      }
+    }
+  }
 
   if (format == Format::kJson) {
     rapidjson::StringBuffer buf;
@@ -100,6 +120,19 @@ Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view te
     }
     WriteRefs(w, "subtechniques", subs, false);
     WriteRefs(w, "mitigations", mitigations, false);
+    w.Key("controls");
+    w.StartArray();
+    for (const auto& c : controls) {
+      w.StartObject();
+      WriteField(w, "id", c.id);
+      WriteField(w, "title", c.title);
+      WriteField(w, "type", c.type);
+      w.Key("strength");
+      w.Double(RoundScore(c.strength));
+      WriteField(w, "via", c.via);
+      w.EndObject();
+    }
+    w.EndArray();
     WriteRefs(w, "threats", threats, true);
     WriteField(w, "url", t.url);
     w.EndObject();
@@ -113,6 +146,13 @@ Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view te
   if (!t.parent.empty()) fields.push_back({"Parent", t.parent + " " + parent_name});
   if (!subs.empty()) fields.push_back({"Sub-techniques", RefList(subs)});
   fields.push_back({"Mitigations", mitigations.empty() ? "(none in ATT&CK)" : RefList(mitigations)});
+  std::vector<std::string> control_lines;
+  for (const auto& c : controls) {
+    char strength[16];
+    std::snprintf(strength, sizeof strength, "%.2g", c.strength);
+    control_lines.push_back(c.id + " (" + c.type + " " + strength + ", " + c.via + ")");
+  }
+  if (!control_lines.empty()) fields.push_back({"Controls", JoinList(control_lines, "\n")});
   fields.push_back({"Used by", std::to_string(threats.size()) + " threats"});
   std::string out = RenderFields(fields);
   return out;

@@ -16,7 +16,7 @@ RunFn Setup(CLI::App& app) {
     store::ReadTxn txn = (*store)->Read();
     auto incident = store::IncidentCatalog::Find(txn, *id);
     if (!incident) return Status::NotFound("no incident " + *id + " in the store (see `tidemark incidents`)");
-    graph::DefenseGraph graph = graph::DefenseGraph::Build(txn);
+    graph::DefenseGraph graph = graph::DefenseGraph::Build(txn, /*with_threats=*/false);
     graph.AddIncident(std::move(*incident));
     auto scope = scoring::ResolveScope(graph, *id);
     if (!scope.ok()) return scope.status();
