@@ -1,0 +1,63 @@
+// tidemark control ID (a control's card at --as-of) and tidemark controls [filters] (the
+// list of controls with their state at --as-of). Views are built in engine/report/control_views.
+#include <memory>
+
+#include "engine/model/control.h"
+#include "engine/report/control_views.h"
+#include "tools/tidemark/command.h"
+
+namespace tidemark::cli {
+namespace {
+
+report::Format FormatOf(const Context& ctx) { return ctx.options.json ? report::Format::kJson : report::Format::kText; }
+
+void Emit(Context& ctx, const std::string& view) { ctx.Print(ctx.options.json ? PrettyJson(view) : view); }
+
+RunFn SetupControl(CLI::App& app) {
+  auto id = std::make_shared<std::string>();
+  app.add_option("ID", *id, "control id")->required();
+  return [id](Context& ctx) -> Status {
+    auto store = ctx.OpenStore(false);
+    if (!store.ok()) return store.status();
+    auto card = report::ControlCard((*store)->Read(), *id, ctx.AsOf(), FormatOf(ctx));
+    if (!card.ok()) return card.status();
+    Emit(ctx, *card);
+    return Status::Ok();
+  };
+}
+
+struct ListArgs {
+  report::ControlFilters filters;
+  std::string status;
+};
+
+RunFn SetupControls(CLI::App& app) {
+  auto args = std::make_shared<ListArgs>();
+  app.add_option("--product", args->filters.product, "only this product (case-insensitive)");
+  app.add_option("--category", args->filters.category, "only this category");
+  app.add_option("--license", args->filters.license, "only this license");
+  app.add_option("--status", args->status, "only controls in this state at --as-of (to-address, planned, ...)");
+  app.add_option("--remediation-type", args->filters.remediation_type, "configuration, software, firmware or process");
+  return [args](Context& ctx) -> Status {
+    if (!args->status.empty()) {
+      args->filters.status = model::ParseControlStatus(args->status);
+      if (!args->filters.status) {
+        return Status::Usage("--status: \"" + args->status +
+                             "\" is not a status (to-address, planned, risk-accepted, third-party, alternate-mitigation, completed)");
+      }
+    }
+    auto store = ctx.OpenStore(false);
+    if (!store.ok()) return store.status();
+    Emit(ctx, report::ControlList((*store)->Read(), args->filters, ctx.AsOf(), FormatOf(ctx)));
+    return Status::Ok();
+  };
+}
+
+const bool kControl = RegisterCommand(
+    {"control", "control card: fields, state at --as-of, history, the techniques it reaches", SetupControl});
+const bool kControls = RegisterCommand(
+    {"controls", "list controls with their state at --as-of (filters: product, category, license, status, remediation type)",
+     SetupControls});
+
+}  // namespace
+}  // namespace tidemark::cli
