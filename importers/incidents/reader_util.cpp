@@ -258,6 +258,33 @@ std::string WrongType(std::string_view name, std::string_view expected) {
   return fmt::format("field \"{}\" must be {}", name, expected);
 }
 
+bool IsValidUtf8(std::string_view text) {
+  size_t idx = 0;
+  while (idx < text.size()) {
+    auto byte = static_cast<unsigned char>(text[idx]);
+    if (byte < 0x80) {
+      ++idx;
+      continue;
+    }
+    size_t extra = 0;
+    uint32_t code = 0;
+    if ((byte & 0xE0) == 0xC0) { extra = 1; code = byte & 0x1F; }
+    else if ((byte & 0xF0) == 0xE0) { extra = 2; code = byte & 0x0F; }
+    else if ((byte & 0xF8) == 0xF0) { extra = 3; code = byte & 0x07; }
+    else return false;
+    if (idx + extra >= text.size()) return false;  // truncated sequence
+    for (size_t k = 1; k <= extra; ++k) {
+      auto next = static_cast<unsigned char>(text[idx + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3F);
+    }
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (code < kMin[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+    idx += extra + 1;
+  }
+  return true;
+}
+
 bool StartsWithChar(std::string_view text, char c) {
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   text = Trim(text);

@@ -75,6 +75,9 @@ void AddAsset(model::Incident& incident, std::string_view type, std::string_view
 std::string MissingField(std::string_view name);
 std::string WrongType(std::string_view name, std::string_view expected);
 
+// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or values > U+10FFFF).
+bool IsValidUtf8(std::string_view text);
+
 // True when `text` starts (after blanks and a BOM) with `c`.
 bool StartsWithChar(std::string_view text, char c);
 

@@ -5,7 +5,13 @@
 
 // Reader headers, one per format; each declares `std::unique_ptr<IncidentReader> Make<Name>Reader()`.
 // ADD READER INCLUDES HERE (keep the order of the list below).
+#include "importers/incidents/csv_reader.h"
+#include "importers/incidents/defender_reader.h"
+#include "importers/incidents/elastic_reader.h"
 #include "importers/incidents/native_reader.h"
+#include "importers/incidents/ocsf_reader.h"
+#include "importers/incidents/sentinel_reader.h"
+#include "importers/incidents/splunk_reader.h"
 
 namespace tidemark::importers::incidents {
 
@@ -16,6 +22,12 @@ const std::vector<std::unique_ptr<IncidentReader>>& AllReaders() {
     // The order is the order of `--format` names in messages; detection does not depend on
     // it (ties are an error, not a first-wins).
     list.push_back(MakeNativeReader());
+    list.push_back(MakeDefenderReader());
+    list.push_back(MakeSentinelReader());
+    list.push_back(MakeElasticReader());
+    list.push_back(MakeOcsfReader());
+    list.push_back(MakeSplunkReader());
+    list.push_back(MakeCsvReader());
     return list;
   }();
   return readers;

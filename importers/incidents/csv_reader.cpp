@@ -1,0 +1,210 @@
+#include "importers/incidents/csv_reader.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+
+#include "engine/core/ids.h"
+#include "engine/core/json.h"
+#include "importers/incidents/reader_util.h"
+
+namespace tidemark::importers::incidents {
+namespace {
+
+struct Row {
+  std::vector<std::string> cells;
+  size_t line = 0;  // where the row starts
+};
+
+// Splits RFC 4180 text into rows. Returns false (with `error`) on an unterminated quote.
+bool SplitCsv(std::string_view text, char delimiter, std::vector<Row>& rows, std::string& error) {
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  size_t line = 1;
+  Row row{{}, 1};
+  std::string cell;
+  bool quoted = false, row_has_content = false;
+  size_t quote_line = 0;
+  for (size_t idx = 0; idx < text.size(); ++idx) {
+    char c = text[idx];
+    if (quoted) {
+      if (c == '"' && idx + 1 < text.size() && text[idx + 1] == '"') { cell += '"'; ++idx; }
+      else if (c == '"') quoted = false;
+      else { if (c == '\n') ++line; cell += c; }
+      continue;
+    }
+    if (c == '"') { quoted = true; quote_line = line; row_has_content = true; }
+    else if (c == delimiter) { row.cells.push_back(std::move(cell)); cell.clear(); row_has_content = true; }
+    else if (c == '\n' || c == '\r') {
+      if (c == '\r' && idx + 1 < text.size() && text[idx + 1] == '\n') ++idx;
+      if (row_has_content || !cell.empty()) {
+        row.cells.push_back(std::move(cell));
+        rows.push_back(std::move(row));
+      }
+      cell.clear();
+      row = Row{{}, ++line};
+      row_has_content = false;
+    } else { cell += c; row_has_content = true; }
+  }
+  if (quoted) {
+    error = fmt::format("{}: unterminated quoted field", quote_line);
+    return false;
+  }
+  if (row_has_content || !cell.empty()) {
+    row.cells.push_back(std::move(cell));
+    rows.push_back(std::move(row));
+  }
+  return true;
+}
+
+char DelimiterOf(std::string_view text) {
+  std::string_view header = text.substr(0, text.find('\n'));
+  for (char c : {',', ';', '\t'}) {
+    if (header.find(c) != std::string_view::npos) return c;
+  }
+  return ',';
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> out;
+  std::string item;
+  for (char c : text) {
+    if (c == ';' || c == '|') {
+      if (!Trim(item).empty()) out.emplace_back(Trim(item));
+      item.clear();
+    } else {
+      item += c;
+    }
+  }
+  if (!Trim(item).empty()) out.emplace_back(Trim(item));
+  return out;
+}
+
+constexpr const char* kColumns[] = {"id", "title", "source", "created", "closed", "status",
+                                    "classification", "severity", "techniques", "assets", "threats"};
+
+class CsvReader : public IncidentReader {
+ public:
+  std::string_view Name() const override { return "csv"; }
+
+  int Detect(const SourceFile& file) const override {
+    if (file.json != nullptr || StartsWithChar(file.text, '{') || StartsWithChar(file.text, '[')) return 0;
+    std::string_view text = file.text;
+    if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    std::vector<Row> rows;
+    std::string error;
+    std::string_view header = text.substr(0, text.find('\n'));
+    if (!SplitCsv(header, DelimiterOf(header), rows, error) || rows.empty()) return 0;
+    bool has_id = false;
+    int known = 0;
+    for (const auto& cell : rows.front().cells) {
+      std::string name = ToLower(Trim(cell));
+      if (name == "id") has_id = true;
+      for (const char* column : kColumns) known += name == column;
+    }
+    return has_id && known >= 2 ? 70 : 0;
+  }
+
+  Status Read(const SourceFile& file, ReadOutput& out) const override {
+    std::vector<Row> rows;
+    std::string error;
+    if (!SplitCsv(file.text, DelimiterOf(file.text), rows, error)) return Status::BadInput(file.path + ":" + error);
+    if (rows.empty()) return Status::BadInput(file.path + ": no header row");
+    std::vector<std::string> names;
+    for (const auto& cell : rows.front().cells) names.push_back(ToLower(Trim(cell)));
+    if (std::find(names.begin(), names.end(), "id") == names.end()) {
+      return Status::BadInput(file.path + ":1: the header has no \"id\" column");
+    }
+    for (size_t row_idx = 1; row_idx < rows.size(); ++row_idx) {
+      const Row& row = rows[row_idx];
+      std::string where = fmt::format("{}:{}", file.path, row.line);
+      SourceIncident source;
+      source.where = where;
+      std::string reason = ReadRow(names, row, source);
+      if (!reason.empty()) out.rejects.push_back({where, std::move(reason)});
+      else out.incidents.push_back(std::move(source));
+    }
+    return Status::Ok();
+  }
+
+ private:
+  static std::string ReadRow(const std::vector<std::string>& names, const Row& row, SourceIncident& out) {
+    if (row.cells.size() > names.size()) {
+      return fmt::format("{} fields, but the header names {} columns", row.cells.size(), names.size());
+    }
+    model::Incident& inc = out.incident;
+    inc.source = "csv";
+    rapidjson::StringBuffer extra_buf;
+    JsonWriter extra(extra_buf);
+    extra.StartObject();
+    bool any_extra = false;
+    for (size_t col = 0; col < row.cells.size(); ++col) {
+      const std::string& name = names[col];
+      std::string_view value = Trim(row.cells[col]);
+      if (!IsValidUtf8(value)) return fmt::format("column \"{}\" is not valid UTF-8", name);
+      if (name == "id") inc.id = value;
+      else if (name == "title") inc.title = value;
+      else if (name == "source") { if (!value.empty()) inc.source = value; }
+      else if (name == "created" || name == "closed") {
+        if (value.empty()) continue;
+        rapidjson::Value text(rapidjson::StringRef(value.data(), static_cast<rapidjson::SizeType>(value.size())));
+        auto time = AsTime(&text);
+        if (!time) return fmt::format("column \"{}\" is not a time (ISO 8601 or epoch seconds/milliseconds)", name);
+        (name == "created" ? inc.created : inc.closed) = time;
+      } else if (name == "status") {
+        std::string folded = FoldEnum(value);
+        if (folded.empty()) continue;
+        if (folded == "closed" || folded == "resolved") inc.status = "closed";
+        else if (folded == "open" || folded == "new" || folded == "active" || folded == "inprogress") inc.status = "open";
+        else return fmt::format("column \"status\": unknown value \"{}\" (open or closed)", value);
+      } else if (name == "classification") {
+        auto parsed = model::ParseClassification(value);
+        if (!parsed) return fmt::format("column \"classification\": unknown value \"{}\"", value);
+        inc.classification = *parsed;
+      } else if (name == "severity") {
+        inc.severity = NormalizeSeverity(value);
+        if (inc.severity.empty() && !value.empty() && FoldEnum(value) != "unknown") {
+          return fmt::format("column \"severity\": unknown value \"{}\"", value);
+        }
+      } else if (name == "techniques") {
+        for (const auto& item : SplitList(value)) {
+          auto colon = item.find(':');
+          if (colon == std::string::npos) out.techniques.push_back({item, ""});
+          else out.techniques.push_back({std::string(Trim(item.substr(0, colon))), std::string(Trim(item.substr(colon + 1)))});
+        }
+      } else if (name == "assets") {
+        for (const auto& item : SplitList(value)) {
+          auto colon = item.find(':');
+          std::string type = colon == std::string::npos ? "" : ToLower(Trim(item.substr(0, colon)));
+          if (type == "device" || type == "user" || type == "mailbox" || type == "cloud-resource" || type == "other") {
+            AddAsset(inc, type, Trim(item.substr(colon + 1)));
+          } else {
+            AddAsset(inc, "other", item);
+          }
+        }
+      } else if (name == "threats") {
+        for (auto& threat : SplitList(value)) inc.threats.push_back(std::move(threat));
+      } else if (!value.empty() && !name.empty()) {
+        extra.Key(name.c_str(), static_cast<rapidjson::SizeType>(name.size()));
+        WriteString(extra, value);
+        any_extra = true;
+      }
+    }
+    extra.EndObject();
+    if (inc.id.empty()) return "column \"id\" is empty";
+    if (inc.status == "open" && inc.closed) inc.status = "closed";
+    if (any_extra) inc.extra_json.assign(extra_buf.GetString(), extra_buf.GetSize());
+    return "";
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<IncidentReader> MakeCsvReader() { return std::make_unique<CsvReader>(); }
+
+}  // namespace tidemark::importers::incidents

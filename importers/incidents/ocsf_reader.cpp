@@ -1,0 +1,217 @@
+#include "importers/incidents/ocsf_reader.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+#include "engine/core/ids.h"
+#include "engine/core/json.h"
+#include "importers/incidents/reader_util.h"
+
+namespace tidemark::importers::incidents {
+namespace {
+
+std::optional<int> IntField(const rapidjson::Value& doc, std::string_view path) {
+  auto number = AsNumber(Field(doc, path));
+  if (!number || *number < -1e9 || *number > 1e9) return std::nullopt;
+  return static_cast<int>(*number);
+}
+
+bool IsFinding(const rapidjson::Value& doc) {
+  auto class_uid = IntField(doc, "class_uid");
+  return class_uid && (*class_uid == 2004 || *class_uid == 2005);
+}
+
+std::optional<model::Classification> FromVerdict(const rapidjson::Value& doc) {
+  auto verdict = IntField(doc, "verdict_id");
+  if (!verdict) {
+    auto text = FirstText(doc, {"verdict"});
+    if (!text) return std::nullopt;
+    return model::ParseClassification(*text);
+  }
+  switch (*verdict) {
+    case 1: case 10: return model::Classification::kFalsePositive;
+    case 2: case 8: return model::Classification::kTruePositive;
+    case 3: case 5: case 6: return model::Classification::kBenignPositive;
+    case 0: return std::nullopt;
+    default: return model::Classification::kUndetermined;
+  }
+}
+
+std::string SeverityOf(const rapidjson::Value& doc) {
+  auto id = IntField(doc, "severity_id");
+  if (!id) return NormalizeSeverity(FirstText(doc, {"severity"}).value_or(""));
+  switch (*id) {
+    case 1: return "informational";
+    case 2: return "low";
+    case 3: return "medium";
+    case 4: return "high";
+    case 5: case 6: return "critical";
+    default: return "";
+  }
+}
+
+// One OCSF attack object: {tactic{uid,name}, tactics[...] (1.0), technique{uid}, sub_technique{uid}}.
+void ReadAttack(const rapidjson::Value& attack, SourceIncident& out) {
+  std::string tactic = FirstText(attack, {"tactic.uid", "tactic.name"}).value_or("");
+  if (tactic.empty()) {
+    if (const rapidjson::Value* tactics = Field(attack, "tactics"); tactics && tactics->IsArray() && tactics->Size() == 1) {
+      tactic = FirstText((*tactics)[0], {"uid", "name"}).value_or("");
+    }
+  }
+  std::string technique = FirstText(attack, {"technique.uid"}).value_or("");
+  std::string sub = FirstText(attack, {"sub_technique.uid"}).value_or("");
+  if (!sub.empty() && sub.find('.') == std::string::npos) {
+    if (auto joined = JoinTechniqueId(technique, sub)) sub = *joined;
+  }
+  if (!technique.empty()) out.techniques.push_back({technique, tactic});
+  if (!sub.empty()) out.techniques.push_back({sub, tactic});
+}
+
+void ReadAttacks(const rapidjson::Value* list, SourceIncident& out) {
+  if (list == nullptr || !list->IsArray()) return;
+  for (const auto& attack : list->GetArray()) ReadAttack(attack, out);
+}
+
+void ReadDevice(const rapidjson::Value* device, model::Incident& inc) {
+  if (device == nullptr || !device->IsObject()) return;
+  if (auto id = FirstText(*device, {"hostname", "name", "uid", "ip"})) AddAsset(inc, "device", *id);
+}
+
+void ReadUser(const rapidjson::Value* user, model::Incident& inc) {
+  if (user == nullptr || !user->IsObject()) return;
+  if (auto id = FirstText(*user, {"email_addr", "name", "uid"})) AddAsset(inc, "user", *id);
+}
+
+void ReadAssets(const rapidjson::Value& doc, model::Incident& inc) {
+  if (const rapidjson::Value* resources = Field(doc, "resources"); resources && resources->IsArray()) {
+    for (const auto& resource : resources->GetArray()) {
+      if (auto host = FirstText(resource, {"hostname"})) AddAsset(inc, "device", *host);
+      else if (auto id = FirstText(resource, {"uid", "name"})) AddAsset(inc, "cloud-resource", *id, StringOr(resource, "name"));
+    }
+  }
+  if (const rapidjson::Value* evidences = Field(doc, "evidences"); evidences && evidences->IsArray()) {
+    for (const auto& evidence : evidences->GetArray()) {
+      ReadDevice(Field(evidence, "device"), inc);
+      ReadUser(Field(evidence, "user"), inc);
+    }
+  }
+  ReadDevice(Field(doc, "device"), inc);
+}
+
+struct Version {
+  TimeMs time;
+  SourceIncident record;
+};
+
+class OcsfReader : public IncidentReader {
+ public:
+  std::string_view Name() const override { return "ocsf"; }
+
+  int Detect(const SourceFile& file) const override {
+    rapidjson::Document scratch;
+    const rapidjson::Value* first = FirstJsonRecord(file, {}, scratch);
+    return first != nullptr && IsFinding(*first) ? 90 : 0;
+  }
+
+  Status Read(const SourceFile& file, ReadOutput& out) const override {
+    std::vector<Version> versions;
+    std::unordered_map<std::string, std::string> merged_into;  // listed finding uid -> incident uid
+    ForEachJsonRecord(file, {}, out, [&](const rapidjson::Value& record, const std::string& where) {
+      if (!record.IsObject()) {
+        out.rejects.push_back({where, "record must be a JSON object"});
+        return;
+      }
+      if (!IsFinding(record)) {
+        out.rejects.push_back({where, "field \"class_uid\" must be 2004 (Detection Finding) or 2005 (Incident Finding)"});
+        return;
+      }
+      auto uid = FirstText(record, {"finding_info.uid"});
+      const rapidjson::Value* listed = Field(record, "finding_info_list");
+      if (!uid && listed && listed->IsArray() && !listed->Empty()) uid = FirstText((*listed)[0], {"uid"});
+      if (!uid) {
+        out.rejects.push_back({where, MissingField("finding_info.uid")});
+        return;
+      }
+      if (listed && listed->IsArray()) {
+        for (const auto& finding : listed->GetArray()) {
+          if (auto other = FirstText(finding, {"uid"}); other && *other != *uid) merged_into.emplace(*other, *uid);
+        }
+      }
+      versions.push_back({AsTime(Field(record, "time")).value_or(0), Build(record, *uid, where)});
+    });
+    // Merge versions per id, in time order so the latest record's scalars win.
+    std::stable_sort(versions.begin(), versions.end(), [](const Version& a, const Version& b) { return a.time < b.time; });
+    std::map<std::string, SourceIncident> incidents;
+    std::vector<std::string> order;
+    for (auto& version : versions) {
+      std::string id = version.record.incident.id;
+      if (auto it = merged_into.find(id.substr(5)); it != merged_into.end()) id = "ocsf:" + it->second;
+      auto found = incidents.find(id);
+      if (found == incidents.end()) {
+        version.record.incident.id = id;
+        order.push_back(id);
+        incidents.emplace(id, std::move(version.record));
+        continue;
+      }
+      Merge(found->second, std::move(version.record));
+    }
+    for (const auto& id : order) out.incidents.push_back(std::move(incidents[id]));
+    return Status::Ok();
+  }
+
+ private:
+  static SourceIncident Build(const rapidjson::Value& doc, const std::string& uid, const std::string& where) {
+    SourceIncident source;
+    source.where = where;
+    model::Incident& inc = source.incident;
+    inc.id = "ocsf:" + uid;
+    inc.source = "ocsf";
+    inc.title = FirstText(doc, {"finding_info.title", "message"}).value_or("");
+    if (inc.title.empty()) {
+      if (const rapidjson::Value* listed = Field(doc, "finding_info_list"); listed && listed->IsArray() && !listed->Empty()) {
+        inc.title = FirstText((*listed)[0], {"title"}).value_or("");
+      }
+    }
+    inc.created = AsTime(Field(doc, "finding_info.created_time"));
+    if (!inc.created) inc.created = AsTime(Field(doc, "start_time"));
+    if (!inc.created) inc.created = AsTime(Field(doc, "time"));
+    auto status = IntField(doc, "status_id");
+    bool closed = status ? *status >= 3 && *status != 99 : FoldEnum(StringOr(doc, "status")) == "closed";
+    auto activity = IntField(doc, "activity_id");
+    if (activity && *activity == 3) closed = true;
+    inc.status = closed ? "closed" : "open";
+    if (closed) {
+      inc.closed = AsTime(Field(doc, "end_time"));
+      if (!inc.closed) inc.closed = AsTime(Field(doc, "finding_info.modified_time"));
+      if (!inc.closed) inc.closed = AsTime(Field(doc, "time"));
+    }
+    inc.classification = FromVerdict(doc).value_or(model::Classification::kUndetermined);
+    inc.severity = SeverityOf(doc);
+    ReadAttacks(Field(doc, "finding_info.attacks"), source);
+    ReadAttacks(Field(doc, "attacks"), source);
+    ReadAssets(doc, inc);
+    return source;
+  }
+
+  // `later` is newer: its scalars win where it has them; lists are united.
+  static void Merge(SourceIncident& into, SourceIncident later) {
+    model::Incident& a = into.incident;
+    model::Incident& b = later.incident;
+    if (!b.title.empty()) a.title = b.title;
+    if (b.created && (!a.created || *b.created < *a.created)) a.created = b.created;
+    a.status = b.status;
+    a.closed = b.closed;
+    if (b.classification != model::Classification::kUndetermined) a.classification = b.classification;
+    if (!b.severity.empty()) a.severity = b.severity;
+    for (auto& t : later.techniques) into.techniques.push_back(std::move(t));
+    for (auto& asset : b.assets) AddAsset(a, asset.type, asset.id, asset.name);
+    for (auto& threat : b.threats) a.threats.push_back(std::move(threat));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<IncidentReader> MakeOcsfReader() { return std::make_unique<OcsfReader>(); }
+
+}  // namespace tidemark::importers::incidents

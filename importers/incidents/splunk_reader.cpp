@@ -1,0 +1,109 @@
+#include "importers/incidents/splunk_reader.h"
+
+#include "engine/core/ids.h"
+#include "engine/core/json.h"
+#include "importers/incidents/reader_util.h"
+
+namespace tidemark::importers::incidents {
+namespace {
+
+const rapidjson::Value& ResultOf(const rapidjson::Value& record) {
+  const rapidjson::Value* result = Member(record, "result");
+  return result && result->IsObject() ? *result : record;
+}
+
+bool IsNotable(const rapidjson::Value& doc) {
+  if (!doc.IsObject() || !Member(doc, "event_id")) return false;
+  for (const char* key : {"rule_name", "search_name", "security_domain", "urgency", "rule_id", "disposition"}) {
+    if (Member(doc, key)) return true;
+  }
+  return Field(doc, "annotations.mitre_attack") != nullptr;
+}
+
+model::Classification FromDisposition(const rapidjson::Value& doc) {
+  std::string disposition = FirstText(doc, {"disposition"}).value_or("");
+  if (auto colon = disposition.find(':'); colon != std::string::npos) disposition = disposition.substr(colon + 1);
+  if (disposition == "1") return model::Classification::kTruePositive;
+  if (disposition == "2") return model::Classification::kBenignPositive;
+  if (disposition == "3" || disposition == "4") return model::Classification::kFalsePositive;
+  // Labels such as "True Positive - Suspicious Activity".
+  std::string label = FoldEnum(FirstText(doc, {"disposition_label"}).value_or(disposition));
+  if (label.rfind("truepositive", 0) == 0) return model::Classification::kTruePositive;
+  if (label.rfind("benignpositive", 0) == 0) return model::Classification::kBenignPositive;
+  if (label.rfind("falsepositive", 0) == 0) return model::Classification::kFalsePositive;
+  return model::Classification::kUndetermined;
+}
+
+bool IsClosed(const rapidjson::Value& doc) {
+  std::string status = FirstText(doc, {"status"}).value_or("");
+  if (status == "4" || status == "5") return true;
+  std::string label = FoldEnum(FirstText(doc, {"status_label"}).value_or(status));
+  return label == "resolved" || label == "closed";
+}
+
+void ReadAssets(const rapidjson::Value& doc, model::Incident& inc) {
+  for (const char* key : {"dest", "dvc", "orig_host"}) {
+    for (auto& host : AsTextList(Field(doc, key))) AddAsset(inc, "device", host);
+  }
+  for (const char* key : {"user", "src_user"}) {
+    for (auto& user : AsTextList(Field(doc, key))) AddAsset(inc, "user", user);
+  }
+  auto object = FirstText(doc, {"risk_object"});
+  std::string type = FoldEnum(FirstText(doc, {"risk_object_type"}).value_or(""));
+  if (object) AddAsset(inc, type == "user" ? "user" : type == "system" ? "device" : "other", *object);
+}
+
+class SplunkReader : public IncidentReader {
+ public:
+  std::string_view Name() const override { return "splunk"; }
+
+  int Detect(const SourceFile& file) const override {
+    rapidjson::Document scratch;
+    const rapidjson::Value* first = FirstJsonRecord(file, {"results"}, scratch);
+    return first != nullptr && IsNotable(ResultOf(*first)) ? 90 : 0;
+  }
+
+  Status Read(const SourceFile& file, ReadOutput& out) const override {
+    ForEachJsonRecord(file, {"results"}, out, [&](const rapidjson::Value& record, const std::string& where) {
+      if (!record.IsObject()) {
+        out.rejects.push_back({where, "record must be a JSON object"});
+        return;
+      }
+      const rapidjson::Value& doc = ResultOf(record);
+      if (Member(record, "preview") && !Member(record, "result")) return;  // export footer lines
+      auto id = FirstText(doc, {"event_id"});
+      if (!id) {
+        out.rejects.push_back({where, MissingField("event_id")});
+        return;
+      }
+      SourceIncident source;
+      source.where = where;
+      model::Incident& inc = source.incident;
+      inc.id = "splunk:" + *id;
+      inc.source = "splunk";
+      inc.title = FirstText(doc, {"rule_title", "rule_name", "search_name"}).value_or("");
+      inc.created = AsTime(Field(doc, "_time"));
+      inc.status = IsClosed(doc) ? "closed" : "open";
+      if (inc.status == "closed") inc.closed = inc.created;
+      inc.classification = FromDisposition(doc);
+      inc.severity = NormalizeSeverity(FirstText(doc, {"severity"}).value_or(""));
+      if (inc.severity.empty()) inc.severity = NormalizeSeverity(FirstText(doc, {"urgency"}).value_or(""));
+      auto tactics = AsTextList(Field(doc, "annotations.mitre_attack.mitre_tactic_id"));
+      std::string tactic = tactics.size() == 1 ? tactics.front() : "";
+      for (const char* key : {"annotations.mitre_attack", "annotations.mitre_attack.mitre_technique_id"}) {
+        const rapidjson::Value* value = Field(doc, key);
+        if (value != nullptr && value->IsObject()) continue;  // nested form: the ids are below it
+        for (auto& technique : AsTextList(value)) source.techniques.push_back({technique, tactic});
+      }
+      ReadAssets(doc, inc);
+      out.incidents.push_back(std::move(source));
+    });
+    return Status::Ok();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<IncidentReader> MakeSplunkReader() { return std::make_unique<SplunkReader>(); }
+
+}  // namespace tidemark::importers::incidents

@@ -1,0 +1,20 @@
+// Splunk Enterprise Security notables: search results as a JSON array, {"results": [...]}
+// (REST output_mode=json), NDJSON export lines ({"result": {...}} or bare objects).
+// Id `splunk:<event_id>`. Techniques from `annotations.mitre_attack` and
+// `annotations.mitre_attack.mitre_technique_id` (tactic attached only when exactly one
+// `mitre_tactic_id` is given). status 4 resolved / 5 closed (or status_label) -> closed; a
+// notable has no closing time, so a closed one uses its `_time`. disposition:1 true-positive,
+// 2 benign-positive, 3-4 false-positive, others undetermined (disposition_label too).
+// Assets: dest, dvc, orig_host (devices), user, src_user (users), risk_object by its type.
+// Stateless; thread-safe.
+#pragma once
+
+#include <memory>
+
+#include "importers/incidents/reader.h"
+
+namespace tidemark::importers::incidents {
+
+std::unique_ptr<IncidentReader> MakeSplunkReader();
+
+}  // namespace tidemark::importers::incidents
