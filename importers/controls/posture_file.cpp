@@ -29,19 +29,24 @@ Problem ReadState(std::string_view status, const std::optional<double>& implemen
   return std::nullopt;
 }
 
+// "file:snapshots[2]", or "file" for a file holding one snapshot.
+std::string Location(const std::string& file, const std::string& where) {
+  return where.empty() ? file : file + ":" + where;
+}
+
 Status ParseNativeSnapshot(const Value& snapshot, const std::string& where, PostureFile& out) {
-  if (!snapshot.IsObject()) return Status::BadInput(out.file + ":" + where + ": snapshot is not an object");
+  if (!snapshot.IsObject()) return Status::BadInput(Location(out.file, where) + ": snapshot is not an object");
   std::string as_of_text;
   const Value* as_of_value = Member(snapshot, "as_of");
   if (!as_of_value || !as_of_value->IsString()) {
-    return Status::BadInput(out.file + ":" + where + ": field \"as_of\" is missing or not a string (a date, 2026-03-01)");
+    return Status::BadInput(Location(out.file, where) + ": field \"as_of\" is missing or not a string (a date, 2026-03-01)");
   }
   as_of_text = as_of_value->GetString();
   auto as_of = SnapshotTime(as_of_text);
-  if (!as_of) return Status::BadInput(out.file + ":" + where + ": field \"as_of\": " + Quote(as_of_text) + " is not a date");
+  if (!as_of) return Status::BadInput(Location(out.file, where) + ": field \"as_of\": " + Quote(as_of_text) + " is not a date");
   const Value* controls = Member(snapshot, "controls");
   if (!controls || !controls->IsArray()) {
-    return Status::BadInput(out.file + ":" + where + ": field \"controls\" must be an array");
+    return Status::BadInput(Location(out.file, where) + ": field \"controls\" must be an array");
   }
   ++out.snapshots;
   std::set<std::string> seen;

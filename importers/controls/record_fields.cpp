@@ -32,7 +32,7 @@ std::optional<double> NumberFromText(std::string_view text) {
 // 1 -> "1", 0.5 -> "0.5" (bounds in messages).
 std::string FormatNumber(double value) {
   char buf[32];
-  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed);
   return ec == std::errc() ? std::string(buf, ptr) : "?";
 }
 
