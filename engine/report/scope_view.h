@@ -13,7 +13,8 @@
 
 namespace tidemark::report {
 
-// JSON of one evaluated scope. For an incident scope, `incident` is its normalised record.
+// JSON of one evaluated scope, pretty-printed (2 spaces) with a final newline. For an
+// incident scope, `incident` is its normalised record.
 std::string ScopeJson(const graph::DefenseGraph& graph, const scoring::Evaluation& ev);
 std::string ScopeText(const graph::DefenseGraph& graph, const scoring::Evaluation& ev);
 

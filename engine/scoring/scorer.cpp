@@ -48,12 +48,7 @@ Scope ThreatScope(const DefenseGraph& graph, Vertex threat) {
   scope.id = props.id;
   scope.name = props.name;
   scope.base_techniques = graph.TechniquesUsedBy(threat);
-  const auto& g = graph.graph();
-  for (auto [it, end] = boost::in_edges(threat, g); it != end; ++it) {
-    if (g[*it].kind == graph::EdgeKind::kAttributedTo) scope.incidents.push_back(g[boost::source(*it, g)].data);
-  }
-  std::sort(scope.incidents.begin(), scope.incidents.end());
-  scope.incidents.erase(std::unique(scope.incidents.begin(), scope.incidents.end()), scope.incidents.end());
+  scope.incidents = graph.IncidentsOf(threat);
   CollectUnknown(graph, scope);
   return scope;
 }
@@ -70,19 +65,16 @@ Result<Scope> ResolveScope(const DefenseGraph& graph, std::string_view text) {
     CollectUnknown(graph, scope);
     return scope;
   }
-  if (auto incident = graph.Incident(text)) {
+  if (auto idx = graph.IncidentIndex(text)) {
     Scope scope;
     scope.kind = ScopeKind::kIncident;
     scope.id = std::string(text);
-    size_t idx = graph.props(*incident).data;
-    const auto& info = graph.incidents()[idx];
+    const auto& info = graph.incidents()[*idx];
     scope.name = info.incident.title;
-    for (const auto& t : info.incident.techniques) {
-      if (auto v = graph.Technique(t.id)) scope.base_techniques.push_back(*v);
-    }
+    scope.base_techniques = info.techniques;
     std::sort(scope.base_techniques.begin(), scope.base_techniques.end(),
               [&](Vertex a, Vertex b) { return graph.props(a).id < graph.props(b).id; });
-    scope.incidents = {idx};
+    scope.incidents = {*idx};
     CollectUnknown(graph, scope);
     return scope;
   }
@@ -162,27 +154,39 @@ double Scorer::Coverage(Vertex technique, TimeMs tau, std::optional<Vertex> forc
 }
 
 Scorer::Weighted Scorer::Weigh(const Scope& scope, TimeMs tau, bool count_assets) {
-  std::map<std::string_view, std::pair<Vertex, double>> weights;  // ordered by technique id
-  for (Vertex t : scope.base_techniques) weights.emplace(graph_.props(t).id, std::make_pair(t, 1.0));
+  // Dense per-vertex weights: technique vertices are the first few thousand of the graph.
+  std::vector<double> weight(boost::num_vertices(graph_.graph()), 0.0);
+  std::vector<Vertex> present;
+  auto touch = [&](Vertex t) {
+    if (weight[t] == 0.0) {
+      weight[t] = 1.0;
+      present.push_back(t);
+    }
+  };
+  for (Vertex t : scope.base_techniques) touch(t);
   Weighted out;
-  std::unordered_set<std::string_view> assets;
+  std::vector<bool> asset_seen(count_assets ? graph_.asset_ids().size() : 0, false);
   for (size_t idx : scope.incidents) {
     const auto& info = graph_.incidents()[idx];
     if (!info.incident.CountsAt(tau)) continue;
     ++out.incidents;
     if (count_assets) {
-      for (const auto& a : info.incident.assets) assets.insert(a.id);
+      for (uint32_t asset : info.assets) {
+        if (!asset_seen[asset]) {
+          asset_seen[asset] = true;
+          ++out.affected_assets;
+        }
+      }
     }
-    for (const auto& t : info.incident.techniques) {
-      auto v = graph_.Technique(t.id);
-      if (!v) continue;
-      auto [entry, inserted] = weights.emplace(graph_.props(*v).id, std::make_pair(*v, 1.0));
-      entry->second.second += info.asset_weight;
+    for (Vertex t : info.techniques) {
+      touch(t);
+      weight[t] += info.asset_weight;
     }
   }
-  out.affected_assets = assets.size();
-  out.techniques.reserve(weights.size());
-  for (const auto& [id, entry] : weights) out.techniques.push_back(entry);
+  std::sort(present.begin(), present.end(),
+            [this](Vertex a, Vertex b) { return graph_.props(a).id < graph_.props(b).id; });
+  out.techniques.reserve(present.size());
+  for (Vertex t : present) out.techniques.emplace_back(t, weight[t]);
   return out;
 }
 
@@ -282,10 +286,8 @@ std::vector<HistoryPoint> Scorer::History(const Scope& scope, std::optional<Time
     for (; next < timeline.size() && timeline[next].first <= tau; ++next) {
       const auto& info = graph_.incidents()[timeline[next].second];
       ++counted;
-      for (const auto& t : info.incident.techniques) {
-        auto v = graph_.Technique(t.id);
-        if (!v) continue;
-        auto [entry, inserted] = weights.emplace(graph_.props(*v).id, std::make_pair(*v, 1.0));
+      for (Vertex v : info.techniques) {
+        auto [entry, inserted] = weights.emplace(graph_.props(v).id, std::make_pair(v, 1.0));
         entry->second.second += info.asset_weight;
       }
     }

@@ -1,5 +1,6 @@
 #include "engine/store/incident_catalog.h"
 
+#include "engine/store/incident_facts.h"
 #include "engine/store/key_codec.h"
 
 namespace tidemark::store {
@@ -23,6 +24,7 @@ bool IncidentCatalog::Put(WriteTxn& txn, const model::Incident& incident) {
     if (auto time = old.Time()) txn.Del(Db::kIncidentsByTime, TimeKey(*time, old.id));
   }
   txn.Put(Db::kIncidents, incident.id, json);
+  txn.Put(Db::kIncidentFacts, incident.id, EncodeIncidentFacts(incident));
   if (auto time = incident.Time()) txn.Put(Db::kIncidentsByTime, TimeKey(*time, incident.id), "");
   return true;
 }
@@ -36,6 +38,26 @@ std::optional<model::Incident> IncidentCatalog::Find(const ReadTxn& txn, std::st
 void IncidentCatalog::ForEach(const ReadTxn& txn, const std::function<void(const model::Incident&)>& fn) {
   txn.ForEach(Db::kIncidents, "", [&](std::string_view, std::string_view value) {
     fn(Decode(value));
+    return true;
+  });
+}
+
+void IncidentCatalog::ForEachFacts(const ReadTxn& txn, const std::function<void(model::Incident&&)>& fn) {
+  txn.ForEach(Db::kIncidentFacts, "", [&](std::string_view key, std::string_view value) {
+    model::Incident incident;
+    if (!DecodeIncidentFacts(value, incident)) throw StoreFailure("corrupt incident facts for " + std::string(key));
+    incident.id = std::string(key);
+    fn(std::move(incident));
+    return true;
+  });
+}
+
+void IncidentCatalog::ForEachFactsView(const ReadTxn& txn,
+                                       const std::function<void(std::string_view, const IncidentFactsView&)>& fn) {
+  IncidentFactsView facts;
+  txn.ForEach(Db::kIncidentFacts, "", [&](std::string_view key, std::string_view value) {
+    if (!DecodeIncidentFacts(value, facts)) throw StoreFailure("corrupt incident facts for " + std::string(key));
+    fn(key, facts);
     return true;
   });
 }

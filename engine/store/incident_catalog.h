@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "engine/model/incident.h"
+#include "engine/store/incident_facts.h"
 #include "engine/store/store.h"
 
 namespace tidemark::store {
@@ -19,6 +20,14 @@ class IncidentCatalog {
   static std::optional<model::Incident> Find(const ReadTxn& txn, std::string_view id);
   // Every incident in id order.
   static void ForEach(const ReadTxn& txn, const std::function<void(const model::Incident&)>& fn);
+  // Every incident in id order as scoring facts only (id, times, classification, technique
+  // IDs, unknown IDs, asset ids, threats; no title, tactics or asset types): the fast path for
+  // bulk scoring.
+  static void ForEachFacts(const ReadTxn& txn, const std::function<void(model::Incident&&)>& fn);
+  // The same as views into the store (valid during the callback only): no allocation per
+  // incident. `fn(id, facts)`.
+  static void ForEachFactsView(const ReadTxn& txn,
+                               const std::function<void(std::string_view, const IncidentFactsView&)>& fn);
   // Incidents whose time (closed, else created) is >= since, in time order. Incidents with
   // neither time are not in the index.
   static void ForEachSince(const ReadTxn& txn, TimeMs since,

@@ -14,9 +14,14 @@
 //  assets             asset-id                             -> model::Asset
 //  incidents          incident-id                          -> model::Incident
 //  incidents_by_time  be64(time) \0 incident-id            -> "" (time = closed, else created)
+//  incident_facts     incident-id                          -> binary facts for scoring (below)
 //  feed               be64(seq)                            -> feed event JSON
 //  feed_state         key                                  -> last published state JSON
 //  cursors            consumer name                        -> be64(seq)
+// incident_facts values (version 1), what bulk scoring reads instead of parsing 100,000 JSON
+// records: u8 version=1 | be64 created | be64 closed (INT64_MIN = none) | u8 classification |
+// four lists (techniques, unknown techniques, asset ids, threats), each u16 count then per
+// item u16 length + bytes. Written by IncidentCatalog::Put next to the JSON record.
 // Pure functions; thread-safe.
 #pragma once
 

@@ -15,6 +15,7 @@ namespace {
 constexpr const char* kDbNames[kDbCount] = {
     "meta",      "attack", "controls",   "mappings",   "posture", "assets",
     "incidents", "incidents_by_time",   "feed",       "feed_state", "cursors",
+    "incident_facts",
 };
 
 MDB_val ToVal(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }

@@ -36,8 +36,9 @@ enum class Db {
   kFeed,
   kFeedState,
   kCursors,
+  kIncidentFacts,
 };
-constexpr int kDbCount = 11;
+constexpr int kDbCount = 12;
 
 // Thrown on LMDB failures other than "not found" and "map full" inside a transaction; the
 // command's main turns it into exit status 3.

@@ -22,7 +22,7 @@ RunFn Setup(CLI::App& app) {
     if (!scope.ok()) return scope.status();
     scoring::Scorer scorer(graph);
     scoring::Evaluation ev = scorer.Evaluate(*scope, ctx.AsOf());
-    ctx.Print(ctx.options.json ? PrettyJson(report::ScopeJson(graph, ev)) : report::ScopeText(graph, ev));
+    ctx.Print(ctx.options.json ? report::ScopeJson(graph, ev) : report::ScopeText(graph, ev));
     return Status::Ok();
   };
 }

@@ -2,13 +2,27 @@
 
 namespace tidemark::cli {
 
-Result<std::unique_ptr<graph::DefenseGraph>> LoadGraph(Context& ctx, IncidentLoad incidents) {
+Result<std::unique_ptr<graph::DefenseGraph>> LoadGraph(Context& ctx, IncidentLoad incidents, bool with_threats) {
   auto store = ctx.OpenStore(false);
   if (!store.ok()) return store.status();
   store::ReadTxn txn = (*store)->Read();
-  auto built = std::make_unique<graph::DefenseGraph>(graph::DefenseGraph::Build(txn));
+  auto built = std::make_unique<graph::DefenseGraph>(graph::DefenseGraph::Build(txn, with_threats));
   if (incidents == IncidentLoad::kAll) built->LoadIncidents(txn);
   return built;
+}
+
+void ReleaseAtExit(std::unique_ptr<graph::DefenseGraph> graph) {
+#if defined(__SANITIZE_ADDRESS__)
+  graph.reset();
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  graph.reset();
+#else
+  (void)graph.release();
+#endif
+#else
+  (void)graph.release();
+#endif
 }
 
 }  // namespace tidemark::cli
