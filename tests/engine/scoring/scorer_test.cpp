@@ -248,7 +248,11 @@ TEST_CASE("custom threat scope: the incidents attributed to a name nothing in AT
 }
 
 TEST_CASE("incident scope: revoked technique resolved, unknown IDs kept out of the score") {
+  // As `tidemark incident` does it: the full record, added alone, as graph vertices.
   Org org = LoadOrg();
+  auto txn = org.store->Read();
+  org.graph = graph::DefenseGraph::Build(txn);
+  org.graph.AddIncident(*store::IncidentCatalog::Find(txn, "I3"));
   Scorer scorer(org.graph);
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "I3"), EndOf("2026-03-15"));
   // T = {T1200} (from T1500), w = 1 + a(I3) = 1 + 2 = 3, cov 0.5 -> 50; C-B gains 0.5 -> 50.
@@ -258,12 +262,19 @@ TEST_CASE("incident scope: revoked technique resolved, unknown IDs kept out of t
   CHECK(*ev.resilience == doctest::Approx(50.0));
   CHECK(ev.scope.unknown_techniques == std::vector<std::string>{"AML.T0040", "T9999"});
   CHECK(Recs(ev, org.graph) == std::vector<std::pair<std::string, double>>{{"C-B", 50.0}});
-  const auto& info = org.graph.incidents()[ev.scope.incidents[0]].incident;
-  CHECK(info.techniques[0].revoked_from == "T1500");
+  const auto& info = org.graph.incidents()[ev.scope.incidents[0]];
+  REQUIRE(info.incident.techniques.size() == 1);
+  CHECK(info.incident.techniques[0].revoked_from == "T1500");
+  REQUIRE(info.vertex.has_value());
+  CHECK(boost::in_degree(*info.vertex, org.graph.graph()) == 1);   // observed-in T1200
+  CHECK(boost::out_degree(*info.vertex, org.graph.graph()) == 2);  // affects ws1, jdoe
 }
 
 TEST_CASE("a false-positive incident shows its exposures but adds no weight or assets") {
   Org org = LoadOrg();
+  auto txn = org.store->Read();
+  org.graph = graph::DefenseGraph::Build(txn);
+  org.graph.AddIncident(*store::IncidentCatalog::Find(txn, "I2"));
   Scorer scorer(org.graph);
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "I2"), EndOf("2026-03-15"));
   CHECK(ev.incidents == 0);
