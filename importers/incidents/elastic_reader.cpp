@@ -147,10 +147,11 @@ class ElasticReader : public IncidentReader {
       ReadThreats(doc, source);
       ReadAssets(doc, inc);
       TimeMs version = timestamp.value_or(0);
-      auto it = alerts.find(inc.id);
+      std::string key = inc.id;
+      auto it = alerts.find(key);
       if (it == alerts.end()) {
-        order.push_back(inc.id);
-        alerts.emplace(inc.id, std::make_pair(version, std::move(source)));
+        order.push_back(key);
+        alerts.emplace(std::move(key), std::make_pair(version, std::move(source)));
       } else if (version >= it->second.first) {
         it->second = std::make_pair(version, std::move(source));
       }

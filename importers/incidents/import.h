@@ -10,7 +10,8 @@
 // Duplicate ids: a second record with the id of an earlier record of the same file is rejected
 // ("duplicate id"); across files the later file wins, exactly as importing them one after the
 // other would. (Readers of formats with several rows per incident, such as Sentinel, merge
-// those rows themselves and never emit duplicates.)
+// those rows themselves and never emit duplicates.) An empty id, or one over 256 bytes, is
+// rejected too.
 // Stateless functions; the store decides concurrency.
 #pragma once
 

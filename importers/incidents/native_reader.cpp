@@ -202,9 +202,11 @@ class NativeReader : public IncidentReader {
       std::string reason = RecordReader(record).Read(source);
       if (!reason.empty()) {
         out.rejects.push_back({where, std::move(reason)});
+        MaybeDrain(out);
         return;
       }
       out.incidents.push_back(std::move(source));
+      MaybeDrain(out);
     });
     return Status::Ok();
   }

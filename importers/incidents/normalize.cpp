@@ -47,6 +47,13 @@ const store::TechniqueResolution& Normalizer::Resolve(const std::string& id) {
   return it->second;
 }
 
+// NormalizeTactic folds every table entry per call; an import sees a handful of spellings.
+const std::string& Normalizer::Tactic(const std::string& text) {
+  auto it = tactics_.find(text);
+  if (it == tactics_.end()) it = tactics_.emplace(text, NormalizeTactic(text).value_or("")).first;
+  return it->second;
+}
+
 void Normalizer::BuildThreatIndex() {
   threat_index_built_ = true;
   // Groups first, then campaigns, then software: a name shared by a group and a tool (rare)
@@ -90,7 +97,7 @@ model::Incident Normalizer::Normalize(SourceIncident source) {
       unknown.insert(*id);
       continue;
     }
-    std::string tactic = NormalizeTactic(given.tactic).value_or("");
+    const std::string& tactic = given.tactic.empty() ? given.tactic : Tactic(given.tactic);
     auto [it, inserted] = techniques.try_emplace(resolution.id, TechniqueEntry{tactic, resolution.revoked_from, false});
     if (!inserted) {
       if (it->second.tactic.empty()) it->second.tactic = tactic;

@@ -44,11 +44,14 @@ class Normalizer {
 
  private:
   const store::TechniqueResolution& Resolve(const std::string& id);
+  const std::string& Tactic(const std::string& text);
   std::string ResolveThreat(const std::string& text);
   void BuildThreatIndex();
 
   const store::ReadTxn& txn_;
   std::unordered_map<std::string, store::TechniqueResolution> resolutions_;
+  std::unordered_map<std::string, std::string> tactics_;  // as given -> short name or ""
+
   bool threat_index_built_ = false;
   std::unordered_map<std::string, std::string> threat_ids_;    // upper-case ID -> ID
   std::unordered_map<std::string, std::string> threat_names_;  // lower-case name/alias -> ID

@@ -7,6 +7,7 @@
 
 #include <rapidjson/document.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,6 +42,11 @@ struct Reject {
 struct ReadOutput {
   std::vector<SourceIncident> incidents;
   std::vector<Reject> rejects;
+  // Optional, set by the importer. A reader whose records are independent of each other (no
+  // merging of several records into one incident) may call MaybeDrain(out) (reader_util.h)
+  // after adding records: the importer then takes `incidents` and `rejects` so far and leaves
+  // them empty, which keeps memory flat on large files. Readers that merge must not.
+  std::function<void(ReadOutput&)> drain;
 };
 
 // The input once: raw bytes, and the parsed JSON when the bytes are one JSON document

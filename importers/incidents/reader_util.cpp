@@ -93,6 +93,11 @@ void ForEachJsonRecord(const SourceFile& file, std::initializer_list<const char*
   });
 }
 
+void MaybeDrain(ReadOutput& out) {
+  constexpr size_t kDrainEvery = 256;
+  if (out.drain && out.incidents.size() + out.rejects.size() >= kDrainEvery) out.drain(out);
+}
+
 const rapidjson::Value* FirstJsonRecord(const SourceFile& file,
                                         std::initializer_list<const char*> wrappers,
                                         rapidjson::Document& scratch) {

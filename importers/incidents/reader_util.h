@@ -38,6 +38,9 @@ const rapidjson::Value* FirstJsonRecord(const SourceFile& file,
                                         std::initializer_list<const char*> wrappers,
                                         rapidjson::Document& scratch);
 
+// Hands the records read so far to `out.drain` once enough have gathered (see ReadOutput).
+void MaybeDrain(ReadOutput& out);
+
 // A field by dotted path, whether the source wrote it as one dotted key
 // ("kibana.alert.rule.name"), as nested objects, or any mix. nullptr when absent or null.
 const rapidjson::Value* Field(const rapidjson::Value& object, std::string_view path);
