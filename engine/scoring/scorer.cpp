@@ -190,8 +190,9 @@ Scorer::Weighted Scorer::Weigh(const Scope& scope, TimeMs tau, bool count_assets
   return out;
 }
 
-std::optional<double> Scorer::Resilience(const Scope& scope, TimeMs tau) {
+std::optional<double> Scorer::Resilience(const Scope& scope, TimeMs tau, size_t* technique_count) {
   Weighted weighted = Weigh(scope, tau, false);
+  if (technique_count) *technique_count = weighted.techniques.size();
   if (weighted.techniques.empty()) return std::nullopt;
   double total = 0, covered = 0;
   for (const auto& [t, w] : weighted.techniques) {

@@ -104,8 +104,9 @@ class Scorer {
 
   // The full view of a scope at τ: technique rows, resilience, recommendations.
   Evaluation Evaluate(const Scope& scope, TimeMs tau);
-  // R(θ, τ) only, without rows or recommendations (rankings, history).
-  std::optional<double> Resilience(const Scope& scope, TimeMs tau);
+  // R(θ, τ) only, without rows or recommendations (rankings, history). `technique_count`,
+  // when given, receives |T_θ| at τ.
+  std::optional<double> Resilience(const Scope& scope, TimeMs tau, size_t* technique_count = nullptr);
   // R at each date within [from, to] on which a posture snapshot or a counted incident of the
   // scope falls (SPEC §3 "History"), oldest first.
   std::vector<HistoryPoint> History(const Scope& scope, std::optional<TimeMs> from, std::optional<TimeMs> to);

@@ -41,8 +41,7 @@ RunFn SetupThreats(CLI::App& app) {
       for (size_t idx : scope.incidents) rank.incidents += (*graph)->incidents()[idx].incident.CountsAt(ctx.AsOf());
       if (*observed_only && rank.incidents == 0) continue;
       if (scope.base_techniques.empty() && rank.incidents == 0) continue;
-      rank.resilience = scorer.Resilience(scope, ctx.AsOf());
-      rank.techniques = scope.base_techniques.size();
+      rank.resilience = scorer.Resilience(scope, ctx.AsOf(), &rank.techniques);
       rank.scope = std::move(scope);
       ranks.push_back(std::move(rank));
     }
