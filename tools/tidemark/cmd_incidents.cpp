@@ -29,8 +29,8 @@ struct Matcher {
   std::string status;
   std::optional<model::Classification> classification;
   std::string threat_id;    // resolved ATT&CK ID, or the text for a custom threat
-  std::string technique;    // normalised, revocation resolved
-  std::string raw_technique;  // for non-ATT&CK IDs (AML.T0040) in unknown_techniques
+  std::string technique;      // normalised, revocation resolved; empty for a non-ATT&CK ID
+  std::string raw_technique;  // as given, matched against unknown_techniques (AML.T0040)
 
   bool Matches(const model::Incident& inc) const {
     auto time = inc.Time();
@@ -42,8 +42,8 @@ struct Matcher {
         std::none_of(inc.threats.begin(), inc.threats.end(),
                      [&](const std::string& t) { return EqualsIgnoreCase(t, threat_id); }))
       return false;
-    if (!technique.empty()) {
-      bool found = std::any_of(inc.techniques.begin(), inc.techniques.end(), [&](const auto& t) {
+    if (!raw_technique.empty()) {
+      bool found = !technique.empty() && std::any_of(inc.techniques.begin(), inc.techniques.end(), [&](const auto& t) {
         return t.id == technique || (t.id.size() > technique.size() && t.id.compare(0, technique.size(), technique) == 0 &&
                                      t.id[technique.size()] == '.');
       });
@@ -82,12 +82,7 @@ Result<Matcher> BuildMatcher(const Filters& f, const store::ReadTxn& txn) {
   if (!f.technique.empty()) {
     m.raw_technique = f.technique;
     auto id = NormalizeTechniqueId(f.technique);
-    if (id) {
-      auto resolved = store::AttackCatalog::ResolveTechnique(txn, *id);
-      m.technique = resolved.id;
-    } else {
-      m.technique = "\x01";  // matches no ATT&CK technique; only unknown_techniques can match
-    }
+    if (id) m.technique = store::AttackCatalog::ResolveTechnique(txn, *id).id;
   }
   return m;
 }
