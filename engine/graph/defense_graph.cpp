@@ -24,7 +24,7 @@ EdgeProps Edge(EdgeKind kind) {
 
 Vertex DefenseGraph::AddVertex(VertexProps props) { return boost::add_vertex(std::move(props), graph_); }
 
-DefenseGraph DefenseGraph::Build(const store::ReadTxn& txn, bool with_threats) {
+DefenseGraph DefenseGraph::Build(const store::ReadTxn& txn, bool with_threats, bool with_posture) {
   DefenseGraph g;
   // Techniques first; revoked ones only remember where they lead.
   std::unordered_map<std::string, std::string> revoked_by;
@@ -122,12 +122,22 @@ DefenseGraph DefenseGraph::Build(const store::ReadTxn& txn, bool with_threats) {
     props.strength = m.strength;
     boost::add_edge(control, *tv, props, g.graph_);
   });
-  store::OrgCatalog::ForEachPosture(txn, [&](const model::PostureRecord& r) {
-    auto cv = g.Control(r.control);
-    if (cv) g.control_infos_[g.graph_[*cv].data].posture.push_back(r);
-  });
+  if (with_posture) {
+    store::OrgCatalog::ForEachPosture(txn, [&](const model::PostureRecord& r) {
+      auto cv = g.Control(r.control);
+      if (cv) g.control_infos_[g.graph_[*cv].data].posture.push_back(r);
+    });
+    for (auto& info : g.control_infos_) info.posture_loaded = true;
+  }
   store::OrgCatalog::ForEachAsset(txn, [&](const model::Asset& a) { g.asset_weights_[a.id] = a.weight; });
   return g;
+}
+
+void DefenseGraph::LoadPostureAt(const store::ReadTxn& txn, Vertex control, TimeMs tau) {
+  ControlInfo& info = control_infos_[graph_[control].data];
+  if (info.posture_loaded) return;
+  if (auto record = store::OrgCatalog::PostureAt(txn, info.control.id, tau)) info.posture.push_back(std::move(*record));
+  info.posture_loaded = true;
 }
 
 void DefenseGraph::LoadIncidents(const store::ReadTxn& txn) {

@@ -70,6 +70,7 @@ struct Reach {
 struct ControlInfo {
   model::Control control;
   std::vector<model::PostureRecord> posture;
+  bool posture_loaded = false;
 };
 
 // What scoring needs of an incident, resolved once: its known technique vertices (revocations
@@ -89,8 +90,13 @@ class DefenseGraph {
   // Loads ATT&CK techniques, mitigations and threats, the organisation's controls, mappings,
   // posture and assets. Never fails on a consistent store (throws StoreFailure otherwise).
   // `with_threats` = false skips ATT&CK groups, campaigns and software and their `uses`
-  // (the largest part of the build): enough for one incident's view.
-  static DefenseGraph Build(const store::ReadTxn& txn, bool with_threats = true);
+  // (the largest part of the build): enough for one incident's view. `with_posture` = false
+  // leaves every control's posture empty until LoadPostureOf: one incident needs the posture
+  // of a handful of controls, not of 365 snapshots × 500 controls.
+  static DefenseGraph Build(const store::ReadTxn& txn, bool with_threats = true, bool with_posture = true);
+  // Loads one control's posture in force at τ — its latest record with as_of <= τ, which is
+  // all an evaluation at τ reads — after a Build without posture; idempotent.
+  void LoadPostureAt(const store::ReadTxn& txn, Vertex control, TimeMs tau);
 
   // Adds every stored incident (and its assets and threats) to the graph, from the compact
   // facts (incident_facts): records carry no title, tactics or asset types. Commands that

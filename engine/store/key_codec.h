@@ -10,7 +10,10 @@
 //  attack             kind \0 attack-id \0 domain          -> model::AttackObject
 //  controls           control-id                           -> model::Control
 //  mappings           control \0 technique \0 type \0 source -> model::Mapping
-//  posture            control \0 be64(as_of)               -> model::PostureRecord
+//  posture            control \0 be64(as_of)               -> binary: u8 version=1 | u8 status
+//                                                             (model::ControlStatus) | u8 has
+//                                                             implemented | f64 implemented
+//                                                             (host order) | source bytes
 //  assets             asset-id                             -> model::Asset
 //  incidents          incident-id                          -> model::Incident
 //  incidents_by_time  be64(time) \0 incident-id            -> "" (time = closed, else created)

@@ -1,5 +1,7 @@
 #include "engine/store/org_catalog.h"
 
+#include <cstring>
+
 #include "engine/store/key_codec.h"
 
 #include <string>
@@ -7,6 +9,8 @@
 
 namespace tidemark::store {
 namespace {
+
+constexpr char kPostureVersion = 1;
 
 template <typename T>
 T Decode(Result<T> decoded) {
@@ -77,24 +81,65 @@ size_t OrgCatalog::RemoveMappingsOf(WriteTxn& txn, std::string_view control, std
   return RemoveWithSource(txn, KeyPrefix({control}), source);
 }
 
+// Posture values are binary (key_codec.h): 365 daily snapshots of 500 controls are 182,500
+// records that `history` reads in one go, and parsing that many JSON documents cost more than
+// the whole evaluation.
 void OrgCatalog::PutPosture(WriteTxn& txn, const model::PostureRecord& record) {
-  txn.Put(Db::kPosture, KeyPrefix({record.control}) + EncodeInt64(record.as_of), model::ToJson(record));
+  std::string value;
+  value.push_back(kPostureVersion);
+  value.push_back(static_cast<char>(record.status));
+  value.push_back(record.implemented ? 1 : 0);
+  double implemented = record.implemented.value_or(0.0);
+  char bytes[sizeof(double)];
+  std::memcpy(bytes, &implemented, sizeof bytes);
+  value.append(bytes, sizeof bytes);
+  value.append(record.source);
+  txn.Put(Db::kPosture, KeyPrefix({record.control}) + EncodeInt64(record.as_of), value);
 }
+
+namespace {
+
+model::PostureRecord DecodePosture(std::string_view key, std::string_view value) {
+  if (key.size() < 10 || value.size() < 3 + sizeof(double) || value[0] != kPostureVersion ||
+      static_cast<unsigned char>(value[1]) > static_cast<unsigned char>(model::ControlStatus::kCompleted)) {
+    throw StoreFailure("corrupt posture record in store");
+  }
+  model::PostureRecord record;
+  record.control = std::string(key.substr(0, key.size() - 9));
+  record.as_of = DecodeInt64(key.substr(key.size() - 8));
+  record.status = static_cast<model::ControlStatus>(value[1]);
+  if (value[2]) {
+    double implemented;
+    std::memcpy(&implemented, value.data() + 3, sizeof implemented);
+    record.implemented = implemented;
+  }
+  record.source = std::string(value.substr(3 + sizeof(double)));
+  return record;
+}
+
+}  // namespace
 
 void OrgCatalog::ForEachPosture(const ReadTxn& txn,
                                 const std::function<void(const model::PostureRecord&)>& fn) {
-  txn.ForEach(Db::kPosture, "", [&](std::string_view, std::string_view value) {
-    fn(Decode(model::PostureRecordFromJson(value)));
+  txn.ForEach(Db::kPosture, "", [&](std::string_view key, std::string_view value) {
+    fn(DecodePosture(key, value));
     return true;
   });
 }
 
 void OrgCatalog::ForEachPostureOf(const ReadTxn& txn, std::string_view control,
                                   const std::function<void(const model::PostureRecord&)>& fn) {
-  txn.ForEach(Db::kPosture, KeyPrefix({control}), [&](std::string_view, std::string_view value) {
-    fn(Decode(model::PostureRecordFromJson(value)));
+  txn.ForEach(Db::kPosture, KeyPrefix({control}), [&](std::string_view key, std::string_view value) {
+    fn(DecodePosture(key, value));
     return true;
   });
+}
+
+std::optional<model::PostureRecord> OrgCatalog::PostureAt(const ReadTxn& txn, std::string_view control, TimeMs tau) {
+  std::string prefix = KeyPrefix({control});
+  auto found = txn.Floor(Db::kPosture, prefix, prefix + EncodeInt64(tau));
+  if (!found) return std::nullopt;
+  return DecodePosture(found->first, found->second);
 }
 
 void OrgCatalog::PutAsset(WriteTxn& txn, const model::Asset& asset) {

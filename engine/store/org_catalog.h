@@ -43,6 +43,9 @@ class OrgCatalog {
   static void ForEachPostureOf(const ReadTxn& txn, std::string_view control,
                                const std::function<void(const model::PostureRecord&)>& fn);
 
+  // The control's latest record with as_of <= tau (one cursor seek), or nullopt.
+  static std::optional<model::PostureRecord> PostureAt(const ReadTxn& txn, std::string_view control, TimeMs tau);
+
   static void PutAsset(WriteTxn& txn, const model::Asset& asset);
   static std::optional<model::Asset> FindAsset(const ReadTxn& txn, std::string_view id);
   static void ForEachAsset(const ReadTxn& txn, const std::function<void(const model::Asset&)>& fn);

@@ -80,6 +80,26 @@ void ReadTxn::ForEach(Db db, std::string_view prefix,
   });
 }
 
+std::optional<std::pair<std::string_view, std::string_view>> ReadTxn::Floor(Db db, std::string_view prefix,
+                                                                            std::string_view key) const {
+  MDB_cursor* cursor = nullptr;
+  int rc = mdb_cursor_open(txn_, store_->dbi(db), &cursor);
+  if (rc != 0) Fail("cursor", rc);
+  struct Closer {
+    MDB_cursor* c;
+    ~Closer() { mdb_cursor_close(c); }
+  } closer{cursor};
+  MDB_val k = ToVal(key), v;
+  rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
+  if (rc == 0 && FromVal(k) == key) return std::make_pair(FromVal(k), FromVal(v));
+  // Past the key (or past the end): the entry before it is the floor.
+  rc = mdb_cursor_get(cursor, &k, &v, rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
+  if (rc == MDB_NOTFOUND) return std::nullopt;
+  if (rc != 0) Fail("cursor floor", rc);
+  if (FromVal(k).substr(0, prefix.size()) != prefix) return std::nullopt;
+  return std::make_pair(FromVal(k), FromVal(v));
+}
+
 std::optional<std::pair<std::string_view, std::string_view>> ReadTxn::Last(Db db) const {
   MDB_cursor* cursor = nullptr;
   int rc = mdb_cursor_open(txn_, store_->dbi(db), &cursor);

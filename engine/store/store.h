@@ -66,6 +66,9 @@ class ReadTxn {
   // Same, from the first key >= `start` (no prefix restriction).
   void ForEachFrom(Db db, std::string_view start,
                    const std::function<bool(std::string_view, std::string_view)>& fn) const;
+  // The entry with the greatest key <= `key` that starts with `prefix`, or nullopt.
+  std::optional<std::pair<std::string_view, std::string_view>> Floor(Db db, std::string_view prefix,
+                                                                     std::string_view key) const;
   // The last key/value of a database (highest key), or nullopt when empty.
   std::optional<std::pair<std::string_view, std::string_view>> Last(Db db) const;
   size_t Count(Db db) const;

@@ -16,8 +16,16 @@ RunFn Setup(CLI::App& app) {
     store::ReadTxn txn = (*store)->Read();
     auto incident = store::IncidentCatalog::Find(txn, *id);
     if (!incident) return Status::NotFound("no incident " + *id + " in the store (see `tidemark incidents`)");
-    graph::DefenseGraph graph = graph::DefenseGraph::Build(txn, /*with_threats=*/false);
-    graph.AddIncident(std::move(*incident));
+    graph::DefenseGraph graph = graph::DefenseGraph::Build(txn, /*with_threats=*/false, /*with_posture=*/false);
+    size_t index = graph.AddIncident(std::move(*incident));
+    // Posture at τ only, and only for the controls that reach its techniques or their parents.
+    for (graph::Vertex technique : graph.incidents()[index].techniques) {
+      std::vector<graph::Vertex> reached = {technique};
+      if (auto parent = graph.Parent(technique)) reached.push_back(*parent);
+      for (graph::Vertex t : reached) {
+        for (const auto& reach : graph.ControlsOf(t)) graph.LoadPostureAt(txn, reach.control, ctx.AsOf());
+      }
+    }
     auto scope = scoring::ResolveScope(graph, *id);
     if (!scope.ok()) return scope.status();
     scoring::Scorer scorer(graph);
