@@ -20,9 +20,20 @@ if [ ${#targets[@]} -eq 0 ]; then
   for src in "$root"/tests/fuzz/*_fuzz.cpp; do targets+=("$(basename "$src" .cpp)"); done
 fi
 if ! make -C "$build" -j"$(nproc)" "${targets[@]}" > "$build/make.log" 2>&1; then
-  grep -E 'error' -A3 "$build/make.log" | head -40 >&2
-  echo "fuzz build failed; full log: $build/make.log" >&2
-  exit 2
+  # The CMake targets link tm_report, i.e. the whole tree; the readers need only the importer
+  # libraries. When some other part of the tree does not build with clang, say so and link the
+  # targets against those libraries directly, so the readers still get fuzzed.
+  echo "warning: clang build of the fuzz targets failed (full log: $build/make.log):" >&2
+  grep -E 'error' "$build/make.log" | head -5 >&2
+  echo "linking the targets against the importer libraries only" >&2
+  make -C "$build" -j"$(nproc)" tm_importers > "$build/make-importers.log" 2>&1 ||
+    { grep -E 'error' -A3 "$build/make-importers.log" | head -40 >&2; exit 2; }
+  for target in "${targets[@]}"; do
+    clang++ -std=c++20 -O1 -g -DRAPIDJSON_HAS_STDSTRING=1 -DRAPIDJSON_SSE42 -msse4.2 \
+      -DSPDLOG_FMT_EXTERNAL -DSPDLOG_COMPILED_LIB -fsanitize=fuzzer,address,undefined -I"$root" \
+      "$root/tests/fuzz/$target.cpp" "$build"/libtm_importers.a "$build"/libtm_store.a \
+      "$build"/libtm_model.a "$build"/libtm_core.a -llmdb -lspdlog -lfmt -o "$build/$target" || exit 2
+  done
 fi
 
 per_target=$(( budget / ${#targets[@]} ))

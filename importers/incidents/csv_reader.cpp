@@ -143,6 +143,7 @@ class CsvReader : public IncidentReader {
     JsonWriter extra(extra_buf);
     extra.StartObject();
     bool any_extra = false;
+    bool status_given = false;
     for (size_t col = 0; col < row.cells.size(); ++col) {
       const std::string& name = names[col];
       std::string_view value = Trim(row.cells[col]);
@@ -159,6 +160,7 @@ class CsvReader : public IncidentReader {
       } else if (name == "status") {
         std::string folded = FoldEnum(value);
         if (folded.empty()) continue;
+        status_given = true;
         if (folded == "closed" || folded == "resolved") inc.status = "closed";
         else if (folded == "open" || folded == "new" || folded == "active" || folded == "inprogress") inc.status = "open";
         else return fmt::format("column \"status\": unknown value \"{}\" (open or closed)", value);
@@ -197,7 +199,7 @@ class CsvReader : public IncidentReader {
     }
     extra.EndObject();
     if (inc.id.empty()) return "column \"id\" is empty";
-    if (inc.status == "open" && inc.closed) inc.status = "closed";
+    if (!status_given && inc.closed) inc.status = "closed";  // as native: a closing time means closed
     if (any_extra) inc.extra_json.assign(extra_buf.GetString(), extra_buf.GetSize());
     return "";
   }
