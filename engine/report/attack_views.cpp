@@ -73,7 +73,7 @@ Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view te
   std::vector<Ref> subs, mitigations, threats;
   for (const auto& sub : t.subtechniques) subs.push_back({sub, NameOf(txn, AttackKind::kTechnique, sub), ""});
   for (const auto& m : t.mitigations) mitigations.push_back({m, NameOf(txn, AttackKind::kMitigation, m), ""});
-  for (const auto& user : t.used_by) {
+  for (const auto& user : AttackCatalog::UsersOf(txn, t.id)) {
     auto kind = ThreatKindOfId(user);
     if (!kind) continue;
     threats.push_back({user, NameOf(txn, *kind, user), std::string(model::AttackKindName(*kind))});
@@ -87,7 +87,7 @@ Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view te
   };
   std::vector<ControlReach> controls;
   if (txn.Count(store::Db::kControls) > 0) {
-    graph::DefenseGraph graph = graph::DefenseGraph::Build(txn);
+    graph::DefenseGraph graph = graph::DefenseGraph::Build(txn, /*with_threats=*/false, /*with_posture=*/false);
     scoring::Scorer scorer(graph);
     if (auto vertex = graph.Technique(t.id)) {
       for (const auto& reach : scorer.ControlsOf(*vertex)) {

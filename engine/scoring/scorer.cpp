@@ -238,7 +238,8 @@ Evaluation Scorer::Evaluate(const Scope& scope, TimeMs tau) {
   if (total > 0) ev.resilience = 100.0 * covered / total;
 
   // impact(c) = R with impl(c) = 1, minus R: only the techniques c reaches change.
-  for (const auto& [id, control] : candidates) {
+  for (const auto& candidate : candidates) {
+    Vertex control = candidate.second;  // not a structured binding: lambdas capture it below
     PostureAt posture = Posture(control, tau);
     if (posture.status == model::ControlStatus::kRiskAccepted) continue;
     double gain = 0;

@@ -43,13 +43,43 @@ AttackObject Decode(std::string_view value) {
 
 }  // namespace
 
+constexpr std::string_view kUsersKind = "technique-users";
+
 void AttackCatalog::Put(WriteTxn& txn, const AttackObject& object) {
   std::string key = JoinKey({model::AttackKindName(object.kind), object.id, object.domain});
   // A live object wins over a revoked one that carries the same ATT&CK ID.
   if (object.revoked) {
     if (auto existing = txn.Get(Db::kAttack, key); existing && !Decode(*existing).revoked) return;
   }
+  if (object.kind == AttackKind::kTechnique && !object.used_by.empty()) {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartArray();
+    for (const auto& user : object.used_by) WriteString(w, user);
+    w.EndArray();
+    txn.Put(Db::kAttack, JoinKey({kUsersKind, object.id, object.domain}), std::string_view(buf.GetString(), buf.GetSize()));
+    AttackObject slim = object;
+    slim.used_by.clear();
+    txn.Put(Db::kAttack, key, model::ToJson(slim));
+    return;
+  }
   txn.Put(Db::kAttack, key, model::ToJson(object));
+}
+
+std::vector<std::string> AttackCatalog::UsersOf(const ReadTxn& txn, std::string_view technique_id) {
+  std::vector<std::string> users;
+  txn.ForEach(Db::kAttack, KeyPrefix({kUsersKind, technique_id}), [&](std::string_view, std::string_view value) {
+    rapidjson::Document doc;
+    doc.Parse(value.data(), value.size());
+    if (doc.HasParseError() || !doc.IsArray()) throw StoreFailure("corrupt technique users record in store");
+    for (const auto& user : doc.GetArray()) {
+      if (user.IsString()) users.emplace_back(user.GetString(), user.GetStringLength());
+    }
+    return true;
+  });
+  std::sort(users.begin(), users.end());
+  users.erase(std::unique(users.begin(), users.end()), users.end());
+  return users;
 }
 
 void AttackCatalog::RemoveDomain(WriteTxn& txn, std::string_view domain) {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/model/attack.h"
 #include "engine/store/store.h"
@@ -30,7 +31,12 @@ struct TechniqueResolution {
 
 class AttackCatalog {
  public:
+  // Stores an object. A technique's `used_by` list (up to hundreds of threat IDs) is kept in
+  // its own record (key "technique-users" \0 id \0 domain), so the technique records that
+  // every graph build decodes stay small; Find and ForEach return techniques without it.
   static void Put(WriteTxn& txn, const model::AttackObject& object);
+  // The threats (G/C/S IDs) using a technique, over every domain, sorted.
+  static std::vector<std::string> UsersOf(const ReadTxn& txn, std::string_view technique_id);
   // Deletes every record of `domain`.
   static void RemoveDomain(WriteTxn& txn, std::string_view domain);
   static void SetRelease(WriteTxn& txn, std::string_view domain, std::string_view version,
