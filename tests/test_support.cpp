@@ -106,6 +106,32 @@ std::string StoreWithAttack() {
   return copy;
 }
 
+std::string DemoStore() {
+  static std::mutex mutex;
+  static std::string template_dir;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (template_dir.empty()) {
+    std::string dir = StoreWithAttack();
+    std::string data = SourceDir() + "/tools/demo/data/";
+    const std::vector<std::vector<std::string>> imports = {
+        {"controls", data + "catalog.json"},
+        {"mappings", data + "mappings.json"},
+        {"posture", data + "posture-2026-01.json", data + "posture-2026-02.json", data + "posture-2026-03.json"},
+        {"assets", data + "assets.json"},
+        {"incidents", data + "incidents.ndjson", data + "defender-incidents.json"}};
+    for (const auto& args : imports) {
+      std::vector<std::string> command = {"--store", dir, "-q", "import"};
+      command.insert(command.end(), args.begin(), args.end());
+      auto result = RunTidemark(command);
+      if (result.exit_code != 0) throw std::runtime_error("demo import failed: " + result.err);
+    }
+    template_dir = dir;
+  }
+  std::string copy = TempDir("demo");
+  fs::copy_file(template_dir + "/data.mdb", copy + "/data.mdb");
+  return copy;
+}
+
 std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream buf;

@@ -33,6 +33,10 @@ CommandResult RunTidemark(const std::vector<std::string>& args, const std::strin
 // A new store directory holding the enterprise v18.1 bundle.
 std::string StoreWithAttack();
 
+// A new store directory holding the demo organisation of tools/demo (ATT&CK enterprise v18.1,
+// catalog, mappings, three posture snapshots, assets, NDJSON and Defender incidents).
+std::string DemoStore();
+
 std::string ReadText(const std::string& path);
 void WriteText(const std::string& path, const std::string& text);
 

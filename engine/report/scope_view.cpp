@@ -460,7 +460,7 @@ std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points) {
 }
 
 std::string HistorySvg(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points) {
-  constexpr double kWidth = 720, kHeight = 320, kLeft = 56, kRight = 24, kTop = 40, kBottom = 48;
+  constexpr double kWidth = 720, kHeight = 320, kLeft = 56, kRight = 48, kTop = 40, kBottom = 48;
   const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
   TimeMs first = points.empty() ? 0 : points.front().date;
   TimeMs last = points.empty() ? 0 : points.back().date;

@@ -95,27 +95,6 @@ TEST_CASE("an unknown scope exits 2 and names what was looked for") {
   CHECK(RunTidemark({"--store", store, "incident", "INC-404"}).exit_code == 2);
 }
 
-// The demo organisation of tools/demo (the README's main command), imported as the demo does.
-std::string DemoStore() {
-  static std::string dir;
-  if (!dir.empty()) return dir;
-  dir = StoreWithAttack();
-  std::string data = SourceDir() + "/tools/demo/data/";
-  const std::vector<std::vector<std::string>> imports = {
-      {"controls", data + "catalog.json"},
-      {"mappings", data + "mappings.json"},
-      {"posture", data + "posture-2026-01.json", data + "posture-2026-02.json", data + "posture-2026-03.json"},
-      {"assets", data + "assets.json"},
-      {"incidents", data + "incidents.ndjson", data + "defender-incidents.json"}};
-  for (const auto& args : imports) {
-    std::vector<std::string> command = {"--store", dir, "-q", "import"};
-    command.insert(command.end(), args.begin(), args.end());
-    auto result = RunTidemark(command);
-    REQUIRE_MESSAGE(result.exit_code == 0, result.err);
-  }
-  return dir;
-}
-
 TEST_CASE("demo organisation views match their goldens") {
   std::string store = DemoStore();
   const std::vector<std::pair<std::string, std::vector<std::string>>> views = {

@@ -1,0 +1,202 @@
+// tidemark run and tidemark feed on the demo organisation (tools/demo): which events a run
+// opens, that a second run adds none, what resolves them, consumers, ticketing bodies.
+#include <doctest/doctest.h>
+#include <rapidjson/document.h>
+
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "tests/test_support.h"
+
+namespace tidemark::testing {
+namespace {
+
+const char* kAsOf = "2026-03-15";
+
+rapidjson::Document Json(const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  REQUIRE_MESSAGE(!doc.HasParseError(), text);
+  return doc;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+using ScopeControl = std::tuple<std::string, std::string, std::string>;  // kind, scope, control
+
+// Every (scope, control) with impact > 0, from `recommendations --scope` for each scope a run
+// keeps in step: counted incidents, threats with counted incidents, and all.
+std::set<ScopeControl> ExpectedOpen(const std::string& store) {
+  std::set<std::string> scopes = {"all"};
+  auto incidents = Json(RunTidemark({"--store", store, "--json", "--as-of", kAsOf, "threat", "all"}).out);
+  for (const auto& id : incidents["incident_ids"].GetArray()) scopes.insert(id.GetString());
+  auto threats = Json(RunTidemark({"--store", store, "--json", "--as-of", kAsOf, "threats", "--observed-only"}).out);
+  for (const auto& t : threats["threats"].GetArray()) scopes.insert(t["id"].GetString());
+  std::set<ScopeControl> expected;
+  for (const auto& scope : scopes) {
+    auto recs = Json(RunTidemark({"--store", store, "--json", "--as-of", kAsOf, "recommendations", "--scope", scope}).out);
+    for (const auto& r : recs["recommendations"].GetArray()) {
+      REQUIRE(r["impact"].GetDouble() > 0);
+      expected.emplace(recs["scope"]["kind"].GetString(), recs["scope"]["id"].GetString(), r["control"].GetString());
+    }
+  }
+  return expected;
+}
+
+std::vector<rapidjson::Document> Events(const std::string& store, const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> command = {"--store", store, "feed"};
+  command.insert(command.end(), extra.begin(), extra.end());
+  auto result = RunTidemark(command);
+  REQUIRE(result.exit_code == 0);
+  std::vector<rapidjson::Document> events;
+  for (const auto& line : Lines(result.out)) events.push_back(Json(line));
+  return events;
+}
+
+}  // namespace
+
+TEST_CASE("the first run opens one event per (scope, control) with impact > 0; a second adds none") {
+  std::string store = DemoStore();
+  auto first = RunTidemark({"--store", store, "--as-of", kAsOf, "run"});
+  REQUIRE(first.exit_code == 0);
+  auto events = Events(store);
+  std::set<ScopeControl> opened;
+  std::set<std::string> keys;
+  uint64_t seq = 0;
+  for (const auto& e : events) {
+    CHECK(std::string(e["schema"].GetString()) == "tidemark.feed/1");
+    CHECK(std::string(e["event"].GetString()) == "recommendation.opened");
+    CHECK(e["seq"].GetUint64() == ++seq);  // strictly increasing from 1
+    CHECK(std::string(e["time"].GetString()) == "2026-03-15T23:59:59.999Z");
+    opened.emplace(e["scope"]["kind"].GetString(), e["scope"]["id"].GetString(), e["control"]["id"].GetString());
+    keys.insert(e["key"].GetString());
+  }
+  CHECK(opened == ExpectedOpen(store));
+  CHECK(keys.size() == events.size());
+  CHECK(first.out == "incidents mapped 6, threats 3, events: opened " + std::to_string(events.size()) +
+                         ", updated 0, resolved 0 (feed at seq " + std::to_string(events.size()) + ")\n");
+
+  auto second = RunTidemark({"--store", store, "--as-of", kAsOf, "run"});
+  REQUIRE(second.exit_code == 0);
+  CHECK(second.out.find("opened 0, updated 0, resolved 0") != std::string::npos);
+  CHECK(Events(store).size() == events.size());
+}
+
+TEST_CASE("implementing the top control resolves its events; other scopes' impacts update") {
+  std::string store = DemoStore();
+  REQUIRE(RunTidemark({"--store", store, "--as-of", kAsOf, "run"}).exit_code == 0);
+  size_t before = Events(store).size();
+  std::set<std::string> open_keys;
+  for (const auto& e : Events(store)) {
+    if (std::string(e["control"]["id"].GetString()) == "EDR-ASR") open_keys.insert(e["key"].GetString());
+  }
+  REQUIRE(!open_keys.empty());
+  std::string snapshot = TempDir() + "/posture.json";
+  WriteText(snapshot, R"({"as_of": "2026-03-14", "controls": [{"id": "EDR-ASR", "status": "completed"}]})");
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "posture", snapshot}).exit_code == 0);
+  REQUIRE(RunTidemark({"--store", store, "--as-of", kAsOf, "run"}).exit_code == 0);
+  // Every EDR-ASR event resolves; so does any other control made unnecessary by it (its
+  // techniques now fully covered), and nothing still recommended is resolved.
+  std::set<ScopeControl> still_open = ExpectedOpen(store);
+  std::set<std::string> resolved;
+  for (const auto& e : Events(store, {"--from", std::to_string(before + 1)})) {
+    if (std::string(e["event"].GetString()) != "recommendation.resolved") continue;
+    resolved.insert(e["key"].GetString());
+    CHECK(still_open.count({e["scope"]["kind"].GetString(), e["scope"]["id"].GetString(),
+                            e["control"]["id"].GetString()}) == 0);
+  }
+  for (const auto& key : open_keys) CHECK(resolved.count(key) == 1);
+  for (const auto& [kind, scope, control] : still_open) CHECK(control != "EDR-ASR");
+}
+
+TEST_CASE("reclassifying an incident as false positive resolves its events") {
+  std::string store = DemoStore();
+  REQUIRE(RunTidemark({"--store", store, "--as-of", kAsOf, "run"}).exit_code == 0);
+  size_t before = Events(store).size();
+  size_t open_for_incident = 0;
+  for (const auto& e : Events(store)) open_for_incident += std::string(e["scope"]["id"].GetString()) == "INC-2001";
+  REQUIRE(open_for_incident > 0);
+  std::string file = TempDir() + "/fp.ndjson";
+  WriteText(file, R"({"id": "INC-2001", "title": "Spearphishing test by the red team", "created": "2026-01-13T08:02:11Z", "closed": "2026-01-14T17:30:00Z", "status": "closed", "classification": "false-positive", "techniques": ["T1566.001", "T1059.001", "T1547.001", "T1071.001"], "assets": [{"id": "ws-fin-042", "type": "device"}]})" "\n");
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "incidents", file}).exit_code == 0);
+  auto run = RunTidemark({"--store", store, "--as-of", kAsOf, "run"});
+  REQUIRE(run.exit_code == 0);
+  size_t resolved_for_incident = 0;
+  for (const auto& e : Events(store, {"--from", std::to_string(before + 1)})) {
+    if (std::string(e["scope"]["id"].GetString()) == "INC-2001") {
+      CHECK(std::string(e["event"].GetString()) == "recommendation.resolved");
+      ++resolved_for_incident;
+    }
+  }
+  CHECK(resolved_for_incident == open_for_incident);
+}
+
+TEST_CASE("a consumer gets each event once; --from moves no cursor") {
+  std::string store = DemoStore();
+  REQUIRE(RunTidemark({"--store", store, "--as-of", kAsOf, "run"}).exit_code == 0);
+  size_t total = Events(store).size();
+  CHECK(Events(store, {"--from", "3"}).size() == total - 2);
+  CHECK(Events(store, {"--consumer", "jira"}).size() == total);
+  CHECK(Events(store, {"--consumer", "jira"}).empty());
+  CHECK(Events(store, {"--consumer", "servicenow"}).size() == total);  // cursors are per consumer
+  auto bad = RunTidemark({"--store", store, "feed", "--consumer", "x", "--from", "2"});
+  CHECK(bad.exit_code == 1);
+}
+
+TEST_CASE("Jira bodies are ADF create-issue bodies; ServiceNow bodies carry correlation_id = key") {
+  std::string store = DemoStore();
+  REQUIRE(RunTidemark({"--store", store, "--as-of", kAsOf, "run"}).exit_code == 0);
+  auto events = Events(store);
+  auto jira = Lines(RunTidemark({"--store", store, "feed", "--format", "jira", "--jira-project", "SOC"}).out);
+  auto snow = Lines(RunTidemark({"--store", store, "feed", "--format", "servicenow"}).out);
+  REQUIRE(jira.size() == events.size());
+  REQUIRE(snow.size() == events.size());
+  for (size_t idx = 0; idx < events.size(); ++idx) {
+    std::string key = events[idx]["key"].GetString();
+    auto body = Json(jira[idx]);
+    CHECK(std::string(body["fields"]["project"]["key"].GetString()) == "SOC");
+    CHECK(std::string(body["fields"]["description"]["type"].GetString()) == "doc");
+    CHECK(body["fields"]["description"]["version"].GetInt() == 1);
+    CHECK(body["fields"]["description"]["content"].Size() >= 2);
+    bool labelled = false;
+    for (const auto& label : body["fields"]["labels"].GetArray()) labelled |= std::string(label.GetString()) == "tidemark-" + key;
+    CHECK(labelled);
+    CHECK(body["fields"]["summary"].GetStringLength() > 0);
+    auto ticket = Json(snow[idx]);
+    CHECK(std::string(ticket["correlation_id"].GetString()) == key);
+    CHECK(ticket["short_description"].GetStringLength() > 0);
+    CHECK(ticket.HasMember("work_notes"));
+  }
+}
+
+TEST_CASE("markup and control characters from incidents reach ADF, ServiceNow, HTML and SVG escaped") {
+  std::string store = DemoStore();
+  std::string file = TempDir() + "/hostile.ndjson";
+  WriteText(file, R"({"id": "INC-<b>9</b>", "title": "<script>alert('x')</script> \u0007bell & \"quotes\"", "closed": "2026-03-10T10:00:00Z", "status": "closed", "classification": "true-positive", "techniques": ["T1071.001"], "assets": [{"id": "<img src=x onerror=alert(1)>", "type": "device"}], "threats": ["<svg onload=alert(1)>"]})" "\n");
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "incidents", file}).exit_code == 0);
+  REQUIRE(RunTidemark({"--store", store, "--as-of", kAsOf, "run"}).exit_code == 0);
+  for (const auto& line : Lines(RunTidemark({"--store", store, "feed", "--format", "jira"}).out)) Json(line);
+  for (const auto& line : Lines(RunTidemark({"--store", store, "feed", "--format", "servicenow"}).out)) Json(line);
+  std::string html_path = TempDir() + "/r.html";
+  REQUIRE(RunTidemark({"--store", store, "--as-of", kAsOf, "report", "--scope", "all", "--out", html_path}).exit_code == 0);
+  std::string html = ReadText(html_path);
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("<img") == std::string::npos);
+  CHECK(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;") != std::string::npos);
+  CHECK(html.find('\a') == std::string::npos);
+  auto svg = RunTidemark({"--store", store, "history", "--scope", "<svg onload=alert(1)>", "--format", "svg"});
+  REQUIRE(svg.exit_code == 0);
+  CHECK(svg.out.find("<svg onload") == std::string::npos);
+  CHECK(svg.out.find("&lt;svg onload=alert(1)&gt;") != std::string::npos);
+  auto text = RunTidemark({"--store", store, "--as-of", kAsOf, "incident", "INC-<b>9</b>"});
+  REQUIRE(text.exit_code == 0);
+  CHECK(text.out.find('\a') == std::string::npos);
+}
+
+}  // namespace tidemark::testing

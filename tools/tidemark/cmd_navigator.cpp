@@ -1,0 +1,36 @@
+// tidemark navigator --scope ID [--color status|coverage] : an ATT&CK Navigator 4.5 layer.
+#include "engine/report/navigator.h"
+#include "engine/store/attack_catalog.h"
+#include "tools/tidemark/graph_loader.h"
+
+namespace tidemark::cli {
+namespace {
+
+RunFn Setup(CLI::App& app) {
+  auto scope_id = std::make_shared<std::string>();
+  auto color = std::make_shared<std::string>("status");
+  app.add_option("--scope", *scope_id, "incident, threat or all")->required();
+  app.add_option("--color", *color, "status (default) or coverage (the gradient)")
+      ->check(CLI::IsMember({"status", "coverage"}));
+  return [=](Context& ctx) -> Status {
+    auto graph = LoadGraph(ctx, IncidentLoad::kAll);
+    if (!graph.ok()) return graph.status();
+    auto scope = scoring::ResolveScope(**graph, *scope_id);
+    if (!scope.ok()) return scope.status();
+    scoring::Scorer scorer(**graph);
+    scoring::Evaluation ev = scorer.Evaluate(*scope, ctx.AsOf());
+    auto store = ctx.OpenStore(false);
+    auto releases = store::AttackCatalog::Releases((*store)->Read());
+    auto release = releases.find(report::LayerDomain(**graph, ev));
+    std::string layer = report::NavigatorLayer(
+        **graph, ev, release == releases.end() ? "" : release->second.version,
+        *color == "coverage" ? report::LayerColor::kCoverage : report::LayerColor::kStatus);
+    ctx.Print(layer);
+    return Status::Ok();
+  };
+}
+
+const bool kRegistered = RegisterCommand({"navigator", "ATT&CK Navigator layer (format 4.5) of a scope", Setup});
+
+}  // namespace
+}  // namespace tidemark::cli

@@ -1,0 +1,55 @@
+// tidemark report --scope ID --out FILE.html : the self-contained HTML report of a scope.
+#include <fstream>
+
+#include "engine/report/html_report.h"
+#include "engine/store/incident_catalog.h"
+#include "tools/tidemark/graph_loader.h"
+
+namespace tidemark::cli {
+namespace {
+
+constexpr size_t kListedIncidents = 200;
+
+RunFn Setup(CLI::App& app) {
+  auto scope_id = std::make_shared<std::string>();
+  auto out = std::make_shared<std::string>();
+  app.add_option("--scope", *scope_id, "incident, threat or all")->required();
+  app.add_option("--out", *out, "the HTML file to write")->required();
+  return [=](Context& ctx) -> Status {
+    auto graph = LoadGraph(ctx, IncidentLoad::kAll);
+    if (!graph.ok()) return graph.status();
+    auto scope = scoring::ResolveScope(**graph, *scope_id);
+    if (!scope.ok()) return scope.status();
+    scoring::Scorer scorer(**graph);
+    scoring::Evaluation ev = scorer.Evaluate(*scope, ctx.AsOf());
+    auto history = scorer.History(*scope, std::nullopt, ctx.AsOf());
+    // The listed incidents with their full records (titles, assets): the newest first.
+    std::vector<model::Incident> incidents;
+    size_t total = 0;
+    {
+      auto store = ctx.OpenStore(false);
+      store::ReadTxn txn = (*store)->Read();
+      std::vector<std::pair<TimeMs, std::string>> counted;
+      for (size_t idx : scope->incidents) {
+        const auto& inc = (*graph)->incidents()[idx].incident;
+        if (inc.CountsAt(ctx.AsOf())) counted.emplace_back(*inc.Time(), inc.id);
+      }
+      total = counted.size();
+      std::sort(counted.rbegin(), counted.rend());
+      for (size_t idx = 0; idx < counted.size() && idx < kListedIncidents; ++idx) {
+        if (auto record = store::IncidentCatalog::Find(txn, counted[idx].second)) incidents.push_back(std::move(*record));
+      }
+    }
+    std::ofstream file(*out, std::ios::binary | std::ios::trunc);
+    if (!file) return Status::BadInput(*out + ": cannot write the report");
+    file << report::HtmlReport(**graph, ev, history, incidents, total);
+    file.close();
+    if (!file) return Status::BadInput(*out + ": write failed");
+    return Status::Ok();
+  };
+}
+
+const bool kRegistered = RegisterCommand({"report", "a self-contained HTML report of a scope", Setup});
+
+}  // namespace
+}  // namespace tidemark::cli
