@@ -3,6 +3,7 @@
 set -euo pipefail
 packages=(build-essential cmake pkg-config git rapidjson-dev libboost-graph-dev liblmdb-dev
           libspdlog-dev libfmt-dev doctest-dev libcli11-dev python3 curl ca-certificates
+          chromium hyperfine time
           $@)
 missing=()
 for p in "${packages[@]}"; do

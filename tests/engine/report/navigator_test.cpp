@@ -1,0 +1,121 @@
+// Navigator layers checked against the layer format 4.5 (mitre-attack/attack-navigator
+// layers/spec/v4.5/layerformat.md, as summarised in shared/reference/peers.md) and against
+// the loaded ATT&CK release: every technique ID exists and every tactic is one of its tactics.
+#include "engine/report/navigator.h"
+
+#include <doctest/doctest.h>
+#include <rapidjson/document.h>
+
+#include <map>
+#include <set>
+
+#include "tests/test_support.h"
+
+namespace tidemark::testing {
+namespace {
+
+// Returns the problems found; empty when the layer is valid.
+std::vector<std::string> CheckLayer(const rapidjson::Document& layer, const std::string& store) {
+  std::vector<std::string> problems;
+  auto need_string = [&](const rapidjson::Value& obj, const char* key, const std::string& where) {
+    if (!obj.HasMember(key) || !obj[key].IsString()) problems.push_back(where + ": \"" + key + "\" must be a string");
+  };
+  need_string(layer, "name", "layer");
+  need_string(layer, "domain", "layer");
+  if (layer.HasMember("domain") && layer["domain"].IsString()) {
+    std::set<std::string> domains = {"enterprise-attack", "mobile-attack", "ics-attack"};
+    if (!domains.count(layer["domain"].GetString())) problems.push_back("layer: unknown domain");
+  }
+  if (layer.HasMember("versions")) {
+    const auto& versions = layer["versions"];
+    if (!versions.HasMember("layer") || std::string(versions["layer"].GetString()) != "4.5")
+      problems.push_back("versions.layer must be \"4.5\"");
+    if (versions.HasMember("attack") && !versions["attack"].IsString()) problems.push_back("versions.attack must be a string");
+  }
+  if (layer.HasMember("gradient")) {
+    const auto& g = layer["gradient"];
+    if (!g["colors"].IsArray() || g["colors"].Size() < 2 || !g["minValue"].IsNumber() || !g["maxValue"].IsNumber())
+      problems.push_back("gradient needs colors[>=2], minValue, maxValue");
+  }
+  if (layer.HasMember("legendItems")) {
+    for (const auto& item : layer["legendItems"].GetArray()) {
+      need_string(item, "label", "legendItems");
+      need_string(item, "color", "legendItems");
+    }
+  }
+  if (layer.HasMember("metadata")) {
+    for (const auto& m : layer["metadata"].GetArray()) {
+      need_string(m, "name", "metadata");
+      need_string(m, "value", "metadata");
+    }
+  }
+  std::map<std::string, std::set<std::string>> tactics_of;  // from the loaded release
+  for (const auto& t : layer["techniques"].GetArray()) {
+    need_string(t, "techniqueID", "technique");
+    std::string id = t["techniqueID"].GetString();
+    if (!tactics_of.count(id)) {
+      auto card = RunTidemark({"--store", store, "--json", "technique", id});
+      rapidjson::Document doc;
+      doc.Parse(card.out.c_str());
+      if (card.exit_code != 0 || doc.HasParseError() || std::string(doc["id"].GetString()) != id || doc.HasMember("revoked_from")) {
+        problems.push_back(id + ": not a live technique of the loaded release");
+        tactics_of[id] = {};
+      } else {
+        for (const auto& tactic : doc["tactics"].GetArray()) tactics_of[id].insert(tactic.GetString());
+      }
+    }
+    if (t.HasMember("tactic") && !tactics_of[id].count(t["tactic"].GetString()))
+      problems.push_back(id + ": tactic " + t["tactic"].GetString() + " is not one of its tactics");
+    if (t.HasMember("score") && !t["score"].IsNumber()) problems.push_back(id + ": score must be a number");
+    if (t.HasMember("color") && (!t["color"].IsString() || t["color"].GetString()[0] != '#'))
+      problems.push_back(id + ": color must be #rrggbb");
+    if (t.HasMember("enabled") && !t["enabled"].IsBool()) problems.push_back(id + ": enabled must be a boolean");
+  }
+  return problems;
+}
+
+}  // namespace
+
+TEST_CASE("the G0016 layer passes the 4.5 format checks against the loaded release") {
+  std::string store = StoreWithAttack();
+  auto result = RunTidemark({"--store", store, "--as-of", "2026-03-01", "navigator", "--scope", "G0016"});
+  REQUIRE(result.exit_code == 0);
+  rapidjson::Document layer;
+  layer.Parse(result.out.c_str());
+  REQUIRE_FALSE(layer.HasParseError());
+  CHECK(CheckLayer(layer, store).empty());
+  CHECK(std::string(layer["versions"]["attack"].GetString()) == "18.1");
+  CHECK(std::string(layer["domain"].GetString()) == "enterprise-attack");
+  // One entry per technique and tactic: T1078 (four tactics in v18.1) appears four times.
+  size_t t1078 = 0;
+  for (const auto& t : layer["techniques"].GetArray()) t1078 += std::string(t["techniqueID"].GetString()) == "T1078";
+  CHECK(t1078 == 4);
+  // A store without controls: every technique has no control, score 0, the no-control colour.
+  for (const auto& t : layer["techniques"].GetArray()) {
+    CHECK(t["score"].GetDouble() == 0.0);
+    CHECK(std::string(t["color"].GetString()) == "#bdbdbd");
+  }
+}
+
+TEST_CASE("demo layers: scores are coverage x 100, --color coverage leaves colours to the gradient") {
+  std::string store = DemoStore();
+  auto status = RunTidemark({"--store", store, "--as-of", "2026-03-15", "navigator", "--scope", "INC-2004"});
+  REQUIRE(status.exit_code == 0);
+  rapidjson::Document layer;
+  layer.Parse(status.out.c_str());
+  CHECK(CheckLayer(layer, store).empty());
+  for (const auto& t : layer["techniques"].GetArray()) {
+    std::string id = t["techniqueID"].GetString();
+    // INC-2004 by hand (tests/golden/demo/incident-INC-2004.json): T1003.001 0.88, T1021.001 and
+    // T1133 1, T1486 and T1490 0.8.
+    if (id == "T1003.001") CHECK(t["score"].GetDouble() == doctest::Approx(88.0));
+    if (id == "T1133") CHECK(std::string(t["color"].GetString()) == "#8ec843");
+    if (id == "T1490") CHECK(std::string(t["comment"].GetString()).find("BACKUP-IMMUTABLE") != std::string::npos);
+  }
+  auto coverage = RunTidemark({"--store", store, "--as-of", "2026-03-15", "navigator", "--scope", "INC-2004", "--color", "coverage"});
+  rapidjson::Document plain;
+  plain.Parse(coverage.out.c_str());
+  for (const auto& t : plain["techniques"].GetArray()) CHECK_FALSE(t.HasMember("color"));
+}
+
+}  // namespace tidemark::testing
