@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "engine/core/json.h"
@@ -62,20 +61,38 @@ std::vector<FeedItem> ItemsOf(const DefenseGraph& graph, const scoring::Evaluati
 
 Result<RunSummary> RunBatch(store::Store& store, TimeMs tau, std::optional<TimeMs> since, TimeMs event_time) {
   RunSummary summary;
-  std::vector<FeedItem> items;
-  // Scopes evaluated in this run, and scopes that still exist (counted) even if skipped.
-  std::unordered_set<std::string> evaluated, alive;
-  std::unordered_map<std::string, std::string> states;  // key -> state value
-  {
-    store::ReadTxn txn = store.Read();
+  // One write transaction for the whole run: the graph is built from its snapshot, each
+  // scope's items are compared with their stored state as they come (nothing accumulates),
+  // and a failure anywhere leaves the feed as it was. Readers are never blocked.
+  Status written = store.Write([&](store::WriteTxn& txn) {
+    summary = RunSummary{};
     DefenseGraph graph = DefenseGraph::Build(txn);
     graph.LoadIncidents(txn);
     scoring::Scorer scorer(graph);
+    uint64_t seq = store::FeedCatalog::LastSeq(txn);
+    auto emit = [&](std::string_view event, const FeedItem& item, bool open) {
+      ++seq;
+      store::FeedCatalog::Append(txn, seq, EventJson(seq, event, event_time, item));
+      store::FeedCatalog::PutState(txn, item.key, StateValue(open, item));
+    };
+    // Scopes evaluated in this run, and scopes that still exist (counted) even if skipped.
+    std::unordered_set<std::string> evaluated, alive, current;
     auto scope_key = [](std::string_view kind, std::string_view id) { return std::string(kind) + '\0' + std::string(id); };
     auto add = [&](const scoring::Scope& scope) {
       scoring::Evaluation ev = scorer.Evaluate(scope, tau);
       evaluated.insert(scope_key(scoring::ScopeKindName(scope.kind), scope.id));
-      for (auto& item : ItemsOf(graph, ev)) items.push_back(std::move(item));
+      for (const auto& item : ItemsOf(graph, ev)) {
+        current.insert(item.key);
+        auto stored = txn.Get(store::Db::kFeedState, item.key);
+        std::string_view fingerprint = stored ? stored->substr(0, stored->find('\n')) : std::string_view();
+        if (!stored || fingerprint.substr(0, 2) != "O|") {
+          emit("recommendation.opened", item, true);
+          ++summary.opened;
+        } else if (fingerprint != Fingerprint(true, item)) {
+          emit("recommendation.updated", item, true);
+          ++summary.updated;
+        }
+      }
     };
     for (size_t idx = 0; idx < graph.incidents().size(); ++idx) {
       const auto& info = graph.incidents()[idx];
@@ -106,48 +123,23 @@ Result<RunSummary> RunBatch(store::Store& store, TimeMs tau, std::optional<TimeM
       alive.insert(scope_key("all", "all"));
       add(*all);
     }
+    // Open states not recommended any more: resolved when their scope was evaluated, or when
+    // the scope itself is gone (incident reclassified false positive, threat without counted
+    // incidents). Scopes skipped by --since keep their open events. Collected first: the
+    // state database is written below.
+    std::vector<FeedItem> to_resolve;
     store::FeedCatalog::ForEachState(txn, [&](std::string_view key, std::string_view value) {
-      states.emplace(std::string(key), std::string(value));
+      if (value.substr(0, 2) != "O|" || current.count(std::string(key))) return;
+      auto state = ParseState(value.substr(value.find('\n') + 1));
+      if (!state) return;
+      std::string scope = scope_key(state->item.scope_kind, state->item.scope_id);
+      if (!evaluated.count(scope) && alive.count(scope)) return;
+      to_resolve.push_back(std::move(state->item));
     });
-  }
-
-  std::unordered_set<std::string> current;
-  Status written = store.Write([&](store::WriteTxn& txn) {
-    uint64_t seq = store::FeedCatalog::LastSeq(txn);
-    RunSummary counts;
-    auto emit = [&](std::string_view event, const FeedItem& item, bool open) {
-      ++seq;
-      store::FeedCatalog::Append(txn, seq, EventJson(seq, event, event_time, item));
-      store::FeedCatalog::PutState(txn, item.key, StateValue(open, item));
-    };
-    current.clear();
-    for (const auto& item : items) {
-      current.insert(item.key);
-      auto it = states.find(item.key);
-      std::string fingerprint = Fingerprint(true, item);
-      if (it == states.end() || it->second.compare(0, 2, "O|") != 0) {
-        emit("recommendation.opened", item, true);
-        ++counts.opened;
-      } else if (it->second.compare(0, fingerprint.size() + 1, fingerprint + "\n") != 0) {
-        emit("recommendation.updated", item, true);
-        ++counts.updated;
-      }
+    for (const auto& item : to_resolve) {
+      emit("recommendation.resolved", item, false);
+      ++summary.resolved;
     }
-    for (const auto& [key, value] : states) {
-      if (value.compare(0, 2, "O|") != 0 || current.count(key)) continue;
-      auto state = ParseState(std::string_view(value).substr(value.find('\n') + 1));
-      if (!state) continue;
-      std::string scope = state->item.scope_kind + '\0' + state->item.scope_id;
-      // Resolved when its scope was evaluated and no longer recommends the control, or when
-      // the scope itself is gone (incident reclassified false positive, threat without
-      // counted incidents). Scopes skipped by --since keep their open events.
-      if (!evaluated.count(scope) && alive.count(scope)) continue;
-      emit("recommendation.resolved", state->item, false);
-      ++counts.resolved;
-    }
-    summary.opened = counts.opened;
-    summary.updated = counts.updated;
-    summary.resolved = counts.resolved;
     summary.last_seq = seq;
     return Status::Ok();
   });
