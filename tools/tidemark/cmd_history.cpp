@@ -23,7 +23,7 @@ RunFn Setup(CLI::App& app) {
     if (!to->empty() && !(to_ms = ParseIsoTime(*to, DateOnly::kEndOfDay)))
       return Status::Usage("--to: \"" + *to + "\" is not a date (YYYY-MM-DD)");
     if (!to_ms && ctx.HasAsOf()) to_ms = ctx.AsOf();
-    auto graph = LoadGraph(ctx, IncidentLoad::kAll);
+    auto graph = LoadGraph(ctx, IncidentLoad::kAll, /*with_threats=*/true, PostureLoad::kAll);
     if (!graph.ok()) return graph.status();
     auto scope = scoring::ResolveScope(**graph, *scope_id);
     if (!scope.ok()) return scope.status();

@@ -16,7 +16,7 @@ RunFn Setup(CLI::App& app) {
   app.add_option("--scope", *scope_id, "incident, threat or all")->required();
   app.add_option("--out", *out, "the HTML file to write")->required();
   return [=](Context& ctx) -> Status {
-    auto graph = LoadGraph(ctx, IncidentLoad::kAll);
+    auto graph = LoadGraph(ctx, IncidentLoad::kAll, /*with_threats=*/true, PostureLoad::kAll);
     if (!graph.ok()) return graph.status();
     auto scope = scoring::ResolveScope(**graph, *scope_id);
     if (!scope.ok()) return scope.status();

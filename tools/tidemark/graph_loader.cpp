@@ -2,11 +2,16 @@
 
 namespace tidemark::cli {
 
-Result<std::unique_ptr<graph::DefenseGraph>> LoadGraph(Context& ctx, IncidentLoad incidents, bool with_threats) {
+Result<std::unique_ptr<graph::DefenseGraph>> LoadGraph(Context& ctx, IncidentLoad incidents, bool with_threats,
+                                                       PostureLoad posture) {
   auto store = ctx.OpenStore(false);
   if (!store.ok()) return store.status();
   store::ReadTxn txn = (*store)->Read();
-  auto built = std::make_unique<graph::DefenseGraph>(graph::DefenseGraph::Build(txn, with_threats));
+  auto built = std::make_unique<graph::DefenseGraph>(
+      graph::DefenseGraph::Build(txn, with_threats, /*with_posture=*/posture == PostureLoad::kAll));
+  if (posture == PostureLoad::kAtAsOf) {
+    for (graph::Vertex control : built->control_vertices()) built->LoadPostureAt(txn, control, ctx.AsOf());
+  }
   if (incidents == IncidentLoad::kAll) built->LoadIncidents(txn);
   return built;
 }

@@ -11,10 +11,16 @@ namespace tidemark::cli {
 
 enum class IncidentLoad { kNone, kAll };
 
+// Which posture records a command needs: every record (history, reports) or only the one in
+// force at --as-of for each control (every view evaluated at one τ: 500 seeks instead of
+// decoding 365 snapshots × 500 controls).
+enum class PostureLoad { kAll, kAtAsOf };
+
 // Builds the graph from one read snapshot; with kAll every stored incident is added.
 // `with_threats` = false skips ATT&CK threat profiles (enough for the `all` scope).
 Result<std::unique_ptr<graph::DefenseGraph>> LoadGraph(Context& ctx, IncidentLoad incidents,
-                                                       bool with_threats = true);
+                                                       bool with_threats = true,
+                                                       PostureLoad posture = PostureLoad::kAtAsOf);
 
 // Lets a graph outlive the command: the process exits right after, and freeing a graph of
 // 100,000 incidents piece by piece costs ~10% of `threat all`. Under AddressSanitizer the
