@@ -72,10 +72,15 @@ void Normalizer::BuildThreatIndex() {
   }
 }
 
-std::string Normalizer::ResolveThreat(const std::string& text) {
+std::optional<std::string> Normalizer::ResolveKnownThreat(const std::string& text) {
   if (!threat_index_built_) BuildThreatIndex();
   if (auto it = threat_ids_.find(ToUpper(text)); it != threat_ids_.end()) return it->second;
   if (auto it = threat_names_.find(ToLower(text)); it != threat_names_.end()) return it->second;
+  return std::nullopt;
+}
+
+std::string Normalizer::ResolveThreat(const std::string& text) {
+  if (auto known = ResolveKnownThreat(text)) return *known;
   custom_seen_.insert(text);
   return text;
 }
@@ -135,6 +140,12 @@ model::Incident Normalizer::Normalize(SourceIncident source) {
     if (text.empty()) continue;
     std::string resolved = ResolveThreat(text);
     threats.emplace(ToLower(resolved), resolved);
+  }
+  for (const auto& candidate : source.group_candidates) {
+    std::string text(Trim(candidate));
+    if (text.empty()) continue;
+    auto known = ResolveKnownThreat(text);
+    if (known && !known->empty() && known->front() == 'G') threats.emplace(ToLower(*known), *known);
   }
   incident.threats.clear();
   for (auto& [key, value] : threats) incident.threats.push_back(std::move(value));

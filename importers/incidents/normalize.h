@@ -12,12 +12,14 @@
 //   (T1059 + T1059.001 -> T1059.001, which inherits the parent's tactic if it had none);
 // - tactics are normalised to STIX short names (unknown spellings dropped);
 // - threats resolve by ATT&CK ID, name or alias to the ATT&CK ID; anything else stays a custom
-//   threat under the name given (trimmed; deduplicated case-insensitively);
+//   threat under the name given (trimmed; deduplicated case-insensitively); a reader's
+//   `group_candidates` are added only when they resolve to an ATT&CK group (G-ID);
 // - techniques, assets and threats are sorted, so the same content always gives the same record.
 // One Normalizer serves one import: it caches technique resolutions per distinct ID and builds
 // the threat name index once, on first need. Not thread-safe; must not outlive `txn`.
 #pragma once
 
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -46,6 +48,8 @@ class Normalizer {
   const store::TechniqueResolution& Resolve(const std::string& id);
   const std::string& Tactic(const std::string& text);
   std::string ResolveThreat(const std::string& text);
+  // The ATT&CK ID for an ID, name or alias; nullopt (and nothing recorded) when unknown.
+  std::optional<std::string> ResolveKnownThreat(const std::string& text);
   void BuildThreatIndex();
 
   const store::ReadTxn& txn_;

@@ -30,6 +30,10 @@ struct SourceIncident {
   // hold what the source named (ATT&CK IDs, names or aliases).
   model::Incident incident;
   std::vector<SourceTechnique> techniques;
+  // Names, aliases or IDs that count as a threat only when they resolve to an ATT&CK group
+  // (G-ID); anything else is dropped rather than kept as a custom threat. For sources such as
+  // published Attack Flows that name people and unnamed clusters next to tracked groups.
+  std::vector<std::string> group_candidates;
   std::string where;  // "file:line" (NDJSON, CSV) or "file: record N" — for error messages
 };
 

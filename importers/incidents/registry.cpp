@@ -5,13 +5,17 @@
 
 // Reader headers, one per format; each declares `std::unique_ptr<IncidentReader> Make<Name>Reader()`.
 // ADD READER INCLUDES HERE (keep the order of the list below).
+#include "importers/incidents/attack_flow_reader.h"
 #include "importers/incidents/csv_reader.h"
 #include "importers/incidents/defender_reader.h"
 #include "importers/incidents/elastic_reader.h"
+#include "importers/incidents/misp_reader.h"
 #include "importers/incidents/native_reader.h"
 #include "importers/incidents/ocsf_reader.h"
 #include "importers/incidents/sentinel_reader.h"
 #include "importers/incidents/splunk_reader.h"
+#include "importers/incidents/stix_reader.h"
+#include "importers/incidents/thehive_reader.h"
 
 namespace tidemark::importers::incidents {
 
@@ -27,6 +31,10 @@ const std::vector<std::unique_ptr<IncidentReader>>& AllReaders() {
     list.push_back(MakeElasticReader());
     list.push_back(MakeOcsfReader());
     list.push_back(MakeSplunkReader());
+    list.push_back(MakeTheHiveReader());
+    list.push_back(MakeStixReader());
+    list.push_back(MakeMispReader());
+    list.push_back(MakeAttackFlowReader());
     list.push_back(MakeCsvReader());
     return list;
   }();
