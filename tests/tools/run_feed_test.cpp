@@ -34,8 +34,11 @@ using ScopeControl = std::tuple<std::string, std::string, std::string>;  // kind
 // keeps in step: counted incidents, threats with counted incidents, and all.
 std::set<ScopeControl> ExpectedOpen(const std::string& store) {
   std::set<std::string> scopes = {"all"};
-  auto incidents = Json(RunTidemark({"--store", store, "--json", "--as-of", kAsOf, "threat", "all"}).out);
-  for (const auto& id : incidents["incident_ids"].GetArray()) scopes.insert(id.GetString());
+  auto incidents = Json(RunTidemark({"--store", store, "--json", "incidents", "--until", kAsOf}).out);
+  for (const auto& inc : incidents["incidents"].GetArray()) {
+    std::string classification = inc["classification"].GetString();
+    if (classification != "false-positive" && classification != "benign-positive") scopes.insert(inc["id"].GetString());
+  }
   auto threats = Json(RunTidemark({"--store", store, "--json", "--as-of", kAsOf, "threats", "--observed-only"}).out);
   for (const auto& t : threats["threats"].GetArray()) scopes.insert(t["id"].GetString());
   std::set<ScopeControl> expected;
