@@ -41,6 +41,7 @@ per_target=$(( budget / ${#targets[@]} ))
 status=0
 for target in "${targets[@]}"; do
   format=${target%_fuzz}
+  format=${format//_/-}  # attack_flow_fuzz seeds from tests/data/incidents/attack-flow
   corpus="$build/corpus/$target"
   crashes="$build/crashes/$target"
   mkdir -p "$corpus" "$crashes"
