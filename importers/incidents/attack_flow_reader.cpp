@@ -5,8 +5,11 @@
 #include <set>
 #include <unordered_map>
 
+#include <fmt/format.h>
+
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "importers/incidents/field_checks.h"
 #include "importers/incidents/reader_util.h"
 
 namespace tidemark::importers::incidents {
@@ -60,6 +63,25 @@ std::string Slug(std::string_view name) {
   return slug;
 }
 
+// Why an action's technique cannot be read, or "": `properties` must be a pair list, and
+// technique_id / tactic_id and the ttp pairs text.
+std::string AfbActionProblem(const rapidjson::Value& action) {
+  const rapidjson::Value* props = Member(action, "properties");
+  if (props == nullptr || !props->IsArray()) return WrongType("properties", "a list of [key, value] pairs");
+  for (const char* key : {"technique_id", "tactic_id"}) {
+    const rapidjson::Value* value = Prop(props, key);
+    if (value != nullptr && !AsText(value)) return WrongType(key, "a string");
+  }
+  const rapidjson::Value* ttp = Prop(props, "ttp");
+  if (ttp == nullptr) return "";
+  if (!ttp->IsArray()) return WrongType("ttp", "a list of [key, value] pairs");
+  for (const char* key : {"technique", "tactic"}) {
+    const rapidjson::Value* value = Prop(ttp, key);
+    if (value != nullptr && !AsText(value)) return WrongType(std::string("ttp.") + key, "a string");
+  }
+  return "";
+}
+
 void ReadAfbAction(const rapidjson::Value* props, SourceIncident& out) {
   std::string tactic = PropText(props, "tactic_id");
   std::string technique = PropText(props, "technique_id");
@@ -86,18 +108,29 @@ void AddCandidates(const rapidjson::Value* props, SourceIncident& out) {
   }
 }
 
+// One flow per file. A broken action (see AfbActionProblem) is a Reject of its own, named by
+// its position and instance, next to the flow, which keeps its other actions: the importer
+// then fails the file unless --skip-invalid, which imports the flow and reports the action.
 void ReadAfb(const SourceFile& file, const rapidjson::Value& doc, ReadOutput& out) {
   std::string where = file.path + ": record 1";
   SourceIncident source;
   source.where = where;
   const rapidjson::Value* flow = nullptr;
-  for (const auto& object : Member(doc, "objects")->GetArray()) {
+  std::vector<Reject> broken_actions;
+  const rapidjson::Value& objects = *Member(doc, "objects");
+  for (rapidjson::SizeType index = 0; index < objects.Size(); ++index) {
+    const rapidjson::Value& object = objects[index];
     if (!object.IsObject()) continue;
     std::string type = StringOr(object, "id");
     const rapidjson::Value* props = Member(object, "properties");
     if (type == "flow") {
       if (flow == nullptr) flow = &object;
     } else if (type == "action") {
+      if (std::string problem = AfbActionProblem(object); !problem.empty()) {
+        std::string instance = AsText(Member(object, "instance")).value_or("?");
+        broken_actions.push_back({fmt::format("{}: objects[{}] (action {})", file.path, index, instance), problem});
+        continue;
+      }
       ReadAfbAction(props, source);
     } else if (type == "threat_actor" || type == "intrusion_set") {
       AddCandidates(props, source);
@@ -107,12 +140,18 @@ void ReadAfb(const SourceFile& file, const rapidjson::Value& doc, ReadOutput& ou
     out.rejects.push_back({where, "no \"flow\" object"});
     return;
   }
-  auto instance = FirstText(*flow, {"instance"});
-  if (!instance) {
-    out.rejects.push_back({where, MissingField("instance") + " on the flow object"});
+  const rapidjson::Value* props = Member(*flow, "properties");
+  std::string problem = IdProblem(*flow, "instance", "instance");
+  if (problem.empty() && (props == nullptr || !props->IsArray())) problem = WrongType("properties", "a list of [key, value] pairs");
+  const rapidjson::Value* created = Prop(props, "created");
+  if (problem.empty() && created != nullptr && !FlowTime(created)) {
+    problem = WrongType("created", "an ISO 8601 time or {\"time\": ISO 8601, \"zone\": ...}");
+  }
+  if (!problem.empty()) {
+    out.rejects.push_back({where, problem + " on the flow object"});
     return;
   }
-  const rapidjson::Value* props = Member(*flow, "properties");
+  auto instance = FirstText(*flow, {"instance"});
   model::Incident& inc = source.incident;
   // The instance uuid alone is not unique: builder files copied from one another keep it
   // (3 pairs in the CTID corpus, e.g. Conti CISA Alert / Conti PWC), and the same id would
@@ -121,10 +160,11 @@ void ReadAfb(const SourceFile& file, const rapidjson::Value& doc, ReadOutput& ou
   if (std::string slug = Slug(PropText(props, "name")); !slug.empty()) inc.id += ":" + slug;
   inc.source = "attack-flow";
   inc.title = PropText(props, "name");
-  inc.created = FlowTime(Prop(props, "created"));
+  inc.created = FlowTime(created);
   inc.status = "closed";
   inc.classification = model::Classification::kTruePositive;
   out.incidents.push_back(std::move(source));
+  for (auto& reject : broken_actions) out.rejects.push_back(std::move(reject));
 }
 
 // ---- STIX 2.1 Attack Flow bundle ----
@@ -178,11 +218,13 @@ void ReadStixFlows(const SourceFile& file, const rapidjson::Value& doc, ReadOutp
   int record = 0;
   for (const rapidjson::Value* flow : flows) {
     std::string where = file.path + ": record " + std::to_string(++record);
-    auto id = FirstText(*flow, {"id"});
-    if (!id) {
-      out.rejects.push_back({where, MissingField("id")});
+    std::string problem = IdProblem(*flow, "id", "id");
+    if (problem.empty()) problem = TimeProblem(*flow, "created", "created");
+    if (!problem.empty()) {
+      out.rejects.push_back({where, problem + " on the attack-flow object"});
       continue;
     }
+    auto id = FirstText(*flow, {"id"});
     // The flow's objects: with one flow, the whole bundle; with several, what its start_refs
     // reach through *_ref(s).
     std::vector<const rapidjson::Value*> members;
@@ -206,6 +248,13 @@ void ReadStixFlows(const SourceFile& file, const rapidjson::Value& doc, ReadOutp
     for (const rapidjson::Value* object : members) {
       std::string type = StringOr(*object, "type");
       if (type == "attack-action") {
+        std::string action_problem = TextProblem(*object, "technique_id", "technique_id");
+        if (action_problem.empty()) action_problem = TextProblem(*object, "tactic_id", "tactic_id");
+        if (!action_problem.empty()) {
+          std::string action_id = AsText(Member(*object, "id")).value_or("?");
+          out.rejects.push_back({where + " (" + action_id + ")", action_problem});
+          continue;
+        }
         if (auto technique = FirstText(*object, {"technique_id"})) {
           source.techniques.push_back({*technique, FirstText(*object, {"tactic_id"}).value_or("")});
         }

@@ -2,6 +2,7 @@
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "importers/incidents/field_checks.h"
 #include "importers/incidents/reader_util.h"
 #include "importers/incidents/thehive_reader.h"
 
@@ -118,6 +119,20 @@ void ReadAttributes(const rapidjson::Value* attributes, SourceIncident& out, Ver
   }
 }
 
+// Why `event` cannot become an incident, or "" when it can: the uuid must be text, the times
+// epoch seconds or dates, and the lists that carry techniques (Tag, Galaxy, Attribute, Object)
+// arrays. Field names are given as MISP's JSON path ("Event.Tag").
+std::string Problem(const rapidjson::Value& event) {
+  std::string problem = IdProblem(event, "uuid", "Event.uuid");
+  for (const char* key : {"date", "timestamp", "publish_timestamp"}) {
+    if (problem.empty()) problem = TimeProblem(event, key, std::string("Event.") + key);
+  }
+  for (const char* key : {"Tag", "Galaxy", "Attribute", "Object"}) {
+    if (problem.empty()) problem = ArrayProblem(event, key, std::string("Event.") + key);
+  }
+  return problem;
+}
+
 class MispReader : public IncidentReader {
  public:
   std::string_view Name() const override { return "misp"; }
@@ -135,15 +150,15 @@ class MispReader : public IncidentReader {
         out.rejects.push_back({where, record.IsObject() ? WrongType("Event", "an object") : "record must be a JSON object"});
         return;
       }
-      auto uuid = FirstText(*event, {"uuid"});
-      if (!uuid) {
-        out.rejects.push_back({where, MissingField("Event.uuid")});
+      if (std::string problem = Problem(*event); !problem.empty()) {
+        out.rejects.push_back({where, problem});
         return;
       }
+      auto uuid = FirstText(*event, {"uuid"});
       SourceIncident source;
       source.where = where;
       model::Incident& inc = source.incident;
-      inc.id = "misp:" + *uuid;
+      inc.id = "misp:" + *uuid;  // Problem() made sure it is there
       inc.source = "misp";
       inc.title = FirstText(*event, {"info"}).value_or("");
       auto modified = AsTime(Member(*event, "timestamp"));
@@ -152,6 +167,7 @@ class MispReader : public IncidentReader {
       bool closed = FirstText(*event, {"analysis"}).value_or("") == "2";
       inc.status = closed ? "closed" : "open";
       if (closed) inc.closed = modified ? modified : AsTime(Member(*event, "publish_timestamp"));
+      if (inc.closed && *inc.closed <= 0) inc.closed.reset();  // "0": never published
       std::string level = FirstText(*event, {"threat_level_id"}).value_or("");
       inc.severity = level == "1" ? "high" : level == "2" ? "medium" : level == "3" ? "low" : "";
       Verdict verdict;

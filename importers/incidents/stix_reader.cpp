@@ -5,6 +5,7 @@
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "importers/incidents/field_checks.h"
 #include "importers/incidents/reader_util.h"
 
 namespace tidemark::importers::incidents {
@@ -21,7 +22,8 @@ const rapidjson::Value* ObjectsOf(const rapidjson::Value& doc) {
 
 bool HasIncident(const rapidjson::Value& objects) {
   for (const auto& object : objects.GetArray()) {
-    if (object.IsObject() && StringOr(object, "type") == "incident" && Member(object, "id")) return true;
+    // No id needed: an incident without one is still this format, and Read rejects it by name.
+    if (object.IsObject() && StringOr(object, "type") == "incident") return true;
   }
   return false;
 }
@@ -59,7 +61,9 @@ std::string TypeOfId(const std::string& id) {
 struct Bundle {
   std::unordered_map<std::string, const rapidjson::Value*> by_id;
   std::vector<const rapidjson::Value*> incidents;
-  std::vector<const rapidjson::Value*> relationships;
+  // Both ends of every relationship, each pointing at the other: links[id] = the ids related
+  // to it, in bundle order.
+  std::unordered_map<std::string, std::vector<std::string>> links;
   std::vector<const rapidjson::Value*> sightings;
 };
 
@@ -117,6 +121,14 @@ class IncidentBuilder {
   std::set<std::string> seen_;
 };
 
+void AddLink(const rapidjson::Value& relationship, Bundle& bundle) {
+  std::string from = StringOr(relationship, "source_ref");
+  std::string to = StringOr(relationship, "target_ref");
+  if (from.empty() || to.empty() || from == to) return;
+  bundle.links[from].push_back(to);
+  bundle.links[to].push_back(from);
+}
+
 model::Classification FromDetermination(const std::string& determination) {
   std::string folded = FoldEnum(determination);
   if (folded == "successfulattempt" || folded == "failedattempt" || folded == "blocked") {
@@ -134,6 +146,33 @@ std::string SeverityOf(std::optional<double> criticality) {
   if (*criticality < 70) return "medium";
   if (*criticality < 90) return "high";
   return "critical";
+}
+
+// The Incident Core Extension of an incident SDO; nullptr when absent.
+const rapidjson::Value* ExtensionOf(const rapidjson::Value& incident) {
+  const rapidjson::Value* extensions = Present(incident, "extensions");
+  return extensions != nullptr && extensions->IsObject() ? Present(*extensions, kIncidentExtension) : nullptr;
+}
+
+// Why `incident` cannot be read, or "" when it can: id and times must be there / valid, the
+// extensions and the Incident Core Extension objects, attacker_activities an array.
+std::string Problem(const rapidjson::Value& incident) {
+  std::string problem = IdProblem(incident, "id", "id");
+  if (problem.empty()) problem = TimeProblem(incident, "created", "created");
+  if (problem.empty()) problem = TimeProblem(incident, "modified", "modified");
+  if (problem.empty()) problem = ArrayProblem(incident, "attacker_activities", "attacker_activities");
+  if (!problem.empty()) return problem;
+  const rapidjson::Value* extensions = Present(incident, "extensions");
+  if (extensions != nullptr && !extensions->IsObject()) return WrongType("extensions", "an object");
+  const rapidjson::Value* ext = ExtensionOf(incident);
+  if (ext == nullptr) return "";
+  std::string field = std::string("extensions.") + kIncidentExtension;
+  if (!ext->IsObject()) return WrongType(field, "an object");
+  for (const char* key : {"determination", "investigation_status"}) {
+    if (problem.empty()) problem = TextProblem(*ext, key, field + "." + key);
+  }
+  if (problem.empty()) problem = ArrayProblem(*ext, "attacker_activities", field + ".attacker_activities");
+  return problem;
 }
 
 class StixReader : public IncidentReader {
@@ -158,30 +197,25 @@ class StixReader : public IncidentReader {
       std::string type = StringOr(object, "type");
       if (auto id = FirstText(object, {"id"})) bundle.by_id.emplace(*id, &object);
       if (type == "incident") bundle.incidents.push_back(&object);
-      else if (type == "relationship") bundle.relationships.push_back(&object);
+      else if (type == "relationship") AddLink(object, bundle);
       else if (type == "sighting") bundle.sightings.push_back(&object);
     }
     int record = 0;
     for (const rapidjson::Value* object : bundle.incidents) {
       std::string where = file.path + ": record " + std::to_string(++record);
-      auto id = FirstText(*object, {"id"});
-      if (!id) {
-        out.rejects.push_back({where, MissingField("id")});
+      if (std::string problem = Problem(*object); !problem.empty()) {
+        out.rejects.push_back({where, problem});
         continue;
       }
+      auto id = FirstText(*object, {"id"});
       SourceIncident source;
       source.where = where;
       model::Incident& inc = source.incident;
-      inc.id = "stix:" + *id;
+      inc.id = "stix:" + *id;  // Problem() made sure it is there
       inc.source = "stix";
       inc.title = FirstText(*object, {"name"}).value_or("");
       inc.created = AsTime(Member(*object, "created"));
-      const rapidjson::Value* ext = Field(*object, std::string("extensions.") + kIncidentExtension);
-      // Field() splits on dots; the extension key has none, but be lenient about its absence.
-      if (ext == nullptr || !ext->IsObject()) {
-        const rapidjson::Value* extensions = Member(*object, "extensions");
-        ext = extensions != nullptr && extensions->IsObject() ? Member(*extensions, kIncidentExtension) : nullptr;
-      }
+      const rapidjson::Value* ext = ExtensionOf(*object);
       bool closed = false;
       if (ext != nullptr && ext->IsObject()) {
         closed = FoldEnum(StringOr(*ext, "investigation_status")) == "closed";
@@ -206,11 +240,8 @@ class StixReader : public IncidentReader {
           }
         }
       }
-      for (const rapidjson::Value* relationship : bundle.relationships) {
-        std::string from = StringOr(*relationship, "source_ref");
-        std::string to = StringOr(*relationship, "target_ref");
-        if (from == *id) builder.AddLinked(to);
-        else if (to == *id) builder.AddLinked(from);
+      if (auto links = bundle.links.find(*id); links != bundle.links.end()) {
+        for (const auto& ref : links->second) builder.AddLinked(ref);
       }
       if (bundle.incidents.size() == 1) {
         for (const rapidjson::Value* sighting : bundle.sightings) builder.AddSighting(*sighting);

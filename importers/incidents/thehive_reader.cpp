@@ -2,6 +2,7 @@
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "importers/incidents/field_checks.h"
 #include "importers/incidents/reader_util.h"
 
 namespace tidemark::importers::incidents {
@@ -51,10 +52,37 @@ void ReadObservables(const rapidjson::Value* list, model::Incident& inc) {
     std::string type = FoldEnum(StringOr(observable, "dataType"));
     auto value = FirstText(observable, {"data"});
     if (!value) continue;
-    if (type == "hostname" || type == "fqdn" || type == "ip") AddAsset(inc, "device", *value);
-    else if (type == "mail") AddAsset(inc, "mailbox", *value);
-    else if (type == "user" || type == "username" || type == "useraccount" || type == "account") AddAsset(inc, "user", *value);
+    if (type == "hostname" || type == "fqdn" || type == "ip") AddAsset(inc, "device", *value, *value);
+    else if (type == "mail") AddAsset(inc, "mailbox", *value, *value);
+    else if (type == "user" || type == "username" || type == "useraccount" || type == "account") {
+      AddAsset(inc, "user", *value, *value);
+    }
   }
+}
+
+// Why `record` cannot become an incident, or "" when it can: the id must be text, the time
+// fields epoch ms (or ISO), the procedures a list of objects with text pattern ids. The rest is
+// read leniently (an unknown status or severity is just left unset).
+std::string Problem(const rapidjson::Value& record) {
+  if (!record.IsObject()) return "record must be a JSON object";
+  std::string problem = IdProblem(record, "_id", "_id");
+  for (const char* key : {"_createdAt", "startDate", "createdAt", "closedDate", "endDate", "_updatedAt", "updatedAt"}) {
+    if (problem.empty()) problem = TimeProblem(record, key, key);
+  }
+  if (problem.empty()) problem = ArrayProblem(record, "procedures", "procedures");
+  if (!problem.empty()) return problem;
+  const rapidjson::Value* procedures = Present(record, "procedures");
+  if (procedures == nullptr) return "";
+  for (rapidjson::SizeType index = 0; index < procedures->Size(); ++index) {
+    const rapidjson::Value& procedure = (*procedures)[index];
+    std::string field = "procedures[" + std::to_string(index) + "]";
+    if (!procedure.IsObject()) return WrongType(field, "an object");
+    for (const char* key : {"patternId", "patterId"}) {
+      if (problem.empty()) problem = TextProblem(procedure, key, field + "." + key);
+    }
+    if (!problem.empty()) return problem;
+  }
+  return "";
 }
 
 class TheHiveReader : public IncidentReader {
@@ -69,19 +97,15 @@ class TheHiveReader : public IncidentReader {
 
   Status Read(const SourceFile& file, ReadOutput& out) const override {
     ForEachJsonRecord(file, kWrappers, out, [&](const rapidjson::Value& record, const std::string& where) {
-      if (!record.IsObject()) {
-        out.rejects.push_back({where, "record must be a JSON object"});
+      if (std::string problem = Problem(record); !problem.empty()) {
+        out.rejects.push_back({where, problem});
         return;
       }
       auto id = FirstText(record, {"_id"});
-      if (!id) {
-        out.rejects.push_back({where, MissingField("_id")});
-        return;
-      }
       SourceIncident source;
       source.where = where;
       model::Incident& inc = source.incident;
-      inc.id = "thehive:" + *id;
+      inc.id = "thehive:" + *id;  // Problem() made sure it is there
       inc.source = "thehive";
       inc.title = FirstText(record, {"title"}).value_or("");
       inc.created = AsTime(Member(record, "_createdAt"));
@@ -99,9 +123,8 @@ class TheHiveReader : public IncidentReader {
         }
       }
       inc.severity = SeverityOf(record);
-      if (const rapidjson::Value* procedures = Member(record, "procedures"); procedures && procedures->IsArray()) {
+      if (const rapidjson::Value* procedures = Present(record, "procedures")) {
         for (const auto& procedure : procedures->GetArray()) {
-          if (!procedure.IsObject()) continue;
           auto pattern = FirstText(procedure, {"patternId", "patterId"});
           if (pattern) source.techniques.push_back({*pattern, FirstText(procedure, {"tactic", "tacticLabel"}).value_or("")});
         }
