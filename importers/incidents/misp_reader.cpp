@@ -19,9 +19,14 @@ const rapidjson::Value* EventOf(const rapidjson::Value& record) {
 
 bool IsEvent(const rapidjson::Value& record) {
   const rapidjson::Value* event = EventOf(record);
-  if (event == nullptr || !Member(*event, "uuid")) return false;
-  return Member(*event, "info") || Member(*event, "Attribute") || Member(*event, "Tag") ||
-         Member(*event, "threat_level_id");
+  if (event == nullptr) return false;
+  // Two of MISP's own keys; the uuid is not required, so an event without one is still
+  // recognised and then rejected by name.
+  int keys = 0;
+  for (const char* key : {"uuid", "info", "Attribute", "Tag", "Galaxy", "threat_level_id", "analysis", "Orgc"}) {
+    if (Member(*event, key) != nullptr) ++keys;
+  }
+  return keys >= 2;
 }
 
 // "PowerShell - T1059.001" -> "T1059.001"; "" when the value has no " - " suffix.
@@ -110,9 +115,9 @@ void ReadAttributes(const rapidjson::Value* attributes, SourceIncident& out, Ver
     bool indicator = to_ids != nullptr && ((to_ids->IsBool() && to_ids->GetBool()) ||
                                            (to_ids->IsString() && std::string_view(to_ids->GetString()) == "1"));
     if (value) {
-      if (type == "target-machine" || (type == "hostname" && !indicator)) AddAsset(out.incident, "device", *value);
-      else if (type == "target-user") AddAsset(out.incident, "user", *value);
-      else if (type == "target-email") AddAsset(out.incident, "mailbox", *value);
+      if (type == "target-machine" || (type == "hostname" && !indicator)) AddAsset(out.incident, "device", *value, *value);
+      else if (type == "target-user") AddAsset(out.incident, "user", *value, *value);
+      else if (type == "target-email") AddAsset(out.incident, "mailbox", *value, *value);
     }
     ReadTags(Member(attribute, "Tag"), out, verdict);
     ReadGalaxies(Member(attribute, "Galaxy"), out);

@@ -11,9 +11,10 @@ namespace {
 constexpr std::initializer_list<const char*> kWrappers = {"data", "cases"};
 
 bool IsCase(const rapidjson::Value& doc) {
-  if (!doc.IsObject() || !Member(doc, "_id")) return false;
-  std::string type = FoldEnum(StringOr(doc, "_type"));
-  if (type == "case") return true;
+  if (!doc.IsObject()) return false;
+  // `_type` alone is enough, so a case without `_id` is recognised and then rejected by name.
+  if (FoldEnum(StringOr(doc, "_type")) == "case") return true;
+  if (!Member(doc, "_id")) return false;
   if (Member(doc, "procedures")) return true;
   return Member(doc, "number") && (Member(doc, "severityLabel") || Member(doc, "stage") || Member(doc, "impactStatus") ||
                                    Member(doc, "resolutionStatus"));
