@@ -122,4 +122,29 @@ TEST_CASE("every new reader rejects a record without its id field, naming the fi
   }
 }
 
+TEST_CASE("a broken .afb action fails the file unless --skip-invalid, which imports the flow and reports the action") {
+  std::string store = StoreWithAttack();
+  std::string dir = TempDir("afb");
+  std::string path = dir + "/broken.afb";
+  WriteText(path, R"({"schema": "attack_flow_v2", "objects": [
+    {"id": "flow", "instance": "f-1", "properties": [["name", "Broken action flow"], ["created", "2025-01-02T03:04:05Z"]]},
+    {"id": "action", "instance": "a-1", "properties": [["technique_id", "T1078"]]},
+    {"id": "action", "instance": "a-2", "properties": [["ttp", [["technique", {"id": "T1059"}]]]]}]})");
+  auto strict = RunTidemark({"--store", store, "import", "incidents", path});
+  CHECK(strict.exit_code == 2);
+  CHECK(strict.err.find(path + ": objects[2] (action a-2): field \"ttp.technique\" must be a string") != std::string::npos);
+  CHECK(Json(ListJson(store))["incidents"].Size() == 0);
+
+  std::string rejects = dir + "/rejects.ndjson";
+  auto lenient = RunTidemark({"--store", store, "import", "incidents", "--skip-invalid", "--rejects", rejects, path});
+  CHECK_MESSAGE(lenient.exit_code == 0, lenient.err);
+  CHECK(ReadText(rejects).find("objects[2] (action a-2)") != std::string::npos);
+  auto list = Json(ListJson(store));
+  REQUIRE(list["incidents"].Size() == 1);
+  const auto& flow = list["incidents"][0];
+  CHECK(std::string(flow["id"].GetString()) == "attack-flow:attack-flow--f-1:broken-action-flow");
+  REQUIRE(flow["techniques"].Size() == 1);
+  CHECK(std::string(flow["techniques"][0]["id"].GetString()) == "T1078");
+}
+
 }  // namespace tidemark::testing
