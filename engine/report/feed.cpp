@@ -61,9 +61,32 @@ std::string Verb(std::string_view event) {
   return "Resolved";
 }
 
-std::string Summary(std::string_view event, const FeedItem& item) {
-  return "[tidemark] " + Verb(event) + ": " + (item.control_title.empty() ? item.control_id : item.control_title) +
-         " (" + item.control_id + ") for " + item.scope_kind + " " + item.scope_id;
+// Ticket text: control characters (a bell in an incident id, an escape sequence in a title)
+// become spaces, except newlines where `keep_newlines`; JSON escaping is the writer's job.
+std::string TicketText(std::string_view text, bool keep_newlines = false) {
+  std::string out(text);
+  for (char& c : out) {
+    auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && !(keep_newlines && c == '\n')) || byte == 0x7f) c = ' ';
+  }
+  return out;
+}
+
+// At most `max_bytes` bytes without cutting a UTF-8 sequence in two (Jira and ServiceNow cap
+// their summary fields; a split sequence would make the body invalid UTF-8).
+std::string Truncate(std::string text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text;
+}
+
+std::string Summary(std::string_view event, const FeedItem& item, size_t max_bytes) {
+  return Truncate(TicketText("[tidemark] " + Verb(event) + ": " +
+                             (item.control_title.empty() ? item.control_id : item.control_title) + " (" +
+                             item.control_id + ") for " + item.scope_kind + " " + item.scope_id),
+                  max_bytes);
 }
 
 std::string PlainDescription(std::string_view event, const FeedItem& item) {
@@ -75,7 +98,7 @@ std::string PlainDescription(std::string_view event, const FeedItem& item) {
   for (const auto& [technique, via] : item.paths) {
     text += "- " + item.scope_id + " -> " + technique + " -> " + via + " -> " + item.control_id + "\n";
   }
-  return text;
+  return TicketText(text, /*keep_newlines=*/true);
 }
 
 Result<std::pair<std::string, FeedItem>> ParseEvent(std::string_view event_json) {
@@ -91,7 +114,7 @@ template <typename W>
 void AdfText(W& w, std::string_view text, bool code = false) {
   w.StartObject();
   WriteField(w, "type", "text");
-  WriteField(w, "text", text);
+  WriteField(w, "text", TicketText(text));
   if (code) {
     w.Key("marks");
     w.StartArray();
@@ -170,10 +193,6 @@ std::optional<FeedState> ParseState(std::string_view json) {
   return state;
 }
 
-bool Changed(const FeedState& state, const FeedItem& item) {
-  return RoundScore(state.item.impact) != RoundScore(item.impact) || state.item.techniques != item.techniques;
-}
-
 std::string_view PriorityOf(double impact) {
   if (impact >= 10) return "High";
   if (impact >= 3) return "Medium";
@@ -194,7 +213,7 @@ Result<std::string> JiraBody(std::string_view event_json, std::string_view proje
   w.StartObject();
   WriteField(w, "key", project_key);
   w.EndObject();
-  WriteField(w, "summary", Summary(event, item).substr(0, 250));
+  WriteField(w, "summary", Summary(event, item, 250));
   w.Key("issuetype");
   w.StartObject();
   WriteField(w, "name", "Task");
@@ -256,11 +275,11 @@ Result<std::string> ServiceNowBody(std::string_view event_json) {
   w.StartObject();
   WriteField(w, "correlation_id", item.key);
   WriteField(w, "correlation_display", "tidemark");
-  WriteField(w, "short_description", Summary(event, item).substr(0, 160));
+  WriteField(w, "short_description", Summary(event, item, 160));
   WriteField(w, "description", PlainDescription(event, item));
   std::string techniques;
   for (const auto& t : item.techniques) techniques += (techniques.empty() ? "" : ", ") + t;
-  WriteField(w, "work_notes", "tidemark " + event + " (techniques: " + techniques + ")");
+  WriteField(w, "work_notes", TicketText("tidemark " + event + " (techniques: " + techniques + ")"));
   WriteField(w, "urgency", level);
   WriteField(w, "impact", level);
   if (event == "recommendation.resolved") WriteField(w, "state", "6");

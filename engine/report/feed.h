@@ -42,14 +42,12 @@ struct FeedState {
 std::string StateJson(const FeedState& state);
 std::optional<FeedState> ParseState(std::string_view json);
 
-// True when the item differs from the state in what SPEC calls an update: impact (4
-// decimals) or the technique list.
-bool Changed(const FeedState& state, const FeedItem& item);
-
 // Priority of a recommendation from its impact (README): >= 10 High, >= 3 Medium, else Low.
 std::string_view PriorityOf(double impact);
 
 // Ticketing bodies from one event line; BadInput when the line is not a tidemark event.
+// Their free text has control characters replaced by spaces; summaries are cut to the
+// field limits (Jira 250, ServiceNow 160 bytes) on a UTF-8 boundary.
 Result<std::string> JiraBody(std::string_view event_json, std::string_view project_key);
 Result<std::string> ServiceNowBody(std::string_view event_json);
 
