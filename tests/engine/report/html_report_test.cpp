@@ -6,26 +6,39 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <sstream>
 
 #include "tests/test_support.h"
 
 namespace tidemark::testing {
 namespace {
 
+struct Rendered {
+  std::string out;       // stdout (the DOM with --dump-dom)
+  std::string console;   // the page's console lines: errors, CSP violations (blocked fetches)
+};
+
 // Runs Chromium headless with the flags this machine needs (no sandbox as root, no background
-// networking); returns its stdout. Fails the test when Chromium is missing.
-std::string Chromium(const std::vector<std::string>& args) {
-  REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/chromium"), "Chromium is missing: run tools/install-deps.sh");
+// networking) and its log on stderr, from which the page's console lines are kept. Fails the
+// test when Chromium is missing or does not run.
+Rendered Chromium(const std::vector<std::string>& args) {
+  REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/chromium"),
+                  "Chromium is missing: run tools/install-deps.sh (or skip with ctest -LE chromium, README)");
   std::string profile = TempDir("chromium");
-  std::string out = TempDir("chromium-out") + "/stdout";
+  std::string dir = TempDir("chromium-out");
   std::string command = "timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic "
                         "--no-first-run --disable-background-networking --disable-component-update --disable-sync "
-                        "--user-data-dir=" + profile;
+                        "--enable-logging=stderr --v=0 --user-data-dir=" + profile;
   for (const auto& a : args) command += " '" + a + "'";
-  command += " > " + out + " 2>/dev/null";
+  command += " > " + dir + "/stdout 2> " + dir + "/stderr";
   int rc = std::system(command.c_str());
-  REQUIRE(rc == 0);
-  return ReadText(out);
+  REQUIRE_MESSAGE(rc == 0, "chromium failed: " << ReadText(dir + "/stderr"));
+  Rendered rendered{ReadText(dir + "/stdout"), ""};
+  std::istringstream log(ReadText(dir + "/stderr"));
+  for (std::string line; std::getline(log, line);) {
+    if (line.find(":CONSOLE") != std::string::npos) rendered.console += line + "\n";
+  }
+  return rendered;
 }
 
 }  // namespace
@@ -43,17 +56,34 @@ TEST_CASE("the demo report renders in headless Chromium with its chart and table
     CAPTURE(fetch);
     CHECK(html.find(fetch) == std::string::npos);
   }
-  std::string dom = Chromium({"--dump-dom", "file://" + html_path});
+  Rendered page = Chromium({"--dump-dom", "file://" + html_path});
+  CHECK_MESSAGE(page.console.empty(), page.console);  // no error, nothing blocked
+  const std::string& dom = page.out;
+  CHECK(dom.find("<title>tidemark report: all incidents</title>") != std::string::npos);
   CHECK(dom.find("<svg") != std::string::npos);
   CHECK(dom.find("<path d=\"M") != std::string::npos);  // the resilience line
   CHECK(dom.find("id=\"recommendations\"") != std::string::npos);
   CHECK(dom.find("EDR-ASR") != std::string::npos);
   CHECK(dom.find("81.1") != std::string::npos);  // resilience of all at 2026-03-15
   std::string png = dir + "/report.png";
-  Chromium({"--screenshot=" + png, "--window-size=1200,1700", "file://" + html_path});
+  CHECK(Chromium({"--screenshot=" + png, "--window-size=1200,1700", "file://" + html_path}).console.empty());
   REQUIRE(std::filesystem::exists(png));
   CHECK(std::filesystem::file_size(png) > 20000);
   if (const char* keep = std::getenv("TIDEMARK_REPORT_SCREENSHOT")) std::filesystem::copy_file(png, keep, std::filesystem::copy_options::overwrite_existing);
+}
+
+
+TEST_CASE("the console check sees what a page that fetches or scripts would log") {
+  // The check above is only worth something if a bad page fails it: an image from the
+  // network and an inline script, both blocked by the report's Content-Security-Policy.
+  std::string path = TempDir("bad-page") + "/bad.html";
+  WriteText(path, "<!DOCTYPE html><html><head><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                  "style-src 'unsafe-inline'; img-src data:\"></head><body><img src=\"http://example.invalid/x.png\">"
+                  "<script>document.title = 'ran'</script></body></html>");
+  Rendered page = Chromium({"--dump-dom", "file://" + path});
+  CHECK(page.console.find("example.invalid") != std::string::npos);
+  CHECK(page.console.find("script") != std::string::npos);
+  CHECK(page.out.find("<title>ran</title>") == std::string::npos);
 }
 
 }  // namespace tidemark::testing
