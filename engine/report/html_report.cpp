@@ -25,7 +25,7 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bott
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
 th{background:#f6f8fa}.bar{background:#1f6feb;height:10px;border-radius:3px;display:inline-block}
 .pill{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px}
-.num{text-align:right;white-space:nowrap}
+.num{text-align:right;white-space:nowrap}.nw{white-space:nowrap}
 )";
 
 }  // namespace
@@ -90,10 +90,10 @@ std::string HtmlReport(const graph::DefenseGraph& graph, const scoring::Evaluati
     std::string techniques;
     for (auto t : rec.techniques) techniques += (techniques.empty() ? "" : ", ") + XmlEscape(graph.props(t).id);
     h += "<tr><td>" + std::to_string(++rank) + "</td><td><b>" + XmlEscape(control.id) + "</b><br>" +
-         XmlEscape(control.title) + "</td><td>" + XmlEscape(control.product) + "</td><td>" +
+         XmlEscape(control.title) + "</td><td>" + XmlEscape(control.product) + "</td><td class=\"nw\">" +
          std::string(model::ControlStatusName(rec.status)) + "</td><td class=\"num\">" + Fixed(rec.implemented, "%.2f") +
-         "</td><td style=\"min-width:160px\"><span class=\"bar\" style=\"width:" +
-         Fixed(std::max(2.0, 140.0 * rec.impact / top), "%.0f") + "px\"></span> +" + Fixed(rec.impact, "%.2f") +
+         "</td><td class=\"nw\"><span class=\"bar\" style=\"width:" +
+         Fixed(std::max(2.0, 120.0 * rec.impact / top), "%.0f") + "px\"></span> +" + Fixed(rec.impact, "%.2f") +
          "</td><td>" + techniques + "</td></tr>\n";
   }
   if (ev.recommendations.empty()) h += "<tr><td colspan=\"7\">No recommendation: nothing left to raise.</td></tr>\n";
