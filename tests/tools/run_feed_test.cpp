@@ -3,6 +3,9 @@
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
 
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -150,6 +153,20 @@ TEST_CASE("a consumer gets each event once; --from moves no cursor") {
   CHECK(Events(store, {"--consumer", "servicenow"}).size() == total);  // cursors are per consumer
   auto bad = RunTidemark({"--store", store, "feed", "--consumer", "x", "--from", "2"});
   CHECK(bad.exit_code == 1);
+}
+
+TEST_CASE("a consumer whose output cannot be written keeps its cursor (at-least-once)") {
+  std::string store = DemoStore();
+  REQUIRE(RunTidemark({"--store", store, "--as-of", kAsOf, "run"}).exit_code == 0);
+  size_t total = Events(store).size();
+  // /dev/full fails every write with ENOSPC: the flush fails, the command exits 3, the
+  // cursor stays where it was and the next read gets every event again.
+  std::string command = std::string("'") + TIDEMARK_BIN + "' --store '" + store + "' feed --consumer jira > /dev/full 2>/dev/null";
+  int rc = std::system(command.c_str());
+  CHECK(WIFEXITED(rc));
+  CHECK(WEXITSTATUS(rc) == 3);
+  CHECK(Events(store, {"--consumer", "jira"}).size() == total);
+  CHECK(Events(store, {"--consumer", "jira"}).empty());
 }
 
 TEST_CASE("Jira bodies are ADF create-issue bodies; ServiceNow bodies carry correlation_id = key") {

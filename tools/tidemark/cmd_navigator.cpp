@@ -20,6 +20,7 @@ RunFn Setup(CLI::App& app) {
     scoring::Scorer scorer(**graph);
     scoring::Evaluation ev = scorer.Evaluate(*scope, ctx.AsOf());
     auto store = ctx.OpenStore(false);
+    if (!store.ok()) return store.status();
     auto releases = store::AttackCatalog::Releases((*store)->Read());
     auto release = releases.find(report::LayerDomain(**graph, ev));
     std::string layer = report::NavigatorLayer(
