@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "engine/core/json.h"
 #include "tests/test_support.h"
 
 namespace tidemark::testing {
@@ -28,13 +29,33 @@ std::vector<std::string> CheckLayer(const rapidjson::Document& layer, const std:
   }
   if (layer.HasMember("versions")) {
     const auto& versions = layer["versions"];
-    if (!versions.HasMember("layer") || std::string(versions["layer"].GetString()) != "4.5")
+    if (!versions.IsObject() || !versions.HasMember("layer") || !versions["layer"].IsString() ||
+        std::string(versions["layer"].GetString()) != "4.5")
       problems.push_back("versions.layer must be \"4.5\"");
-    if (versions.HasMember("attack") && !versions["attack"].IsString()) problems.push_back("versions.attack must be a string");
+    for (const char* key : {"attack", "navigator"}) {
+      if (versions.IsObject() && versions.HasMember(key) && !versions[key].IsString())
+        problems.push_back(std::string("versions.") + key + " must be a string");
+    }
+  }
+  if (layer.HasMember("description") && !layer["description"].IsString()) problems.push_back("description must be a string");
+  if (layer.HasMember("hideDisabled") && !layer["hideDisabled"].IsBool()) problems.push_back("hideDisabled must be a boolean");
+  if (layer.HasMember("layout")) {
+    const auto& layout = layer["layout"];
+    auto one_of = [&](const char* key, std::set<std::string> allowed) {
+      if (layout.HasMember(key) && (!layout[key].IsString() || !allowed.count(layout[key].GetString())))
+        problems.push_back(std::string("layout.") + key + " has a value the format does not know");
+    };
+    one_of("layout", {"side", "flat", "mini"});
+    one_of("aggregateFunction", {"average", "min", "max", "sum"});
+    one_of("expandedSubtechniques", {"none", "annotated", "all"});
+    for (const char* key : {"showID", "showName"}) {
+      if (layout.HasMember(key) && !layout[key].IsBool()) problems.push_back(std::string("layout.") + key + " must be a boolean");
+    }
   }
   if (layer.HasMember("gradient")) {
     const auto& g = layer["gradient"];
-    if (!g["colors"].IsArray() || g["colors"].Size() < 2 || !g["minValue"].IsNumber() || !g["maxValue"].IsNumber())
+    if (!g.HasMember("colors") || !g["colors"].IsArray() || g["colors"].Size() < 2 || !g.HasMember("minValue") ||
+        !g["minValue"].IsNumber() || !g.HasMember("maxValue") || !g["maxValue"].IsNumber())
       problems.push_back("gradient needs colors[>=2], minValue, maxValue");
   }
   if (layer.HasMember("legendItems")) {
@@ -43,16 +64,28 @@ std::vector<std::string> CheckLayer(const rapidjson::Document& layer, const std:
       need_string(item, "color", "legendItems");
     }
   }
-  if (layer.HasMember("metadata")) {
-    for (const auto& m : layer["metadata"].GetArray()) {
-      need_string(m, "name", "metadata");
-      need_string(m, "value", "metadata");
+  auto check_metadata = [&](const rapidjson::Value& obj, const std::string& where) {
+    if (!obj.HasMember("metadata")) return;
+    if (!obj["metadata"].IsArray()) return problems.push_back(where + ": metadata must be an array");
+    for (const auto& m : obj["metadata"].GetArray()) {
+      need_string(m, "name", where + " metadata");
+      need_string(m, "value", where + " metadata");
     }
-  }
+  };
+  check_metadata(layer, "layer");
+  if (!layer.HasMember("techniques")) return problems;
+  if (!layer["techniques"].IsArray()) return {"techniques must be an array"};
   std::map<std::string, std::set<std::string>> tactics_of;  // from the loaded release
   for (const auto& t : layer["techniques"].GetArray()) {
-    need_string(t, "techniqueID", "technique");
+    if (!t.HasMember("techniqueID") || !t["techniqueID"].IsString()) {
+      problems.push_back("technique: \"techniqueID\" must be a string");
+      continue;
+    }
     std::string id = t["techniqueID"].GetString();
+    check_metadata(t, id);
+    if (t.HasMember("comment") && !t["comment"].IsString()) problems.push_back(id + ": comment must be a string");
+    if (t.HasMember("showSubtechniques") && !t["showSubtechniques"].IsBool())
+      problems.push_back(id + ": showSubtechniques must be a boolean");
     if (!tactics_of.count(id)) {
       auto card = RunTidemark({"--store", store, "--json", "technique", id});
       rapidjson::Document doc;
@@ -64,10 +97,10 @@ std::vector<std::string> CheckLayer(const rapidjson::Document& layer, const std:
         for (const auto& tactic : doc["tactics"].GetArray()) tactics_of[id].insert(tactic.GetString());
       }
     }
-    if (t.HasMember("tactic") && !tactics_of[id].count(t["tactic"].GetString()))
-      problems.push_back(id + ": tactic " + t["tactic"].GetString() + " is not one of its tactics");
+    if (t.HasMember("tactic") && (!t["tactic"].IsString() || !tactics_of[id].count(t["tactic"].GetString())))
+      problems.push_back(id + ": tactic " + tidemark::ToJsonString(t["tactic"]) + " is not one of its tactics");
     if (t.HasMember("score") && !t["score"].IsNumber()) problems.push_back(id + ": score must be a number");
-    if (t.HasMember("color") && (!t["color"].IsString() || t["color"].GetString()[0] != '#'))
+    if (t.HasMember("color") && (!t["color"].IsString() || t["color"].GetStringLength() != 7 || t["color"].GetString()[0] != '#'))
       problems.push_back(id + ": color must be #rrggbb");
     if (t.HasMember("enabled") && !t["enabled"].IsBool()) problems.push_back(id + ": enabled must be a boolean");
   }
@@ -116,6 +149,47 @@ TEST_CASE("demo layers: scores are coverage x 100, --color coverage leaves colou
   rapidjson::Document plain;
   plain.Parse(coverage.out.c_str());
   for (const auto& t : plain["techniques"].GetArray()) CHECK_FALSE(t.HasMember("color"));
+}
+
+TEST_CASE("the layer checker accepts the minimal layer and rejects what the format or the release forbids") {
+  std::string store = StoreWithAttack();
+  auto check = [&](const char* json) {
+    rapidjson::Document layer;
+    layer.Parse(json);
+    REQUIRE_FALSE(layer.HasParseError());
+    return CheckLayer(layer, store);
+  };
+  CHECK(check(R"({"name":"x","domain":"enterprise-attack","versions":{"layer":"4.5"}})").empty());
+  CHECK(check(R"({"domain":"enterprise-attack"})").size() == 1);                          // no name
+  CHECK(check(R"({"name":"x","domain":"pre-attack"})").size() == 1);                     // unknown domain
+  CHECK(check(R"({"name":"x","domain":"enterprise-attack","versions":{"layer":"4.4"}})").size() == 1);
+  CHECK(check(R"({"name":"x","domain":"enterprise-attack","layout":{"layout":"wide"}})").size() == 1);
+  CHECK(check(R"({"name":"x","domain":"enterprise-attack","techniques":[{"techniqueID":"T9999"}]})").size() == 1);
+  // T1574.002 is revoked in v18.1 (by T1574.001): not a live technique of the release.
+  CHECK(check(R"({"name":"x","domain":"enterprise-attack","techniques":[{"techniqueID":"T1574.002"}]})").size() == 1);
+  // T1059.001 is execution only.
+  CHECK(check(R"({"name":"x","domain":"enterprise-attack","techniques":[{"techniqueID":"T1059.001","tactic":"persistence"}]})").size() == 1);
+  CHECK(check(R"({"name":"x","domain":"enterprise-attack","techniques":[{"techniqueID":"T1059.001","tactic":"execution","color":"red"}]})").size() == 1);
+  CHECK(check(R"({"name":"x","domain":"enterprise-attack","techniques":[{"techniqueID":"T1059.001","metadata":[{"name":"n"}]}]})").size() == 1);
+}
+
+TEST_CASE("the G0016 layer on the demo organisation (real v18.1, controls) passes the checks with coverage scores") {
+  std::string store = DemoStore();
+  auto result = RunTidemark({"--store", store, "--as-of", "2026-03-15", "navigator", "--scope", "G0016"});
+  REQUIRE(result.exit_code == 0);
+  rapidjson::Document layer;
+  layer.Parse(result.out.c_str());
+  REQUIRE_FALSE(layer.HasParseError());
+  CHECK(CheckLayer(layer, store).empty());
+  std::set<std::string> colors;
+  for (const auto& t : layer["techniques"].GetArray()) {
+    CHECK(t["score"].GetDouble() >= 0);
+    CHECK(t["score"].GetDouble() <= 100);
+    colors.insert(t["color"].GetString());
+  }
+  CHECK(colors.size() >= 2);  // some techniques reached by the demo's controls, others not
+  std::string incidents = layer["metadata"][0]["value"].GetString();
+  CHECK(incidents.rfind("0", 0) != 0);  // the demo attributes incidents to APT29
 }
 
 }  // namespace tidemark::testing
