@@ -153,6 +153,9 @@ TEST_CASE("a consumer gets each event once; --from moves no cursor") {
   CHECK(Events(store, {"--consumer", "servicenow"}).size() == total);  // cursors are per consumer
   auto bad = RunTidemark({"--store", store, "feed", "--consumer", "x", "--from", "2"});
   CHECK(bad.exit_code == 1);
+  auto long_name = RunTidemark({"--store", store, "feed", "--consumer", std::string(600, 'x')});
+  CHECK(long_name.exit_code == 1);
+  CHECK(long_name.out.empty());
 }
 
 TEST_CASE("a consumer whose output cannot be written keeps its cursor (at-least-once)") {

@@ -8,6 +8,8 @@
 namespace tidemark::cli {
 namespace {
 
+constexpr size_t kMaxConsumerName = 200;
+
 RunFn Setup(CLI::App& app) {
   auto consumer = std::make_shared<std::string>();
   auto from = std::make_shared<uint64_t>(0);
@@ -19,6 +21,10 @@ RunFn Setup(CLI::App& app) {
   app.add_option("--jira-project", *project, "Jira project key for --format jira (default SEC)");
   return [=](Context& ctx) -> Status {
     if (!consumer->empty() && *from > 0) return Status::Usage("--consumer and --from cannot be combined");
+    // The name is the cursor's LMDB key (at most 511 bytes): checked before anything is printed.
+    if (consumer->size() > kMaxConsumerName) {
+      return Status::Usage("--consumer: a name of at most " + std::to_string(kMaxConsumerName) + " bytes");
+    }
     auto store = ctx.OpenStore(false);
     if (!store.ok()) return store.status();
     uint64_t start = *from > 0 ? *from : 1;
