@@ -8,6 +8,7 @@
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "engine/report/incident_record.h"
 #include "engine/report/text_table.h"
 
 namespace tidemark::report {
@@ -36,34 +37,6 @@ std::string Score(std::optional<double> value) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", *value);
   return buf;
-}
-
-template <typename W>
-void WriteIncidentRecord(W& w, const model::Incident& inc) {
-  w.StartObject();
-  WriteField(w, "id", inc.id);
-  WriteField(w, "title", inc.title);
-  WriteField(w, "source", inc.source);
-  w.Key("created");
-  if (inc.created) WriteString(w, FormatIsoTime(*inc.created)); else w.Null();
-  w.Key("closed");
-  if (inc.closed) WriteString(w, FormatIsoTime(*inc.closed)); else w.Null();
-  WriteField(w, "status", inc.status);
-  WriteField(w, "classification", model::ClassificationName(inc.classification));
-  w.Key("severity");
-  if (inc.severity.empty()) w.Null(); else WriteString(w, inc.severity);
-  w.Key("assets");
-  w.StartArray();
-  for (const auto& a : inc.assets) {
-    w.StartObject();
-    WriteField(w, "id", a.id);
-    WriteField(w, "type", a.type);
-    if (!a.name.empty()) WriteField(w, "name", a.name);
-    w.EndObject();
-  }
-  w.EndArray();
-  WriteStrings(w, "threats", inc.threats);
-  w.EndObject();
 }
 
 const model::Incident* ScopeIncident(const DefenseGraph& graph, const Evaluation& ev) {
@@ -159,7 +132,7 @@ std::string ScopeJson(const DefenseGraph& graph, const Evaluation& ev) {
   w.Uint64(ev.affected_assets);
   if (const model::Incident* incident = ScopeIncident(graph, ev)) {
     w.Key("incident");
-    WriteIncidentRecord(w, *incident);
+    IncidentRecordWriter(nullptr).Write(w, *incident);
   } else if (ev.scope.kind != scoring::ScopeKind::kAll) {
     // Threats list their counted incidents and assets; `all` does not (that list is every
     // counted incident, which `tidemark incidents` prints, and 100,000 ids would double the

@@ -100,20 +100,17 @@ bool DecodeIncidentFacts(std::string_view bytes, IncidentFactsView& out) {
 }
 
 bool DecodeIncidentFacts(std::string_view bytes, model::Incident& out) {
-  Reader reader(bytes);
-  unsigned char version, classification;
-  int64_t created, closed;
-  if (!reader.Byte(version) || version != kVersion || !reader.I64(created) || !reader.I64(closed) ||
-      !reader.Byte(classification) || classification > 3)
-    return false;
-  out.created = created == kNone ? std::nullopt : std::optional<TimeMs>(created);
-  out.closed = closed == kNone ? std::nullopt : std::optional<TimeMs>(closed);
+  IncidentFactsView facts;
+  if (!DecodeIncidentFacts(bytes, facts)) return false;
+  out.created = facts.created;
+  out.closed = facts.closed;
   out.status = out.closed ? "closed" : "open";
-  out.classification = static_cast<model::Classification>(classification);
-  return reader.List([&](std::string_view s) { out.techniques.push_back({std::string(s), "", ""}); }) &&
-         reader.List([&](std::string_view s) { out.unknown_techniques.emplace_back(s); }) &&
-         reader.List([&](std::string_view s) { out.assets.push_back({std::string(s), "", ""}); }) &&
-         reader.List([&](std::string_view s) { out.threats.emplace_back(s); });
+  out.classification = facts.classification;
+  for (auto id : facts.techniques) out.techniques.push_back({std::string(id), "", ""});
+  for (auto id : facts.unknown_techniques) out.unknown_techniques.emplace_back(id);
+  for (auto id : facts.assets) out.assets.push_back({std::string(id), "", ""});
+  for (auto id : facts.threats) out.threats.emplace_back(id);
+  return true;
 }
 
 }  // namespace tidemark::store
