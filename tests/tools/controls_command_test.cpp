@@ -29,7 +29,8 @@ std::set<std::string> ListedIds(const std::string& store, std::vector<std::strin
   auto result = RunTidemark(args);
   REQUIRE(result.exit_code == 0);
   std::set<std::string> ids;
-  for (const auto& c : Json(result.out)["controls"].GetArray()) ids.insert(c["id"].GetString());
+  rapidjson::Document listed = Json(result.out);  // must outlive the loop over its array
+  for (const auto& c : listed["controls"].GetArray()) ids.insert(c["id"].GetString());
   return ids;
 }
 

@@ -41,6 +41,9 @@ RawFlow ScanFlow(const std::string& path) {
   REQUIRE_FALSE(doc.HasParseError());
   RawFlow flow;
   for (const auto& object : doc["objects"].GetArray()) {
+    // Diagram plumbing (anchors, latches) has no properties: RapidJSON asserts on a missing
+    // member in debug builds, so look before indexing.
+    if (!object.HasMember("id") || !object.HasMember("properties")) continue;
     std::string type = object["id"].GetString();
     const rapidjson::Value& props = object["properties"];
     if (type == "flow") {
