@@ -35,8 +35,9 @@ Problem ReadJsonAsset(const Value& record, model::Asset& asset) {
   std::string level;
   const Value* criticality = Member(record, "criticality");
   if (criticality && criticality->IsNumber()) {
-    level = std::to_string(criticality->GetInt64());
-    if (!criticality->IsInt64()) level = "?";
+    // GetInt64 on a fraction or a number beyond int64 is a RapidJSON assertion (an abort in
+    // debug builds), so the type is checked first; such a number is shown as written.
+    level = criticality->IsInt64() ? std::to_string(criticality->GetInt64()) : ToJsonString(*criticality);
   } else if (auto problem = OptionalString(record, "criticality", level)) {
     return problem;
   }
