@@ -170,6 +170,17 @@ std::optional<double> AsNumber(const rapidjson::Value* value) {
   return number;
 }
 
+namespace {
+
+// Epoch seconds or milliseconds; nullopt outside [0, 1e15] (past year 33658 as milliseconds),
+// where converting to TimeMs would overflow.
+std::optional<TimeMs> EpochTime(double number) {
+  if (!std::isfinite(number) || number < 0 || number > 1e15) return std::nullopt;
+  return EpochNumberToMs(number);
+}
+
+}  // namespace
+
 std::optional<TimeMs> AsTime(const rapidjson::Value* value) {
   if (value == nullptr) return std::nullopt;
   if (value->IsString()) {
@@ -178,15 +189,11 @@ std::optional<TimeMs> AsTime(const rapidjson::Value* value) {
     if (std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '.'; })) {
       auto number = AsNumber(value);
       if (!number) return std::nullopt;
-      return EpochNumberToMs(*number);
+      return EpochTime(*number);
     }
     return ParseIsoTime(text);
   }
-  if (value->IsNumber()) {
-    double number = value->GetDouble();
-    if (!std::isfinite(number) || number < 0 || number > 1e15) return std::nullopt;
-    return EpochNumberToMs(number);
-  }
+  if (value->IsNumber()) return EpochTime(value->GetDouble());
   return std::nullopt;
 }
 

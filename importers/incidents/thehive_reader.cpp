@@ -21,7 +21,8 @@ bool IsCase(const rapidjson::Value& doc) {
 }
 
 std::string SeverityOf(const rapidjson::Value& doc) {
-  if (auto number = AsNumber(Member(doc, "severity"))) {
+  // Bounded before the cast: converting a double beyond int's range is undefined behaviour.
+  if (auto number = AsNumber(Member(doc, "severity")); number && *number >= 0 && *number <= 4) {
     switch (static_cast<int>(*number)) {
       case 1: return "low";
       case 2: return "medium";
