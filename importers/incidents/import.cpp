@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cctype>
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <unordered_map>
 
@@ -25,6 +26,18 @@ constexpr size_t kMaxIdBytes = 256;
 
 bool Blank(std::string_view line) {
   return std::all_of(line.begin(), line.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+}
+
+// Why `id` cannot be an incident id, or nullopt. Ids are LMDB keys (at most 511 bytes, and the
+// time index adds 9) and appear in messages, tickets and command lines, so control characters
+// (a NUL, a terminal escape) are refused as the organisation importers refuse them.
+std::optional<std::string> IncidentIdProblem(std::string_view id) {
+  if (id.empty()) return "the id is empty";
+  if (id.size() > kMaxIdBytes) return fmt::format("the id is longer than {} bytes", kMaxIdBytes);
+  for (char c : id) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return std::string("the id contains control characters");
+  }
+  return std::nullopt;
 }
 
 bool ParsesAlone(std::string_view line) {
@@ -88,7 +101,15 @@ Result<std::vector<std::string>> ExpandInputs(const std::vector<std::string>& pa
 
 Status ReadIncidentText(const std::string& path, std::string& text, const std::string& format,
                         ReadOutput& out, std::string* used_format) {
-  if (Blank(text)) return Status::BadInput(path + ": file is empty");
+  std::string_view content = text;
+  if (content.substr(0, 3) == "\xEF\xBB\xBF") content.remove_prefix(3);  // a BOM alone is still empty
+  if (Blank(content)) return Status::BadInput(path + ": file is empty");
+  // No incident format holds a raw NUL byte (JSON escapes it, CSV cells are text). RapidJSON
+  // reads one as the end of the input, so `{...}\0anything` would import the part before it.
+  if (size_t nul = text.find('\0'); nul != std::string::npos) {
+    return Status::BadInput(fmt::format("{}:{}: NUL byte (a binary or UTF-16 file? save it as UTF-8 text)", path,
+                                        LineOfOffset(text, nul)));
+  }
   rapidjson::Document doc;
   SourceFile file{path, text, nullptr};
   if ((StartsWithChar(text, '{') || StartsWithChar(text, '[')) && !LooksLikeNdjson(text)) {
@@ -133,10 +154,8 @@ Status ImportIncidents(store::Store& store, const std::vector<std::string>& file
         incidents_read += batch.incidents.size();
         for (auto& source : batch.incidents) {
           // LMDB keys are at most 511 bytes and the time index adds 9; ids are short in practice.
-          if (source.incident.id.empty() || source.incident.id.size() > kMaxIdBytes) {
-            summary.rejects.push_back({path, source.where,
-                                       source.incident.id.empty() ? "the id is empty"
-                                                                  : fmt::format("the id is longer than {} bytes", kMaxIdBytes)});
+          if (auto problem = IncidentIdProblem(source.incident.id)) {
+            summary.rejects.push_back({path, source.where, std::move(*problem)});
             continue;
           }
           auto [it, inserted] = first_seen.emplace(source.incident.id, source.where);

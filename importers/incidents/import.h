@@ -10,8 +10,9 @@
 // Duplicate ids: a second record with the id of an earlier record of the same file is rejected
 // ("duplicate id"); across files the later file wins, exactly as importing them one after the
 // other would. (Readers of formats with several rows per incident, such as Sentinel, merge
-// those rows themselves and never emit duplicates.) An empty id, or one over 256 bytes, is
-// rejected too.
+// those rows themselves and never emit duplicates.) An empty id, one over 256 bytes, or one
+// with control characters is rejected too; any other id is an opaque string, never a path.
+// A file holding a NUL byte, or only blanks (after a UTF-8 BOM), fails as a whole.
 // Stateless functions; the store decides concurrency.
 #pragma once
 
