@@ -84,8 +84,8 @@ Result<AssetFile> ParseAssetFile(std::string& text, const std::string& file) {
       asset.id = CsvTable::Cell(row, id_col);
       asset.type = CsvTable::Cell(row, table->Column({"type"}));
       asset.name = CsvTable::Cell(row, table->Column({"name"}));
-      Problem problem;
-      if (auto id_problem = IdProblem(asset.id)) problem = "field \"id\" " + *id_problem;
+      Problem problem = table->WidthProblem(row);
+      if (auto id_problem = IdProblem(asset.id); !problem && id_problem) problem = "field \"id\" " + *id_problem;
       std::string weight_text = CsvTable::Cell(row, weight_col);
       std::optional<double> weight;
       if (!problem && !weight_text.empty()) {

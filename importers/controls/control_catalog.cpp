@@ -104,6 +104,7 @@ Problem ReadGraphProfile(const Value& record, model::Control& control) {
 
 Problem ReadCsvControl(const CsvTable& table, const CsvRow& row, const std::string& source, model::Control& control,
                        bool& mitigations_given, std::vector<model::Mapping>& mappings) {
+  if (auto problem = table.WidthProblem(row)) return problem;
   control.id = CsvTable::Cell(row, table.Column({"id", "control", "controlname", "control_id"}));
   if (auto problem = IdProblem(control.id)) return "field \"id\" " + *problem;
   control.title = CsvTable::Cell(row, table.Column({"title"}));

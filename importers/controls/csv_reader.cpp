@@ -44,6 +44,14 @@ std::optional<size_t> CsvTable::Column(std::initializer_list<std::string_view> n
   return std::nullopt;
 }
 
+std::optional<std::string> CsvTable::WidthProblem(const CsvRow& row) const {
+  size_t used = row.cells.size();
+  while (used > headers.size() && Trim(row.cells[used - 1]).empty()) --used;
+  if (used <= headers.size()) return std::nullopt;
+  return std::to_string(used) + " fields, but the header names " + std::to_string(headers.size()) +
+         " columns (a comma in an unquoted field?)";
+}
+
 std::string CsvTable::Cell(const CsvRow& row, std::optional<size_t> column) {
   if (!column || *column >= row.cells.size()) return "";
   return Trim(row.cells[*column]);

@@ -25,6 +25,10 @@ class CsvTable {
 
   // Column index of a header (any of `names`), or nullopt.
   std::optional<size_t> Column(std::initializer_list<std::string_view> names) const;
+  // Why `row` cannot be read: it has more non-blank cells than the header (an unquoted comma
+  // would shift every later cell into the wrong column). nullopt otherwise; short rows are fine
+  // (missing cells are empty), and so are blank trailing cells.
+  std::optional<std::string> WidthProblem(const CsvRow& row) const;
   // The cell of `row` in column `column`, trimmed; "" when the row is short or column absent.
   static std::string Cell(const CsvRow& row, std::optional<size_t> column);
 };

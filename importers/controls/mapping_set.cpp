@@ -230,6 +230,10 @@ Status ParseNativeCsv(std::string_view text, MappingFile& out) {
   std::map<std::string, size_t> seen;
   for (const auto& row : table->rows) {
     std::string where = std::to_string(row.line);
+    if (auto problem = table->WidthProblem(row)) {
+      out.rejects.Add(out.file, where, *problem);
+      continue;
+    }
     std::string control = CsvTable::Cell(row, control_col);
     if (auto problem = IdProblem(control)) {
       out.rejects.Add(out.file, where, "field \"control\" " + *problem);

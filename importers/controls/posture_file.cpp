@@ -143,8 +143,8 @@ Status ParseCsvPosture(std::string_view text, PostureFile& out) {
     draft.record.control = CsvTable::Cell(row, id_col);
     std::string as_of_text = CsvTable::Cell(row, as_of_col);
     auto as_of = SnapshotTime(as_of_text);
-    Problem problem;
-    if (auto id_problem = IdProblem(draft.record.control)) problem = "field \"id\" " + *id_problem;
+    Problem problem = table->WidthProblem(row);
+    if (auto id_problem = IdProblem(draft.record.control); !problem && id_problem) problem = "field \"id\" " + *id_problem;
     if (!problem && !as_of) problem = "field \"as_of\": " + Quote(as_of_text) + " is not a date";
     std::optional<double> implemented;
     std::string implemented_text = CsvTable::Cell(row, implemented_col);
