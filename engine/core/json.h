@@ -29,6 +29,13 @@ size_t LineOfOffset(std::string_view text, size_t offset);
 constexpr int kMaxJsonDepth = 256;
 Status ParseJson(std::string& text, rapidjson::Document& doc, const std::string& where,
                  bool insitu = false);
+// The same, in situ, for a buffer that is not a std::string (see PageBuffer): `text[size]`
+// must be a NUL byte, and `text` outlives `doc`.
+Status ParseJsonInsitu(char* text, size_t size, rapidjson::Document& doc, const std::string& where);
+
+// True when `text` is well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or code
+// points above U+10FFFF).
+bool IsValidUtf8(std::string_view text);
 
 // Depth of the deepest nesting in `text` ("[[1]]" is 2); scans bytes without parsing.
 int JsonNestingDepth(std::string_view text);

@@ -6,6 +6,7 @@
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "engine/core/page_buffer.h"
 #include "engine/store/attack_catalog.h"
 #include "engine/store/key_codec.h"
 
@@ -72,11 +73,17 @@ Status Bad(const std::string& file, size_t index, std::string_view stix_id, cons
   return Status::BadInput(where + ": " + what);
 }
 
-}  // namespace
-
-Result<AttackRelease> ParseAttackBundle(std::string& text, const std::string& file) {
-  rapidjson::Document doc;
-  TM_RETURN_IF_ERROR(ParseJson(text, doc, file, /*insitu=*/true));
+// Parses the NUL-terminated `text` of `size` bytes in situ.
+Result<AttackRelease> ParseBundleText(char* text, size_t size, const std::string& file) {
+  // The document's nodes go into one huge-page arena instead of 64 KiB malloc chunks: on the
+  // enterprise bundle they take ~21 MB (0.41 bytes per input byte), whose 4 KiB page faults
+  // cost ~60 ms here. Half the input size is reserved (untouched pages cost nothing); a
+  // document that needs more continues in 1 MiB malloc chunks. Freeing the document is then
+  // one munmap, not thousands of frees.
+  PageBuffer arena(size / 2 + (size_t{1} << 20));
+  rapidjson::MemoryPoolAllocator<> allocator(arena.data(), arena.capacity(), size_t{1} << 20);
+  rapidjson::Document doc(&allocator);
+  TM_RETURN_IF_ERROR(ParseJsonInsitu(text, size, doc, file));
   if (!doc.IsObject() || Str(doc, "type") != "bundle") {
     return Status::BadInput(file + ": not a STIX bundle (expected an object with \"type\": \"bundle\")");
   }
@@ -218,6 +225,18 @@ Result<AttackRelease> ParseAttackBundle(std::string& text, const std::string& fi
     std::sort(o.techniques.begin(), o.techniques.end());
   }
   return release;
+}
+
+}  // namespace
+
+Result<AttackRelease> ParseAttackBundle(std::string& text, const std::string& file) {
+  return ParseBundleText(text.data(), text.size(), file);
+}
+
+Result<AttackRelease> ReadAttackBundle(const std::string& path) {
+  auto text = ReadFileText(path);
+  if (!text.ok()) return text.status();
+  return ParseBundleText(text->data(), text->size, path);
 }
 
 Status StoreAttackRelease(store::WriteTxn& txn, const AttackRelease& release) {

@@ -30,6 +30,9 @@ struct AttackRelease {
 // ATT&CK object without its ATT&CK ID, a relationship whose source or target is not in the
 // bundle.
 Result<AttackRelease> ParseAttackBundle(std::string& text, const std::string& file);
+// Reads the bundle at `path` and parses it as above; also fails with kBadInput when the file
+// cannot be read. The fast path `tidemark import attack` takes (see README "Performance").
+Result<AttackRelease> ReadAttackBundle(const std::string& path);
 
 // Replaces the release's domain in the store and records its version in `meta`.
 Status StoreAttackRelease(store::WriteTxn& txn, const AttackRelease& release);

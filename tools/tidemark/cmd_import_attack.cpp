@@ -19,9 +19,7 @@ RunFn Setup(CLI::App& app) {
     auto log = Logger("import.attack");
     std::vector<importers::AttackRelease> releases;
     for (const auto& file : *files) {
-      auto text = ReadFile(file);
-      if (!text.ok()) return text.status();
-      auto release = importers::ParseAttackBundle(*text, file);
+      auto release = importers::ReadAttackBundle(file);
       if (!release.ok()) return release.status();
       releases.push_back(std::move(release).value());
     }

@@ -1,0 +1,79 @@
+#include "engine/core/json.h"
+
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "engine/core/page_buffer.h"
+
+namespace tidemark {
+
+TEST_CASE("IsValidUtf8 follows RFC 3629: no overlongs, surrogates or code points past U+10FFFF") {
+  struct Case {
+    std::string text;
+    bool valid;
+  };
+  const Case cases[] = {
+      {"", true},
+      {"plain ASCII, longer than eight bytes", true},
+      {"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x94\x92", true},  // é € 🔒
+      {"\xC0\xAF", false},                                   // overlong '/'
+      {"\xE0\x80\xAF", false},                               // overlong, 3 bytes
+      {"\xED\xA0\x80", false},                               // UTF-16 surrogate D800
+      {"\xF4\x90\x80\x80", false},                           // U+110000
+      {"\xF5\x80\x80\x80", false},                           // lead byte past F4
+      {"abcdefgh\xC3", false},                               // truncated after an ASCII word
+      {"\x80", false},                                       // lone continuation byte
+      {std::string("nul\0inside", 10), true},                // NUL is valid UTF-8 (JSON rejects it)
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    CHECK(IsValidUtf8(c.text) == c.valid);
+  }
+}
+
+TEST_CASE("ParseJson: BOM skipped, invalid UTF-8 and deep nesting refused with file and line") {
+  rapidjson::Document doc;
+  std::string bom = "\xEF\xBB\xBF{\"a\": 1}";
+  REQUIRE(ParseJson(bom, doc, "f.json").ok());
+  CHECK(doc["a"].GetInt() == 1);
+
+  for (bool insitu : {false, true}) {
+    CAPTURE(insitu);
+    std::string bad = "{\n\"a\": \"\xC0\xAF\"}";
+    auto status = ParseJson(bad, doc, "f.json", insitu);
+    REQUIRE_FALSE(status.ok());
+    CHECK(status.message().find("f.json:2: not valid JSON: Invalid encoding in string") == 0);
+
+    std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    status = ParseJson(deep, doc, "deep.json", insitu);
+    REQUIRE_FALSE(status.ok());
+    CHECK(status.message() == "deep.json: JSON nested deeper than 256 levels");
+
+    std::string fine = std::string(256, '[') + std::string(256, ']');
+    CHECK(ParseJson(fine, doc, "ok.json", insitu).ok());
+  }
+}
+
+TEST_CASE("ReadFileText reads a whole file NUL-terminated and names a missing one") {
+  std::string path = std::filesystem::temp_directory_path() / "tidemark-json-test.txt";
+  std::string content(3 << 20, 'x');  // larger than one chunk
+  content += "end";
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  REQUIRE(f);
+  std::fwrite(content.data(), 1, content.size(), f);
+  std::fclose(f);
+  auto text = ReadFileText(path);
+  REQUIRE(text.ok());
+  CHECK(text->size == content.size());
+  CHECK(text->view() == content);
+  CHECK(text->data()[text->size] == '\0');
+  std::filesystem::remove(path);
+
+  auto missing = ReadFileText("/nonexistent/tidemark.json");
+  REQUIRE_FALSE(missing.ok());
+  CHECK(missing.status().message().find("/nonexistent/tidemark.json") != std::string::npos);
+}
+
+}  // namespace tidemark
