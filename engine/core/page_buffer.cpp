@@ -3,7 +3,10 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <malloc.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include <cerrno>
 #include <cstdint>
@@ -90,6 +93,37 @@ Result<FileText> ReadFileText(const std::string& path) {
   }
   text.buffer.data()[text.size] = '\0';
   return text;
+}
+
+}  // namespace tidemark
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TIDEMARK_CLANG_ASAN 1
+#endif
+#endif
+#ifndef TIDEMARK_CLANG_ASAN
+#define TIDEMARK_CLANG_ASAN 0
+#endif
+
+namespace tidemark {
+
+void PreferHugePagesForHeap(size_t reserve) {
+#if defined(__SANITIZE_ADDRESS__) || TIDEMARK_CLANG_ASAN || !defined(__GLIBC__)
+  (void)reserve;
+#else
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TOP_PAD, static_cast<int>(std::min<size_t>(reserve, 1u << 30)));
+  char* start = static_cast<char*>(sbrk(0));
+  // An allocation larger than the free top of the heap makes glibc extend it by itself plus
+  // the pad; freeing it leaves the pad in place (trimming keeps M_TOP_PAD bytes).
+  // (volatile: a malloc/free pair with nothing in between may be optimised away.)
+  void* volatile probe = malloc(mallinfo2().keepcost + 4096);
+  free(probe);
+  char* end = static_cast<char*>(sbrk(0));
+  auto first = reinterpret_cast<char*>(RoundUp(reinterpret_cast<uintptr_t>(start), 4096));
+  if (end > first) madvise(first, end - first, MADV_HUGEPAGE);
+#endif
 }
 
 }  // namespace tidemark

@@ -51,3 +51,17 @@ struct FileText {
 Result<FileText> ReadFileText(const std::string& path);
 
 }  // namespace tidemark
+
+namespace tidemark {
+
+// Asks for the next `reserve` bytes of the malloc heap to be backed by transparent huge pages,
+// for commands that build large in-memory structures from the store (100,000 incidents: ~70 MB
+// of small allocations, ~17,000 page faults of 4 KiB, a quarter of `threat all`'s time). glibc
+// grows its heap by `reserve` at once (M_TOP_PAD), allocations up to 64 MiB stay in that heap
+// (M_MMAP_THRESHOLD), and the grown range gets MADV_HUGEPAGE, which is what the glibc tunable
+// glibc.malloc.hugetlb=1 does, without needing the environment set before the process starts.
+// Untouched reserve costs address space only. A no-op under sanitizers (their allocators do
+// not use the brk heap) and wherever the calls fail.
+void PreferHugePagesForHeap(size_t reserve);
+
+}  // namespace tidemark

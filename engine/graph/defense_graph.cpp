@@ -197,13 +197,11 @@ std::optional<Vertex> DefenseGraph::ResolveTechnique(std::string_view id) const 
 }
 
 uint32_t DefenseGraph::AssetIndex(std::string_view asset_id) {
-  auto it = asset_index_.find(asset_id);
-  if (it != asset_index_.end()) return it->second;
-  uint32_t idx = static_cast<uint32_t>(asset_ids_.size());
-  asset_index_.emplace(std::string(asset_id), idx);
-  asset_ids_.emplace_back(asset_id);
-  asset_index_weights_.push_back(AssetWeight(asset_id));
-  asset_vertices_.emplace_back();
+  auto [idx, added] = asset_index_.Intern(asset_id);
+  if (added) {
+    asset_index_weights_.push_back(AssetWeight(asset_id));
+    asset_vertices_.emplace_back();
+  }
   return idx;
 }
 

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/core/string_index.h"
 #include "engine/core/string_map.h"
 #include "engine/core/time_util.h"
 #include "engine/model/control.h"
@@ -110,7 +111,7 @@ class DefenseGraph {
   size_t AddIncident(model::Incident incident, bool as_vertex = true);
   // Incidents attributed to a threat vertex (indexes into incidents()), in load order.
   const std::vector<size_t>& IncidentsOf(Vertex threat) const;
-  const std::vector<std::string>& asset_ids() const { return asset_ids_; }
+  const std::vector<std::string>& asset_ids() const { return asset_index_.keys(); }
 
   const Graph& graph() const { return graph_; }
   const VertexProps& props(Vertex v) const { return graph_[v]; }
@@ -159,8 +160,7 @@ class DefenseGraph {
   // Built on the first IncidentIndex call: bulk scopes never need it.
   mutable StringMap<size_t> incidents_by_id_;
   mutable size_t incidents_indexed_ = 0;
-  StringMap<uint32_t> asset_index_;
-  std::vector<std::string> asset_ids_;
+  StringIndex asset_index_;  // asset ID -> index into asset_index_weights_, asset_vertices_
   std::vector<double> asset_index_weights_;
   std::vector<std::optional<Vertex>> asset_vertices_;
   std::unordered_map<Vertex, std::vector<size_t>> incidents_of_threat_;

@@ -1,9 +1,13 @@
 #include "tools/tidemark/graph_loader.h"
 
+#include "engine/core/page_buffer.h"
+
 namespace tidemark::cli {
 
 Result<std::unique_ptr<graph::DefenseGraph>> LoadGraph(Context& ctx, IncidentLoad incidents, bool with_threats,
                                                        PostureLoad posture) {
+  // Bulk loads allocate ~700 bytes per incident in small pieces: huge pages cut their faults.
+  if (incidents == IncidentLoad::kAll) PreferHugePagesForHeap(size_t{256} << 20);
   auto store = ctx.OpenStore(false);
   if (!store.ok()) return store.status();
   store::ReadTxn txn = (*store)->Read();
