@@ -147,16 +147,15 @@ void DefenseGraph::LoadIncidents(const store::ReadTxn& txn) {
   store::IncidentCatalog::ForEachFactsView(txn, [&](std::string_view id, const store::IncidentFactsView& facts) {
     size_t index = incident_infos_.size();
     IncidentInfo info;
-    info.incident.id = std::string(id);
-    info.incident.created = facts.created;
-    info.incident.closed = facts.closed;
-    info.incident.status = facts.closed ? "closed" : "open";
-    info.incident.classification = facts.classification;
-    for (auto unknown : facts.unknown_techniques) info.incident.unknown_techniques.emplace_back(unknown);
+    info.id = std::string(id);
+    info.created = facts.created;
+    info.closed = facts.closed;
+    info.classification = facts.classification;
+    for (auto unknown : facts.unknown_techniques) info.unknown_techniques.emplace_back(unknown);
     for (auto technique : facts.techniques) {
       auto tv = ResolveTechnique(technique);
       if (!tv) {
-        info.incident.unknown_techniques.emplace_back(technique);
+        info.unknown_techniques.emplace_back(technique);
       } else if (std::find(info.techniques.begin(), info.techniques.end(), *tv) == info.techniques.end()) {
         info.techniques.push_back(*tv);
       }
@@ -173,7 +172,6 @@ void DefenseGraph::LoadIncidents(const store::ReadTxn& txn) {
       Vertex tv = ThreatVertex(threat);
       if (std::find(info.threats.begin(), info.threats.end(), tv) != info.threats.end()) continue;
       info.threats.push_back(tv);
-      info.incident.threats.push_back(graph_[tv].id);
       incidents_of_threat_[tv].push_back(index);
     }
     incident_infos_.push_back(std::move(info));
@@ -182,7 +180,7 @@ void DefenseGraph::LoadIncidents(const store::ReadTxn& txn) {
 
 std::optional<size_t> DefenseGraph::IncidentIndex(std::string_view id) const {
   for (; incidents_indexed_ < incident_infos_.size(); ++incidents_indexed_) {
-    incidents_by_id_.emplace(incident_infos_[incidents_indexed_].incident.id, incidents_indexed_);
+    incidents_by_id_.emplace(incident_infos_[incidents_indexed_].id, incidents_indexed_);
   }
   auto it = incidents_by_id_.find(id);
   if (it == incidents_by_id_.end()) return std::nullopt;
@@ -274,9 +272,28 @@ size_t DefenseGraph::AddIncident(model::Incident incident, bool as_vertex) {
     if (info.vertex) boost::add_edge(*info.vertex, tv, Edge(EdgeKind::kAttributedTo), graph_);
   }
   info.asset_weight = std::max(1.0, weight);
-  info.incident = std::move(incident);
+  info.id = incident.id;
+  info.created = incident.created;
+  info.closed = incident.closed;
+  info.classification = incident.classification;
+  info.unknown_techniques = incident.unknown_techniques;
+  info.record = std::make_unique<model::Incident>(std::move(incident));
   incident_infos_.push_back(std::move(info));
   return index;
+}
+
+model::Incident DefenseGraph::IncidentRecord(size_t index) const {
+  const IncidentInfo& info = incident_infos_[index];
+  if (info.record) return *info.record;
+  model::Incident incident;
+  incident.id = info.id;
+  incident.created = info.created;
+  incident.closed = info.closed;
+  incident.status = info.closed ? "closed" : "open";
+  incident.classification = info.classification;
+  incident.unknown_techniques = info.unknown_techniques;
+  for (Vertex threat : info.threats) incident.threats.push_back(graph_[threat].id);
+  return incident;
 }
 
 const std::vector<size_t>& DefenseGraph::IncidentsOf(Vertex threat) const {

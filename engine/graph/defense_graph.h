@@ -11,6 +11,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -78,12 +79,23 @@ struct ControlInfo {
 // re-resolved against the loaded release, duplicates removed), its distinct assets as indexes
 // into asset_ids(), and a(i).
 struct IncidentInfo {
-  model::Incident incident;
+  // Only what scoring reads (the facts of a bulk load): 100,000 of these are built per query,
+  // and every byte is a page to fault in, so no title, tactics or asset records here.
+  std::string id;
+  std::optional<TimeMs> created;
+  std::optional<TimeMs> closed;
+  model::Classification classification = model::Classification::kUndetermined;
+  std::vector<std::string> unknown_techniques;  // stored ones plus those the release lacks
   std::vector<Vertex> techniques;
   std::vector<uint32_t> assets;
   std::vector<Vertex> threats;
   double asset_weight = 1;  // a(i) = max(1, Σ weights of its distinct assets)
   std::optional<Vertex> vertex;  // set when materialised as a graph vertex
+  // The whole normalised record, for incidents added one at a time (AddIncident).
+  std::unique_ptr<model::Incident> record;
+
+  std::optional<TimeMs> Time() const { return closed ? closed : created; }
+  bool CountsAt(TimeMs tau) const { return model::CountsAt(classification, Time(), tau); }
 };
 
 class DefenseGraph {
@@ -132,6 +144,10 @@ class DefenseGraph {
   std::vector<Vertex> TechniquesUsedBy(Vertex threat) const;
   const ControlInfo& control_info(Vertex control) const { return control_infos_[graph_[control].data]; }
   const std::vector<IncidentInfo>& incidents() const { return incident_infos_; }
+  // incidents()[index] as a model::Incident: its whole record when it was added one at a
+  // time, else the facts a bulk load keeps (id, times, status, classification, unknown
+  // techniques, threat IDs).
+  model::Incident IncidentRecord(size_t index) const;
   const std::vector<Vertex>& control_vertices() const { return control_vertices_; }
   const std::vector<Vertex>& threat_vertices() const { return threat_vertices_; }
   // Asset weight (default 1 when not in the inventory).

@@ -30,13 +30,14 @@ std::optional<Classification> ParseClassification(std::string_view text) {
   return std::nullopt;
 }
 
-bool Incident::CountsAt(TimeMs tau) const {
+bool CountsAt(Classification classification, std::optional<TimeMs> time, TimeMs tau) {
   if (classification == Classification::kFalsePositive ||
       classification == Classification::kBenignPositive)
     return false;
-  auto time = Time();
   return time && *time <= tau;
 }
+
+bool Incident::CountsAt(TimeMs tau) const { return model::CountsAt(classification, Time(), tau); }
 
 std::string ToJson(const Incident& inc) {
   rapidjson::StringBuffer buf;

@@ -51,6 +51,9 @@ struct Incident {
   bool CountsAt(TimeMs tau) const;
 };
 
+// The rule of Incident::CountsAt for an incident known only by classification and time.
+bool CountsAt(Classification classification, std::optional<TimeMs> time, TimeMs tau);
+
 std::string ToJson(const Incident& incident);
 Result<Incident> IncidentFromJson(std::string_view json);
 

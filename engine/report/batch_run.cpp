@@ -96,13 +96,13 @@ Result<RunSummary> RunBatch(store::Store& store, TimeMs tau, std::optional<TimeM
     };
     for (size_t idx = 0; idx < graph.incidents().size(); ++idx) {
       const auto& info = graph.incidents()[idx];
-      if (!info.incident.CountsAt(tau)) continue;
-      alive.insert(scope_key("incident", info.incident.id));
-      auto time = info.incident.Time();
+      if (!info.CountsAt(tau)) continue;
+      alive.insert(scope_key("incident", info.id));
+      auto time = info.Time();
       if (since && time && *time < *since) continue;
       scoring::Scope scope;
       scope.kind = scoring::ScopeKind::kIncident;
-      scope.id = info.incident.id;
+      scope.id = info.id;
       scope.base_techniques = info.techniques;
       std::sort(scope.base_techniques.begin(), scope.base_techniques.end(),
                 [&](Vertex a, Vertex b) { return graph.props(a).id < graph.props(b).id; });
@@ -112,7 +112,7 @@ Result<RunSummary> RunBatch(store::Store& store, TimeMs tau, std::optional<TimeM
     }
     for (auto& scope : scoring::AllThreatScopes(graph)) {
       bool counted = std::any_of(scope.incidents.begin(), scope.incidents.end(),
-                                 [&](size_t idx) { return graph.incidents()[idx].incident.CountsAt(tau); });
+                                 [&](size_t idx) { return graph.incidents()[idx].CountsAt(tau); });
       if (!counted) continue;
       alive.insert(scope_key(scoring::ScopeKindName(scope.kind), scope.id));
       add(scope);

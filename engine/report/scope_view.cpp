@@ -39,9 +39,9 @@ std::string Score(std::optional<double> value) {
   return buf;
 }
 
-const model::Incident* ScopeIncident(const DefenseGraph& graph, const Evaluation& ev) {
-  if (ev.scope.kind != scoring::ScopeKind::kIncident || ev.scope.incidents.empty()) return nullptr;
-  return &graph.incidents()[ev.scope.incidents.front()].incident;
+std::optional<model::Incident> ScopeIncident(const DefenseGraph& graph, const Evaluation& ev) {
+  if (ev.scope.kind != scoring::ScopeKind::kIncident || ev.scope.incidents.empty()) return std::nullopt;
+  return graph.IncidentRecord(ev.scope.incidents.front());
 }
 
 template <typename W>
@@ -76,8 +76,8 @@ std::pair<std::vector<std::string_view>, std::vector<std::string_view>> CountedI
   incidents.reserve(ev.scope.incidents.size());
   for (size_t idx : ev.scope.incidents) {
     const auto& info = graph.incidents()[idx];
-    if (!info.incident.CountsAt(ev.tau)) continue;
-    incidents.push_back(info.incident.id);
+    if (!info.CountsAt(ev.tau)) continue;
+    incidents.push_back(info.id);
     for (uint32_t asset : info.assets) {
       if (asset_seen[asset]) continue;
       asset_seen[asset] = true;
@@ -130,7 +130,7 @@ std::string ScopeJson(const DefenseGraph& graph, const Evaluation& ev) {
   w.Uint64(ev.incidents);
   w.Key("affected_assets");
   w.Uint64(ev.affected_assets);
-  if (const model::Incident* incident = ScopeIncident(graph, ev)) {
+  if (auto incident = ScopeIncident(graph, ev)) {
     w.Key("incident");
     IncidentRecordWriter(nullptr).Write(w, *incident);
   } else if (ev.scope.kind != scoring::ScopeKind::kAll) {
@@ -190,7 +190,7 @@ std::string ScopeJson(const DefenseGraph& graph, const Evaluation& ev) {
 std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
   std::string out;
   std::vector<std::pair<std::string, std::string>> fields;
-  const model::Incident* incident = ScopeIncident(graph, ev);
+  std::optional<model::Incident> incident = ScopeIncident(graph, ev);
   fields.push_back({std::string(1, static_cast<char>(std::toupper(scoring::ScopeKindName(ev.scope.kind)[0]))) +
                         std::string(scoring::ScopeKindName(ev.scope.kind).substr(1)),
                     ev.scope.id + (ev.scope.name.empty() || ev.scope.name == ev.scope.id ? "" : "  " + ev.scope.name)});

@@ -33,7 +33,7 @@ namespace {
 void CollectUnknown(const DefenseGraph& graph, Scope& scope) {
   std::set<std::string> unknown;
   for (size_t idx : scope.incidents) {
-    for (const auto& id : graph.incidents()[idx].incident.unknown_techniques) unknown.insert(id);
+    for (const auto& id : graph.incidents()[idx].unknown_techniques) unknown.insert(id);
   }
   scope.unknown_techniques.assign(unknown.begin(), unknown.end());
 }
@@ -70,7 +70,7 @@ Result<Scope> ResolveScope(const DefenseGraph& graph, std::string_view text) {
     scope.kind = ScopeKind::kIncident;
     scope.id = std::string(text);
     const auto& info = graph.incidents()[*idx];
-    scope.name = info.incident.title;
+    scope.name = info.record ? info.record->title : "";
     scope.base_techniques = info.techniques;
     std::sort(scope.base_techniques.begin(), scope.base_techniques.end(),
               [&](Vertex a, Vertex b) { return graph.props(a).id < graph.props(b).id; });
@@ -168,7 +168,7 @@ Scorer::Weighted Scorer::Weigh(const Scope& scope, TimeMs tau, bool count_assets
   std::vector<bool> asset_seen(count_assets ? graph_.asset_ids().size() : 0, false);
   for (size_t idx : scope.incidents) {
     const auto& info = graph_.incidents()[idx];
-    if (!info.incident.CountsAt(tau)) continue;
+    if (!info.CountsAt(tau)) continue;
     ++out.incidents;
     if (count_assets) {
       for (uint32_t asset : info.assets) {
@@ -269,7 +269,7 @@ std::vector<HistoryPoint> Scorer::History(const Scope& scope, std::optional<Time
   // Counted incidents of the scope, by time, to sweep once over the dates.
   std::vector<std::pair<TimeMs, size_t>> timeline;
   for (size_t idx : scope.incidents) {
-    const auto& incident = graph_.incidents()[idx].incident;
+    const auto& incident = graph_.incidents()[idx];
     auto time = incident.Time();
     if (!time || !incident.CountsAt(*time)) continue;
     timeline.emplace_back(*time, idx);

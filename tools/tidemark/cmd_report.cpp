@@ -31,7 +31,7 @@ RunFn Setup(CLI::App& app) {
       store::ReadTxn txn = (*store)->Read();
       std::vector<std::pair<TimeMs, std::string>> counted;
       for (size_t idx : scope->incidents) {
-        const auto& inc = (*graph)->incidents()[idx].incident;
+        const auto& inc = (*graph)->incidents()[idx];
         if (inc.CountsAt(ctx.AsOf())) counted.emplace_back(*inc.Time(), inc.id);
       }
       total = counted.size();

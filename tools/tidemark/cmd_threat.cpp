@@ -38,7 +38,7 @@ RunFn SetupThreats(CLI::App& app) {
     std::vector<report::ThreatRank> ranks;
     for (auto& scope : scoring::AllThreatScopes(**graph)) {
       report::ThreatRank rank;
-      for (size_t idx : scope.incidents) rank.incidents += (*graph)->incidents()[idx].incident.CountsAt(ctx.AsOf());
+      for (size_t idx : scope.incidents) rank.incidents += (*graph)->incidents()[idx].CountsAt(ctx.AsOf());
       if (*observed_only && rank.incidents == 0) continue;
       if (scope.base_techniques.empty() && rank.incidents == 0) continue;
       rank.resilience = scorer.Resilience(scope, ctx.AsOf(), &rank.techniques);

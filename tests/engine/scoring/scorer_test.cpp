@@ -263,8 +263,9 @@ TEST_CASE("incident scope: revoked technique resolved, unknown IDs kept out of t
   CHECK(ev.scope.unknown_techniques == std::vector<std::string>{"AML.T0040", "T9999"});
   CHECK(Recs(ev, org.graph) == std::vector<std::pair<std::string, double>>{{"C-B", 50.0}});
   const auto& info = org.graph.incidents()[ev.scope.incidents[0]];
-  REQUIRE(info.incident.techniques.size() == 1);
-  CHECK(info.incident.techniques[0].revoked_from == "T1500");
+  REQUIRE(info.record);
+  REQUIRE(info.record->techniques.size() == 1);
+  CHECK(info.record->techniques[0].revoked_from == "T1500");
   REQUIRE(info.vertex.has_value());
   CHECK(boost::in_degree(*info.vertex, org.graph.graph()) == 1);   // observed-in T1200
   CHECK(boost::out_degree(*info.vertex, org.graph.graph()) == 2);  // affects ws1, jdoe
