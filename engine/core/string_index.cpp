@@ -8,7 +8,11 @@ size_t StringIndex::Probe(std::string_view key, uint64_t hash) const {
   size_t mask = slots_.size() - 1;
   for (size_t pos = hash & mask;; pos = (pos + 1) & mask) {
     const Slot& slot = slots_[pos];
-    if (slot.index == kEmpty || (slot.hash == hash && keys_[slot.index] == key)) return pos;
+    if (slot.index == kEmpty) return pos;
+    if (slot.hash == static_cast<uint32_t>(hash >> 32) && slot.size == key.size() &&
+        std::string_view(bytes_).substr(slot.offset, slot.size) == key) {
+      return pos;
+    }
   }
 }
 
@@ -24,8 +28,10 @@ std::pair<uint32_t, bool> StringIndex::Intern(std::string_view key) {
   uint64_t hash = std::hash<std::string_view>{}(key);
   Slot& slot = slots_[Probe(key, hash)];
   if (slot.index != kEmpty) return {slot.index, false};
-  slot = {hash, static_cast<uint32_t>(keys_.size())};
+  slot = {static_cast<uint32_t>(hash >> 32), static_cast<uint32_t>(keys_.size()),
+          static_cast<uint32_t>(bytes_.size()), static_cast<uint32_t>(key.size())};
   keys_.emplace_back(key);
+  bytes_.append(key);
   return {slot.index, true};
 }
 
@@ -35,7 +41,7 @@ void StringIndex::Grow() {
   size_t mask = slots_.size() - 1;
   for (const Slot& slot : old) {
     if (slot.index == kEmpty) continue;
-    size_t pos = slot.hash & mask;
+    size_t pos = std::hash<std::string_view>{}(std::string_view(bytes_).substr(slot.offset, slot.size)) & mask;
     while (slots_[pos].index != kEmpty) pos = (pos + 1) & mask;
     slots_[pos] = slot;
   }
