@@ -188,9 +188,13 @@ Status ParseJsonInsitu(char* text, size_t size, rapidjson::Document& doc, const 
   // JSON and string contents are delimited by ASCII bytes, so a document whose bytes are all
   // valid UTF-8 parses identically with or without validation; only a document that fails the
   // fast check is parsed with it, which keeps RapidJSON's error message and offset.
-  constexpr unsigned kInsitu = rapidjson::kParseInsituFlag;
-  if (IsValidUtf8(view)) return ParseStream<kInsitu>(stream, doc, view, skip, where);
-  return ParseStream<kInsitu | rapidjson::kParseValidateEncodingFlag>(stream, doc, view, skip, where);
+  if (IsValidUtf8(view)) return ParseStream<rapidjson::kParseInsituFlag>(stream, doc, view, skip, where);
+  // Invalid UTF-8 always fails. The error is found by a validating parse of a bounded stream,
+  // not in situ: RapidJSON's NUL-terminated in situ stream decodes a multi-byte sequence cut
+  // short by the end of the text past its terminating NUL (found by tests/fuzz).
+  rapidjson::MemoryStream memory(text + skip, size - skip);
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> bounded(memory);
+  return ParseStream<rapidjson::kParseValidateEncodingFlag>(bounded, doc, view, skip, where);
 }
 
 Status ParseJson(std::string& text, rapidjson::Document& doc, const std::string& where,

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <cstring>
+#include <memory>
 #include <filesystem>
 
 #include "engine/core/page_buffer.h"
@@ -53,6 +55,19 @@ TEST_CASE("ParseJson: BOM skipped, invalid UTF-8 and deep nesting refused with f
 
     std::string fine = std::string(256, '[') + std::string(256, ']');
     CHECK(ParseJson(fine, doc, "ok.json", insitu).ok());
+  }
+}
+
+TEST_CASE("in situ parsing of text cut inside a UTF-8 sequence stays within the text") {
+  // Exactly size + 1 bytes on the heap, so AddressSanitizer sees any read past the NUL.
+  for (std::string input : {std::string("{\"a\": \"\xE2"), std::string("{\"a\": \"\xF0\x9F")}) {
+    CAPTURE(input);
+    auto buffer = std::make_unique<char[]>(input.size() + 1);
+    std::memcpy(buffer.get(), input.data(), input.size() + 1);
+    rapidjson::Document doc;
+    auto status = ParseJsonInsitu(buffer.get(), input.size(), doc, "cut.json");
+    REQUIRE_FALSE(status.ok());
+    CHECK(status.message().find("cut.json:1: not valid JSON: ") == 0);
   }
 }
 
