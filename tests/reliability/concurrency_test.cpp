@@ -9,8 +9,8 @@
 namespace tidemark::testing::reliability {
 namespace {
 
-constexpr int kIncidents = 30000;
-constexpr int kAlreadyImported = 5000;
+constexpr int kIncidents = 30000 / kWorkloadDivisor;
+constexpr int kAlreadyImported = 5000 / kWorkloadDivisor;
 const char* kAsOf = "2026-03-15";
 
 // What the queries report about one state of the store.

@@ -11,8 +11,8 @@
 namespace tidemark::testing::reliability {
 namespace {
 
-constexpr int kIncidents = 30000;
-constexpr int kAlreadyImported = 5000;
+constexpr int kIncidents = 30000 / kWorkloadDivisor;
+constexpr int kAlreadyImported = 5000 / kWorkloadDivisor;
 constexpr int kKills = 8;
 constexpr unsigned kSeed = 20260306;
 
