@@ -8,12 +8,15 @@
 # Medians from hyperfine (Debian package `hyperfine`; the store is removed before every import
 # run), peak RSS from /usr/bin/time -v.
 # Usage: tools/bench/attack.sh [BUNDLE] (default mitre-data/cache/enterprise-attack.json).
-# Needs build/tidemark (tools/setup.sh builds it); RUNS=N changes the number of timed runs.
+# Needs build/tidemark (tools/setup.sh builds it); RUNS=N changes the number of timed runs,
+# PYTHON=... the baseline interpreter (default /usr/bin/python3).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bundle=${1:-$root/mitre-data/cache/enterprise-attack.json}
 bin=${TIDEMARK_BIN:-$root/build/tidemark}
 runs=${RUNS:-15}
+# Debian's interpreter, as on a fresh machine (a pyenv shim in PATH adds its own start-up time).
+python=${PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 store="$work/store.db"
@@ -22,7 +25,7 @@ store="$work/store.db"
 # hyperfine's median (ms) of each command, all measured in one hyperfine run.
 hyperfine -N --warmup 2 --runs "$runs" --export-json "$work/import.json" \
   --prepare "rm -rf $store" -n tidemark "$bin -q --store $store import attack $bundle" \
-  --prepare "true" -n python "python3 -c 'import json; json.load(open(\"$bundle\"))'" \
+  --prepare "true" -n python "$python -c 'import json; json.load(open(\"$bundle\"))'" \
   >/dev/null 2>&1
 "$bin" -q --store "$store" import attack "$bundle"
 hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/technique.json" \
@@ -34,7 +37,7 @@ peak_mb() {
 }
 rm -rf "$store"
 import_mb=$(peak_mb "$bin" -q --store "$store" import attack "$bundle")
-python_mb=$(peak_mb python3 -c "import json; json.load(open('$bundle'))")
+python_mb=$(peak_mb "$python" -c "import json; json.load(open('$bundle'))")
 technique_mb=$(peak_mb "$bin" --store "$store" --json technique T1059.001)
 
 python3 - "$work" "$bundle" "$import_mb" "$python_mb" "$technique_mb" <<'EOF'
