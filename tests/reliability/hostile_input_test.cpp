@@ -12,6 +12,7 @@
 #include <set>
 #include <sstream>
 
+#include "importers/attack/stix_bundle.h"
 #include "importers/controls/asset_inventory.h"
 #include "importers/controls/control_catalog.h"
 #include "importers/incidents/import.h"
@@ -260,6 +261,17 @@ TEST_CASE("a CSV row with more non-blank cells than the header is a reject namin
   REQUIRE(lenient.ok());
   CHECK(lenient->rejects.empty());
   CHECK(lenient->controls.size() == 1);
+}
+
+TEST_CASE("a bundle cut off inside a UTF-8 sequence is refused as invalid encoding (fuzz regression: in-situ over-read)") {
+  // As attack_bundle_fuzz feeds it: zero bytes after the text, as ReadFileText's buffer has.
+  std::string text = ReadText(SourceDir() + "/tests/fuzz/regressions/attack-bundle/truncated-utf8-in-situ-overread");
+  size_t size = text.size();
+  text.append(16, '\0');
+  text.resize(size);
+  auto parsed = importers::ParseAttackBundle(text, "bundle.json");
+  REQUIRE_FALSE(parsed.ok());
+  CHECK(parsed.status().message().find("bundle.json:1: not valid JSON: Invalid encoding in string.") == 0);
 }
 
 }  // namespace tidemark::testing::hostile
