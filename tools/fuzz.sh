@@ -1,61 +1,110 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (tests/fuzz/*_fuzz.cpp) with clang, ASan and UBSan, the whole
-# library instrumented for coverage, and runs each for a fixed share of a time budget with a
-# seed corpus from tests/data/incidents/<format>. A crash leaves its input in
-# build-fuzz/crashes/<target>/ and fails the script; turn it into a regression test.
+# Builds the libFuzzer targets (tests/fuzz/*_fuzz.cpp) with clang, ASan and UBSan, and runs each
+# for a fixed share of a time budget. A crash leaves its input in build-fuzz/crashes/<target>/
+# and fails the script; fix it, add the input under tests/fuzz/regressions/<format>/ and a
+# regression test.
+#
+# Only the libraries the readers need are built (tm_core, tm_model, tm_store, tm_importers, all
+# instrumented for coverage, with RapidJSON's assertions on so type misuse aborts); the targets
+# are compiled and linked here, as many at a time as there are cores, so a run never builds the
+# graph, scoring, report or command layers. Seeds: the target's fixtures (tests/data/incidents/
+# <format>, tests/data/controls, mappings/, tests/data/scoring/mini-attack.json), the hostile
+# corpus tests/data/hostile and tests/fuzz/regressions/<format>; the corpus grows in
+# build-fuzz/corpus/<target> from run to run.
 # Usage: tools/fuzz.sh [TOTAL_SECONDS] [TARGET...]   (default 20 s over every target)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 budget=${1:-20}
 shift || true
 build="$root/build-fuzz"
+data="$root/tests/data"
+jobs=$(nproc)
 
-CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DTIDEMARK_FUZZ=ON -DBUILD_TESTING=OFF \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -Wno-ambiguous-reversed-operator" >/dev/null
+# TIDEMARK_SANITIZE adds ASan+UBSan (UBSan fatal) and keeps RapidJSON's SSE4.2 scans off (their
+# aligned reads past a string's end are reported by ASan). RelWithDebInfo without -DNDEBUG keeps
+# assertions. Warnings are the GCC build's business (-Werror there), not this one's.
+# tests/fuzz/ubsan_ignorelist.txt lists the UBSan reports of code that is not ours.
+ignorelist="-fsanitize-ignorelist=$root/tests/fuzz/ubsan_ignorelist.txt"
+CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DBUILD_TESTING=OFF -DTIDEMARK_FUZZ=OFF -DTIDEMARK_WERROR=OFF \
+  -DTIDEMARK_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link $ignorelist -Wno-ambiguous-reversed-operator" >/dev/null
 # (RapidJSON's member iterators trip clang's C++20 reversed-operator warning in every file that
 # iterates an object; the warning is about the header, not our code.)
+if ! cmake --build "$build" -j"$jobs" --target tm_importers > "$build/make.log" 2>&1; then
+  grep -E 'error' -A3 "$build/make.log" | head -40 >&2
+  echo "fuzz: the clang build of the importer libraries failed (full log: $build/make.log)" >&2
+  exit 2
+fi
+
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for src in "$root"/tests/fuzz/*_fuzz.cpp; do targets+=("$(basename "$src" .cpp)"); done
 fi
-if ! make -C "$build" -j"$(nproc)" "${targets[@]}" > "$build/make.log" 2>&1; then
-  # The CMake targets link tm_report, i.e. the whole tree; the readers need only the importer
-  # libraries. When some other part of the tree does not build with clang, say so and link the
-  # targets against those libraries directly, so the readers still get fuzzed.
-  echo "warning: clang build of the fuzz targets failed (full log: $build/make.log):" >&2
-  grep -E 'error' "$build/make.log" | head -5 >&2
-  echo "linking the targets against the importer libraries only" >&2
-  make -C "$build" -j"$(nproc)" tm_importers > "$build/make-importers.log" 2>&1 ||
-    { grep -E 'error' -A3 "$build/make-importers.log" | head -40 >&2; exit 2; }
-  for target in "${targets[@]}"; do
-    clang++ -std=c++20 -O1 -g -DRAPIDJSON_HAS_STDSTRING=1 -DRAPIDJSON_SSE42 -msse4.2 \
-      -DSPDLOG_FMT_EXTERNAL -DSPDLOG_COMPILED_LIB -fsanitize=fuzzer,address,undefined -I"$root" \
-      "$root/tests/fuzz/$target.cpp" "$build"/libtm_importers.a "$build"/libtm_store.a \
-      "$build"/libtm_model.a "$build"/libtm_core.a -llmdb -lspdlog -lfmt -o "$build/$target" || exit 2
+libs=("$build"/libtm_importers.a "$build"/libtm_store.a "$build"/libtm_model.a "$build"/libtm_core.a)
+flags=(-std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+       "$ignorelist" -DRAPIDJSON_HAS_STDSTRING=1 -DSPDLOG_FMT_EXTERNAL -DSPDLOG_COMPILED_LIB -Wno-ambiguous-reversed-operator -I"$root")
+
+# A target is rebuilt when its source, the shared reader header or a library is newer.
+stale() {
+  local binary="$build/$1"
+  [ -x "$binary" ] || return 0
+  for input in "$root/tests/fuzz/$1.cpp" "$root/tests/fuzz/fuzz_reader.h" "$root/tests/fuzz/ubsan_ignorelist.txt" "${libs[@]}"; do
+    [ "$input" -nt "$binary" ] && return 0
   done
-fi
+  return 1
+}
+for target in "${targets[@]}"; do
+  [ -f "$root/tests/fuzz/$target.cpp" ] || { echo "fuzz: no target $target (tests/fuzz/$target.cpp)" >&2; exit 2; }
+  stale "$target" || continue
+  rm -f "$build/$target"
+  clang++ "${flags[@]}" "$root/tests/fuzz/$target.cpp" "${libs[@]}" -llmdb -lspdlog -lfmt -o "$build/$target" \
+    > "$build/$target.build.log" 2>&1 &
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+done
+wait
+for target in "${targets[@]}"; do
+  if [ ! -x "$build/$target" ]; then
+    grep -E 'error' -A3 "$build/$target.build.log" | head -20 >&2
+    echo "fuzz: $target did not build (log: $build/$target.build.log)" >&2
+    exit 2
+  fi
+done
+
+# The seed files of a target, besides the hostile corpus and its regressions.
+seeds_of() {
+  case "$1" in
+    catalog_fuzz) echo "$data"/controls/catalog.* "$data"/controls/graph_control_profiles.json ;;
+    mapping_fuzz) echo "$root"/mappings/*.json "$data"/controls/catalog.* ;;
+    posture_fuzz) echo "$data"/controls/posture.* "$data"/controls/graph_secure_scores.json ;;
+    assets_fuzz) echo "$data"/controls/assets.* ;;
+    attack_bundle_fuzz) echo "$data"/scoring/mini-attack.json ;;
+    *) local format=${1%_fuzz}; format=${format//_/-}  # attack_flow_fuzz: tests/data/incidents/attack-flow
+       if [ -d "$data/incidents/$format" ]; then echo "$data/incidents/$format"/*; fi ;;
+  esac
+}
 
 per_target=$(( budget / ${#targets[@]} ))
 [ "$per_target" -ge 1 ] || per_target=1
 status=0
 for target in "${targets[@]}"; do
   format=${target%_fuzz}
-  format=${format//_/-}  # attack_flow_fuzz seeds from tests/data/incidents/attack-flow
+  format=${format//_/-}
   corpus="$build/corpus/$target"
   crashes="$build/crashes/$target"
   mkdir -p "$corpus" "$crashes"
-  if [ -d "$root/tests/data/incidents/$format" ]; then cp -r "$root/tests/data/incidents/$format"/. "$corpus/"; fi
+  # shellcheck disable=SC2046  # seed paths are repository paths without blanks
+  cp -r $(seeds_of "$target") "$corpus/"
+  find "$data/hostile" -maxdepth 1 -type f ! -name README.md -exec cp {} "$corpus/" \;
   if [ -d "$root/tests/fuzz/regressions/$format" ]; then cp -r "$root/tests/fuzz/regressions/$format"/. "$corpus/"; fi
-  echo "== $target: ${per_target}s"
   if ! "$build/$target" "$corpus" -max_total_time="$per_target" -max_len=65536 -timeout=10 \
        -artifact_prefix="$crashes/" -print_final_stats=1 2>"$build/$target.log"; then
     echo "$target: FAILED, see $build/$target.log and $crashes/" >&2
     tail -30 "$build/$target.log" >&2
     status=1
   else
-    grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' "$build/$target.log" | tr '\n' ' '
-    echo
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$build/$target.log")
+    rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$build/$target.log")
+    echo "fuzz: $target: ${per_target}s, ${execs} runs, peak RSS ${rss} MB, corpus $(ls "$corpus" | wc -l) files"
   fi
 done
 exit $status
