@@ -4,6 +4,7 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config git rapidjson-dev libboost-graph-dev liblmdb-dev
           libspdlog-dev libfmt-dev doctest-dev libcli11-dev python3 curl ca-certificates
           chromium hyperfine time
+          clang libclang-rt-14-dev
           $@)
 missing=()
 for p in "${packages[@]}"; do

@@ -19,3 +19,8 @@ if [ "${TIDEMARK_SKIP_SANITIZE:-0}" != 1 ]; then
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest --output-on-failure -j"$jobs" -LE slow)
 fi
+# The libFuzzer targets of every reader, briefly (tools/fuzz.sh: clang, ASan+UBSan, only the
+# importer libraries built); TIDEMARK_FUZZ_SECONDS sets the budget over all targets, 0 skips.
+if [ "${TIDEMARK_FUZZ_SECONDS:-60}" != 0 ]; then
+  tools/fuzz.sh "${TIDEMARK_FUZZ_SECONDS:-60}"
+fi
