@@ -10,7 +10,7 @@
 # graph, scoring, report or command layers. Seeds: the target's fixtures (tests/data/incidents/
 # <format>, tests/data/controls, mappings/, tests/data/scoring/mini-attack.json), the hostile
 # corpus tests/data/hostile and tests/fuzz/regressions/<format>; the corpus grows in
-# build-fuzz/corpus/<target> from run to run.
+# build-fuzz/corpus/<target> from run to run (merged down when it passes 5000 files).
 # Usage: tools/fuzz.sh [TOTAL_SECONDS] [TARGET...]   (default 20 s over every target)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -83,6 +83,7 @@ seeds_of() {
   esac
 }
 
+max_corpus=5000
 per_target=$(( budget / ${#targets[@]} ))
 [ "$per_target" -ge 1 ] || per_target=1
 status=0
@@ -92,10 +93,17 @@ for target in "${targets[@]}"; do
   corpus="$build/corpus/$target"
   crashes="$build/crashes/$target"
   mkdir -p "$corpus" "$crashes"
-  # shellcheck disable=SC2046  # seed paths are repository paths without blanks
-  cp -r $(seeds_of "$target") "$corpus/"
+  read -r -a seeds <<< "$(seeds_of "$target")"  # repository paths, without blanks
+  if [ ${#seeds[@]} -gt 0 ]; then cp -r "${seeds[@]}" "$corpus/"; fi
   find "$data/hostile" -maxdepth 1 -type f ! -name README.md -exec cp {} "$corpus/" \;
   if [ -d "$root/tests/fuzz/regressions/$format" ]; then cp -r "$root/tests/fuzz/regressions/$format"/. "$corpus/"; fi
+  # The corpus grows from run to run; past max_corpus files it is merged down to the inputs that
+  # still add coverage, so the replay that starts every run stays short.
+  if [ "$(find "$corpus" -type f | wc -l)" -gt "$max_corpus" ]; then
+    rm -rf "$corpus.min" && mkdir "$corpus.min"
+    "$build/$target" -merge=1 "$corpus.min" "$corpus" -max_len=65536 -timeout=10 > "$build/$target.merge.log" 2>&1 &&
+      rm -rf "$corpus" && mv "$corpus.min" "$corpus"
+  fi
   if ! "$build/$target" "$corpus" -max_total_time="$per_target" -max_len=65536 -timeout=10 \
        -artifact_prefix="$crashes/" -print_final_stats=1 2>"$build/$target.log"; then
     echo "$target: FAILED, see $build/$target.log and $crashes/" >&2
