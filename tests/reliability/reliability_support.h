@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/core/sanitizers.h"
 #include "tests/test_support.h"
 
 extern char** environ;
@@ -31,11 +32,7 @@ namespace tidemark::testing::reliability {
 // Size of the generated workloads. The sanitizer build (tools/test.sh's second pass) runs the
 // same tests on a quarter of the incidents: every property holds at any size, and the full
 // size under ASan took over 8 minutes on 2 cores.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr int kWorkloadDivisor = 4;
-#else
-constexpr int kWorkloadDivisor = 1;
-#endif
+constexpr int kWorkloadDivisor = kAddressSanitizer ? 4 : 1;
 
 // A tidemark process started in the background; stdout and stderr go to files.
 struct Background {
