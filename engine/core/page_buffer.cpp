@@ -14,8 +14,6 @@
 #include <new>
 #include <utility>
 
-#include "engine/core/sanitizers.h"
-
 namespace tidemark {
 namespace {
 
@@ -99,13 +97,21 @@ Result<FileText> ReadFileText(const std::string& path) {
 
 }  // namespace tidemark
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TIDEMARK_CLANG_ASAN 1
+#endif
+#endif
+#ifndef TIDEMARK_CLANG_ASAN
+#define TIDEMARK_CLANG_ASAN 0
+#endif
+
 namespace tidemark {
 
 void PreferHugePagesForHeap(size_t reserve) {
-#if !defined(__GLIBC__)
+#if defined(__SANITIZE_ADDRESS__) || TIDEMARK_CLANG_ASAN || !defined(__GLIBC__)
   (void)reserve;
 #else
-  if (kAddressSanitizer) return;
   mallopt(M_MMAP_THRESHOLD, 64 << 20);
   mallopt(M_TOP_PAD, static_cast<int>(std::min<size_t>(reserve, 1u << 30)));
   char* start = static_cast<char*>(sbrk(0));

@@ -22,7 +22,6 @@
 #include <thread>
 #include <vector>
 
-#include "engine/core/sanitizers.h"
 #include "tests/test_support.h"
 
 extern char** environ;
@@ -32,7 +31,11 @@ namespace tidemark::testing::reliability {
 // Size of the generated workloads. The sanitizer build (tools/test.sh's second pass) runs the
 // same tests on a quarter of the incidents: every property holds at any size, and the full
 // size under ASan took over 8 minutes on 2 cores.
-constexpr int kWorkloadDivisor = kAddressSanitizer ? 4 : 1;
+#if defined(__SANITIZE_ADDRESS__)
+constexpr int kWorkloadDivisor = 4;
+#else
+constexpr int kWorkloadDivisor = 1;
+#endif
 
 // A tidemark process started in the background; stdout and stderr go to files.
 struct Background {

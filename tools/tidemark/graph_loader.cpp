@@ -1,7 +1,6 @@
 #include "tools/tidemark/graph_loader.h"
 
 #include "engine/core/page_buffer.h"
-#include "engine/core/sanitizers.h"
 
 namespace tidemark::cli {
 
@@ -22,11 +21,17 @@ Result<std::unique_ptr<graph::DefenseGraph>> LoadGraph(Context& ctx, IncidentLoa
 }
 
 void ReleaseAtExit(std::unique_ptr<graph::DefenseGraph> graph) {
-  if (kAddressSanitizer) {
-    graph.reset();
-  } else {
-    (void)graph.release();
-  }
+#if defined(__SANITIZE_ADDRESS__)
+  graph.reset();
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  graph.reset();
+#else
+  (void)graph.release();
+#endif
+#else
+  (void)graph.release();
+#endif
 }
 
 }  // namespace tidemark::cli
