@@ -131,14 +131,6 @@ size_t ByteOrderMarkSize(std::string_view text) {
   return text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
 }
 
-// Parses `text` after its byte order mark from a stream bounded by its size.
-template <unsigned kFlags>
-Status ParseBounded(std::string_view text, size_t skip, rapidjson::Document& doc, const std::string& where) {
-  rapidjson::MemoryStream memory(text.data() + skip, text.size() - skip);
-  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> stream(memory);
-  return ParseStream<kFlags>(stream, doc, text, skip, where);
-}
-
 }  // namespace
 
 bool IsValidUtf8(std::string_view text) {
@@ -200,15 +192,19 @@ Status ParseJsonInsitu(char* text, size_t size, rapidjson::Document& doc, const 
   // Invalid UTF-8 always fails. The error is found by a validating parse of a bounded stream,
   // not in situ: RapidJSON's NUL-terminated in situ stream decodes a multi-byte sequence cut
   // short by the end of the text past its terminating NUL (found by tests/fuzz).
-  return ParseBounded<rapidjson::kParseValidateEncodingFlag>(view, skip, doc, where);
+  rapidjson::MemoryStream memory(text + skip, size - skip);
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> bounded(memory);
+  return ParseStream<rapidjson::kParseValidateEncodingFlag>(bounded, doc, view, skip, where);
 }
 
 Status ParseJson(std::string& text, rapidjson::Document& doc, const std::string& where,
                  bool insitu) {
   if (insitu) return ParseJsonInsitu(text.data(), text.size(), doc, where);
   size_t skip = ByteOrderMarkSize(text);
-  if (IsValidUtf8(text)) return ParseBounded<0>(text, skip, doc, where);
-  return ParseBounded<rapidjson::kParseValidateEncodingFlag>(text, skip, doc, where);
+  rapidjson::MemoryStream memory(text.data() + skip, text.size() - skip);
+  rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> stream(memory);
+  if (IsValidUtf8(text)) return ParseStream<0>(stream, doc, text, skip, where);
+  return ParseStream<rapidjson::kParseValidateEncodingFlag>(stream, doc, text, skip, where);
 }
 
 const rapidjson::Value* Member(const rapidjson::Value& obj, const char* name) {
@@ -229,11 +225,8 @@ std::string StringOr(const rapidjson::Value& obj, const char* name, std::string 
 }
 
 std::vector<std::string> StringArray(const rapidjson::Value& obj, const char* name) {
-  return StringArray(Member(obj, name));
-}
-
-std::vector<std::string> StringArray(const rapidjson::Value* arr) {
   std::vector<std::string> out;
+  const rapidjson::Value* arr = Member(obj, name);
   if (!arr || !arr->IsArray()) return out;
   for (const auto& v : arr->GetArray()) {
     if (v.IsString()) out.emplace_back(v.GetString(), v.GetStringLength());

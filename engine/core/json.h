@@ -79,8 +79,6 @@ void WriteStringsIfSet(W& w, const char* key, const Strings& values) {
 }
 // Strings of an array member; non-strings are skipped.
 std::vector<std::string> StringArray(const rapidjson::Value& obj, const char* name);
-// The string elements of `array` (none when it is null or not an array).
-std::vector<std::string> StringArray(const rapidjson::Value* array);
 // A number member, or nullopt.
 std::optional<double> NumberMember(const rapidjson::Value& obj, const char* name);
 

@@ -29,6 +29,15 @@ std::string_view Str(const Value* value) {
 
 bool IsTrue(const Value* value) { return value && value->IsBool() && value->GetBool(); }
 
+std::vector<std::string> Strings(const Value* array) {
+  std::vector<std::string> out;
+  if (!array || !array->IsArray()) return out;
+  for (const auto& v : array->GetArray()) {
+    if (v.IsString()) out.emplace_back(v.GetString(), v.GetStringLength());
+  }
+  return out;
+}
+
 // The members of a STIX object the importer reads, found in one scan of its members (a lookup
 // per field by name compared every key each time: a fifth of the import, measured). As with
 // Member(), the first of duplicate keys wins.
@@ -209,9 +218,9 @@ Result<AttackRelease> ParseBundleText(char* text, size_t size, const std::string
         return Bad(file, index, stix_id, "no ATT&CK ID (external_references with source_name \"mitre-attack\")");
       }
     }
-    out.platforms = StringArray(f.platforms);
+    out.platforms = Strings(f.platforms);
     out.shortname = std::string(Str(f.shortname));
-    out.aliases = StringArray(*kind == AttackKind::kSoftware ? f.software_aliases : f.aliases);
+    out.aliases = Strings(*kind == AttackKind::kSoftware ? f.software_aliases : f.aliases);
     if (const Value* phases = f.kill_chain_phases; phases && phases->IsArray()) {
       for (const auto& phase : phases->GetArray()) {
         std::string_view chain = Str(phase, "kill_chain_name");
