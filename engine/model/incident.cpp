@@ -30,6 +30,21 @@ std::optional<Classification> ParseClassification(std::string_view text) {
   return std::nullopt;
 }
 
+std::string_view TechniqueOutcomeName(TechniqueOutcome value) {
+  return value == TechniqueOutcome::kBlocked ? "blocked" : "succeeded";
+}
+
+std::optional<TechniqueOutcome> ParseTechniqueOutcome(std::string_view text) {
+  std::string folded = FoldEnum(text);
+  if (folded == "succeeded" || folded == "success" || folded == "successful" || folded == "allowed" ||
+      folded == "detected" || folded == "executed")
+    return TechniqueOutcome::kSucceeded;
+  if (folded == "blocked" || folded == "prevented" || folded == "denied" || folded == "dropped" ||
+      folded == "quarantined" || folded == "stopped" || folded == "deleted" || folded == "remediated")
+    return TechniqueOutcome::kBlocked;
+  return std::nullopt;
+}
+
 bool CountsAt(Classification classification, std::optional<TimeMs> time, TimeMs tau) {
   if (classification == Classification::kFalsePositive ||
       classification == Classification::kBenignPositive)
@@ -61,6 +76,7 @@ std::string ToJson(const Incident& inc) {
     WriteField(w, "id", t.id);
     WriteFieldIfSet(w, "tactic", t.tactic);
     WriteFieldIfSet(w, "revoked_from", t.revoked_from);
+    WriteField(w, "outcome", TechniqueOutcomeName(t.outcome));
     w.EndObject();
   }
   w.EndArray();
@@ -100,7 +116,8 @@ Result<Incident> IncidentFromJson(std::string_view json) {
   inc.severity = StringOr(doc, "severity");
   if (const auto* techniques = Member(doc, "techniques"); techniques && techniques->IsArray()) {
     for (const auto& t : techniques->GetArray()) {
-      inc.techniques.push_back({StringOr(t, "id"), StringOr(t, "tactic"), StringOr(t, "revoked_from")});
+      inc.techniques.push_back({StringOr(t, "id"), StringOr(t, "tactic"), StringOr(t, "revoked_from"),
+                                ParseTechniqueOutcome(StringOr(t, "outcome")).value_or(TechniqueOutcome::kSucceeded)});
     }
   }
   inc.unknown_techniques = StringArray(doc, "unknown_techniques");

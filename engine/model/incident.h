@@ -17,10 +17,18 @@ std::string_view ClassificationName(Classification value);
 // Matches the SPEC names and the vendor spellings case-insensitively (see importers/incidents).
 std::optional<Classification> ParseClassification(std::string_view text);
 
+// SPEC §1 (version 2): whether the technique's activity succeeded (the default) or was
+// prevented/blocked. Only succeeded uses set an evidence baseline (SPEC §3 "Evidence").
+enum class TechniqueOutcome { kSucceeded, kBlocked };
+std::string_view TechniqueOutcomeName(TechniqueOutcome value);
+// "succeeded"/"blocked" and vendor spellings (prevented, denied, ...), case-insensitively.
+std::optional<TechniqueOutcome> ParseTechniqueOutcome(std::string_view text);
+
 struct IncidentTechnique {
   std::string id;            // normalised ATT&CK ID, revocations resolved
   std::string tactic;        // STIX short name, or empty
   std::string revoked_from;  // the revoked ID the source named, if any
+  TechniqueOutcome outcome = TechniqueOutcome::kSucceeded;
 };
 
 struct AssetRef {

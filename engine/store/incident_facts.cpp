@@ -1,5 +1,6 @@
 #include "engine/store/incident_facts.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "engine/store/key_codec.h"
@@ -7,7 +8,9 @@
 namespace tidemark::store {
 namespace {
 
-constexpr char kVersion = 1;
+// Version 2 appends a fifth list: the techniques every use of which was blocked (SPEC §1
+// `outcome`). Version 1 records (schema-1 stores) read as all succeeded.
+constexpr char kVersion = 2;
 constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
 
 void PutU16(std::string& out, size_t value) {
@@ -79,6 +82,11 @@ std::string EncodeIncidentFacts(const model::Incident& inc) {
   PutList(out, inc.unknown_techniques, [](const std::string& s) -> std::string_view { return s; });
   PutList(out, inc.assets, [](const model::AssetRef& a) -> std::string_view { return a.id; });
   PutList(out, inc.threats, [](const std::string& s) -> std::string_view { return s; });
+  std::vector<std::string_view> blocked;
+  for (const auto& t : inc.techniques) {
+    if (t.outcome == model::TechniqueOutcome::kBlocked) blocked.push_back(t.id);
+  }
+  PutList(out, blocked, [](std::string_view s) { return s; });
   return out;
 }
 
@@ -86,17 +94,18 @@ bool DecodeIncidentFacts(std::string_view bytes, IncidentFactsView& out) {
   Reader reader(bytes);
   unsigned char version, classification;
   int64_t created, closed;
-  if (!reader.Byte(version) || version != kVersion || !reader.I64(created) || !reader.I64(closed) ||
+  if (!reader.Byte(version) || (version != 1 && version != kVersion) || !reader.I64(created) || !reader.I64(closed) ||
       !reader.Byte(classification) || classification > 3)
     return false;
   out.created = created == kNone ? std::nullopt : std::optional<TimeMs>(created);
   out.closed = closed == kNone ? std::nullopt : std::optional<TimeMs>(closed);
   out.classification = static_cast<model::Classification>(classification);
-  for (auto* list : {&out.techniques, &out.unknown_techniques, &out.assets, &out.threats}) list->clear();
+  for (auto* list : {&out.techniques, &out.unknown_techniques, &out.assets, &out.threats, &out.blocked}) list->clear();
   return reader.List([&](std::string_view s) { out.techniques.push_back(s); }) &&
          reader.List([&](std::string_view s) { out.unknown_techniques.push_back(s); }) &&
          reader.List([&](std::string_view s) { out.assets.push_back(s); }) &&
-         reader.List([&](std::string_view s) { out.threats.push_back(s); });
+         reader.List([&](std::string_view s) { out.threats.push_back(s); }) &&
+         (version == 1 || reader.List([&](std::string_view s) { out.blocked.push_back(s); }));
 }
 
 bool DecodeIncidentFacts(std::string_view bytes, model::Incident& out) {
@@ -106,7 +115,11 @@ bool DecodeIncidentFacts(std::string_view bytes, model::Incident& out) {
   out.closed = facts.closed;
   out.status = out.closed ? "closed" : "open";
   out.classification = facts.classification;
-  for (auto id : facts.techniques) out.techniques.push_back({std::string(id), "", ""});
+  for (auto id : facts.techniques) {
+    bool blocked = std::find(facts.blocked.begin(), facts.blocked.end(), id) != facts.blocked.end();
+    out.techniques.push_back({std::string(id), "", "",
+                              blocked ? model::TechniqueOutcome::kBlocked : model::TechniqueOutcome::kSucceeded});
+  }
   for (auto id : facts.unknown_techniques) out.unknown_techniques.emplace_back(id);
   for (auto id : facts.assets) out.assets.push_back({std::string(id), "", ""});
   for (auto id : facts.threats) out.threats.emplace_back(id);

@@ -20,6 +20,7 @@ struct IncidentFactsView {
   std::optional<TimeMs> created, closed;
   model::Classification classification = model::Classification::kUndetermined;
   std::vector<std::string_view> techniques, unknown_techniques, assets, threats;
+  std::vector<std::string_view> blocked;  // techniques whose every use was blocked (⊆ techniques)
 };
 bool DecodeIncidentFacts(std::string_view bytes, IncidentFactsView& out);
 

@@ -24,7 +24,8 @@
 // incident_facts values (version 1), what bulk scoring reads instead of parsing 100,000 JSON
 // records: u8 version=1 | be64 created | be64 closed (INT64_MIN = none) | u8 classification |
 // four lists (techniques, unknown techniques, asset ids, threats), each u16 count then per
-// item u16 length + bytes. Written by IncidentCatalog::Put next to the JSON record.
+// item u16 length + bytes. Version 2 (schema 2) appends a fifth list: the blocked techniques
+// (SPEC §1 `outcome`); version 1 records read as all succeeded. Written by IncidentCatalog::Put next to the JSON record.
 // Pure functions; thread-safe.
 #pragma once
 

@@ -99,7 +99,15 @@ class RecordReader {
       if (item.IsString()) {
         out.techniques.push_back({std::string(item.GetString(), item.GetStringLength()), ""});
       } else if (item.IsObject() && Member(item, "id") && Member(item, "id")->IsString()) {
-        out.techniques.push_back({StringOr(item, "id"), StringOr(item, "tactic")});
+        auto outcome = model::TechniqueOutcome::kSucceeded;
+        if (const rapidjson::Value* given = Member(item, "outcome"); given && !given->IsNull()) {
+          auto parsed = given->IsString() ? model::ParseTechniqueOutcome(StringOr(item, "outcome")) : std::nullopt;
+          if (!parsed) {
+            return fmt::format("field \"{}[{}].outcome\" must be \"succeeded\" or \"blocked\"", name, index);
+          }
+          outcome = *parsed;
+        }
+        out.techniques.push_back({StringOr(item, "id"), StringOr(item, "tactic"), outcome});
       } else {
         return fmt::format("field \"{}[{}]\" must be a technique ID string or an object with a string \"id\"", name,
                            index);

@@ -35,6 +35,7 @@ struct TechniqueEntry {
   std::string tactic;
   std::string revoked_from;
   bool redundant = false;  // a parent whose sub-technique is also present
+  model::TechniqueOutcome outcome = model::TechniqueOutcome::kSucceeded;
 };
 
 }  // namespace
@@ -103,8 +104,10 @@ model::Incident Normalizer::Normalize(SourceIncident source) {
       continue;
     }
     const std::string& tactic = given.tactic.empty() ? given.tactic : Tactic(given.tactic);
-    auto [it, inserted] = techniques.try_emplace(resolution.id, TechniqueEntry{tactic, resolution.revoked_from, false});
+    auto [it, inserted] = techniques.try_emplace(resolution.id, TechniqueEntry{tactic, resolution.revoked_from, false, given.outcome});
     if (!inserted) {
+      // SPEC §3: a technique named more than once succeeded when any use succeeded.
+      if (given.outcome == model::TechniqueOutcome::kSucceeded) it->second.outcome = given.outcome;
       if (it->second.tactic.empty()) it->second.tactic = tactic;
       // Named directly somewhere: the revoked spelling is not what the incident is about.
       if (resolution.revoked_from.empty()) it->second.revoked_from.clear();
@@ -117,12 +120,14 @@ model::Incident Normalizer::Normalize(SourceIncident source) {
     auto parent_it = techniques.find(*parent);
     if (parent_it == techniques.end()) continue;
     if (entry.tactic.empty()) entry.tactic = parent_it->second.tactic;
+    // The parent folds into its sub-technique: a succeeded parent use makes the sub succeeded.
+    if (parent_it->second.outcome == model::TechniqueOutcome::kSucceeded) entry.outcome = parent_it->second.outcome;
     parent_it->second.redundant = true;
   }
   incident.techniques.clear();
   for (auto& [id, entry] : techniques) {
     if (entry.redundant) continue;
-    incident.techniques.push_back({id, std::move(entry.tactic), std::move(entry.revoked_from)});
+    incident.techniques.push_back({id, std::move(entry.tactic), std::move(entry.revoked_from), entry.outcome});
   }
   incident.unknown_techniques.assign(unknown.begin(), unknown.end());
   unknown_seen_.insert(unknown.begin(), unknown.end());

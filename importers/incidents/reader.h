@@ -23,6 +23,8 @@ namespace tidemark::importers::incidents {
 struct SourceTechnique {
   std::string id;
   std::string tactic;
+  // Set by readers whose source records that the activity was prevented (SPEC §1 `outcome`).
+  model::TechniqueOutcome outcome = model::TechniqueOutcome::kSucceeded;
 };
 
 struct SourceIncident {
