@@ -106,6 +106,12 @@ std::string ToJson(const Control& c) {
     w.Double(*c.max_points);
   }
   WriteStringsIfSet(w, "mitigations", c.mitigations);
+  WriteFieldIfSet(w, "owner", c.owner);
+  if (c.due) WriteField(w, "due", FormatIsoTime(*c.due).substr(0, 10));
+  if (c.deprecated) {
+    w.Key("deprecated");
+    w.Bool(true);
+  }
   WriteFieldIfSet(w, "source", c.source);
   if (!c.extra_json.empty()) {
     w.Key("extra");
@@ -127,6 +133,10 @@ Result<Control> ControlFromJson(std::string_view json) {
   c.remediation_type = StringOr(*doc, "remediation_type");
   c.max_points = NumberMember(*doc, "max_points");
   c.mitigations = StringArray(*doc, "mitigations");
+  c.owner = StringOr(*doc, "owner");
+  if (auto due = StringMember(*doc, "due")) c.due = ParseIsoTime(*due);
+  if (const auto* deprecated = Member(*doc, "deprecated"); deprecated && deprecated->IsBool())
+    c.deprecated = deprecated->GetBool();
   c.source = StringOr(*doc, "source");
   if (const auto* extra = Member(*doc, "extra")) c.extra_json = ToJsonString(*extra);
   return c;

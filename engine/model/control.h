@@ -21,6 +21,9 @@ struct Control {
   std::string remediation_type;  // configuration, software, firmware, process (or empty)
   std::optional<double> max_points;
   std::vector<std::string> mitigations;  // ATT&CK mitigation IDs the control implements
+  std::string owner;                     // team, queue or person who fixes it (SPEC v2 §1), or empty
+  std::optional<TimeMs> due;             // due date (start of the UTC day), or none
+  bool deprecated = false;               // Graph `deprecated`: kept and shown, not in the posture score
   std::string source;                    // file or catalog it came from
   std::string extra_json;  // unknown keys of the input, kept verbatim as a JSON object ("" = none)
 };
