@@ -116,7 +116,13 @@ DefenseGraph DefenseGraph::Build(const store::ReadTxn& txn, bool with_threats, b
     auto tv = resolve(m.technique);
     if (!tv) return;  // unknown to the loaded ATT&CK release: not scored
     auto cv = g.Control(m.control);
-    Vertex control = cv ? *cv : add_control(model::Control{m.control, m.control, {}, {}, {}, {}, {}, {}, m.source, {}});
+    Vertex control = cv ? *cv : [&] {
+      model::Control created;
+      created.id = m.control;
+      created.title = m.control;
+      created.source = m.source;
+      return add_control(std::move(created));
+    }();
     EdgeProps props = Edge(EdgeKind::kMapsTo);
     props.type = m.type;
     props.strength = m.strength;
