@@ -237,7 +237,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
                               (found_version.empty() ? "(none)" : found_version) +
                               " but this tidemark reads schema version " +
                               std::to_string(kSchemaVersion) +
-                              "; re-import into a new store (see README \"Store\")");
+                              "; re-import into a new store (see docs/store.md)");
   }
   if (rc != 0) return Status::StoreError("store " + path + " is incomplete: " + mdb_strerror(rc));
   return store;

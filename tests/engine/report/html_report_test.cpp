@@ -23,7 +23,7 @@ struct Rendered {
 // test when Chromium is missing or does not run.
 Rendered Chromium(const std::vector<std::string>& args) {
   REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/chromium"),
-                  "Chromium is missing: run tools/install-deps.sh (or skip with ctest -LE chromium, README)");
+                  "Chromium is missing: run tools/install-deps.sh (or skip with ctest -LE chromium, docs/development.md)");
   std::string profile = TempDir("chromium");
   std::string dir = TempDir("chromium-out");
   std::string command = "timeout 120 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic "
