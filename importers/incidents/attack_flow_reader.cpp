@@ -9,6 +9,7 @@
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "engine/core/logging.h"
 #include "importers/incidents/field_checks.h"
 #include "importers/incidents/reader_util.h"
 
@@ -17,12 +18,33 @@ namespace {
 
 // ---- Attack Flow Builder (.afb) ----
 
+// The earlier builder format ("version": "0.1.0", which the builder still opens and migrates):
+// the schema is inline ({"page_template": "attack_flow_page", "templates": [...]}) and each
+// object names its template in `template` and its own uuid in `id`, where the current format
+// ("schema": "attack_flow_v2") has the template name in `id` and the uuid in `instance`.
+bool IsLegacyAfb(const rapidjson::Value& doc) {
+  if (!doc.IsObject()) return false;
+  const rapidjson::Value* schema = Member(doc, "schema");
+  if (schema == nullptr || !schema->IsObject()) return false;
+  std::string page = StringOr(*schema, "page_template");
+  const rapidjson::Value* objects = Member(doc, "objects");
+  return page.rfind("attack_flow", 0) == 0 && objects != nullptr && objects->IsArray();
+}
+
 bool IsAfb(const rapidjson::Value& doc) {
   if (!doc.IsObject()) return false;
+  if (IsLegacyAfb(doc)) return true;
   auto schema = StringMember(doc, "schema");
   const rapidjson::Value* objects = Member(doc, "objects");
   return schema && schema->rfind("attack_flow", 0) == 0 && objects != nullptr && objects->IsArray();
 }
+
+// Where the two builder formats keep an object's template name and its uuid.
+struct AfbKeys {
+  const char* type;      // "id" (v2) or "template" (0.1.0)
+  const char* instance;  // "instance" (v2) or "id" (0.1.0)
+  const char* flow;      // the flow object's template: "flow" (v2) or "attack_flow_page" (0.1.0)
+};
 
 // The value of `key` in a [key, value] pair list; nullptr when absent, null or not a pair list.
 const rapidjson::Value* Prop(const rapidjson::Value* pairs, std::string_view key) {
@@ -85,6 +107,12 @@ std::string AfbActionProblem(const rapidjson::Value& action) {
 void ReadAfbAction(const rapidjson::Value* props, SourceIncident& out) {
   std::string tactic = PropText(props, "tactic_id");
   std::string technique = PropText(props, "technique_id");
+  // Some published flows put the technique in the tactic field (the builder's own 0.1.0
+  // documentation example: tactic_id "T1566.001", technique_id null).
+  if (technique.empty() && NormalizeTechniqueId(tactic)) {
+    technique = tactic;
+    tactic.clear();
+  }
   if (const rapidjson::Value* ttp = Prop(props, "ttp")) {
     std::string ttp_tactic = PropText(ttp, "tactic");
     std::string ttp_technique = PropText(ttp, "technique");
@@ -108,26 +136,39 @@ void AddCandidates(const rapidjson::Value* props, SourceIncident& out) {
   }
 }
 
+// A flow is imported even when none of its actions names a technique we can read (a write-up
+// still documents a real attack and its threat actor), but never silently: a warning names the
+// flow.
+void WarnIfNoTechnique(const SourceIncident& source, size_t actions) {
+  if (!source.techniques.empty()) return;
+  Logger("import.incidents")
+      ->warn("{}: attack flow \"{}\" has no action with a readable technique ({} actions); imported without techniques",
+             source.where, source.incident.title, actions);
+}
+
 // One flow per file. A broken action (see AfbActionProblem) is a Reject of its own, named by
 // its position and instance, next to the flow, which keeps its other actions: the importer
 // then fails the file unless --skip-invalid, which imports the flow and reports the action.
 void ReadAfb(const SourceFile& file, const rapidjson::Value& doc, ReadOutput& out) {
+  const AfbKeys keys = IsLegacyAfb(doc) ? AfbKeys{"template", "id", "attack_flow_page"} : AfbKeys{"id", "instance", "flow"};
   std::string where = file.path + ": record 1";
   SourceIncident source;
   source.where = where;
   const rapidjson::Value* flow = nullptr;
   std::vector<Reject> broken_actions;
+  size_t actions = 0;
   const rapidjson::Value& objects = *Member(doc, "objects");
   for (rapidjson::SizeType index = 0; index < objects.Size(); ++index) {
     const rapidjson::Value& object = objects[index];
     if (!object.IsObject()) continue;
-    std::string type = StringOr(object, "id");
+    std::string type = StringOr(object, keys.type);
     const rapidjson::Value* props = Member(object, "properties");
-    if (type == "flow") {
+    if (type == keys.flow) {
       if (flow == nullptr) flow = &object;
     } else if (type == "action") {
+      ++actions;
       if (std::string problem = AfbActionProblem(object); !problem.empty()) {
-        std::string instance = AsText(Member(object, "instance")).value_or("?");
+        std::string instance = AsText(Member(object, keys.instance)).value_or("?");
         broken_actions.push_back({fmt::format("{}: objects[{}] (action {})", file.path, index, instance), problem});
         continue;
       }
@@ -141,7 +182,7 @@ void ReadAfb(const SourceFile& file, const rapidjson::Value& doc, ReadOutput& ou
     return;
   }
   const rapidjson::Value* props = Member(*flow, "properties");
-  std::string problem = IdProblem(*flow, "instance", "instance");
+  std::string problem = IdProblem(*flow, keys.instance, keys.instance);
   if (problem.empty() && (props == nullptr || !props->IsArray())) problem = WrongType("properties", "a list of [key, value] pairs");
   const rapidjson::Value* created = Prop(props, "created");
   if (problem.empty() && created != nullptr && !FlowTime(created)) {
@@ -151,7 +192,7 @@ void ReadAfb(const SourceFile& file, const rapidjson::Value& doc, ReadOutput& ou
     out.rejects.push_back({where, problem + " on the flow object"});
     return;
   }
-  auto instance = FirstText(*flow, {"instance"});
+  auto instance = AsText(Member(*flow, keys.instance));
   model::Incident& inc = source.incident;
   // The instance uuid alone is not unique: builder files copied from one another keep it
   // (3 pairs in the CTID corpus, e.g. Conti CISA Alert / Conti PWC), and the same id would
@@ -163,6 +204,7 @@ void ReadAfb(const SourceFile& file, const rapidjson::Value& doc, ReadOutput& ou
   inc.created = FlowTime(created);
   inc.status = "closed";
   inc.classification = model::Classification::kTruePositive;
+  if (broken_actions.empty()) WarnIfNoTechnique(source, actions);
   out.incidents.push_back(std::move(source));
   for (auto& reject : broken_actions) out.rejects.push_back(std::move(reject));
 }
@@ -245,9 +287,11 @@ void ReadStixFlows(const SourceFile& file, const rapidjson::Value& doc, ReadOutp
     }
     SourceIncident source;
     source.where = where;
+    size_t actions = 0;
     for (const rapidjson::Value* object : members) {
       std::string type = StringOr(*object, "type");
       if (type == "attack-action") {
+        ++actions;
         std::string action_problem = TextProblem(*object, "technique_id", "technique_id");
         if (action_problem.empty()) action_problem = TextProblem(*object, "tactic_id", "tactic_id");
         if (!action_problem.empty()) {
@@ -263,12 +307,17 @@ void ReadStixFlows(const SourceFile& file, const rapidjson::Value& doc, ReadOutp
       }
     }
     model::Incident& inc = source.incident;
+    // As for .afb files (and for the same reason: the builder exports a flow under its
+    // instance uuid, which copied files share), the flow name's slug follows the STIX id; a
+    // flow and its STIX export therefore import as one incident.
     inc.id = "attack-flow:" + *id;
+    if (std::string slug = Slug(FirstText(*flow, {"name"}).value_or("")); !slug.empty()) inc.id += ":" + slug;
     inc.source = "attack-flow";
     inc.title = FirstText(*flow, {"name"}).value_or("");
     inc.created = AsTime(Member(*flow, "created"));
     inc.status = "closed";
     inc.classification = model::Classification::kTruePositive;
+    WarnIfNoTechnique(source, actions);
     out.incidents.push_back(std::move(source));
   }
 }
@@ -293,7 +342,7 @@ class AttackFlowReader : public IncidentReader {
       ReadStixFlows(file, *file.json, out);
       return Status::Ok();
     }
-    return Status::BadInput(file.path + ": not an Attack Flow (.afb with \"schema\": \"attack_flow_v2\", or a STIX bundle with an attack-flow object)");
+    return Status::BadInput(file.path + ": not an Attack Flow (.afb with \"schema\": \"attack_flow_v2\" or an inline attack_flow schema, or a STIX bundle with an attack-flow object)");
   }
 };
 

@@ -174,10 +174,26 @@ class CsvReader : public IncidentReader {
           return fmt::format("column \"severity\": unknown value \"{}\"", value);
         }
       } else if (name == "techniques") {
+        // `T1059.001`, `T1059.001:execution`, `T1059.001:blocked`, `T1059.001:execution:blocked`.
         for (const auto& item : SplitList(value)) {
-          auto colon = item.find(':');
-          if (colon == std::string::npos) out.techniques.push_back({item, ""});
-          else out.techniques.push_back({std::string(Trim(item.substr(0, colon))), std::string(Trim(item.substr(colon + 1)))});
+          std::vector<std::string> parts;
+          for (size_t start = 0;;) {
+            size_t colon = item.find(':', start);
+            parts.emplace_back(Trim(std::string_view(item).substr(start, colon == std::string::npos ? std::string::npos : colon - start)));
+            if (colon == std::string::npos) break;
+            start = colon + 1;
+          }
+          SourceTechnique technique{parts[0], "", model::TechniqueOutcome::kSucceeded};
+          for (size_t idx = 1; idx < parts.size(); ++idx) {
+            if (auto outcome = model::ParseTechniqueOutcome(parts[idx]); outcome && idx == parts.size() - 1) {
+              technique.outcome = *outcome;
+            } else if (idx == 1) {
+              technique.tactic = parts[idx];
+            } else {
+              return fmt::format("column \"techniques\": \"{}\" is not TECHNIQUE[:TACTIC][:succeeded|blocked]", item);
+            }
+          }
+          out.techniques.push_back(std::move(technique));
         }
       } else if (name == "assets") {
         for (const auto& item : SplitList(value)) {

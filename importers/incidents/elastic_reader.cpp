@@ -14,9 +14,20 @@ const rapidjson::Value& SourceOf(const rapidjson::Value& record) {
   return source && source->IsObject() ? *source : record;
 }
 
+// An Elastic Defend (Endpoint) alert as the endpoint writes it to logs-endpoint.alerts-*,
+// before (or without) a detection rule turning it into a Kibana alert: event.kind "alert" from
+// the endpoint module.
+bool IsEndpointAlert(const rapidjson::Value& doc) {
+  if (FoldEnum(FirstText(doc, {"event.kind"}).value_or("")) != "alert") return false;
+  std::string module = FoldEnum(FirstText(doc, {"event.module"}).value_or(""));
+  return module == "endpoint" || module == "endgame" ||
+         FirstText(doc, {"data_stream.dataset", "event.dataset"}).value_or("") == "endpoint.alerts";
+}
+
 bool HasAlertKeys(const rapidjson::Value& doc) {
   if (!doc.IsObject()) return false;
   if (Field(doc, "kibana.alert.uuid") || Field(doc, "kibana.alert.rule.name") || Field(doc, "signal.rule")) return true;
+  if (IsEndpointAlert(doc)) return true;
   for (const auto& member : doc.GetObject()) {
     std::string_view key(member.name.GetString(), member.name.GetStringLength());
     if (key.substr(0, 13) == "kibana.alert.") return true;
@@ -73,10 +84,25 @@ model::Classification ClassificationOf(const rapidjson::Value& doc) {
   return model::Classification::kUndetermined;
 }
 
+// Whether the activity was stopped: ECS event.type "denied" (Elastic Defend prevention alerts,
+// e.g. "Malware Prevention Alert" with event.type [info, change, denied]; the Kibana alert
+// keeps the source event's as kibana.alert.original_event.type), or an Endgame alert with
+// endgame.metadata.type "prevention".
+model::TechniqueOutcome OutcomeOf(const rapidjson::Value& doc) {
+  for (const char* path : {"event.type", "kibana.alert.original_event.type", "signal.original_event.type"}) {
+    for (const auto& type : AsTextList(Field(doc, path))) {
+      if (FoldEnum(type) == "denied") return model::TechniqueOutcome::kBlocked;
+    }
+  }
+  if (FoldEnum(FirstText(doc, {"endgame.metadata.type"}).value_or("")) == "prevention") return model::TechniqueOutcome::kBlocked;
+  return model::TechniqueOutcome::kSucceeded;
+}
+
 std::string SeverityOf(const rapidjson::Value& doc) {
   std::string severity = NormalizeSeverity(FirstText(doc, {"kibana.alert.severity", "signal.rule.severity"}).value_or(""));
   if (!severity.empty()) return severity;
   auto risk = AsNumber(Field(doc, "kibana.alert.risk_score"));
+  if (!risk) risk = AsNumber(Field(doc, "event.risk_score"));
   if (!risk) return "";
   return *risk <= 21 ? "low" : *risk <= 47 ? "medium" : *risk <= 73 ? "high" : "critical";
 }
@@ -120,8 +146,10 @@ class ElasticReader : public IncidentReader {
         return;
       }
       const rapidjson::Value& doc = SourceOf(record);
+      // _id equals kibana.alert.uuid in Kibana alerts; an Elastic Defend alert read straight
+      // from its data stream (no _id, e.g. an export of _source documents) has event.id.
       auto id = FirstText(record, {"_id"});
-      if (!id) id = FirstText(doc, {"kibana.alert.uuid"});
+      if (!id) id = FirstText(doc, {"kibana.alert.uuid", "event.id"});
       if (!id) {
         out.rejects.push_back({where, MissingField("_id")});
         return;
@@ -131,11 +159,12 @@ class ElasticReader : public IncidentReader {
       model::Incident& inc = source.incident;
       inc.id = "elastic:" + *id;
       inc.source = "elastic";
-      inc.title = FirstText(doc, {"kibana.alert.rule.name", "signal.rule.name"}).value_or("");
+      inc.title = FirstText(doc, {"kibana.alert.rule.name", "signal.rule.name", "rule.name", "message"}).value_or("");
       auto timestamp = AsTime(Field(doc, "@timestamp"));
       inc.created = AsTime(Field(doc, "kibana.alert.start"));
       if (!inc.created) inc.created = timestamp;
       if (!inc.created) inc.created = AsTime(Field(doc, "kibana.alert.original_time"));
+      if (!inc.created) inc.created = AsTime(Field(doc, "event.created"));
       std::string status = FoldEnum(FirstText(doc, {"kibana.alert.workflow_status", "signal.status"}).value_or(""));
       inc.status = status == "closed" ? "closed" : "open";
       if (inc.status == "closed") {
@@ -145,6 +174,8 @@ class ElasticReader : public IncidentReader {
       inc.classification = ClassificationOf(doc);
       inc.severity = SeverityOf(doc);
       ReadThreats(doc, source);
+      model::TechniqueOutcome outcome = OutcomeOf(doc);
+      for (auto& technique : source.techniques) technique.outcome = outcome;
       ReadAssets(doc, inc);
       TimeMs version = timestamp.value_or(0);
       std::string key = inc.id;

@@ -11,22 +11,41 @@ namespace {
 
 constexpr std::initializer_list<const char*> kWrappers = {"response"};
 
+// How many of MISP's own event keys `object` has.
+int EventKeys(const rapidjson::Value& object) {
+  int keys = 0;
+  for (const char* key : {"uuid", "info", "Attribute", "Tag", "Galaxy", "threat_level_id", "analysis", "Orgc"}) {
+    if (Member(object, key) != nullptr) ++keys;
+  }
+  return keys;
+}
+
+// A bare event (PyMISP MISPEvent.to_json(), an event of a restSearch "response" list written
+// without its wrapper): the event's own keys at the top, `info` among them, no "Event".
+bool IsBareEvent(const rapidjson::Value& record) {
+  return record.IsObject() && Member(record, "Event") == nullptr && Member(record, "info") != nullptr &&
+         EventKeys(record) >= 3;
+}
+
+// The event of a record: {"Event": {...}} or a bare event; nullptr for anything else.
 const rapidjson::Value* EventOf(const rapidjson::Value& record) {
   if (!record.IsObject()) return nullptr;
   const rapidjson::Value* event = Member(record, "Event");
-  return event != nullptr && event->IsObject() ? event : nullptr;
+  if (event != nullptr) return event->IsObject() ? event : nullptr;
+  return IsBareEvent(record) ? &record : nullptr;
 }
 
 bool IsEvent(const rapidjson::Value& record) {
   const rapidjson::Value* event = EventOf(record);
-  if (event == nullptr) return false;
   // Two of MISP's own keys; the uuid is not required, so an event without one is still
   // recognised and then rejected by name.
-  int keys = 0;
-  for (const char* key : {"uuid", "info", "Attribute", "Tag", "Galaxy", "threat_level_id", "analysis", "Orgc"}) {
-    if (Member(*event, key) != nullptr) ++keys;
-  }
-  return keys >= 2;
+  return event != nullptr && EventKeys(*event) >= 2;
+}
+
+// An ATT&CK technique ID ("T1059.001", any case) or a foreign technique-like one kept as
+// unknown (ATLAS "AML.T0040"); not CAPEC-576, CWE-79 or other ids MISP clusters list.
+bool IsTechniqueShaped(std::string_view id) {
+  return NormalizeTechniqueId(id).has_value() || IsForeignTechniqueId(id);
 }
 
 // "PowerShell - T1059.001" -> "T1059.001"; "" when the value has no " - " suffix.
@@ -43,12 +62,21 @@ bool IsAttackPatternTag(const std::string& lower) {
          lower.rfind("misp-galaxy:mitre-enterprise-attack-attack-pattern=", 0) == 0;
 }
 
+// The tactic of an attack-pattern cluster: the phase after the last ':' of each kill_chain
+// entry ("mitre-attack:discovery", "mitre-attack:enterprise-attack:discovery",
+// "attack-Linux:discovery" — one entry per platform in current galaxies), when they all name
+// the same phase; "" when they name several (a technique of several tactics) or none.
 std::string TacticOf(const rapidjson::Value* meta) {
-  if (meta == nullptr) return "";
-  auto phases = AsTextList(Member(*meta, "kill_chain"));
-  if (phases.size() != 1) return "";
-  size_t colon = phases.front().rfind(':');
-  return colon == std::string::npos ? phases.front() : phases.front().substr(colon + 1);
+  if (meta == nullptr || !meta->IsObject()) return "";
+  std::string tactic;
+  for (const auto& phase : AsTextList(Member(*meta, "kill_chain"))) {
+    size_t colon = phase.rfind(':');
+    std::string name = colon == std::string::npos ? phase : phase.substr(colon + 1);
+    if (name.empty()) continue;
+    if (!tactic.empty() && tactic != name) return "";
+    tactic = name;
+  }
+  return tactic;
 }
 
 struct Verdict {
@@ -65,7 +93,7 @@ void ReadTags(const rapidjson::Value* tags, SourceIncident& out, Verdict& verdic
     std::string lower = ToLower(*name);
     if (IsAttackPatternTag(lower)) {
       std::string id = SuffixId(*name);
-      if (!id.empty()) out.techniques.push_back({id, ""});
+      if (IsTechniqueShaped(id)) out.techniques.push_back({id, ""});
     } else if (lower == "false-positive:confirmed=\"true\"") {
       verdict.confirmed_fp = true;
     } else if (lower == "false-positive:confirmed=\"false\"") {
@@ -88,17 +116,22 @@ void ReadGalaxies(const rapidjson::Value* galaxies, SourceIncident& out) {
     for (const auto& cluster : clusters->GetArray()) {
       if (!cluster.IsObject()) continue;
       const rapidjson::Value* meta = Member(cluster, "meta");
+      if (meta != nullptr && !meta->IsObject()) meta = nullptr;
       std::vector<std::string> ids = meta != nullptr ? AsTextList(Member(*meta, "external_id")) : std::vector<std::string>{};
       std::string value = StringOr(cluster, "value");
       if (ids.empty() && !SuffixId(value).empty()) ids.push_back(SuffixId(value));
       if (type == "mitre-attack-pattern" || type == "mitre-enterprise-attack-attack-pattern") {
         std::string tactic = TacticOf(meta);
-        for (const auto& id : ids) out.techniques.push_back({id, tactic});
+        for (const auto& id : ids) {
+          if (IsTechniqueShaped(id)) out.techniques.push_back({id, tactic});
+        }
       } else if (type == "mitre-intrusion-set" || type == "mitre-malware" || type == "mitre-tool" ||
                  type == "mitre-campaign") {
         if (!ids.empty()) out.incident.threats.push_back(ids.front());
         else if (!value.empty()) out.incident.threats.push_back(value);
-      } else if (type == "threat-actor" && !value.empty()) {
+      } else if ((type == "threat-actor" || type == "tool") && !value.empty()) {
+        // The generic `tool` galaxy names software ATT&CK tracks under the same name
+        // (BabyShark, S0414); the normaliser resolves it, or keeps it as a custom threat.
         out.incident.threats.push_back(value);
       }
     }
@@ -126,14 +159,14 @@ void ReadAttributes(const rapidjson::Value* attributes, SourceIncident& out, Ver
 
 // Why `event` cannot become an incident, or "" when it can: the uuid must be text, the times
 // epoch seconds or dates, and the lists that carry techniques (Tag, Galaxy, Attribute, Object)
-// arrays. Field names are given as MISP's JSON path ("Event.Tag").
-std::string Problem(const rapidjson::Value& event) {
-  std::string problem = IdProblem(event, "uuid", "Event.uuid");
+// arrays. Field names are given as MISP's JSON path ("Event.Tag"; "Tag" for a bare event).
+std::string Problem(const rapidjson::Value& event, const std::string& prefix) {
+  std::string problem = IdProblem(event, "uuid", prefix + "uuid");
   for (const char* key : {"date", "timestamp", "publish_timestamp"}) {
-    if (problem.empty()) problem = TimeProblem(event, key, std::string("Event.") + key);
+    if (problem.empty()) problem = TimeProblem(event, key, prefix + key);
   }
   for (const char* key : {"Tag", "Galaxy", "Attribute", "Object"}) {
-    if (problem.empty()) problem = ArrayProblem(event, key, std::string("Event.") + key);
+    if (problem.empty()) problem = ArrayProblem(event, key, prefix + key);
   }
   return problem;
 }
@@ -155,7 +188,7 @@ class MispReader : public IncidentReader {
         out.rejects.push_back({where, record.IsObject() ? WrongType("Event", "an object") : "record must be a JSON object"});
         return;
       }
-      if (std::string problem = Problem(*event); !problem.empty()) {
+      if (std::string problem = Problem(*event, event == &record ? "" : "Event."); !problem.empty()) {
         out.rejects.push_back({where, problem});
         return;
       }

@@ -80,6 +80,18 @@ std::optional<std::string> Normalizer::ResolveKnownThreat(const std::string& tex
   return std::nullopt;
 }
 
+std::optional<std::string> Normalizer::TechniqueOfStixId(std::string_view stix_id) {
+  if (!stix_index_built_) {
+    stix_index_built_ = true;
+    store::AttackCatalog::ForEach(txn_, model::AttackKind::kTechnique, [&](const model::AttackObject& object) {
+      if (!object.stix_id.empty()) technique_stix_ids_.emplace(object.stix_id, object.id);
+    });
+  }
+  auto it = technique_stix_ids_.find(ToLower(stix_id));
+  if (it == technique_stix_ids_.end()) return std::nullopt;
+  return it->second;
+}
+
 std::string Normalizer::ResolveThreat(const std::string& text) {
   if (auto known = ResolveKnownThreat(text)) return *known;
   custom_seen_.insert(text);
@@ -93,6 +105,9 @@ model::Incident Normalizer::Normalize(SourceIncident source) {
   for (const auto& given : source.techniques) {
     std::string_view raw = Trim(given.id);
     if (raw.empty()) continue;
+    std::optional<std::string> from_stix;
+    if (raw.size() > 16 && ToLower(raw.substr(0, 16)) == "attack-pattern--") from_stix = TechniqueOfStixId(raw);
+    if (from_stix) raw = *from_stix;
     auto id = NormalizeTechniqueId(raw);
     if (!id) {
       unknown.insert(IsForeignTechniqueId(raw) ? ToUpper(Shorten(raw)) : Shorten(raw));

@@ -1,6 +1,9 @@
 // The shared normaliser (SPEC §2): turns a reader's SourceIncident into the stored
 // model::Incident by resolving everything that depends on the loaded ATT&CK data, so every
 // format treats technique IDs and threat names the same way:
+// - a technique given by its ATT&CK STIX id ("attack-pattern--970a3432-…", as STIX readers pass
+//   on a reference to an attack-pattern their bundle does not hold) is looked up among the
+//   loaded ATT&CK techniques and becomes its ATT&CK ID; an unknown STIX id stays unknown;
 // - technique IDs in any case are normalised; a revoked technique becomes the end of its
 //   revoked-by chain and keeps the ID the source named as `revoked_from`; deprecated ones are
 //   kept as they are;
@@ -51,6 +54,8 @@ class Normalizer {
   // The ATT&CK ID for an ID, name or alias; nullopt (and nothing recorded) when unknown.
   std::optional<std::string> ResolveKnownThreat(const std::string& text);
   void BuildThreatIndex();
+  // The ATT&CK ID of a technique by its STIX id; nullopt when no loaded technique has it.
+  std::optional<std::string> TechniqueOfStixId(std::string_view stix_id);
 
   const store::ReadTxn& txn_;
   std::unordered_map<std::string, store::TechniqueResolution> resolutions_;
@@ -59,6 +64,8 @@ class Normalizer {
   bool threat_index_built_ = false;
   std::unordered_map<std::string, std::string> threat_ids_;    // upper-case ID -> ID
   std::unordered_map<std::string, std::string> threat_names_;  // lower-case name/alias -> ID
+  bool stix_index_built_ = false;
+  std::unordered_map<std::string, std::string> technique_stix_ids_;  // attack-pattern--… -> T-ID
   std::set<std::string> unknown_seen_;
   std::set<std::string> custom_seen_;
 };

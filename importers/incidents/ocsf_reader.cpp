@@ -17,9 +17,35 @@ std::optional<int> IntField(const rapidjson::Value& doc, std::string_view path) 
   return static_cast<int>(*number);
 }
 
+// 2001 Security Finding (OCSF 1.0, deprecated since 1.1 but still exported), 2004 Detection
+// Finding, 2005 Incident Finding.
 bool IsFinding(const rapidjson::Value& doc) {
   auto class_uid = IntField(doc, "class_uid");
-  return class_uid && (*class_uid == 2004 || *class_uid == 2005);
+  return class_uid && (*class_uid == 2001 || *class_uid == 2004 || *class_uid == 2005);
+}
+
+bool IsSecurityFinding(const rapidjson::Value& doc) { return IntField(doc, "class_uid") == 2001; }
+
+// What the security product did about the activity, when the finding says: disposition_id 2
+// Blocked, 3 Quarantined, 5 Deleted, 6 Dropped, or action_id 2 Denied -> blocked; any other
+// disposition_id or action_id (1 Allowed, 15 Detected, ...) -> succeeded; else the
+// `disposition` / `action` caption. nullopt when the finding records none of them.
+std::optional<model::TechniqueOutcome> DispositionOf(const rapidjson::Value& doc) {
+  auto disposition = IntField(doc, "disposition_id");
+  if (disposition && *disposition != 0 && *disposition != 99) {
+    bool blocked = *disposition == 2 || *disposition == 3 || *disposition == 5 || *disposition == 6;
+    return blocked ? model::TechniqueOutcome::kBlocked : model::TechniqueOutcome::kSucceeded;
+  }
+  auto action = IntField(doc, "action_id");
+  if (action && (*action == 1 || *action == 2)) {
+    return *action == 2 ? model::TechniqueOutcome::kBlocked : model::TechniqueOutcome::kSucceeded;
+  }
+  for (const char* key : {"disposition", "action"}) {
+    if (auto text = FirstText(doc, {key})) {
+      if (auto outcome = model::ParseTechniqueOutcome(*text)) return outcome;
+    }
+  }
+  return std::nullopt;
 }
 
 std::optional<model::Classification> FromVerdict(const rapidjson::Value& doc) {
@@ -52,7 +78,7 @@ std::string SeverityOf(const rapidjson::Value& doc) {
 }
 
 // One OCSF attack object: {tactic{uid,name}, tactics[...] (1.0), technique{uid}, sub_technique{uid}}.
-void ReadAttack(const rapidjson::Value& attack, SourceIncident& out) {
+void ReadAttack(const rapidjson::Value& attack, model::TechniqueOutcome outcome, SourceIncident& out) {
   std::string tactic = FirstText(attack, {"tactic.uid", "tactic.name"}).value_or("");
   if (tactic.empty()) {
     if (const rapidjson::Value* tactics = Field(attack, "tactics"); tactics && tactics->IsArray() && tactics->Size() == 1) {
@@ -64,13 +90,13 @@ void ReadAttack(const rapidjson::Value& attack, SourceIncident& out) {
   if (!sub.empty() && sub.find('.') == std::string::npos) {
     if (auto joined = JoinTechniqueId(technique, sub)) sub = *joined;
   }
-  if (!technique.empty()) out.techniques.push_back({technique, tactic});
-  if (!sub.empty()) out.techniques.push_back({sub, tactic});
+  if (!technique.empty()) out.techniques.push_back({technique, tactic, outcome});
+  if (!sub.empty()) out.techniques.push_back({sub, tactic, outcome});
 }
 
-void ReadAttacks(const rapidjson::Value* list, SourceIncident& out) {
+void ReadAttacks(const rapidjson::Value* list, model::TechniqueOutcome outcome, SourceIncident& out) {
   if (list == nullptr || !list->IsArray()) return;
-  for (const auto& attack : list->GetArray()) ReadAttack(attack, out);
+  for (const auto& attack : list->GetArray()) ReadAttack(attack, outcome, out);
 }
 
 void ReadDevice(const rapidjson::Value* device, model::Incident& inc) {
@@ -102,6 +128,7 @@ void ReadAssets(const rapidjson::Value& doc, model::Incident& inc) {
 struct Version {
   TimeMs time;
   SourceIncident record;
+  std::optional<model::TechniqueOutcome> disposition;  // as the record gave it
 };
 
 class OcsfReader : public IncidentReader {
@@ -123,14 +150,14 @@ class OcsfReader : public IncidentReader {
         return;
       }
       if (!IsFinding(record)) {
-        out.rejects.push_back({where, "field \"class_uid\" must be 2004 (Detection Finding) or 2005 (Incident Finding)"});
+        out.rejects.push_back({where, "field \"class_uid\" must be 2001 (Security Finding), 2004 (Detection Finding) or 2005 (Incident Finding)"});
         return;
       }
-      auto uid = FirstText(record, {"finding_info.uid"});
+      auto uid = FirstText(record, {"finding_info.uid", "finding.uid"});
       const rapidjson::Value* listed = Field(record, "finding_info_list");
       if (!uid && listed && listed->IsArray() && !listed->Empty()) uid = FirstText((*listed)[0], {"uid"});
       if (!uid) {
-        out.rejects.push_back({where, MissingField("finding_info.uid")});
+        out.rejects.push_back({where, MissingField(IsSecurityFinding(record) ? "finding.uid" : "finding_info.uid")});
         return;
       }
       if (listed && listed->IsArray()) {
@@ -138,7 +165,7 @@ class OcsfReader : public IncidentReader {
           if (auto other = FirstText(finding, {"uid"}); other && *other != *uid) merged_into.emplace(*other, *uid);
         }
       }
-      versions.push_back({AsTime(Field(record, "time")).value_or(0), Build(record, *uid, where)});
+      versions.push_back({AsTime(Field(record, "time")).value_or(0), Build(record, *uid, where), DispositionOf(record)});
     });
     // Merge versions per id, in time order so the latest record's scalars win.
     std::stable_sort(versions.begin(), versions.end(), [](const Version& a, const Version& b) { return a.time < b.time; });
@@ -154,6 +181,10 @@ class OcsfReader : public IncidentReader {
         incidents.emplace(id, std::move(version.record));
         continue;
       }
+      // A later record that says what was done about the activity speaks for the earlier ones.
+      if (version.disposition) {
+        for (auto& technique : found->second.techniques) technique.outcome = *version.disposition;
+      }
       Merge(found->second, std::move(version.record));
     }
     for (const auto& id : order) out.incidents.push_back(std::move(incidents[id]));
@@ -167,16 +198,19 @@ class OcsfReader : public IncidentReader {
     model::Incident& inc = source.incident;
     inc.id = "ocsf:" + uid;
     inc.source = "ocsf";
-    inc.title = FirstText(doc, {"finding_info.title", "message"}).value_or("");
+    inc.title = FirstText(doc, {"finding_info.title", "finding.title", "message"}).value_or("");
     if (inc.title.empty()) {
       if (const rapidjson::Value* listed = Field(doc, "finding_info_list"); listed && listed->IsArray() && !listed->Empty()) {
         inc.title = FirstText((*listed)[0], {"title"}).value_or("");
       }
     }
     inc.created = AsTime(Field(doc, "finding_info.created_time"));
+    if (!inc.created) inc.created = AsTime(Field(doc, "finding.created_time"));
     if (!inc.created) inc.created = AsTime(Field(doc, "start_time"));
     if (!inc.created) inc.created = AsTime(Field(doc, "time"));
-    auto status = IntField(doc, "status_id");
+    // Security Finding (1.0) keeps the finding's lifecycle in state_id (1 New, 2 In Progress,
+    // 3 Suppressed, 4 Resolved); its status_id is the event status (Success/Failure).
+    auto status = IntField(doc, IsSecurityFinding(doc) ? "state_id" : "status_id");
     bool closed = status ? *status >= 3 && *status != 99 : FoldEnum(StringOr(doc, "status")) == "closed";
     auto activity = IntField(doc, "activity_id");
     if (activity && *activity == 3) closed = true;
@@ -184,12 +218,14 @@ class OcsfReader : public IncidentReader {
     if (closed) {
       inc.closed = AsTime(Field(doc, "end_time"));
       if (!inc.closed) inc.closed = AsTime(Field(doc, "finding_info.modified_time"));
+      if (!inc.closed) inc.closed = AsTime(Field(doc, "finding.modified_time"));
       if (!inc.closed) inc.closed = AsTime(Field(doc, "time"));
     }
     inc.classification = FromVerdict(doc).value_or(model::Classification::kUndetermined);
     inc.severity = SeverityOf(doc);
-    ReadAttacks(Field(doc, "finding_info.attacks"), source);
-    ReadAttacks(Field(doc, "attacks"), source);
+    model::TechniqueOutcome outcome = DispositionOf(doc).value_or(model::TechniqueOutcome::kSucceeded);
+    ReadAttacks(Field(doc, "finding_info.attacks"), outcome, source);
+    ReadAttacks(Field(doc, "attacks"), outcome, source);
     ReadAssets(doc, inc);
     return source;
   }

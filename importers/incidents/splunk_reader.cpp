@@ -12,8 +12,34 @@ const rapidjson::Value& ResultOf(const rapidjson::Value& record) {
   return result && result->IsObject() ? *result : record;
 }
 
+// The notable's id. ES gives `event_id` (`<indexer guid>@@notable@@<event_hash>`, or in ES 8
+// `<uuid>@@notable@@time<epoch>`), and `rule_id` holds the same value. A raw `index=notable`
+// row has neither (the `notable` macro computes them at search time) but carries what they are
+// made of: the indexer GUID (`indexer_guid`, or the third part of `_bkt`
+// "notable~171~<guid>") and `event_hash`, which rebuild the very same id; without the GUID the
+// id is the `event_hash` alone, else the scheduled search's `orig_sid`@@`orig_rid`.
+std::optional<std::string> NotableId(const rapidjson::Value& doc) {
+  if (auto id = FirstText(doc, {"event_id"})) return id;
+  if (auto rule = FirstText(doc, {"rule_id"}); rule && rule->find("@@notable@@") != std::string::npos) return rule;
+  auto hash = FirstText(doc, {"event_hash"});
+  if (hash) {
+    auto guid = FirstText(doc, {"indexer_guid"});
+    if (!guid) {
+      std::string bucket = FirstText(doc, {"_bkt"}).value_or("");
+      if (size_t tilde = bucket.rfind('~'); tilde != std::string::npos && bucket.rfind("notable~", 0) == 0) {
+        guid = bucket.substr(tilde + 1);
+      }
+    }
+    return guid && !guid->empty() ? *guid + "@@notable@@" + *hash : *hash;
+  }
+  auto sid = FirstText(doc, {"orig_sid"});
+  if (sid) return *sid + "@@" + FirstText(doc, {"orig_rid"}).value_or("0");
+  return std::nullopt;
+}
+
 bool IsNotable(const rapidjson::Value& doc) {
-  if (!doc.IsObject() || !Member(doc, "event_id")) return false;
+  // An event_id key, even null (then Read rejects the record naming it), or an id to rebuild.
+  if (!doc.IsObject() || (!Member(doc, "event_id") && !NotableId(doc))) return false;
   for (const char* key : {"rule_name", "search_name", "security_domain", "urgency", "rule_id", "disposition"}) {
     if (Member(doc, key)) return true;
   }
@@ -32,6 +58,17 @@ model::Classification FromDisposition(const rapidjson::Value& doc) {
   if (label.rfind("benignpositive", 0) == 0) return model::Classification::kBenignPositive;
   if (label.rfind("falsepositive", 0) == 0) return model::Classification::kFalsePositive;
   return model::Classification::kUndetermined;
+}
+
+// CIM `action` of the notable's events (allowed, blocked, deferred, ...): blocked when every
+// value given says the activity was stopped (blocked, denied, dropped, quarantined, ...).
+model::TechniqueOutcome OutcomeOf(const rapidjson::Value& doc) {
+  auto actions = AsTextList(Field(doc, "action"));
+  bool blocked = !actions.empty();
+  for (const auto& action : actions) {
+    if (model::ParseTechniqueOutcome(action) != model::TechniqueOutcome::kBlocked) blocked = false;
+  }
+  return blocked ? model::TechniqueOutcome::kBlocked : model::TechniqueOutcome::kSucceeded;
 }
 
 bool IsClosed(const rapidjson::Value& doc) {
@@ -71,7 +108,7 @@ class SplunkReader : public IncidentReader {
       }
       const rapidjson::Value& doc = ResultOf(record);
       if (Member(record, "preview") && !Member(record, "result")) return;  // export footer lines
-      auto id = FirstText(doc, {"event_id"});
+      auto id = NotableId(doc);
       if (!id) {
         out.rejects.push_back({where, MissingField("event_id")});
         return;
@@ -90,10 +127,11 @@ class SplunkReader : public IncidentReader {
       if (inc.severity.empty()) inc.severity = NormalizeSeverity(FirstText(doc, {"urgency"}).value_or(""));
       auto tactics = AsTextList(Field(doc, "annotations.mitre_attack.mitre_tactic_id"));
       std::string tactic = tactics.size() == 1 ? tactics.front() : "";
+      model::TechniqueOutcome outcome = OutcomeOf(doc);
       for (const char* key : {"annotations.mitre_attack", "annotations.mitre_attack.mitre_technique_id"}) {
         const rapidjson::Value* value = Field(doc, key);
         if (value != nullptr && value->IsObject()) continue;  // nested form: the ids are below it
-        for (auto& technique : AsTextList(value)) source.techniques.push_back({technique, tactic});
+        for (auto& technique : AsTextList(value)) source.techniques.push_back({technique, tactic, outcome});
       }
       ReadAssets(doc, inc);
       out.incidents.push_back(std::move(source));

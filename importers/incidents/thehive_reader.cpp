@@ -157,7 +157,7 @@ std::string ThreatFromTag(std::string_view tag) {
     if (eq == std::string_view::npos) return "";
     std::string galaxy = lower.substr(12, eq - 12);
     if (galaxy != "threat-actor" && galaxy != "mitre-intrusion-set" && galaxy != "mitre-malware" &&
-        galaxy != "mitre-tool" && galaxy != "mitre-campaign") {
+        galaxy != "mitre-tool" && galaxy != "mitre-campaign" && galaxy != "tool") {
       return "";
     }
     std::string_view value = TrimQuotes(tag.substr(eq + 1));

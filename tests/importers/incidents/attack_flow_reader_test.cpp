@@ -50,13 +50,13 @@ TEST_CASE("the sample .afb reads field by field: technique_id and ttp pairs, cre
   CHECK(source.group_candidates == std::vector<std::string>{"Wizard Spider", "UNC1878", "Unnamed affiliate"});
 }
 
-TEST_CASE("the upstream STIX Attack Flow example keeps its flow id and passes \"1598.003\" on for the normaliser") {
+TEST_CASE("the upstream STIX Attack Flow example keeps its flow id (plus the name's slug) and passes \"1598.003\" on for the normaliser") {
   auto run = RunReader(Reader(), "attack-flow-example.json", ReadText(SharedPath("incidents/attack-flow/stix/attack-flow-example.json")));
   REQUIRE(run->status.ok());
   CHECK(run->out.rejects.empty());
   REQUIRE(run->out.incidents.size() == 1);
   const SourceIncident& source = run->out.incidents[0];
-  CHECK(source.incident.id == "attack-flow:attack-flow--e9ec3a4b-f787-4e81-a3d9-4cfe017ebc2f");
+  CHECK(source.incident.id == "attack-flow:attack-flow--e9ec3a4b-f787-4e81-a3d9-4cfe017ebc2f:example-flow");
   CHECK(source.incident.title == "Example Flow");
   CHECK(Iso(source.incident.created) == "2022-08-02T19:34:35.143Z");
   CHECK(source.incident.status == "closed");
@@ -82,14 +82,14 @@ TEST_CASE("a STIX bundle with two attack-flows gives each the actions its start_
   CHECK(run->out.rejects.empty());
   REQUIRE(run->out.incidents.size() == 2);
   const SourceIncident& one = run->out.incidents[0];
-  CHECK(one.incident.id == "attack-flow:attack-flow--1");
+  CHECK(one.incident.id == "attack-flow:attack-flow--1:one");
   CHECK(one.where == "flows.json: record 1");
   CHECK(Iso(one.incident.created) == "2024-01-02T03:04:05Z");
   // Depth-first from start_refs; the operator's loop back to action a is visited once.
   CHECK(Techniques(one) == std::vector<std::string>{"T1566.001/TA0001", "t1059.001/"});
   CHECK(one.group_candidates == std::vector<std::string>{"Cozy Bear", "APT29", "NOBELIUM", "G0016"});
   const SourceIncident& two = run->out.incidents[1];
-  CHECK(two.incident.id == "attack-flow:attack-flow--2");
+  CHECK(two.incident.id == "attack-flow:attack-flow--2:two");
   CHECK(two.incident.title == "Two");
   CHECK(Iso(two.incident.created) == "-");
   CHECK(Techniques(two) == std::vector<std::string>{"T1486/"});

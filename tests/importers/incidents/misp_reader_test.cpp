@@ -118,7 +118,9 @@ TEST_CASE("MISP galaxy clusters: ID lists, older galaxy names, kill chains, thre
     "Object": [{"Attribute": [{"type": "target-machine", "value": "DC01",
        "Galaxy": [{"type": "mitre-attack-pattern", "GalaxyCluster": [{"value": "DCSync - T1003.006"}]}]}]}],
     "Attribute": [{"type": "hostname", "value": "c2.example", "to_ids": "1"}])");
-  CHECK(Techniques(source) == std::vector<std::string>{"T1685.004/defense-impairment", "T1003/", "T1003.001/", "T1003.006/"});
+  // Two kill-chain entries of one phase (one per platform or prefix) still name that tactic.
+  CHECK(Techniques(source) == std::vector<std::string>{"T1685.004/defense-impairment", "T1003/credential-access",
+                                                       "T1003.001/credential-access", "T1003.006/"});
   CHECK(source.incident.threats == std::vector<std::string>{"Wizard Spider", "S0154", "no id here"});
   CHECK(Assets(source.incident) == std::vector<std::string>{"device:dc01=DC01"});
   CHECK(source.incident.status == "closed");

@@ -58,11 +58,11 @@ TEST_CASE("TheHive, STIX, MISP and Attack Flow samples are recognised by content
   }
 }
 
-TEST_CASE("the Attack Flow STIX example keeps its flow id and rebuilds \"1598.003\" as T1598.003") {
+TEST_CASE("the Attack Flow STIX example keeps its flow id (plus the name's slug) and rebuilds \"1598.003\" as T1598.003") {
   std::string store = StoreWithAttack();
   REQUIRE(RunTidemark({"--store", store, "import", "incidents", FlowExample()}).exit_code == 0);
   auto list = Json(ListJson(store));
-  const rapidjson::Value* flow = FindIncident(list, "attack-flow:attack-flow--e9ec3a4b-f787-4e81-a3d9-4cfe017ebc2f");
+  const rapidjson::Value* flow = FindIncident(list, "attack-flow:attack-flow--e9ec3a4b-f787-4e81-a3d9-4cfe017ebc2f:example-flow");
   REQUIRE(flow != nullptr);
   CHECK(std::string((*flow)["title"].GetString()) == "Example Flow");
   CHECK(std::string((*flow)["status"].GetString()) == "closed");
