@@ -133,7 +133,7 @@ DefenseGraph DefenseGraph::Build(const store::ReadTxn& txn, bool with_threats, b
       auto cv = g.Control(r.control);
       if (cv) g.control_infos_[g.graph_[*cv].data].posture.push_back(r);
     });
-    for (auto& info : g.control_infos_) info.posture_loaded = true;
+    for (auto& info : g.control_infos_) info.posture_loaded = info.posture_complete = true;
   }
   store::OrgCatalog::ForEachAsset(txn, [&](const model::Asset& a) { g.asset_weights_[a.id] = a.weight; });
   return g;
@@ -146,10 +146,22 @@ void DefenseGraph::LoadPostureAt(const store::ReadTxn& txn, Vertex control, Time
   info.posture_loaded = true;
 }
 
-void DefenseGraph::LoadIncidents(const store::ReadTxn& txn) {
+void DefenseGraph::LoadPostureOf(const store::ReadTxn& txn, Vertex control) {
+  ControlInfo& info = control_infos_[graph_[control].data];
+  if (info.posture_complete) return;
+  info.posture.clear();
+  store::OrgCatalog::ForEachPostureOf(txn, info.control.id, [&](const model::PostureRecord& r) { info.posture.push_back(r); });
+  info.posture_loaded = true;
+  info.posture_complete = true;
+}
+
+void DefenseGraph::LoadIncidents(const store::ReadTxn& txn) { LoadIncidents(txn, nullptr); }
+
+void DefenseGraph::LoadIncidents(const store::ReadTxn& txn,
+                                 const std::function<bool(std::string_view, const std::vector<Vertex>&)>& keep) {
   // Straight from the stored bytes: IDs are looked up as views, and only what scoring needs is
   // kept (no titles, tactics or asset types), so 100,000 incidents load in well under a second.
-  incident_infos_.reserve(incident_infos_.size() + txn.Count(store::Db::kIncidentFacts));
+  if (!keep) incident_infos_.reserve(incident_infos_.size() + txn.Count(store::Db::kIncidentFacts));
   // ~700 distinct technique IDs among ~500,000 references: resolved once each, then found in a
   // table small enough to stay in cache (the graph's technique map is not).
   StringIndex technique_ids;
@@ -157,21 +169,35 @@ void DefenseGraph::LoadIncidents(const store::ReadTxn& txn) {
   store::IncidentCatalog::ForEachFactsView(txn, [&](std::string_view id, const store::IncidentFactsView& facts) {
     size_t index = incident_infos_.size();
     IncidentInfo info;
+    auto resolve = [&](std::string_view technique) {
+      auto [slot, added] = technique_ids.Intern(technique);
+      if (added) resolved.push_back(ResolveTechnique(technique));
+      return resolved[slot];
+    };
+    // Any succeeded use wins (SPEC §3): a vertex is blocked only when every stored ID that
+    // resolves to it was blocked.
+    std::vector<Vertex> succeeded;
+    for (auto technique : facts.techniques) {
+      std::optional<Vertex> tv = resolve(technique);
+      if (!tv) {
+        info.unknown_techniques.emplace_back(technique);
+        continue;
+      }
+      if (std::find(info.techniques.begin(), info.techniques.end(), *tv) == info.techniques.end()) {
+        info.techniques.push_back(*tv);
+      }
+      bool blocked = std::find(facts.blocked.begin(), facts.blocked.end(), technique) != facts.blocked.end();
+      std::vector<Vertex>& list = blocked ? info.blocked : succeeded;
+      if (std::find(list.begin(), list.end(), *tv) == list.end()) list.push_back(*tv);
+    }
+    if (keep && !keep(id, info.techniques)) return;
+    std::erase_if(info.blocked, [&](Vertex v) { return std::find(succeeded.begin(), succeeded.end(), v) != succeeded.end(); });
+    info.blocked.shrink_to_fit();
     info.id = std::string(id);
     info.created = facts.created;
     info.closed = facts.closed;
     info.classification = facts.classification;
     for (auto unknown : facts.unknown_techniques) info.unknown_techniques.emplace_back(unknown);
-    for (auto technique : facts.techniques) {
-      auto [slot, added] = technique_ids.Intern(technique);
-      if (added) resolved.push_back(ResolveTechnique(technique));
-      std::optional<Vertex> tv = resolved[slot];
-      if (!tv) {
-        info.unknown_techniques.emplace_back(technique);
-      } else if (std::find(info.techniques.begin(), info.techniques.end(), *tv) == info.techniques.end()) {
-        info.techniques.push_back(*tv);
-      }
-    }
     double weight = 0;
     for (auto asset : facts.assets) {
       uint32_t asset_idx = AssetIndex(asset);
@@ -242,6 +268,7 @@ size_t DefenseGraph::AddIncident(model::Incident incident, bool as_vertex) {
   }
   // Techniques were resolved at import; a later ATT&CK upgrade may have revoked some since.
   std::vector<model::IncidentTechnique> techniques;
+  std::vector<Vertex> succeeded;
   for (auto& t : incident.techniques) {
     std::optional<Vertex> tv = ResolveTechnique(t.id);
     if (!tv) {
@@ -252,12 +279,21 @@ size_t DefenseGraph::AddIncident(model::Incident incident, bool as_vertex) {
       if (t.revoked_from.empty()) t.revoked_from = t.id;
       t.id = graph_[*tv].id;
     }
-    if (std::find(info.techniques.begin(), info.techniques.end(), *tv) != info.techniques.end()) continue;
+    // Any succeeded use wins (SPEC §3).
+    bool blocked = t.outcome == model::TechniqueOutcome::kBlocked;
+    std::vector<Vertex>& outcome_list = blocked ? info.blocked : succeeded;
+    if (std::find(outcome_list.begin(), outcome_list.end(), *tv) == outcome_list.end()) outcome_list.push_back(*tv);
+    auto known = std::find(info.techniques.begin(), info.techniques.end(), *tv);
+    if (known != info.techniques.end()) {
+      if (!blocked) techniques[static_cast<size_t>(known - info.techniques.begin())].outcome = t.outcome;
+      continue;
+    }
     info.techniques.push_back(*tv);
     if (info.vertex) boost::add_edge(*tv, *info.vertex, Edge(EdgeKind::kObservedIn), graph_);
     techniques.push_back(std::move(t));
   }
   incident.techniques = std::move(techniques);
+  std::erase_if(info.blocked, [&](Vertex v) { return std::find(succeeded.begin(), succeeded.end(), v) != succeeded.end(); });
   double weight = 0;
   for (const auto& asset : incident.assets) {
     uint32_t asset_idx = AssetIndex(asset.id);
@@ -353,6 +389,21 @@ std::vector<Reach> DefenseGraph::ControlsOf(Vertex technique) const {
     return a.type < b.type;
   });
   return reaches;
+}
+
+std::vector<Vertex> DefenseGraph::MitigationsOf(Vertex technique) const {
+  std::vector<Vertex> out;
+  for (auto [it, end] = boost::in_edges(technique, graph_); it != end; ++it) {
+    if (graph_[*it].kind == EdgeKind::kMitigates) out.push_back(boost::source(*it, graph_));
+  }
+  return out;
+}
+
+bool DefenseGraph::Implemented(Vertex mitigation) const {
+  for (auto [it, end] = boost::in_edges(mitigation, graph_); it != end; ++it) {
+    if (graph_[*it].kind == EdgeKind::kImplements) return true;
+  }
+  return false;
 }
 
 std::vector<Vertex> DefenseGraph::TechniquesUsedBy(Vertex threat) const {

@@ -11,6 +11,8 @@
 
 #include <boost/graph/adjacency_list.hpp>
 
+#include <algorithm>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -73,6 +75,7 @@ struct ControlInfo {
   model::Control control;
   std::vector<model::PostureRecord> posture;
   bool posture_loaded = false;
+  bool posture_complete = false;  // every record, not only the one in force at one τ
 };
 
 // What scoring needs of an incident, resolved once: its known technique vertices (revocations
@@ -87,6 +90,9 @@ struct IncidentInfo {
   model::Classification classification = model::Classification::kUndetermined;
   std::vector<std::string> unknown_techniques;  // stored ones plus those the release lacks
   std::vector<Vertex> techniques;
+  // Techniques every use of which was blocked (SPEC §1 `outcome`; ⊆ techniques, usually empty):
+  // they weigh but are no evidence of success.
+  std::vector<Vertex> blocked;
   std::vector<uint32_t> assets;
   std::vector<Vertex> threats;
   double asset_weight = 1;  // a(i) = max(1, Σ weights of its distinct assets)
@@ -95,6 +101,11 @@ struct IncidentInfo {
   std::unique_ptr<model::Incident> record;
 
   std::optional<TimeMs> Time() const { return closed ? closed : created; }
+  // b(i) of SPEC §3 "Evidence": created, else closed.
+  std::optional<TimeMs> BaselineTime() const { return created ? created : closed; }
+  bool Blocked(Vertex technique) const {
+    return !blocked.empty() && std::find(blocked.begin(), blocked.end(), technique) != blocked.end();
+  }
   bool CountsAt(TimeMs tau) const { return model::CountsAt(classification, Time(), tau); }
 };
 
@@ -110,11 +121,19 @@ class DefenseGraph {
   // Loads one control's posture in force at τ — its latest record with as_of <= τ, which is
   // all an evaluation at τ reads — after a Build without posture; idempotent.
   void LoadPostureAt(const store::ReadTxn& txn, Vertex control, TimeMs tau);
+  // Loads every posture record of one control after a Build without posture (evidence reads
+  // the posture at each incident's creation); replaces what LoadPostureAt loaded.
+  void LoadPostureOf(const store::ReadTxn& txn, Vertex control);
 
   // Adds every stored incident (and its assets and threats) to the graph, from the compact
   // facts (incident_facts): records carry no title, tactics or asset types. Commands that
   // show one incident's full record load it with IncidentCatalog::Find and AddIncident.
   void LoadIncidents(const store::ReadTxn& txn);
+  // The same, keeping only the incidents `keep` accepts, given the incident id and its known
+  // technique vertices (for one incident's view: the others that share a technique with it,
+  // which are its evidence).
+  void LoadIncidents(const store::ReadTxn& txn,
+                     const std::function<bool(std::string_view, const std::vector<Vertex>&)>& keep);
   // Adds one incident; returns its index in incidents(). With `as_vertex` the incident, its
   // assets and its observed-in/affects/attributed-to edges become graph vertices and edges;
   // otherwise (bulk loads: 100,000 incidents) the same relations are kept only as the compact
@@ -140,6 +159,11 @@ class DefenseGraph {
   // entry per control with its strongest path; protect and non-protect reaches are separate
   // entries. Sorted by control id.
   std::vector<Reach> ControlsOf(Vertex technique) const;
+  // The live ATT&CK mitigations with a `mitigates` relationship to `technique` (no parent
+  // fallback), in graph order.
+  std::vector<Vertex> MitigationsOf(Vertex technique) const;
+  // Whether some catalog control implements `mitigation` through its `mitigations` list.
+  bool Implemented(Vertex mitigation) const;
   // Techniques a threat uses (live `uses`, revocations resolved), sorted by id.
   std::vector<Vertex> TechniquesUsedBy(Vertex threat) const;
   const ControlInfo& control_info(Vertex control) const { return control_infos_[graph_[control].data]; }

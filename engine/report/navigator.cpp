@@ -70,12 +70,19 @@ std::string NavigatorLayer(const graph::DefenseGraph& graph, const scoring::Eval
     if (t.domain != domain && !t.domain.empty()) continue;
     std::vector<std::string> controls;
     for (const auto& c : row.controls) {
-      char entry[160];
+      char entry[200];
       std::snprintf(entry, sizeof entry, " (%s %.2g x %.2g, %s)", std::string(model::MappingTypeName(c.type)).c_str(),
-                    c.strength, c.implemented, c.via.c_str());
-      controls.push_back(graph.props(c.control).id + entry);
+                    c.strength, c.implemented, std::string(c.via).c_str());
+      std::string credited;
+      if (c.has_evidence && c.baseline > 0) {
+        char note[80];
+        std::snprintf(note, sizeof note, " [in place when it succeeded: %.2g, credited %.2g]", c.baseline, c.credited);
+        credited = note;
+      }
+      controls.push_back(graph.props(c.control).id + entry + credited);
     }
     std::string comment = row.status + "; " + (controls.empty() ? "no control reaches it" : "controls: " + JoinList(controls));
+    if (!row.succeeded_in.empty()) comment += "; succeeded in " + std::to_string(row.succeeded_in.size()) + " incident(s)";
     for (const auto& tactic : t.tactics) {
       w.StartObject();
       WriteField(w, "techniqueID", t.id);

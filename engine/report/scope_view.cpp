@@ -63,7 +63,67 @@ void WriteRecommendation(W& w, const DefenseGraph& graph, const scoring::Recomme
   w.StartArray();
   for (Vertex t : rec.techniques) WriteString(w, graph.props(t).id);
   w.EndArray();
+  w.Key("reaches");
+  w.StartArray();
+  for (Vertex t : rec.reaches) WriteString(w, graph.props(t).id);
+  w.EndArray();
+  w.Key("points_gain");
+  w.Double(RoundScore(rec.points_gain));
+  WriteScore(w, "score_gain", rec.score_gain);
+  w.Key("owner");
+  if (control.owner.empty()) w.Null(); else WriteString(w, control.owner);
   w.EndObject();
+}
+
+// Incident ids of a list of incident indexes, sorted and distinct.
+std::vector<std::string_view> IncidentIds(const DefenseGraph& graph, const std::vector<uint32_t>& indexes) {
+  std::vector<std::string_view> ids;
+  ids.reserve(indexes.size());
+  for (uint32_t idx : indexes) ids.push_back(graph.incidents()[idx].id);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
+std::vector<std::string> TechniqueIds(const DefenseGraph& graph, const std::vector<Vertex>& techniques) {
+  std::vector<std::string> ids;
+  for (Vertex t : techniques) ids.push_back(graph.props(t).id);
+  return ids;
+}
+
+// Up to `limit` items, then "+N more": a table never cuts a list silently.
+std::string ShortList(const std::vector<std::string>& items, size_t limit = 10) {
+  if (items.size() <= limit) return JoinList(items);
+  std::vector<std::string> head(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(limit));
+  return JoinList(head) + " +" + std::to_string(items.size() - limit) + " more";
+}
+
+template <typename W>
+void WriteGapsAndValidations(W& w, const DefenseGraph& graph, const Evaluation& ev) {
+  w.Key("gaps");
+  w.StartArray();
+  for (const auto& gap : ev.gaps) {
+    w.StartObject();
+    WriteField(w, "mitigation", graph.props(gap.mitigation).id);
+    WriteField(w, "name", graph.props(gap.mitigation).name);
+    w.Key("impact");
+    w.Double(RoundScore(gap.impact));
+    WriteStrings(w, "techniques", TechniqueIds(graph, gap.techniques));
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("validations");
+  w.StartArray();
+  for (const auto& v : ev.validations) {
+    w.StartObject();
+    WriteField(w, "control", graph.props(v.control).id);
+    WriteStrings(w, "techniques", TechniqueIds(graph, v.techniques));
+    WriteStrings(w, "incidents", IncidentIds(graph, v.incidents));
+    w.Key("baseline");
+    w.Double(RoundScore(v.baseline));
+    w.EndObject();
+  }
+  w.EndArray();
 }
 
 // Incidents of the scope that count at τ, and their distinct assets, each sorted. Views into
@@ -158,6 +218,15 @@ std::string ScopeJson(const DefenseGraph& graph, const Evaluation& ev) {
       w.Key("deprecated");
       w.Bool(true);
     }
+    if (!row.succeeded_in.empty()) WriteStrings(w, "succeeded_in", IncidentIds(graph, row.succeeded_in));
+    if (row.vulnerable_assets) {
+      w.Key("vulnerable_assets");
+      w.Uint64(*row.vulnerable_assets);
+    }
+    if (row.vulnerability_share) {
+      w.Key("vulnerability_share");
+      w.Double(RoundScore(*row.vulnerability_share));
+    }
     w.Key("controls");
     w.StartArray();
     for (const auto& c : row.controls) {
@@ -172,6 +241,12 @@ std::string ScopeJson(const DefenseGraph& graph, const Evaluation& ev) {
       WriteField(w, "type", model::MappingTypeName(c.type));
       w.Key("counted");
       w.Bool(c.counted);
+      if (c.has_evidence) {
+        w.Key("baseline");
+        w.Double(RoundScore(c.baseline));
+        w.Key("credited");
+        w.Double(RoundScore(c.credited));
+      }
       w.EndObject();
     }
     w.EndArray();
@@ -182,6 +257,13 @@ std::string ScopeJson(const DefenseGraph& graph, const Evaluation& ev) {
   w.Key("recommendations");
   w.StartArray();
   for (const auto& rec : ev.recommendations) WriteRecommendation(w, graph, rec);
+  w.EndArray();
+  WriteGapsAndValidations(w, graph, ev);
+  // Vulnerability exposure (SPEC §3) is computed by its own module; until it fills these,
+  // the fields are present with their empty values.
+  WriteScore(w, "vulnerability_exposure", ev.vulnerability_exposure);
+  w.Key("patches");
+  w.StartArray();
   w.EndArray();
   w.EndObject();
   return Finish(buf) + "\n";
@@ -214,15 +296,22 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
   out += RenderFields(fields);
 
   out += "\nExposures\n";
-  TextTable techniques({"technique", "name", "status", "coverage", "weight", "controls (strength x implemented, path)"});
+  TextTable techniques({"technique", "name", "status", "coverage", "weight", "succeeded in", "in place then",
+                        "controls (strength x implemented, path)"});
   for (const auto& row : ev.techniques) {
     const auto& t = graph.props(row.technique);
-    std::vector<std::string> controls;
+    std::vector<std::string> controls, in_place;
     for (const auto& c : row.controls) {
-      controls.push_back(graph.props(c.control).id + " " + Num(c.strength) + "x" + Num(c.implemented) + " " + c.via +
+      const std::string& id = graph.props(c.control).id;
+      std::string credited = c.has_evidence && c.baseline > 0 ? " (credited " + Num(c.credited) + ")" : "";
+      controls.push_back(id + " " + Num(c.strength) + "x" + Num(c.implemented) + " " + std::string(c.via) + credited +
                          (c.counted ? "" : " [" + std::string(model::MappingTypeName(c.type)) + ", not scored]"));
+      if (c.has_evidence && c.baseline > 0) in_place.push_back(id + " " + Num(c.baseline));
     }
+    std::vector<std::string> succeeded;
+    for (auto id : IncidentIds(graph, row.succeeded_in)) succeeded.emplace_back(id);
     techniques.AddRow({t.id, t.name, row.status, Num(row.coverage), Num(row.weight),
+                       succeeded.empty() ? "-" : ShortList(succeeded, 5), in_place.empty() ? "-" : JoinList(in_place, "; "),
                        controls.empty() ? "-" : JoinList(controls, "; ")});
   }
   out += techniques.Render();
@@ -230,36 +319,62 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
   out += "\nRecommendations (what to fix first)\n";
   if (ev.recommendations.empty()) {
     out += "(none: every reachable control is in place, risk-accepted, or nothing maps to these techniques)\n";
-    return out;
-  }
-  TextTable recs({"#", "control", "title", "status", "implemented", "impact", "closes"});
-  size_t rank = 0;
-  for (const auto& rec : ev.recommendations) {
-    const auto& control = graph.control_info(rec.control).control;
-    std::vector<std::string> ids;
-    for (Vertex t : rec.techniques) ids.push_back(graph.props(t).id);
-    recs.AddRow({std::to_string(++rank), control.id, control.title, std::string(model::ControlStatusName(rec.status)),
-                 Num(rec.implemented), "+" + Num(rec.impact), JoinList(ids)});
-  }
-  out += recs.Render();
-  out += "\nWhy (scope -> technique -> mitigation/mapping -> control)\n";
-  for (const auto& rec : ev.recommendations) {
-    const std::string& control_id = graph.props(rec.control).id;
-    for (Vertex t : rec.techniques) {
-      for (const auto& row : ev.techniques) {
-        if (row.technique != t) continue;
-        for (const auto& c : row.controls) {
-          if (c.control != rec.control || !c.counted) continue;
-          std::string path = c.via == "direct" ? "mapping" : c.via;
-          if (c.via == "parent") {
-            auto parent = graph.Parent(t);
-            path = "parent " + (parent ? graph.props(*parent).id : std::string("?"));
+  } else {
+    TextTable recs({"#", "control", "title", "status", "implemented", "impact", "raises"});
+    size_t rank = 0;
+    for (const auto& rec : ev.recommendations) {
+      const auto& control = graph.control_info(rec.control).control;
+      recs.AddRow({std::to_string(++rank), control.id, control.title, std::string(model::ControlStatusName(rec.status)),
+                   Num(rec.implemented), "+" + Num(rec.impact), ShortList(TechniqueIds(graph, rec.techniques))});
+    }
+    out += recs.Render();
+    out += "\nWhy (scope -> technique -> mitigation/mapping -> control)\n";
+    for (const auto& rec : ev.recommendations) {
+      const std::string& control_id = graph.props(rec.control).id;
+      for (Vertex t : rec.techniques) {
+        for (const auto& row : ev.techniques) {
+          if (row.technique != t) continue;
+          for (const auto& c : row.controls) {
+            if (c.control != rec.control || !c.counted) continue;
+            std::string path = c.via == "direct" ? "mapping" : std::string(c.via);
+            if (c.via == "parent") {
+              auto parent = graph.Parent(t);
+              path = "parent " + (parent ? graph.props(*parent).id : std::string("?"));
+            }
+            out += "  " + ev.scope.id + " -> " + graph.props(t).id + " " + graph.props(t).name + " -> " + path +
+                   " -> " + control_id + " (strength " + Num(c.strength) + ")\n";
           }
-          out += "  " + ev.scope.id + " -> " + graph.props(t).id + " " + graph.props(t).name + " -> " + path +
-                 " -> " + control_id + " (strength " + Num(c.strength) + ")\n";
         }
       }
     }
+  }
+
+  out += "\nValidate (controls in place when a technique still succeeded)\n";
+  if (ev.validations.empty()) {
+    out += "(none)\n";
+  } else {
+    TextTable checks({"control", "title", "baseline", "techniques", "incidents"});
+    for (const auto& v : ev.validations) {
+      const auto& control = graph.control_info(v.control).control;
+      std::vector<std::string> incidents;
+      for (auto id : IncidentIds(graph, v.incidents)) incidents.emplace_back(id);
+      checks.AddRow({control.id, control.title, Num(v.baseline), ShortList(TechniqueIds(graph, v.techniques)),
+                     ShortList(incidents, 5)});
+    }
+    out += checks.Render();
+  }
+
+  out += "\nGaps (ATT&CK mitigations no control implements)\n";
+  if (ev.gaps.empty()) {
+    out += "(none)\n";
+  } else {
+    TextTable gaps({"#", "mitigation", "name", "impact", "techniques"});
+    size_t rank = 0;
+    for (const auto& gap : ev.gaps) {
+      gaps.AddRow({std::to_string(++rank), graph.props(gap.mitigation).id, graph.props(gap.mitigation).name,
+                   "+" + Num(gap.impact), ShortList(TechniqueIds(graph, gap.techniques))});
+    }
+    out += gaps.Render();
   }
   return out;
 }
@@ -285,8 +400,32 @@ std::string GroupKey(const model::Control& control, model::ControlStatus status,
 
 }  // namespace
 
-std::string RecommendationsJson(const DefenseGraph& graph, const Evaluation& ev, const RecommendationFilter& filter,
-                                const std::string& group_by) {
+namespace {
+
+// Recommendations the filter keeps, and per group key (when grouping) the controls and their
+// joint impact: every recommended control of the group at impl 1 at once (SPEC §3).
+struct Groups {
+  std::vector<const scoring::Recommendation*> kept;
+  std::map<std::string, std::pair<std::vector<Vertex>, double>> groups;
+};
+
+Groups GroupRecommendations(scoring::Scorer& scorer, const DefenseGraph& graph, const Evaluation& ev,
+                            const RecommendationFilter& filter, const std::string& group_by) {
+  Groups out;
+  for (const auto& rec : ev.recommendations) {
+    const auto& control = graph.control_info(rec.control).control;
+    if (!filter.Accepts(control, rec.status)) continue;
+    out.kept.push_back(&rec);
+    if (!group_by.empty()) out.groups[GroupKey(control, rec.status, group_by)].first.push_back(rec.control);
+  }
+  for (auto& [key, group] : out.groups) group.second = scorer.JointImpact(ev, group.first);
+  return out;
+}
+
+}  // namespace
+
+std::string RecommendationsJson(scoring::Scorer& scorer, const DefenseGraph& graph, const Evaluation& ev,
+                                const RecommendationFilter& filter, const std::string& group_by) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
@@ -297,58 +436,48 @@ std::string RecommendationsJson(const DefenseGraph& graph, const Evaluation& ev,
   w.EndObject();
   WriteField(w, "as_of", FormatIsoTime(ev.tau));
   WriteScore(w, "resilience", ev.resilience);
-  std::vector<const scoring::Recommendation*> kept;
-  for (const auto& rec : ev.recommendations) {
-    if (filter.Accepts(graph.control_info(rec.control).control, rec.status)) kept.push_back(&rec);
-  }
+  Groups grouped = GroupRecommendations(scorer, graph, ev, filter, group_by);
   w.Key("recommendations");
   w.StartArray();
-  for (const auto* rec : kept) WriteRecommendation(w, graph, *rec);
+  for (const auto* rec : grouped.kept) WriteRecommendation(w, graph, *rec);
   w.EndArray();
   if (!group_by.empty()) {
-    std::map<std::string, std::pair<size_t, double>> groups;
-    for (const auto* rec : kept) {
-      auto& g = groups[GroupKey(graph.control_info(rec->control).control, rec->status, group_by)];
-      ++g.first;
-      g.second += rec->impact;
-    }
     w.Key("groups");
     w.StartArray();
-    for (const auto& [key, totals] : groups) {
+    for (const auto& [key, group] : grouped.groups) {
       w.StartObject();
       WriteField(w, group_by.c_str(), key);
       w.Key("controls");
-      w.Uint64(totals.first);
+      w.Uint64(group.first.size());
       w.Key("impact");
-      w.Double(RoundScore(totals.second));
+      w.Double(RoundScore(group.second));
       w.EndObject();
     }
     w.EndArray();
   }
+  WriteGapsAndValidations(w, graph, ev);
   w.EndObject();
   return Finish(buf);
 }
 
-std::string RecommendationsText(const DefenseGraph& graph, const Evaluation& ev, const RecommendationFilter& filter,
-                                const std::string& group_by) {
+std::string RecommendationsText(scoring::Scorer& scorer, const DefenseGraph& graph, const Evaluation& ev,
+                                const RecommendationFilter& filter, const std::string& group_by) {
   std::string out = "Scope " + ev.scope.id + ", resilience " + Score(ev.resilience) + " as of " + FormatIsoTime(ev.tau) + "\n\n";
   TextTable table({"#", "control", "title", "product", "category", "license", "status", "impact", "techniques"});
-  std::map<std::string, std::pair<size_t, double>> groups;
+  Groups grouped = GroupRecommendations(scorer, graph, ev, filter, group_by);
   size_t rank = 0;
-  for (const auto& rec : ev.recommendations) {
-    const auto& c = graph.control_info(rec.control).control;
-    if (!filter.Accepts(c, rec.status)) continue;
+  for (const auto* rec : grouped.kept) {
+    const auto& c = graph.control_info(rec->control).control;
     table.AddRow({std::to_string(++rank), c.id, c.title, c.product, c.category, c.license,
-                  std::string(model::ControlStatusName(rec.status)), "+" + Num(rec.impact),
-                  std::to_string(rec.techniques.size())});
-    auto& g = groups[GroupKey(c, rec.status, group_by)];
-    ++g.first;
-    g.second += rec.impact;
+                  std::string(model::ControlStatusName(rec->status)), "+" + Num(rec->impact),
+                  std::to_string(rec->techniques.size())});
   }
   out += table.empty() ? "(no recommendations)\n" : table.Render();
   if (!group_by.empty()) {
-    TextTable totals({group_by, "controls", "impact"});
-    for (const auto& [key, t] : groups) totals.AddRow({key.empty() ? "(none)" : key, std::to_string(t.first), "+" + Num(t.second)});
+    TextTable totals({group_by, "controls", "joint impact"});
+    for (const auto& [key, group] : grouped.groups) {
+      totals.AddRow({key.empty() ? "(none)" : key, std::to_string(group.first.size()), "+" + Num(group.second)});
+    }
     out += "\n" + totals.Render();
   }
   return out;

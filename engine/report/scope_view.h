@@ -32,10 +32,11 @@ struct RecommendationFilter {
   std::string product, category, license, status, remediation_type;
   bool Accepts(const model::Control& control, model::ControlStatus status) const;
 };
-// `group_by`: "", product, category, status or license.
-std::string RecommendationsJson(const graph::DefenseGraph& graph, const scoring::Evaluation& ev,
+// `group_by`: "", product, category, status or license. A group's impact is joint (every
+// recommended control of the group at impl 1 at once), computed by `scorer`, which evaluated `ev`.
+std::string RecommendationsJson(scoring::Scorer& scorer, const graph::DefenseGraph& graph, const scoring::Evaluation& ev,
                                 const RecommendationFilter& filter, const std::string& group_by);
-std::string RecommendationsText(const graph::DefenseGraph& graph, const scoring::Evaluation& ev,
+std::string RecommendationsText(scoring::Scorer& scorer, const graph::DefenseGraph& graph, const scoring::Evaluation& ev,
                                 const RecommendationFilter& filter, const std::string& group_by);
 
 std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points);

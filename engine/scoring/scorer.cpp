@@ -111,16 +111,28 @@ PostureAt PostureOf(const graph::ControlInfo& control, TimeMs tau) {
   return out;
 }
 
-PostureAt Scorer::Posture(Vertex control, TimeMs tau) {
-  if (tau != posture_cache_tau_) {
-    posture_cache_.clear();
-    posture_cache_tau_ = tau;
+Scorer::Scorer(const DefenseGraph& graph) : graph_(graph), evidence_(graph) {
+  for (Vertex control : graph.control_vertices()) {
+    const auto& c = graph.control_info(control).control;
+    double points = c.max_points.value_or(0.0);
+    if (points > 0 && !c.deprecated) total_max_points_ += points;
   }
-  auto it = posture_cache_.find(control);
-  if (it != posture_cache_.end()) return it->second;
-  PostureAt posture = PostureOf(graph_.control_info(control), tau);
-  posture_cache_.emplace(control, posture);
-  return posture;
+}
+
+const Scorer::PostureAtTau& Scorer::Posture(Vertex control, TimeMs tau) {
+  size_t count = graph_.control_vertices().size();
+  if (tau != posture_tau_ || posture_.size() != count) {
+    posture_.assign(count, {});
+    posture_known_.assign(count, false);
+    posture_tau_ = tau;
+  }
+  size_t idx = graph_.props(control).data;
+  if (!posture_known_[idx]) {
+    PostureAt posture = PostureOf(graph_.control_info(control), tau);
+    posture_[idx] = {posture.implemented, posture.status};
+    posture_known_[idx] = true;
+  }
+  return posture_[idx];
 }
 
 const std::vector<graph::Reach>& Scorer::ControlsOf(Vertex technique) {
@@ -143,14 +155,56 @@ const std::vector<graph::Reach>& Scorer::ControlsOf(Vertex technique) {
   return reach_cache_.emplace(technique, std::move(reaches)).first->second;
 }
 
-double Scorer::Coverage(Vertex technique, TimeMs tau, std::optional<Vertex> forced_control) {
-  double uncovered = 1.0;
-  for (const auto& reach : ControlsOf(technique)) {
+const Scorer::TechniqueState& Scorer::StateAt(Vertex technique, TimeMs tau) {
+  evidence_.AdvanceTo(tau);
+  TechniqueState& state = states_[technique];
+  if (state.valid && state.tau == tau && state.generation == evidence_.generation()) return state;
+  const auto& reaches = ControlsOf(technique);
+  if (state.generation != evidence_.generation()) state.baselines.clear();
+  state.generation = evidence_.generation();
+  state.baselines.resize(reaches.size(), {0.0, 0});
+  const Evidence::Uses* uses = evidence_.Of(technique);
+  state.factors.clear();
+  state.product = 1;
+  state.zeros = 0;
+  state.any_counted = false;
+  for (size_t k = 0; k < reaches.size(); ++k) {
+    const auto& reach = reaches[k];
     if (!Counts(reach)) continue;
-    double impl = forced_control && *forced_control == reach.control ? 1.0 : Posture(reach.control, tau).implemented;
-    uncovered *= 1.0 - reach.strength * impl;
+    state.any_counted = true;
+    const PostureAtTau& posture = Posture(reach.control, tau);
+    auto& [baseline, read] = state.baselines[k];
+    if (uses && read < uses->times.size()) {
+      baseline = std::max(baseline, Evidence::Baseline(graph_.control_info(reach.control).posture, *uses, read));
+      read = uses->times.size();
+    }
+    Factor f;
+    f.control = reach.control;
+    f.reach = k;
+    f.strength = reach.strength;
+    f.implemented = posture.implemented;
+    f.status = posture.status;
+    f.baseline = baseline;
+    f.credited = std::max(0.0, posture.implemented - baseline);
+    f.factor = std::max(0.0, 1.0 - reach.strength * f.credited);
+    if (f.factor == 0.0) {
+      ++state.zeros;
+    } else {
+      state.product *= f.factor;
+    }
+    state.factors.push_back(f);
   }
-  return 1.0 - uncovered;
+  state.coverage = state.zeros > 0 ? 1.0 : 1.0 - state.product;
+  state.tau = tau;
+  state.valid = true;
+  return state;
+}
+
+std::string_view Scorer::Status(const TechniqueState& state) {
+  if (!state.any_counted) return "no-control";
+  if (state.coverage <= 0.0) return "exposed";
+  if (state.zeros > 0 || state.coverage >= 1.0 - 1e-12) return "mitigated";
+  return "partial";
 }
 
 Scorer::Weighted Scorer::Weigh(const Scope& scope, TimeMs tau, bool count_assets) {
@@ -197,12 +251,12 @@ std::optional<double> Scorer::Resilience(const Scope& scope, TimeMs tau, size_t*
   double total = 0, covered = 0;
   for (const auto& [t, w] : weighted.techniques) {
     total += w;
-    covered += w * Coverage(t, tau, std::nullopt);
+    covered += w * StateAt(t, tau).coverage;
   }
   return 100.0 * covered / total;
 }
 
-Evaluation Scorer::Evaluate(const Scope& scope, TimeMs tau) {
+Evaluation Scorer::Evaluate(const Scope& scope, TimeMs tau, const EvaluateOptions& options) {
   Evaluation ev;
   ev.scope = scope;
   ev.tau = tau;
@@ -210,55 +264,176 @@ Evaluation Scorer::Evaluate(const Scope& scope, TimeMs tau) {
   ev.incidents = weighted.incidents;
   ev.affected_assets = weighted.affected_assets;
   double total = 0, covered = 0;
-  std::map<std::string_view, Vertex> candidates;  // controls reaching a scope technique, by id
+  ev.techniques.reserve(weighted.techniques.size());
   for (const auto& [t, w] : weighted.techniques) {
+    const TechniqueState& state = StateAt(t, tau);
     TechniqueRow row;
     row.technique = t;
     row.weight = w;
-    bool any_counted = false;
-    for (const auto& reach : ControlsOf(t)) {
-      PostureAt posture = Posture(reach.control, tau);
-      ControlRow control_row{reach.control, reach.strength, posture.implemented, posture.status,
-                             reach.type, reach.via, Counts(reach)};
-      if (control_row.counted) {
-        any_counted = true;
-        candidates.emplace(graph_.props(reach.control).id, reach.control);
+    row.coverage = state.coverage;
+    row.status = std::string(Status(state));
+    if (options.details) {
+      const Evidence::Uses* uses = evidence_.Of(t);
+      if (uses) row.succeeded_in = uses->incidents;
+      const auto& reaches = ControlsOf(t);
+      size_t next_factor = 0;
+      for (size_t k = 0; k < reaches.size(); ++k) {
+        const auto& reach = reaches[k];
+        const PostureAtTau& posture = Posture(reach.control, tau);
+        ControlRow control_row{reach.control, reach.strength, posture.implemented, posture.status,
+                               reach.type, reach.via, Counts(reach)};
+        if (control_row.counted && uses) {
+          const Factor& f = state.factors[next_factor];
+          control_row.has_evidence = true;
+          control_row.baseline = f.baseline;
+          control_row.credited = f.credited;
+        }
+        if (control_row.counted) ++next_factor;
+        row.controls.push_back(control_row);
       }
-      row.controls.push_back(std::move(control_row));
     }
-    row.coverage = Coverage(t, tau, std::nullopt);
-    row.status = !any_counted ? "no-control"
-                 : row.coverage <= 0.0 ? "exposed"
-                 : row.coverage >= 1.0 - 1e-12 ? "mitigated"
-                                              : "partial";
     total += w;
-    covered += w * row.coverage;
+    covered += w * state.coverage;
     ev.techniques.push_back(std::move(row));
   }
+  ev.total_weight = total;
   if (total > 0) ev.resilience = 100.0 * covered / total;
-
-  // impact(c) = R with impl(c) = 1, minus R: only the techniques c reaches change.
-  for (const auto& candidate : candidates) {
-    Vertex control = candidate.second;  // not a structured binding: lambdas capture it below
-    PostureAt posture = Posture(control, tau);
-    if (posture.status == model::ControlStatus::kRiskAccepted) continue;
-    double gain = 0;
-    std::vector<Vertex> reached;
-    for (const auto& row : ev.techniques) {
-      bool reaches = std::any_of(row.controls.begin(), row.controls.end(),
-                                 [&](const ControlRow& r) { return r.counted && r.control == control; });
-      if (!reaches) continue;
-      reached.push_back(row.technique);
-      gain += row.weight * (Coverage(row.technique, tau, control) - row.coverage);
-    }
-    double impact = total > 0 ? 100.0 * gain / total : 0;
-    if (impact <= kImpactEpsilon) continue;
-    ev.recommendations.push_back({control, posture.implemented, posture.status, impact, std::move(reached)});
+  Recommend(ev, weighted);
+  if (options.details) {
+    FindGaps(ev, weighted);
+    FindValidations(ev, weighted);
   }
-  // Candidates come in id order; a stable sort on impact keeps id order among equal impacts.
+  return ev;
+}
+
+void Scorer::Recommend(Evaluation& ev, const Weighted& weighted) {
+  if (ev.total_weight <= 0) return;
+  // One accumulator per control reached; a dense slot table so a scope costs O(its reach).
+  std::vector<Recommendation> candidates;
+  std::vector<double> gains;
+  std::unordered_map<Vertex, size_t> slot;
+  for (const auto& [t, w] : weighted.techniques) {
+    const TechniqueState& state = StateAt(t, ev.tau);
+    for (const Factor& f : state.factors) {
+      if (f.status == model::ControlStatus::kRiskAccepted) continue;
+      auto [it, added] = slot.try_emplace(f.control, candidates.size());
+      if (added) {
+        Recommendation rec;
+        rec.control = f.control;
+        rec.implemented = f.implemented;
+        rec.status = f.status;
+        candidates.push_back(std::move(rec));
+        gains.push_back(0.0);
+      }
+      Recommendation& rec = candidates[it->second];
+      rec.reaches.push_back(t);
+      // impl(c) = 1 makes impl* = 1 − β: the factor falls to 1 − s·(1 − β). Coverage rises by
+      // (product of the other factors) × (old factor − new factor), and not at all when another
+      // factor is already 0.
+      double raised_factor = std::max(0.0, 1.0 - f.strength * std::max(0.0, 1.0 - f.baseline));
+      if (raised_factor >= f.factor || state.zeros > 0) continue;
+      double others = state.product / f.factor;
+      double delta = others * (f.factor - raised_factor);
+      if (delta <= 0) continue;
+      gains[it->second] += w * delta;
+      rec.techniques.push_back(t);
+    }
+  }
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    Recommendation& rec = candidates[k];
+    rec.impact = 100.0 * gains[k] / ev.total_weight;
+    if (rec.impact <= kImpactEpsilon) continue;
+    const auto& control = graph_.control_info(rec.control).control;
+    rec.points_gain = control.max_points.value_or(0.0) * (1.0 - rec.implemented);
+    if (total_max_points_ > 0) rec.score_gain = 100.0 * rec.points_gain / total_max_points_;
+    ev.recommendations.push_back(std::move(rec));
+  }
+  std::sort(ev.recommendations.begin(), ev.recommendations.end(), [this](const Recommendation& a, const Recommendation& b) {
+    return graph_.props(a.control).id < graph_.props(b.control).id;
+  });
+  // A stable sort on impact keeps id order among equal impacts (within 1e-9).
   std::stable_sort(ev.recommendations.begin(), ev.recommendations.end(),
                    [](const Recommendation& a, const Recommendation& b) { return a.impact > b.impact + kImpactEpsilon; });
-  return ev;
+}
+
+double Scorer::JointImpact(const Evaluation& ev, const std::vector<Vertex>& controls) {
+  if (ev.total_weight <= 0 || controls.empty()) return 0;
+  std::unordered_set<Vertex> raised(controls.begin(), controls.end());
+  double gain = 0;
+  for (const auto& row : ev.techniques) {
+    const TechniqueState& state = StateAt(row.technique, ev.tau);
+    double product = 1;
+    bool zero = false;
+    for (const Factor& f : state.factors) {
+      double factor = raised.count(f.control)
+                          ? std::min(f.factor, std::max(0.0, 1.0 - f.strength * std::max(0.0, 1.0 - f.baseline)))
+                          : f.factor;
+      if (factor == 0.0) zero = true;
+      product *= factor;
+    }
+    double coverage = zero ? 1.0 : 1.0 - product;
+    gain += row.weight * (coverage - state.coverage);
+  }
+  return 100.0 * gain / ev.total_weight;
+}
+
+void Scorer::FindGaps(Evaluation& ev, const Weighted& weighted) {
+  if (ev.total_weight <= 0) return;
+  std::vector<Gap> gaps;
+  std::vector<double> sums;
+  std::unordered_map<Vertex, size_t> slot;
+  for (const auto& [t, w] : weighted.techniques) {
+    const TechniqueState& state = StateAt(t, ev.tau);
+    double uncovered = state.zeros > 0 ? 0.0 : state.product;  // 1 − cov
+    if (uncovered <= 0) continue;
+    for (Vertex mitigation : graph_.MitigationsOf(t)) {
+      auto [known, inserted] = mitigation_implemented_.try_emplace(mitigation, false);
+      if (inserted) known->second = graph_.Implemented(mitigation);
+      if (known->second) continue;
+      auto [it, added] = slot.try_emplace(mitigation, gaps.size());
+      if (added) {
+        gaps.push_back(Gap{mitigation, 0.0, {}});
+        sums.push_back(0.0);
+      }
+      Gap& gap = gaps[it->second];
+      if (!gap.techniques.empty() && gap.techniques.back() == t) continue;  // a duplicate relationship
+      gap.techniques.push_back(t);
+      sums[it->second] += w * uncovered;
+    }
+  }
+  for (size_t k = 0; k < gaps.size(); ++k) {
+    gaps[k].impact = 100.0 * sums[k] / ev.total_weight;
+    if (gaps[k].impact > kImpactEpsilon) ev.gaps.push_back(std::move(gaps[k]));
+  }
+  std::sort(ev.gaps.begin(), ev.gaps.end(),
+            [this](const Gap& a, const Gap& b) { return graph_.props(a.mitigation).id < graph_.props(b.mitigation).id; });
+  std::stable_sort(ev.gaps.begin(), ev.gaps.end(),
+                   [](const Gap& a, const Gap& b) { return a.impact > b.impact + kImpactEpsilon; });
+}
+
+void Scorer::FindValidations(Evaluation& ev, const Weighted& weighted) {
+  std::unordered_map<Vertex, size_t> slot;
+  for (const auto& [t, w] : weighted.techniques) {
+    const Evidence::Uses* uses = evidence_.Of(t);
+    if (!uses) continue;
+    const TechniqueState& state = StateAt(t, ev.tau);
+    for (const Factor& f : state.factors) {
+      if (f.baseline <= 0) continue;
+      auto [it, added] = slot.try_emplace(f.control, ev.validations.size());
+      if (added) ev.validations.push_back(Validation{f.control, {}, {}, 0.0});
+      Validation& v = ev.validations[it->second];
+      v.techniques.push_back(t);
+      v.baseline = std::max(v.baseline, f.baseline);
+      Evidence::InPlace(graph_.control_info(f.control).posture, *uses, v.incidents);
+    }
+  }
+  for (auto& v : ev.validations) {
+    std::sort(v.incidents.begin(), v.incidents.end());
+    v.incidents.erase(std::unique(v.incidents.begin(), v.incidents.end()), v.incidents.end());
+  }
+  std::sort(ev.validations.begin(), ev.validations.end(), [this](const Validation& a, const Validation& b) {
+    return graph_.props(a.control).id < graph_.props(b.control).id;
+  });
 }
 
 std::vector<HistoryPoint> Scorer::History(const Scope& scope, std::optional<TimeMs> from, std::optional<TimeMs> to) {
@@ -302,7 +477,7 @@ std::vector<HistoryPoint> Scorer::History(const Scope& scope, std::optional<Time
     double total = 0, covered = 0;
     for (const auto& [id, entry] : weights) {
       total += entry.second;
-      covered += entry.second * Coverage(entry.first, tau, std::nullopt);
+      covered += entry.second * StateAt(entry.first, tau).coverage;
     }
     if (total > 0) point.resilience = 100.0 * covered / total;
     points.push_back(point);

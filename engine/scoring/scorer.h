@@ -2,8 +2,9 @@
 // strongest path with the parent fallback, coverage and technique status, scope weights with
 // asset weights, resilience, control impact and the ordering of recommendations, history.
 //
-// A Scorer borrows a DefenseGraph (which must outlive it) and caches C(t) per technique, so one
-// Scorer serves many evaluations (threat rankings, history points). Not thread-safe.
+// A Scorer borrows a DefenseGraph (which must outlive it) and caches C(t) and the state of each
+// technique at τ, so one Scorer serves many evaluations (threat rankings, history points, a
+// batch run). Evaluations hold views into the Scorer: use them while it lives. Not thread-safe.
 #pragma once
 
 #include <optional>
@@ -16,6 +17,7 @@
 #include "engine/core/time_util.h"
 #include "engine/graph/defense_graph.h"
 #include "engine/model/control.h"
+#include "engine/scoring/evidence.h"
 
 namespace tidemark::scoring {
 
@@ -60,8 +62,13 @@ struct ControlRow {
   double implemented = 0;
   model::ControlStatus status = model::ControlStatus::kToAddress;
   model::MappingType type = model::MappingType::kProtect;
-  std::string via;  // direct, mitigation:<M-ID>, parent
+  std::string_view via;  // direct, mitigation:<M-ID>, parent (a view into the Scorer's reach cache)
   bool counted = true;  // protect mappings count towards coverage; detect/respond are shown only
+  // SPEC §3 "Evidence", on counted rows of a technique with evidence (has_evidence):
+  // β(c, t, τ) and impl*(c, t, τ) = max(0, impl − β).
+  bool has_evidence = false;
+  double baseline = 0;
+  double credited = 0;
 };
 
 struct TechniqueRow {
@@ -70,6 +77,12 @@ struct TechniqueRow {
   double coverage = 0;
   double weight = 1;
   std::vector<ControlRow> controls;
+  // B(t, τ): the incidents (indexes into graph.incidents()) that show it succeeded, across the
+  // whole organisation; not sorted (views sort the ids).
+  std::vector<uint32_t> succeeded_in;
+  // SPEC §3 "Vulnerability exposure", filled by the vulnerability module (absent until then).
+  std::optional<size_t> vulnerable_assets;
+  std::optional<double> vulnerability_share;
 };
 
 struct Recommendation {
@@ -77,7 +90,25 @@ struct Recommendation {
   double implemented = 0;
   model::ControlStatus status = model::ControlStatus::kToAddress;
   double impact = 0;
-  std::vector<Vertex> techniques;  // the scope techniques it reaches (counted), by id
+  std::vector<Vertex> techniques;  // the scope techniques whose coverage impl = 1 raises, by id
+  std::vector<Vertex> reaches;     // every scope technique the control is in C(t) of, by id
+  double points_gain = 0;          // p(c) · (1 − impl(c, τ))
+  std::optional<double> score_gain;  // 100 · points_gain / Σp (null when Σp = 0)
+};
+
+// An ATT&CK mitigation no catalog control implements (SPEC §3 "Gaps").
+struct Gap {
+  Vertex mitigation;
+  double impact = 0;
+  std::vector<Vertex> techniques;  // scope techniques with cov < 1 it mitigates, by id
+};
+
+// A control in place when a technique still succeeded (SPEC §3 "Validations").
+struct Validation {
+  Vertex control;
+  std::vector<Vertex> techniques;   // scope techniques with β(c, t, τ) > 0, by id
+  std::vector<uint32_t> incidents;  // B(t, τ) incidents with impl(c, b(i)) > 0: indexes, distinct
+  double baseline = 0;              // the largest β
 };
 
 struct Evaluation {
@@ -86,8 +117,12 @@ struct Evaluation {
   std::optional<double> resilience;  // null when the scope has no known technique
   size_t incidents = 0;              // |I| at τ
   size_t affected_assets = 0;
-  std::vector<TechniqueRow> techniques;  // by technique id
+  double total_weight = 0;                     // Σ w(t) over T_θ
+  std::vector<TechniqueRow> techniques;        // by technique id
   std::vector<Recommendation> recommendations;  // SPEC order
+  std::vector<Gap> gaps;                        // SPEC order
+  std::vector<Validation> validations;          // by control id
+  std::optional<double> vulnerability_exposure;  // VE(θ, τ): filled by the vulnerability module
 };
 
 struct HistoryPoint {
@@ -98,23 +133,67 @@ struct HistoryPoint {
   bool incident_added = false;
 };
 
+// What an evaluation computes beyond resilience and recommendations.
+struct EvaluateOptions {
+  // Technique rows with their control rows and `succeeded_in`, gaps and validations. Off for
+  // callers that only need resilience and recommendations (a batch run over every incident).
+  bool details = true;
+};
+
+// The SPEC §3 formulas over a graph. Coverage does not depend on the scope (evidence is the
+// whole organisation's), so the state of each technique at τ is computed once and shared by
+// every scope evaluated at that τ; per technique the product of the non-zero factors
+// (1 − s·impl*) and the count of zero factors are kept, so coverage with one control changed
+// is O(1) and a scope's recommendations cost O(its reach). Evaluating at a later τ reuses
+// evidence and baselines (a history sweep adds each incident once).
+//
+// Needs every posture record of the controls involved (DefenseGraph built with posture, or
+// LoadPostureOf): baselines read the posture at each incident's creation.
 class Scorer {
  public:
-  explicit Scorer(const DefenseGraph& graph) : graph_(graph) {}
+  explicit Scorer(const DefenseGraph& graph);
 
-  // The full view of a scope at τ: technique rows, resilience, recommendations.
-  Evaluation Evaluate(const Scope& scope, TimeMs tau);
+  // The full view of a scope at τ.
+  Evaluation Evaluate(const Scope& scope, TimeMs tau, const EvaluateOptions& options = {});
   // R(θ, τ) only, without rows or recommendations (rankings, history). `technique_count`,
   // when given, receives |T_θ| at τ.
   std::optional<double> Resilience(const Scope& scope, TimeMs tau, size_t* technique_count = nullptr);
+  // The rise of R(θ, τ) when every control of `controls` is set to impl 1 at once, baselines
+  // unchanged (SPEC §3 grouped recommendations: joint, never a sum).
+  double JointImpact(const Evaluation& ev, const std::vector<Vertex>& controls);
   // R at each date within [from, to] on which a posture snapshot or a counted incident of the
   // scope falls (SPEC §3 "History"), oldest first.
   std::vector<HistoryPoint> History(const Scope& scope, std::optional<TimeMs> from, std::optional<TimeMs> to);
 
   // C(t) with the parent fallback applied (rows say via "parent"); all mapping types.
   const std::vector<graph::Reach>& ControlsOf(Vertex technique);
+  // Σ p(c) over the controls with max_points > 0 that are not deprecated (SPEC §3 posture score).
+  double TotalMaxPoints() const { return total_max_points_; }
 
  private:
+  // One counted control of a technique at τ.
+  struct Factor {
+    Vertex control;
+    size_t reach = 0;  // index into ControlsOf(t)
+    double strength = 0;
+    double implemented = 0;
+    double baseline = 0;
+    double credited = 0;
+    double factor = 1;  // 1 − s · impl*
+    model::ControlStatus status = model::ControlStatus::kToAddress;
+  };
+  struct TechniqueState {
+    TimeMs tau = 0;
+    bool valid = false;
+    bool any_counted = false;
+    double product = 1;   // Π of the non-zero factors
+    uint32_t zeros = 0;   // how many factors are 0
+    double coverage = 0;
+    std::vector<Factor> factors;
+    // β per counted reach, with how many uses of B(t) it has read (kept across τ).
+    std::vector<std::pair<double, size_t>> baselines;
+    uint64_t generation = 0;
+  };
   // T_θ and w_θ(t) at τ, techniques ordered by id.
   struct Weighted {
     std::vector<std::pair<Vertex, double>> techniques;
@@ -122,13 +201,32 @@ class Scorer {
     size_t affected_assets = 0;
   };
   Weighted Weigh(const Scope& scope, TimeMs tau, bool count_assets);
-  double Coverage(Vertex technique, TimeMs tau, std::optional<Vertex> forced_control);
+  const TechniqueState& StateAt(Vertex technique, TimeMs tau);
+  // cov(t) with the given controls' factors replaced by their impl = 1 factor.
+  double CoverageWith(const TechniqueState& state, const std::vector<bool>& raised_by_control_index) const;
+  static std::string_view Status(const TechniqueState& state);
+  void Recommend(Evaluation& ev, const Weighted& weighted);
+  void FindGaps(Evaluation& ev, const Weighted& weighted);
+  void FindValidations(Evaluation& ev, const Weighted& weighted);
+
+  struct PostureAtTau {
+    double implemented = 0;
+    model::ControlStatus status = model::ControlStatus::kToAddress;
+  };
+  const PostureAtTau& Posture(Vertex control, TimeMs tau);
 
   const DefenseGraph& graph_;
+  Evidence evidence_;
+  double total_max_points_ = 0;
   std::unordered_map<Vertex, std::vector<graph::Reach>> reach_cache_;
-  std::unordered_map<Vertex, PostureAt> posture_cache_;
-  TimeMs posture_cache_tau_ = 0;
-  PostureAt Posture(Vertex control, TimeMs tau);
+  std::unordered_map<Vertex, TechniqueState> states_;
+  // Per control (by ControlInfo index): posture at posture_tau_.
+  std::vector<PostureAtTau> posture_;
+  std::vector<bool> posture_known_;
+  TimeMs posture_tau_ = 0;
+  // Per control index: implemented mitigations without implementers are gaps; cached per
+  // mitigation vertex.
+  std::unordered_map<Vertex, bool> mitigation_implemented_;
 };
 
 }  // namespace tidemark::scoring

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "tests/test_support.h"
@@ -116,6 +117,75 @@ TEST_CASE("demo organisation views match their goldens") {
     REQUIRE(result.exit_code == 0);
     CHECK(MatchesGolden(golden, result.out));
   }
+}
+
+TEST_CASE("demo: at its closing time, no incident's succeeded technique reads mitigated by controls in place when it began") {
+  std::string store = DemoStore();
+  auto list = RunTidemark({"--store", store, "--json", "incidents"});
+  REQUIRE(list.exit_code == 0);
+  auto incidents = Json(list.out);
+  size_t checked = 0;
+  for (const auto& incident : incidents["incidents"].GetArray()) {
+    if (!incident["closed"].IsString()) continue;
+    std::string id = incident["id"].GetString();
+    CAPTURE(id);
+    auto view = RunTidemark({"--store", store, "--json", "--as-of", incident["closed"].GetString(), "incident", id});
+    REQUIRE(view.exit_code == 0);
+    auto doc = Json(view.out);
+    for (const auto& t : doc["techniques"].GetArray()) {
+      if (!t.HasMember("succeeded_in")) continue;
+      bool succeeded_here = false;
+      for (const auto& other : t["succeeded_in"].GetArray()) succeeded_here |= std::string(other.GetString()) == id;
+      if (!succeeded_here) continue;
+      ++checked;
+      CAPTURE(std::string(t["id"].GetString()));
+      // Only what improved since it began is credited: a control in place then (baseline > 0)
+      // is never credited its whole implementation.
+      for (const auto& c : t["controls"].GetArray()) {
+        if (!c["counted"].GetBool()) continue;
+        REQUIRE(c.HasMember("baseline"));
+        CHECK(c["credited"].GetDouble() <= c["implemented"].GetDouble() - c["baseline"].GetDouble() + 1e-9);
+      }
+      if (std::string(t["status"].GetString()) == "mitigated") {
+        bool by_new_control = false;
+        for (const auto& c : t["controls"].GetArray()) {
+          by_new_control |= c["counted"].GetBool() && c["baseline"].GetDouble() == 0 && c["credited"].GetDouble() >= 1;
+        }
+        CHECK(by_new_control);
+      }
+    }
+  }
+  CHECK(checked >= 10);
+}
+
+TEST_CASE("demo: history --scope all never rises on a day that only adds incidents") {
+  std::string store = DemoStore();
+  auto csv = RunTidemark({"--store", store, "history", "--scope", "all", "--format", "csv"});
+  REQUIRE(csv.exit_code == 0);
+  std::optional<double> previous;
+  size_t start = csv.out.find('\n') + 1, incident_days = 0;
+  while (start < csv.out.size()) {
+    size_t end = csv.out.find('\n', start);
+    std::string line = csv.out.substr(start, end - start);
+    start = end + 1;
+    std::vector<std::string> cells;
+    for (size_t from = 0;;) {
+      size_t comma = line.find(',', from);
+      cells.push_back(line.substr(from, comma - from));
+      if (comma == std::string::npos) break;
+      from = comma + 1;
+    }
+    REQUIRE(cells.size() == 6);
+    std::optional<double> r;
+    if (!cells[1].empty()) r = std::stod(cells[1]);
+    if (cells[4] == "0" && cells[5] == "1" && previous && r) {
+      CAPTURE(line);
+      CHECK(*r <= *previous + 1e-9);
+      ++incident_days;
+    }
+    if (r) previous = r;
+  }
+  CHECK(incident_days >= 3);
 }
 
 TEST_CASE("history --from/--to keep exactly the full history's rows in range") {

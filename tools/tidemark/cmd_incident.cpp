@@ -1,4 +1,6 @@
 // tidemark incident ID : the "Exposures and mitigations" view of one incident.
+#include <algorithm>
+
 #include "engine/report/scope_view.h"
 #include "engine/store/incident_catalog.h"
 #include "tools/tidemark/command.h"
@@ -18,12 +20,21 @@ RunFn Setup(CLI::App& app) {
     if (!incident) return Status::NotFound("no incident " + *id + " in the store (see `tidemark incidents`)");
     graph::DefenseGraph graph = graph::DefenseGraph::Build(txn, /*with_threats=*/false, /*with_posture=*/false);
     size_t index = graph.AddIncident(std::move(*incident));
-    // Posture at τ only, and only for the controls that reach its techniques or their parents.
-    for (graph::Vertex technique : graph.incidents()[index].techniques) {
+    // Evidence (SPEC §3) is the whole organisation's: the other incidents that share one of its
+    // techniques, from their compact facts.
+    std::vector<graph::Vertex> own = graph.incidents()[index].techniques;
+    graph.LoadIncidents(txn, [&](std::string_view other, const std::vector<graph::Vertex>& techniques) {
+      if (other == *id) return false;
+      return std::any_of(techniques.begin(), techniques.end(),
+                         [&](graph::Vertex t) { return std::find(own.begin(), own.end(), t) != own.end(); });
+    });
+    // Every posture record, but only of the controls that reach its techniques or their
+    // parents: baselines read the posture at each incident's creation.
+    for (graph::Vertex technique : own) {
       std::vector<graph::Vertex> reached = {technique};
       if (auto parent = graph.Parent(technique)) reached.push_back(*parent);
       for (graph::Vertex t : reached) {
-        for (const auto& reach : graph.ControlsOf(t)) graph.LoadPostureAt(txn, reach.control, ctx.AsOf());
+        for (const auto& reach : graph.ControlsOf(t)) graph.LoadPostureOf(txn, reach.control);
       }
     }
     auto scope = scoring::ResolveScope(graph, *id);

@@ -13,7 +13,7 @@ RunFn Setup(CLI::App& app) {
   app.add_option("--color", *color, "status (default) or coverage (the gradient)")
       ->check(CLI::IsMember({"status", "coverage"}));
   return [=](Context& ctx) -> Status {
-    auto graph = LoadGraph(ctx, IncidentLoad::kAll);
+    auto graph = LoadGraph(ctx, IncidentLoad::kAll, /*with_threats=*/true, PostureLoad::kAll);
     if (!graph.ok()) return graph.status();
     auto scope = scoring::ResolveScope(**graph, *scope_id);
     if (!scope.ok()) return scope.status();

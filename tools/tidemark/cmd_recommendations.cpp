@@ -18,14 +18,14 @@ RunFn Setup(CLI::App& app) {
   app.add_option("--group-by", *group_by, "product, category, status or license")
       ->check(CLI::IsMember({"product", "category", "status", "license"}));
   return [scope_id, filter, group_by](Context& ctx) -> Status {
-    auto graph = LoadGraph(ctx, IncidentLoad::kAll);
+    auto graph = LoadGraph(ctx, IncidentLoad::kAll, /*with_threats=*/true, PostureLoad::kAll);
     if (!graph.ok()) return graph.status();
     auto scope = scoring::ResolveScope(**graph, *scope_id);
     if (!scope.ok()) return scope.status();
     scoring::Scorer scorer(**graph);
     scoring::Evaluation ev = scorer.Evaluate(*scope, ctx.AsOf());
-    ctx.Print(ctx.options.json ? PrettyJson(report::RecommendationsJson(**graph, ev, *filter, *group_by))
-                               : report::RecommendationsText(**graph, ev, *filter, *group_by));
+    ctx.Print(ctx.options.json ? PrettyJson(report::RecommendationsJson(scorer, **graph, ev, *filter, *group_by))
+                               : report::RecommendationsText(scorer, **graph, ev, *filter, *group_by));
     return Status::Ok();
   };
 }

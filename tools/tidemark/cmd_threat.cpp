@@ -14,7 +14,7 @@ RunFn SetupThreat(CLI::App& app) {
   app.add_option("ID", *id, "G0016, APT29, \"Cozy Bear\", a custom threat name, or all")->required();
   return [id](Context& ctx) -> Status {
     // The `all` scope needs no ATT&CK threat profiles: skipping them saves a third of the build.
-    auto graph = LoadGraph(ctx, IncidentLoad::kAll, /*with_threats=*/*id != "all");
+    auto graph = LoadGraph(ctx, IncidentLoad::kAll, /*with_threats=*/*id != "all", PostureLoad::kAll);
     if (!graph.ok()) return graph.status();
     auto scope = scoring::ResolveScope(**graph, *id);
     if (!scope.ok()) return scope.status();
@@ -32,7 +32,7 @@ RunFn SetupThreats(CLI::App& app) {
   app.add_flag("--observed-only", *observed_only, "only threats with counted incidents");
   app.add_option("--limit", *limit, "show the first N");
   return [observed_only, limit](Context& ctx) -> Status {
-    auto graph = LoadGraph(ctx, IncidentLoad::kAll);
+    auto graph = LoadGraph(ctx, IncidentLoad::kAll, /*with_threats=*/true, PostureLoad::kAll);
     if (!graph.ok()) return graph.status();
     scoring::Scorer scorer(**graph);
     std::vector<report::ThreatRank> ranks;

@@ -139,10 +139,13 @@ TEST_CASE("demo layers: scores are coverage x 100, --color coverage leaves colou
   CHECK(CheckLayer(layer, store).empty());
   for (const auto& t : layer["techniques"].GetArray()) {
     std::string id = t["techniqueID"].GetString();
-    // INC-2004 by hand (tests/golden/demo/incident-INC-2004.json): T1003.001 0.88, T1021.001 and
-    // T1133 1, T1486 and T1490 0.8.
-    if (id == "T1003.001") CHECK(t["score"].GetDouble() == doctest::Approx(88.0));
-    if (id == "T1133") CHECK(std::string(t["color"].GetString()) == "#8ec843");
+    // INC-2004 (tests/golden/demo/incident-INC-2004.json): every control in place when it began
+    // is credited 0 (SPEC v2 evidence), so T1003.001, T1021.001 and T1133 are exposed; T1486 and
+    // T1490 0.5 (BACKUP-IMMUTABLE, not in place then).
+    if (id == "T1003.001") CHECK(t["score"].GetDouble() == doctest::Approx(0.0));
+    if (id == "T1486") CHECK(t["score"].GetDouble() == doctest::Approx(50.0));
+    if (id == "T1133") CHECK(std::string(t["color"].GetString()) == "#ff6666");
+    if (id == "T1133") CHECK(std::string(t["comment"].GetString()).find("succeeded in 1 incident") != std::string::npos);
     if (id == "T1490") CHECK(std::string(t["comment"].GetString()).find("BACKUP-IMMUTABLE") != std::string::npos);
   }
   auto coverage = RunTidemark({"--store", store, "--as-of", "2026-03-15", "navigator", "--scope", "INC-2004", "--color", "coverage"});

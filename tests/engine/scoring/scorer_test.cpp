@@ -25,9 +25,18 @@
 //   I6 TP  closed 04-01  T1100  (after τ = 03-15)                               a=1
 //   I7 TP  closed 03-05  T1100                   (no assets)   threat "Custom Crew"  a=1
 //   I8 TP  closed 03-10  T1200                   ws1           threat "Custom Crew"  a=1
+//
+// Evidence (SPEC v2 §3) at τ = 03-15: B(T1100.001) = {I1 b 01-09}, B(T1200) = {I1 01-09, I3 02-10,
+// I8 03-10}, B(T1300) = B(T1400) = B(T1600) = {I5 02-20}, B(T1100) = {I7 03-05}. Baselines:
+// C-A 1 for T1100 and T1100.001 (completed since 01-01) -> credited 0; C-B for T1200
+// max(0, 0.5, 0.5) = 0.5 -> credited 0; C-B for T1300 0.5 -> 0; C-C for T1300 0.5 (to-address
+// 0.5 on 02-20), completed since 03-01 -> credited 0.5; C-D, C-E, C-F 0.
+// Coverage: T1100 0, T1100.001 0, T1200 0, T1300 0.5, T1400 0, T1600 no-control.
 #include "engine/scoring/scorer.h"
 
 #include <doctest/doctest.h>
+
+#include <algorithm>
 
 #include "engine/store/incident_catalog.h"
 #include "engine/store/org_catalog.h"
@@ -157,28 +166,36 @@ TEST_CASE("coverage per technique: partial implementation, several controls, par
   Org org = LoadOrg();
   Scorer scorer(org.graph);
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "all"), EndOf("2026-03-15"));
-  // T1100: C-A 0.5×1 and C-D 0.8×0 (risk-accepted) -> 1 − 0.5×1 = 0.5; the C-C detect row is shown, not counted.
+  // T1100: C-A 0.5 × credited 0 (in place when I7 succeeded) and C-D 0.8 × 0 (risk-accepted)
+  // -> exposed; the C-C detect row is shown, not counted.
   const auto& alpha = Row(ev, org.graph, "T1100");
-  CHECK(alpha.coverage == doctest::Approx(0.5));
-  CHECK(alpha.status == "partial");
+  CHECK(alpha.coverage == doctest::Approx(0.0));
+  CHECK(alpha.status == "exposed");
   REQUIRE(alpha.controls.size() == 3);
+  CHECK(alpha.controls[0].baseline == 1.0);
+  CHECK(alpha.controls[0].credited == 0.0);
   CHECK(org.graph.props(alpha.controls[1].control).id == "C-C");
   CHECK_FALSE(alpha.controls[1].counted);
+  CHECK_FALSE(alpha.controls[1].has_evidence);
   CHECK(alpha.controls[2].status == ControlStatus::kRiskAccepted);
   CHECK(alpha.controls[2].implemented == 0.0);
-  // T1100.001 has no control of its own: its parent's, via "parent".
+  // T1100.001 has no control of its own: its parent's, via "parent", with its own evidence (I1).
   const auto& sub = Row(ev, org.graph, "T1100.001");
-  CHECK(sub.coverage == doctest::Approx(0.5));
+  CHECK(sub.coverage == doctest::Approx(0.0));
   REQUIRE(sub.controls.size() == 2);
   CHECK(sub.controls[0].via == "parent");
-  // T1200: C-B reaches it directly (0.25) and through M1900 (1.0): the largest, 1.0 × 0.5.
+  CHECK(sub.controls[0].baseline == 1.0);
+  // T1200: C-B reaches it directly (0.25) and through M1900 (1.0): the largest; 0.5 now, 0.5
+  // when I3 and I8 succeeded -> exposed.
   const auto& bravo = Row(ev, org.graph, "T1200");
   REQUIRE(bravo.controls.size() == 1);
   CHECK(bravo.controls[0].strength == 1.0);
   CHECK(bravo.controls[0].via == "mitigation:M1900");
-  CHECK(bravo.coverage == doctest::Approx(0.5));
-  // T1300: 1 − (1 − 1×0.5)(1 − 1×1) = 1.
-  CHECK(Row(ev, org.graph, "T1300").status == "mitigated");
+  CHECK(bravo.coverage == doctest::Approx(0.0));
+  CHECK(bravo.status == "exposed");
+  // T1300: C-C improved from 0.5 (when I5 succeeded) to 1: 1 − (1 − 0)(1 − 1×0.5) = 0.5.
+  CHECK(Row(ev, org.graph, "T1300").coverage == doctest::Approx(0.5));
+  CHECK(Row(ev, org.graph, "T1300").status == "partial");
   // T1400: C-E and C-F have no posture record: impl 0.
   CHECK(Row(ev, org.graph, "T1400").status == "exposed");
   CHECK(Row(ev, org.graph, "T1600").status == "no-control");
@@ -194,19 +211,30 @@ TEST_CASE("scope all: weights with asset weights, false/benign positives and lat
   CHECK(ev.affected_assets == 3);  // dc01, ws1, jdoe
   CHECK(Row(ev, org.graph, "T1200").weight == 8);
   CHECK(Row(ev, org.graph, "T1100.001").weight == 5);
-  // Σ w·cov = 2×0.5 + 5×0.5 + 8×0.5 + 5×1 + 0 + 0 = 12.5 -> R = 100 × 12.5 / 30.
+  // Σ w·cov = 5 × 0.5 (T1300) = 2.5 -> R = 100 × 2.5 / 30.
   REQUIRE(ev.resilience.has_value());
-  CHECK(*ev.resilience == doctest::Approx(41.666666667));
+  CHECK(*ev.resilience == doctest::Approx(25.0 / 3));
   CHECK(ev.scope.unknown_techniques == std::vector<std::string>{"AML.T0040", "T9999"});
-  // C-B: T1200 0.5 -> 1 gains 0.5 × 8 = 4 -> 13.333; C-E, C-F: T1400 0 -> 0.5 gains 2.5 -> 8.333
-  // each, equal, so by id. C-A and C-C are fully implemented; C-D is risk-accepted.
+  // C-B at 1: T1200 credited 1 − 0.5 -> cov 0.5: +8 × 0.5 = 4; T1300 credited 0.5 -> cov
+  // 1 − 0.5 × 0.5 = 0.75: +5 × 0.25 = 1.25; Σ 5.25 -> 17.5. C-E, C-F: T1400 0 -> 0.5: +2.5 ->
+  // 8.333 each, equal, so by id. C-A and C-C are fully implemented; C-D is risk-accepted.
   auto recs = Recs(ev, org.graph);
   REQUIRE(recs.size() == 3);
   CHECK(recs[0].first == "C-B");
-  CHECK(recs[0].second == doctest::Approx(13.333333333));
+  CHECK(recs[0].second == doctest::Approx(17.5));
   CHECK(recs[1].first == "C-E");
-  CHECK(recs[1].second == doctest::Approx(8.333333333));
+  CHECK(recs[1].second == doctest::Approx(25.0 / 3));
   CHECK(recs[2].first == "C-F");
+  CHECK(org.graph.props(ev.recommendations[0].techniques[1]).id == "T1300");
+  // Validations: C-A (T1100, T1100.001; I1, I7; 1), C-B (T1200, T1300; I3, I5, I8 — not I1,
+  // created while C-B was planned; 0.5), C-C (T1300; I5; 0.5).
+  REQUIRE(ev.validations.size() == 3);
+  CHECK(org.graph.props(ev.validations[0].control).id == "C-A");
+  CHECK(ev.validations[0].incidents.size() == 2);
+  CHECK(ev.validations[1].incidents.size() == 3);
+  CHECK(ev.validations[1].baseline == 0.5);
+  CHECK(ev.validations[2].techniques.size() == 1);
+  CHECK(ev.gaps.empty());  // M1900, the only mitigation, is implemented by C-B
 }
 
 TEST_CASE("ATT&CK group scope: uses plus incidents attributed by alias and by ID") {
@@ -218,15 +246,16 @@ TEST_CASE("ATT&CK group scope: uses plus incidents attributed by alias and by ID
   CHECK(scope->kind == ScopeKind::kGroup);
   Evaluation ev = scorer.Evaluate(*scope, EndOf("2026-03-15"));
   // I = {I1, I5}; T = {T1300, T1400} ∪ {T1100.001, T1200} ∪ {T1600}, every w = 1 + 4 = 5.
-  // Σ w·cov = 5×0.5 + 5×0.5 + 5×1 + 0 + 0 = 10 of 25 -> 40.
+  // Σ w·cov = 5 × 0.5 (T1300) = 2.5 of 25 -> 10.
   CHECK(ev.incidents == 2);
   CHECK(ev.affected_assets == 1);
   CHECK(ev.techniques.size() == 5);
-  CHECK(*ev.resilience == doctest::Approx(40.0));
-  // Every candidate gains 2.5 -> impact 10: all equal, ordered by control id.
+  CHECK(*ev.resilience == doctest::Approx(10.0));
+  // C-B: T1200 +5 × 0.5, T1300 +5 × 0.25 -> 3.75 of 25 = 15; C-E, C-F +2.5 -> 10 each, by id.
   auto recs = Recs(ev, org.graph);
   REQUIRE(recs.size() == 3);
-  CHECK(recs[0] == std::make_pair(std::string("C-B"), 10.0));
+  CHECK(recs[0].first == "C-B");
+  CHECK(recs[0].second == doctest::Approx(15.0));
   CHECK(recs[1].first == "C-E");
   CHECK(recs[2].first == "C-F");
   CHECK(recs[2].second == doctest::Approx(10.0));
@@ -239,27 +268,43 @@ TEST_CASE("custom threat scope: the incidents attributed to a name nothing in AT
   REQUIRE(scope.ok());
   CHECK(scope->kind == ScopeKind::kCustom);
   Evaluation ev = scorer.Evaluate(*scope, EndOf("2026-03-15"));
-  // T1100 w 2 cov 0.5, T1200 w 2 cov 0.5 -> 50; C-B: +0.5 × 2 of 4 -> 25.
-  CHECK(*ev.resilience == doctest::Approx(50.0));
+  // T1100 w 2 cov 0 (C-A was in place when I7 succeeded), T1200 w 2 cov 0 -> 0;
+  // C-B: +0.5 × 2 of 4 -> 25.
+  CHECK(*ev.resilience == doctest::Approx(0.0));
   auto recs = Recs(ev, org.graph);
   REQUIRE(recs.size() == 1);
   CHECK(recs[0].first == "C-B");
   CHECK(recs[0].second == doctest::Approx(25.0));
 }
 
-TEST_CASE("incident scope: revoked technique resolved, unknown IDs kept out of the score") {
-  // As `tidemark incident` does it: the full record, added alone, as graph vertices.
+// As `tidemark incident` loads one incident: its full record, then the facts of the incidents
+// that share a technique with it (its evidence), then the posture of every control.
+Org LoadOneIncident(const char* id) {
   Org org = LoadOrg();
   auto txn = org.store->Read();
-  org.graph = graph::DefenseGraph::Build(txn);
-  org.graph.AddIncident(*store::IncidentCatalog::Find(txn, "I3"));
+  org.graph = graph::DefenseGraph::Build(txn, /*with_threats=*/true, /*with_posture=*/false);
+  size_t index = org.graph.AddIncident(*store::IncidentCatalog::Find(txn, id));
+  auto own = org.graph.incidents()[index].techniques;
+  org.graph.LoadIncidents(txn, [&](std::string_view other, const std::vector<graph::Vertex>& techniques) {
+    return other != id && std::any_of(techniques.begin(), techniques.end(), [&](graph::Vertex t) {
+             return std::find(own.begin(), own.end(), t) != own.end();
+           });
+  });
+  for (auto control : org.graph.control_vertices()) org.graph.LoadPostureOf(txn, control);
+  return org;
+}
+
+TEST_CASE("incident scope: revoked technique resolved, unknown IDs kept out of the score") {
+  Org org = LoadOneIncident("I3");
   Scorer scorer(org.graph);
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "I3"), EndOf("2026-03-15"));
-  // T = {T1200} (from T1500), w = 1 + a(I3) = 1 + 2 = 3, cov 0.5 -> 50; C-B gains 0.5 -> 50.
+  // T = {T1200} (from T1500), w = 1 + a(I3) = 1 + 2 = 3; C-B was at 0.5 when I3 succeeded:
+  // credited 0, cov 0 -> 0; C-B at 1 gains 1 − 0.5 -> 50.
   REQUIRE(ev.techniques.size() == 1);
   CHECK(org.graph.props(ev.techniques[0].technique).id == "T1200");
   CHECK(ev.techniques[0].weight == 3);
-  CHECK(*ev.resilience == doctest::Approx(50.0));
+  CHECK(ev.techniques[0].succeeded_in.size() == 3);  // I1, I3, I8: the whole organisation's
+  CHECK(*ev.resilience == doctest::Approx(0.0));
   CHECK(ev.scope.unknown_techniques == std::vector<std::string>{"AML.T0040", "T9999"});
   CHECK(Recs(ev, org.graph) == std::vector<std::pair<std::string, double>>{{"C-B", 50.0}});
   const auto& info = org.graph.incidents()[ev.scope.incidents[0]];
@@ -272,27 +317,26 @@ TEST_CASE("incident scope: revoked technique resolved, unknown IDs kept out of t
 }
 
 TEST_CASE("a false-positive incident shows its exposures but adds no weight or assets") {
-  Org org = LoadOrg();
-  auto txn = org.store->Read();
-  org.graph = graph::DefenseGraph::Build(txn);
-  org.graph.AddIncident(*store::IncidentCatalog::Find(txn, "I2"));
+  Org org = LoadOneIncident("I2");
   Scorer scorer(org.graph);
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "I2"), EndOf("2026-03-15"));
   CHECK(ev.incidents == 0);
   CHECK(ev.affected_assets == 0);
   REQUIRE(ev.techniques.size() == 1);
   CHECK(ev.techniques[0].weight == 1);
-  CHECK(*ev.resilience == doctest::Approx(100.0));
-  CHECK(ev.recommendations.empty());
+  // T1300 with I5's evidence: C-B 0.5 − 0.5 = 0, C-C 1 − 0.5 = 0.5 -> 0.5; C-B at 1 -> 0.75.
+  CHECK(*ev.resilience == doctest::Approx(50.0));
+  CHECK(Recs(ev, org.graph) == std::vector<std::pair<std::string, double>>{{"C-B", 25.0}});
 }
 
 TEST_CASE("--as-of between snapshots uses the earlier state") {
   Org org = LoadOrg();
   Scorer scorer(org.graph);
-  // 2026-01-20: only I1 counts; C-B is still "planned" (impl 0): T1100.001 0.5 (w 5), T1200 0 (w 5) -> 25.
+  // 2026-01-20: only I1 counts; C-A was in place when it succeeded (T1100.001 0), C-B is still
+  // "planned" (T1200 0) -> 0.
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "all"), EndOf("2026-01-20"));
   CHECK(ev.incidents == 1);
-  CHECK(*ev.resilience == doctest::Approx(25.0));
+  CHECK(*ev.resilience == doctest::Approx(0.0));
   CHECK(PostureOf(org.graph.control_info(*org.graph.Control("C-B")), EndOf("2026-01-31")).implemented == 0.0);
   CHECK(PostureOf(org.graph.control_info(*org.graph.Control("C-B")), Day("2026-02-01")).implemented == 0.5);
   CHECK(PostureOf(org.graph.control_info(*org.graph.Control("C-C")), EndOf("2026-02-15")).implemented == 0.5);
@@ -312,14 +356,15 @@ TEST_CASE("history: a point per posture or counted-incident date") {
   Org org = LoadOrg();
   Scorer scorer(org.graph);
   auto points = scorer.History(*ResolveScope(org.graph, "all"), std::nullopt, std::nullopt);
-  // 01-01 posture (no incident yet: null); 01-10 I1: 25; 02-01 C-B 0.5: 50; 02-10 I3 (T1200 w 7): 50;
-  // 02-20 I5: Σw 27, Σw·cov 2.5 + 3.5 + 3.75 (T1300 1 − 0.5×0.5) = 9.75 -> 36.111;
-  // 03-01 C-C completed: 11/27 -> 40.741; 03-05 I7: 12/29 -> 41.379; 03-10 I8: 12.5/30 -> 41.667;
-  // 04-01 I6: 13/31 -> 41.935. I2 and I4 add no date (false/benign positive).
+  // 01-01 posture (no incident yet: null); 01-10 I1: T1100.001 0 (C-A in place at 01-09), T1200 0
+  // -> 0; 02-01 C-B 0.5, I1's baseline for it 0: T1200 0.5 -> 25; 02-10 I3 (T1200 w 7) succeeded
+  // with C-B at 0.5: T1200 0 -> 0 (an incident never raises R); 02-20 I5: Σw 27, T1300 C-C 0.5 at
+  // 02-20 -> 0; 03-01 C-C completed: T1300 0.5 -> 2.5/27; 03-05 I7: 2.5/29; 03-10 I8: 2.5/30;
+  // 04-01 I6: 2.5/31. I2 and I4 add no date (false/benign positive).
   std::vector<std::pair<std::string, std::optional<double>>> expected = {
-      {"2026-01-01", std::nullopt}, {"2026-01-10", 25.0},      {"2026-02-01", 50.0},
-      {"2026-02-10", 50.0},         {"2026-02-20", 975.0 / 27}, {"2026-03-01", 1100.0 / 27},
-      {"2026-03-05", 1200.0 / 29},  {"2026-03-10", 1250.0 / 30}, {"2026-04-01", 1300.0 / 31}};
+      {"2026-01-01", std::nullopt}, {"2026-01-10", 0.0},        {"2026-02-01", 25.0},
+      {"2026-02-10", 0.0},          {"2026-02-20", 0.0},        {"2026-03-01", 250.0 / 27},
+      {"2026-03-05", 250.0 / 29},   {"2026-03-10", 250.0 / 30}, {"2026-04-01", 250.0 / 31}};
   REQUIRE(points.size() == expected.size());
   for (size_t idx = 0; idx < points.size(); ++idx) {
     CAPTURE(expected[idx].first);
