@@ -11,59 +11,6 @@
 namespace tidemark::importers::incidents {
 namespace {
 
-struct Row {
-  std::vector<std::string> cells;
-  size_t line = 0;  // where the row starts
-};
-
-// Splits RFC 4180 text into rows. Returns false (with `error`) on an unterminated quote.
-bool SplitCsv(std::string_view text, char delimiter, std::vector<Row>& rows, std::string& error) {
-  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  size_t line = 1;
-  Row row{{}, 1};
-  std::string cell;
-  bool quoted = false, row_has_content = false;
-  size_t quote_line = 0;
-  for (size_t idx = 0; idx < text.size(); ++idx) {
-    char c = text[idx];
-    if (quoted) {
-      if (c == '"' && idx + 1 < text.size() && text[idx + 1] == '"') { cell += '"'; ++idx; }
-      else if (c == '"') quoted = false;
-      else { if (c == '\n') ++line; cell += c; }
-      continue;
-    }
-    if (c == '"') { quoted = true; quote_line = line; row_has_content = true; }
-    else if (c == delimiter) { row.cells.push_back(std::move(cell)); cell.clear(); row_has_content = true; }
-    else if (c == '\n' || c == '\r') {
-      if (c == '\r' && idx + 1 < text.size() && text[idx + 1] == '\n') ++idx;
-      if (row_has_content || !cell.empty()) {
-        row.cells.push_back(std::move(cell));
-        rows.push_back(std::move(row));
-      }
-      cell.clear();
-      row = Row{{}, ++line};
-      row_has_content = false;
-    } else { cell += c; row_has_content = true; }
-  }
-  if (quoted) {
-    error = fmt::format("{}: unterminated quoted field", quote_line);
-    return false;
-  }
-  if (row_has_content || !cell.empty()) {
-    row.cells.push_back(std::move(cell));
-    rows.push_back(std::move(row));
-  }
-  return true;
-}
-
-char DelimiterOf(std::string_view text) {
-  std::string_view header = text.substr(0, text.find('\n'));
-  for (char c : {',', ';', '\t'}) {
-    if (header.find(c) != std::string_view::npos) return c;
-  }
-  return ',';
-}
-
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
@@ -94,15 +41,11 @@ class CsvReader : public IncidentReader {
 
   int Detect(const SourceFile& file) const override {
     if (file.json != nullptr || StartsWithChar(file.text, '{') || StartsWithChar(file.text, '[')) return 0;
-    std::string_view text = file.text;
-    if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-    std::vector<Row> rows;
-    std::string error;
-    std::string_view header = text.substr(0, text.find('\n'));
-    if (!SplitCsv(header, DelimiterOf(header), rows, error) || rows.empty()) return 0;
+    auto header = CsvHeader(file.text);
+    if (!header) return 0;
     bool has_id = false;
     int known = 0;
-    for (const auto& cell : rows.front().cells) {
+    for (const auto& cell : *header) {
       std::string name = ToLower(Trim(cell));
       if (name == "id") has_id = true;
       for (const char* column : kColumns) known += name == column;
@@ -111,9 +54,9 @@ class CsvReader : public IncidentReader {
   }
 
   Status Read(const SourceFile& file, ReadOutput& out) const override {
-    std::vector<Row> rows;
-    std::string error;
-    if (!SplitCsv(file.text, DelimiterOf(file.text), rows, error)) return Status::BadInput(file.path + ":" + error);
+    auto split = SplitCsv(file.text, file.path);
+    if (!split.ok()) return split.status();
+    const std::vector<CsvRecord>& rows = *split;
     if (rows.empty()) return Status::BadInput(file.path + ": no header row");
     std::vector<std::string> names;
     for (const auto& cell : rows.front().cells) names.push_back(ToLower(Trim(cell)));
@@ -121,7 +64,7 @@ class CsvReader : public IncidentReader {
       return Status::BadInput(file.path + ":1: the header has no \"id\" column");
     }
     for (size_t row_idx = 1; row_idx < rows.size(); ++row_idx) {
-      const Row& row = rows[row_idx];
+      const CsvRecord& row = rows[row_idx];
       std::string where = fmt::format("{}:{}", file.path, row.line);
       SourceIncident source;
       source.where = where;
@@ -133,7 +76,7 @@ class CsvReader : public IncidentReader {
   }
 
  private:
-  static std::string ReadRow(const std::vector<std::string>& names, const Row& row, SourceIncident& out) {
+  static std::string ReadRow(const std::vector<std::string>& names, const CsvRecord& row, SourceIncident& out) {
     if (row.cells.size() > names.size()) {
       return fmt::format("{} fields, but the header names {} columns", row.cells.size(), names.size());
     }

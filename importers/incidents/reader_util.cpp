@@ -172,6 +172,77 @@ std::optional<double> AsNumber(const rapidjson::Value* value) {
 
 namespace {
 
+// Splits RFC 4180 text into records. Returns false (with `error`) on an unterminated quote.
+bool SplitCsvRecords(std::string_view text, char delimiter, std::vector<CsvRecord>& rows, std::string& error) {
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  size_t line = 1;
+  CsvRecord row{{}, 1};
+  std::string cell;
+  bool quoted = false, row_has_content = false;
+  size_t quote_line = 0;
+  for (size_t idx = 0; idx < text.size(); ++idx) {
+    char c = text[idx];
+    if (quoted) {
+      if (c == '"' && idx + 1 < text.size() && text[idx + 1] == '"') { cell += '"'; ++idx; }
+      else if (c == '"') quoted = false;
+      else { if (c == '\n') ++line; cell += c; }
+      continue;
+    }
+    if (c == '"') { quoted = true; quote_line = line; row_has_content = true; }
+    else if (c == delimiter) { row.cells.push_back(std::move(cell)); cell.clear(); row_has_content = true; }
+    else if (c == '\n' || c == '\r') {
+      if (c == '\r' && idx + 1 < text.size() && text[idx + 1] == '\n') ++idx;
+      if (row_has_content || !cell.empty()) {
+        row.cells.push_back(std::move(cell));
+        rows.push_back(std::move(row));
+      }
+      cell.clear();
+      row = CsvRecord{{}, ++line};
+      row_has_content = false;
+    } else { cell += c; row_has_content = true; }
+  }
+  if (quoted) {
+    error = fmt::format("{}: unterminated quoted field", quote_line);
+    return false;
+  }
+  if (row_has_content || !cell.empty()) {
+    row.cells.push_back(std::move(cell));
+    rows.push_back(std::move(row));
+  }
+  return true;
+}
+
+char DelimiterOf(std::string_view text) {
+  std::string_view header = text.substr(0, text.find('\n'));
+  for (char c : {',', ';', '\t'}) {
+    if (header.find(c) != std::string_view::npos) return c;
+  }
+  return ',';
+}
+
+}  // namespace
+
+Result<std::vector<CsvRecord>> SplitCsv(std::string_view text, const std::string& path) {
+  std::vector<CsvRecord> rows;
+  std::string error;
+  if (!SplitCsvRecords(text, DelimiterOf(text), rows, error)) return Status::BadInput(path + ":" + error);
+  return rows;
+}
+
+std::optional<std::vector<std::string>> CsvHeader(std::string_view text) {
+  if (StartsWithChar(text, '{') || StartsWithChar(text, '[')) return std::nullopt;
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  std::string_view header = text.substr(0, text.find('\n'));
+  std::vector<CsvRecord> rows;
+  std::string error;
+  if (!SplitCsvRecords(header, DelimiterOf(header), rows, error) || rows.empty()) return std::nullopt;
+  std::vector<std::string> names;
+  for (const auto& cell : rows.front().cells) names.emplace_back(Trim(cell));
+  return names;
+}
+
+namespace {
+
 // Epoch seconds or milliseconds; nullopt outside [0, 1e15] (past year 33658 as milliseconds),
 // where converting to TimeMs would overflow.
 std::optional<TimeMs> EpochTime(double number) {

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/core/status.h"
 #include "engine/core/time_util.h"
 #include "engine/model/incident.h"
 #include "importers/incidents/reader.h"
@@ -73,6 +74,22 @@ std::string NormalizeSeverity(std::string_view text);
 // already there. Empty ids are ignored. `name` is the display form as the source gave it.
 void AddAsset(model::Incident& incident, std::string_view type, std::string_view id,
               std::string_view name = "");
+
+// One record of CSV text and the line it starts on.
+struct CsvRecord {
+  std::vector<std::string> cells;  // as written (quotes removed, not trimmed)
+  size_t line = 0;
+};
+
+// Splits RFC 4180 `text` into records, the header first: quoted fields, "" for a quote,
+// newlines inside quotes, CRLF or LF, a leading UTF-8 BOM and blank lines skipped; the
+// delimiter is the first of `,` `;` TAB in the first line. kBadInput "PATH:LINE: unterminated
+// quoted field".
+Result<std::vector<CsvRecord>> SplitCsv(std::string_view text, const std::string& path);
+
+// The cells of the first line of `text` read as a CSV header (trimmed); nullopt when it is not
+// CSV (an unterminated quote, or JSON).
+std::optional<std::vector<std::string>> CsvHeader(std::string_view text);
 
 // `field "NAME" is missing` and friends, for Reject reasons.
 std::string MissingField(std::string_view name);

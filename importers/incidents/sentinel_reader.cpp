@@ -1,5 +1,9 @@
 #include "importers/incidents/sentinel_reader.h"
 
+#include <fmt/format.h>
+
+#include <cctype>
+#include <cstdio>
 #include <map>
 #include <unordered_map>
 
@@ -61,6 +65,99 @@ model::Classification ClassificationOf(std::string_view text) {
   return model::ParseClassification(text).value_or(model::Classification::kUndetermined);
 }
 
+// ---- Log Analytics CSV exports ("Export to CSV" of a SecurityIncident / SecurityAlert query) ----
+
+// The columns the reader uses, as Log Analytics names them; a CSV header names them in any
+// case, datetime columns with a " [UTC]" suffix ("TimeGenerated [UTC]").
+constexpr const char* kColumns[] = {
+    "IncidentNumber", "IncidentName", "Title", "Severity", "Status", "Classification", "CreatedTime",
+    "ClosedTime", "LastModifiedTime", "TimeGenerated", "AlertIds", "AdditionalData", "SystemAlertId",
+    "AlertName", "AlertSeverity", "Tactics", "Techniques", "SubTechniques", "Entities"};
+
+// The column a header cell names: "timegenerated [UTC]" -> "TimeGenerated"; other names as
+// given (trimmed).
+std::string ColumnOf(std::string_view header) {
+  while (!header.empty() && std::isspace(static_cast<unsigned char>(header.front()))) header.remove_prefix(1);
+  std::string name(header);
+  while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.pop_back();
+  if (size_t bracket = name.find(" ["); bracket != std::string::npos && name.back() == ']') name.resize(bracket);
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  for (const char* column : kColumns) {
+    if (EqualsIgnoreCase(name, column)) return column;
+  }
+  return name;
+}
+
+// The portal writes datetimes as "2/25/2025, 9:19:25.391 AM" (UTC, per the header): the ISO
+// 8601 form of that, or the text unchanged when it is not one.
+std::string IsoFromPortalTime(const std::string& text) {
+  unsigned month = 0, day = 0, year = 0, hour = 0, minute = 0, second = 0, millis = 0;
+  char meridiem[3] = {0, 0, 0};
+  int consumed = 0;
+  if (std::sscanf(text.c_str(), "%u/%u/%u, %u:%u:%u%n", &month, &day, &year, &hour, &minute, &second, &consumed) != 6) {
+    return text;
+  }
+  std::string_view rest = std::string_view(text).substr(static_cast<size_t>(consumed));
+  if (!rest.empty() && rest.front() == '.') {
+    size_t digits = 1;
+    unsigned scale = 100;
+    while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits]))) {
+      millis += static_cast<unsigned>(rest[digits] - '0') * scale;
+      scale /= 10;
+      ++digits;
+    }
+    rest.remove_prefix(digits);
+  }
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  if (rest.size() == 2) {
+    meridiem[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(rest[0])));
+    meridiem[1] = static_cast<char>(std::toupper(static_cast<unsigned char>(rest[1])));
+  } else if (!rest.empty()) {
+    return text;
+  }
+  if (std::string_view(meridiem) == "PM" && hour < 12) hour += 12;
+  if (std::string_view(meridiem) == "AM" && hour == 12) hour = 0;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return text;
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", year, month, day, hour, minute, second, millis);
+}
+
+bool IsSentinelCsv(const std::vector<std::string>& header) {
+  for (const auto& cell : header) {
+    std::string column = ColumnOf(cell);
+    if (column == "IncidentNumber" || column == "SystemAlertId") return true;
+  }
+  return false;
+}
+
+// The CSV rows as JSON objects of column -> cell (empty cells left out), into `rows`.
+Status CsvRows(const SourceFile& file, rapidjson::Document& rows, std::vector<std::string>& wheres, ReadOutput& out) {
+  auto split = SplitCsv(file.text, file.path);
+  if (!split.ok()) return split.status();
+  if (split->empty()) return Status::BadInput(file.path + ": no header row");
+  std::vector<std::string> columns;
+  for (const auto& cell : split->front().cells) columns.push_back(ColumnOf(cell));
+  auto& alloc = rows.GetAllocator();
+  for (size_t idx = 1; idx < split->size(); ++idx) {
+    const CsvRecord& record = (*split)[idx];
+    std::string where = fmt::format("{}:{}", file.path, record.line);
+    if (record.cells.size() > columns.size()) {
+      out.rejects.push_back({where, fmt::format("{} fields, but the header names {} columns", record.cells.size(), columns.size())});
+      continue;
+    }
+    rapidjson::Value row(rapidjson::kObjectType);
+    for (size_t col = 0; col < record.cells.size(); ++col) {
+      // Cells keep their blanks; AsText trims them when they are read.
+      const std::string& cell = record.cells[col];
+      if (cell.find_first_not_of(" \t\r\n") == std::string::npos || columns[col].empty()) continue;
+      std::string value = IsoFromPortalTime(cell);
+      row.AddMember(rapidjson::Value(columns[col].c_str(), alloc), rapidjson::Value(value.c_str(), alloc), alloc);
+    }
+    rows.PushBack(row, alloc);
+    wheres.push_back(std::move(where));
+  }
+  return Status::Ok();
+}
+
 struct IncidentRow {
   const rapidjson::Value* row;  // into the reader's copy of the rows
   std::string where;
@@ -72,6 +169,9 @@ class SentinelReader : public IncidentReader {
   std::string_view Name() const override { return "sentinel"; }
 
   int Detect(const SourceFile& file) const override {
+    if (file.json == nullptr) {
+      if (auto header = CsvHeader(file.text); header && IsSentinelCsv(*header)) return 90;
+    }
     rapidjson::Document scratch;
     const rapidjson::Value* first = FirstJsonRecord(file, {"value"}, scratch);
     if (first == nullptr || !first->IsObject()) return 0;
@@ -87,6 +187,12 @@ class SentinelReader : public IncidentReader {
     rapidjson::Document rows(rapidjson::kArrayType);
     auto& alloc = rows.GetAllocator();
     std::vector<std::string> wheres;
+    if (file.json == nullptr) {
+      if (auto header = CsvHeader(file.text); header && IsSentinelCsv(*header)) {
+        TM_RETURN_IF_ERROR(CsvRows(file, rows, wheres, out));
+        return ReadRows(rows, wheres, out);
+      }
+    }
     ForEachJsonRecord(file, {"value"}, out, [&](const rapidjson::Value& record, const std::string& where) {
       if (!record.IsObject()) {
         out.rejects.push_back({where, "record must be a JSON object"});
@@ -95,7 +201,12 @@ class SentinelReader : public IncidentReader {
       rows.PushBack(rapidjson::Value(record, alloc), alloc);
       wheres.push_back(where);
     });
+    return ReadRows(rows, wheres, out);
+  }
 
+ private:
+  // Incident rows (the latest per IncidentNumber) joined with their alert rows, and ARM objects.
+  static Status ReadRows(const rapidjson::Document& rows, const std::vector<std::string>& wheres, ReadOutput& out) {
     std::unordered_map<std::string, const rapidjson::Value*> alerts;  // SystemAlertId -> row
     std::map<long long, IncidentRow> latest;  // IncidentNumber -> winning row (ordered output)
     for (size_t idx = 0; idx < rows.Size(); ++idx) {
@@ -129,7 +240,6 @@ class SentinelReader : public IncidentReader {
     return Status::Ok();
   }
 
- private:
   static SourceIncident FromRow(long long number, const IncidentRow& winner,
                                 const std::unordered_map<std::string, const rapidjson::Value*>& alerts) {
     const rapidjson::Value& row = *winner.row;

@@ -367,6 +367,45 @@ TEST_CASE("an Attack Flow whose actions carry no readable technique imports with
   CHECK(Techniques(quiet->out.incidents[0]) == std::vector<std::string>{"T1566/"});
 }
 
+// ---- Sentinel ----
+
+TEST_CASE("Sentinel SecurityIncident and SecurityAlert rows exported as CSV from Log Analytics are read") {
+  // The portal's "Export to CSV": datetime columns named "X [UTC]" holding "M/D/YYYY, h:mm:ss.fff AM",
+  // dynamic columns as JSON text; a union of both tables has every column of both.
+  const std::string csv =
+      "TenantId,\"TimeGenerated [UTC]\",Type,IncidentNumber,Title,Severity,Status,Classification,"
+      "\"CreatedTime [UTC]\",\"ClosedTime [UTC]\",\"LastModifiedTime [UTC]\",AlertIds,AdditionalData,"
+      "SystemAlertId,AlertName,Tactics,Techniques,SubTechniques,Entities\r\n"
+      "t1,\"3/4/2025, 9:13:30.000 AM\",SecurityIncident,4821,\"Suspicious PowerShell download on WS-FIN-042\",High,Active,,"
+      "\"3/4/2025, 9:13:30.000 AM\",,\"3/4/2025, 9:13:30.000 AM\",\"[\"\"5e3a0c51\"\"]\",\"{\"\"techniques\"\":[\"\"T1059\"\"]}\",,,,,,\r\n"
+      "t1,\"3/5/2025, 4:40:05.120 PM\",SecurityIncident,4821,\"Suspicious PowerShell download on WS-FIN-042\",High,Closed,TruePositive,"
+      "\"3/4/2025, 9:13:30.000 AM\",\"3/5/2025, 4:40:05.120 PM\",\"3/5/2025, 4:40:05.120 PM\",\"[\"\"5e3a0c51\"\"]\","
+      "\"{\"\"alertsCount\"\":1,\"\"tactics\"\":[\"\"Execution\"\"],\"\"techniques\"\":[\"\"T1059\"\"]}\",,,,,,\r\n"
+      "t1,\"3/4/2025, 9:12:44.000 AM\",SecurityAlert,,,,,,,,,,,5e3a0c51,\"Suspicious PowerShell download\",\"Execution,CommandAndControl\","
+      "\"[\"\"T1059\"\",\"\"T1105\"\"]\",\"[\"\"T1059.001\"\"]\","
+      "\"[{\"\"$id\"\":\"\"3\"\",\"\"Type\"\":\"\"host\"\",\"\"HostName\"\":\"\"WS-FIN-042\"\",\"\"DnsDomain\"\":\"\"contoso.local\"\"}]\"\r\n";
+  CHECK(Detected(csv) == "sentinel");
+  auto run = RunReader(ReaderNamed("sentinel"), "incidents.csv", csv);
+  REQUIRE(run->status.ok());
+  CHECK(Rejects(run->out).empty());
+  REQUIRE(run->out.incidents.size() == 1);
+  const SourceIncident& source = run->out.incidents[0];
+  const model::Incident& inc = source.incident;
+  CHECK(inc.id == "sentinel:4821");
+  CHECK(inc.title == "Suspicious PowerShell download on WS-FIN-042");
+  CHECK(inc.status == "closed");  // the latest row by LastModifiedTime
+  CHECK(Iso(inc.created) == "2025-03-04T09:13:30Z");
+  CHECK(Iso(inc.closed) == "2025-03-05T16:40:05.120Z");
+  CHECK(inc.classification == model::Classification::kTruePositive);
+  CHECK(inc.severity == "high");
+  CHECK(Techniques(source) == std::vector<std::string>{"T1059/Execution", "T1059/", "T1105/", "T1059.001/"});
+  CHECK(Assets(inc) == std::vector<std::string>{"device:ws-fin-042.contoso.local=WS-FIN-042"});
+}
+
+TEST_CASE("a CSV that is not a Sentinel export is left to the CSV reader") {
+  CHECK(Detected("id,title,techniques\nI-1,x,T1059\n") == "csv");
+}
+
 // ---- CSV ----
 
 TEST_CASE("a CSV technique entry may carry its outcome after the tactic, and a malformed entry is rejected naming the column") {
