@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <unordered_set>
@@ -11,6 +12,7 @@ namespace {
 
 constexpr double kImpactEpsilon = 1e-9;  // SPEC §3: impacts within 1e-9 are equal
 constexpr TimeMs kDayMs = 86'400'000;
+constexpr uint32_t kNoSlot = UINT32_MAX;
 
 bool Counts(const graph::Reach& reach) { return reach.type == model::MappingType::kProtect; }
 
@@ -308,16 +310,18 @@ Evaluation Scorer::Evaluate(const Scope& scope, TimeMs tau, const EvaluateOption
 
 void Scorer::Recommend(Evaluation& ev, const Weighted& weighted) {
   if (ev.total_weight <= 0) return;
-  // One accumulator per control reached; a dense slot table so a scope costs O(its reach).
+  // One accumulator per control reached, found through a dense slot table (reset after use), so
+  // a scope costs O(its reach) whatever the size of the catalog.
   std::vector<Recommendation> candidates;
   std::vector<double> gains;
-  std::unordered_map<Vertex, size_t> slot;
+  slot_.resize(graph_.control_vertices().size(), kNoSlot);
   for (const auto& [t, w] : weighted.techniques) {
     const TechniqueState& state = StateAt(t, ev.tau);
     for (const Factor& f : state.factors) {
       if (f.status == model::ControlStatus::kRiskAccepted) continue;
-      auto [it, added] = slot.try_emplace(f.control, candidates.size());
-      if (added) {
+      uint32_t& slot = slot_[graph_.props(f.control).data];
+      if (slot == kNoSlot) {
+        slot = static_cast<uint32_t>(candidates.size());
         Recommendation rec;
         rec.control = f.control;
         rec.implemented = f.implemented;
@@ -325,7 +329,7 @@ void Scorer::Recommend(Evaluation& ev, const Weighted& weighted) {
         candidates.push_back(std::move(rec));
         gains.push_back(0.0);
       }
-      Recommendation& rec = candidates[it->second];
+      Recommendation& rec = candidates[slot];
       rec.reaches.push_back(t);
       // impl(c) = 1 makes impl* = 1 − β: the factor falls to 1 − s·(1 − β). Coverage rises by
       // (product of the other factors) × (old factor − new factor), and not at all when another
@@ -335,10 +339,11 @@ void Scorer::Recommend(Evaluation& ev, const Weighted& weighted) {
       double others = state.product / f.factor;
       double delta = others * (f.factor - raised_factor);
       if (delta <= 0) continue;
-      gains[it->second] += w * delta;
+      gains[slot] += w * delta;
       rec.techniques.push_back(t);
     }
   }
+  for (const auto& rec : candidates) slot_[graph_.props(rec.control).data] = kNoSlot;
   for (size_t k = 0; k < candidates.size(); ++k) {
     Recommendation& rec = candidates[k];
     rec.impact = 100.0 * gains[k] / ev.total_weight;

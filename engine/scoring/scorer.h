@@ -224,9 +224,10 @@ class Scorer {
   std::vector<PostureAtTau> posture_;
   std::vector<bool> posture_known_;
   TimeMs posture_tau_ = 0;
-  // Per control index: implemented mitigations without implementers are gaps; cached per
-  // mitigation vertex.
+  // Whether some catalog control implements a mitigation (those that none does are gaps).
   std::unordered_map<Vertex, bool> mitigation_implemented_;
+  // Per control index: its accumulator in the recommendation being built, or UINT32_MAX.
+  std::vector<uint32_t> slot_;
 };
 
 }  // namespace tidemark::scoring
