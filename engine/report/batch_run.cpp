@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <memory>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "engine/core/json.h"
-#include "engine/core/logging.h"
-#include "engine/report/feed.h"
 #include "engine/scoring/scorer.h"
 #include "engine/store/feed_catalog.h"
 
@@ -15,136 +15,283 @@ namespace {
 
 using graph::DefenseGraph;
 using graph::Vertex;
+using store::FeedCatalog;
 
-// The state value: a one-line fingerprint (what "changed" means: open flag, impact to 4
-// decimals, techniques) then the item JSON, so an unchanged run compares strings only.
-std::string Fingerprint(bool open, const FeedItem& item) {
+// What "changed" means for recommendation.updated: the impact to 4 decimals and the techniques.
+// (The layout a version-1 store wrote after its open flag, so an upgraded store stays in step.)
+std::string Fingerprint(const FeedItem& item) {
   char impact[32];
   std::snprintf(impact, sizeof impact, "%.4f", item.impact);
-  std::string out = std::string(open ? "O|" : "C|") + impact + "|";
+  std::string out = std::string(impact) + "|";
   for (const auto& t : item.techniques) out += t + ",";
   return out;
 }
 
-std::string StateValue(bool open, const FeedItem& item) {
-  return Fingerprint(open, item) + "\n" + StateJson(FeedState{open, item});
+std::string ScopeId(std::string_view kind, std::string_view id) { return std::string(kind) + '\0' + std::string(id); }
+
+FeedScope FeedScopeOf(const scoring::Scope& scope) {
+  FeedScope out;
+  out.kind = std::string(scoring::ScopeKindName(scope.kind));
+  out.id = scope.id;
+  bool threat = scope.kind == scoring::ScopeKind::kGroup || scope.kind == scoring::ScopeKind::kCampaign ||
+                scope.kind == scoring::ScopeKind::kSoftware;
+  if (threat && scope.name != scope.id) out.name = scope.name;
+  return out;
 }
 
-std::vector<FeedItem> ItemsOf(const DefenseGraph& graph, const scoring::Evaluation& ev) {
-  std::vector<FeedItem> items;
-  std::string kind(scoring::ScopeKindName(ev.scope.kind));
-  for (const auto& rec : ev.recommendations) {
+scoring::Scope IncidentScope(const DefenseGraph& graph, size_t idx) {
+  const auto& info = graph.incidents()[idx];
+  scoring::Scope scope;
+  scope.kind = scoring::ScopeKind::kIncident;
+  scope.id = info.id;
+  scope.base_techniques = info.techniques;
+  std::sort(scope.base_techniques.begin(), scope.base_techniques.end(),
+            [&](Vertex a, Vertex b) { return graph.props(a).id < graph.props(b).id; });
+  scope.incidents = {idx};
+  return scope;
+}
+
+// One run inside its write transaction.
+class BatchRun {
+ public:
+  BatchRun(store::WriteTxn& txn, const RunOptions& options)
+      : txn_(txn), options_(options), graph_(DefenseGraph::Build(txn)), seq_(FeedCatalog::LastSeq(txn)) {
+    graph_.LoadIncidents(txn);
+    scorer_ = std::make_unique<scoring::Scorer>(graph_);
+  }
+
+  RunSummary Run() {
+    bool any_counted = false;
+    for (size_t idx = 0; idx < graph_.incidents().size(); ++idx) {
+      const auto& info = graph_.incidents()[idx];
+      if (!info.CountsAt(options_.tau)) continue;
+      any_counted = true;
+      alive_.insert(ScopeId("incident", info.id));
+      auto time = info.Time();
+      if (options_.since && time && *time < *options_.since) continue;
+      KeepInStep(IncidentScope(graph_, idx));
+      ++summary_.incidents;
+    }
+    for (auto& scope : scoring::AllThreatScopes(graph_)) {
+      bool counted = std::any_of(scope.incidents.begin(), scope.incidents.end(),
+                                 [&](size_t idx) { return graph_.incidents()[idx].CountsAt(options_.tau); });
+      if (!counted) continue;
+      alive_.insert(ScopeId(scoring::ScopeKindName(scope.kind), scope.id));
+      KeepInStep(scope);
+      ++summary_.threats;
+    }
+    // `all` while at least one incident counts: without any, it has no technique, and what it
+    // recommended resolves as scope-gone rather than as covered by other controls.
+    if (auto all = scoring::ResolveScope(graph_, "all"); any_counted && all.ok()) {
+      alive_.insert(ScopeId("all", "all"));
+      KeepInStep(*all);
+    }
+    ResolveStale();
+    summary_.last_seq = seq_;
+    return summary_;
+  }
+
+ private:
+  void Emit(std::string_view event, const FeedItem& item, bool open) {
+    ++seq_;
+    FeedCatalog::Append(txn_, seq_, EventJson(seq_, event, options_.event_time, item));
+    std::string fingerprint = Fingerprint(item), json = ItemJson(item);
+    FeedCatalog::PutItem(txn_, item.key, FeedCatalog::ItemState{open, fingerprint, json});
+  }
+
+  // The recommendations a scope keeps in step: an incident's first `top` (they come ordered by
+  // impact), every one of a threat's and of `all`.
+  size_t KeptCount(const scoring::Scope& scope, const scoring::Evaluation& ev) const {
+    size_t count = ev.recommendations.size();
+    if (scope.kind == scoring::ScopeKind::kIncident && options_.top > 0) count = std::min(count, options_.top);
+    return count;
+  }
+
+  void KeepInStep(const scoring::Scope& scope) {
+    scoring::Evaluation ev = scorer_->Evaluate(scope, options_.tau);
+    FeedScope feed_scope = FeedScopeOf(scope);
+    evaluated_.insert(ScopeId(feed_scope.kind, feed_scope.id));
+    CheckResilience(feed_scope, ev.resilience);
+    std::unordered_map<Vertex, const scoring::TechniqueRow*> rows;
+    for (const auto& row : ev.techniques) rows.emplace(row.technique, &row);
+    size_t kept = KeptCount(scope, ev);
+    for (size_t rec_idx = 0; rec_idx < kept; ++rec_idx) {
+      FeedItem item = ItemOf(feed_scope, ev.recommendations[rec_idx], rows);
+      current_.insert(item.key);
+      auto stored = FeedCatalog::Item(txn_, item.key);
+      if (!stored || !stored->open) {
+        Emit(kEventOpened, item, true);
+        ++summary_.opened;
+      } else if (stored->fingerprint != Fingerprint(item)) {
+        Emit(kEventUpdated, item, true);
+        ++summary_.updated;
+      }
+    }
+  }
+
+  FeedItem ItemOf(const FeedScope& scope, const scoring::Recommendation& rec,
+                  const std::unordered_map<Vertex, const scoring::TechniqueRow*>& rows) const {
+    const auto& control = graph_.control_info(rec.control).control;
     FeedItem item;
-    const auto& control = graph.control_info(rec.control).control;
-    item.scope_kind = kind;
-    item.scope_id = ev.scope.id;
+    item.scope = scope;
     item.control_id = control.id;
     item.control_title = control.title;
-    item.key = FeedKey(kind, ev.scope.id, control.id);
+    item.owner = control.owner;
+    item.key = FeedCatalog::ItemKey(scope.kind, scope.id, control.id);
     item.impact = RoundScore(rec.impact);
     item.status = std::string(model::ControlStatusName(rec.status));
     for (Vertex t : rec.techniques) {
-      item.techniques.push_back(graph.props(t).id);
-      for (const auto& row : ev.techniques) {
-        if (row.technique != t) continue;
-        for (const auto& c : row.controls) {
-          if (c.control == rec.control && c.counted) item.paths.emplace_back(graph.props(t).id, c.via);
-        }
+      const std::string& technique = graph_.props(t).id;
+      item.techniques.push_back(technique);
+      auto row = rows.find(t);
+      if (row == rows.end()) continue;
+      for (const auto& c : row->second->controls) {
+        if (c.control == rec.control && c.counted) item.paths.emplace_back(technique, c.via);
       }
     }
-    items.push_back(std::move(item));
+    return item;
   }
-  return items;
-}
+
+  // scope.resilience_dropped when R fell by kResilienceDropPoints or more since the previous run
+  // that evaluated the scope; the stored value is rewritten only when it changed, so a second
+  // run on the same data compares equal values and writes nothing.
+  void CheckResilience(const FeedScope& scope, std::optional<double> resilience) {
+    if (resilience) resilience = RoundScore(*resilience);
+    auto previous = FeedCatalog::ScopeResilience(txn_, scope.kind, scope.id);
+    if (previous && *previous && resilience && **previous - *resilience >= kResilienceDropPoints - 1e-9) {
+      ResilienceDrop drop{FeedCatalog::ScopeKey(scope.kind, scope.id), scope, **previous, *resilience};
+      ++seq_;
+      FeedCatalog::Append(txn_, seq_, EventJson(seq_, options_.event_time, drop));
+      ++summary_.resilience_dropped;
+    }
+    if (!previous || *previous != resilience) FeedCatalog::PutScopeResilience(txn_, scope.kind, scope.id, resilience);
+  }
+
+  // Items published open and not kept in step by this run: resolved when their scope was
+  // evaluated or is gone; a scope skipped by --since keeps them. Collected first: the state
+  // database is written below.
+  void ResolveStale() {
+    std::vector<FeedItem> stale;
+    FeedCatalog::ForEachItem(txn_, [&](std::string_view key, const FeedCatalog::ItemState& state) {
+      if (!state.open || current_.count(std::string(key))) return;
+      auto item = ParseItem(state.item_json);
+      if (!item) throw store::StoreFailure("feed_state: the item of key " + std::string(key) + " is not JSON");
+      std::string scope = ScopeId(item->scope.kind, item->scope.id);
+      if (!evaluated_.count(scope) && alive_.count(scope)) return;
+      stale.push_back(std::move(*item));
+    });
+    for (auto& item : stale) {
+      ResolveReason reason = ReasonFor(item);
+      item.reason = reason;
+      if (auto control = graph_.Control(item.control_id)) {
+        const auto& info = graph_.control_info(*control);
+        item.owner = info.control.owner;
+        item.control_title = info.control.title;
+        item.status = std::string(model::ControlStatusName(scoring::PostureOf(info, options_.tau).status));
+      }
+      Emit(kEventResolved, item, false);
+      ++summary_.resolved;
+      ++summary_.resolved_by_reason[static_cast<size_t>(reason)];
+    }
+  }
+
+  ResolveReason ReasonFor(const FeedItem& item) {
+    if (!alive_.count(ScopeId(item.scope.kind, item.scope.id))) {
+      if (item.scope.kind == "incident") {
+        if (auto idx = graph_.IncidentIndex(item.scope.id)) {
+          auto cls = graph_.incidents()[*idx].classification;
+          if (cls == model::Classification::kFalsePositive || cls == model::Classification::kBenignPositive) {
+            return ResolveReason::kReclassified;
+          }
+        }
+      }
+      return ResolveReason::kScopeGone;
+    }
+    auto control = graph_.Control(item.control_id);
+    if (!control) return ResolveReason::kCoveredByOthers;
+    scoring::PostureAt posture = scoring::PostureOf(graph_.control_info(*control), options_.tau);
+    if (posture.status == model::ControlStatus::kRiskAccepted) return ResolveReason::kRiskAccepted;
+    if (posture.implemented >= 1) return ResolveReason::kImplemented;
+    if (item.scope.kind == "incident" && options_.top > 0 && StillRecommended(item.scope.id, *control)) {
+      return ResolveReason::kOutranked;
+    }
+    return ResolveReason::kCoveredByOthers;
+  }
+
+  // Whether the incident scope recommends `control` at all (below its top K, since it was not
+  // kept). The scope is evaluated again, once per run for every incident with such an item:
+  // keeping every incident's whole list in memory would cost more than the few re-evaluations.
+  bool StillRecommended(const std::string& incident_id, Vertex control) {
+    auto cached = recommended_.find(incident_id);
+    if (cached == recommended_.end()) {
+      std::unordered_set<Vertex> controls;
+      if (auto idx = graph_.IncidentIndex(incident_id)) {
+        for (const auto& rec : scorer_->Evaluate(IncidentScope(graph_, *idx), options_.tau).recommendations) {
+          controls.insert(rec.control);
+        }
+      }
+      cached = recommended_.emplace(incident_id, std::move(controls)).first;
+    }
+    return cached->second.count(control) > 0;
+  }
+
+  store::WriteTxn& txn_;
+  const RunOptions& options_;
+  DefenseGraph graph_;
+  std::unique_ptr<scoring::Scorer> scorer_;
+  uint64_t seq_;
+  RunSummary summary_;
+  // Scopes evaluated in this run; scopes kept in step (counted), even if skipped by --since;
+  // the item keys this run keeps in step.
+  std::unordered_set<std::string> evaluated_, alive_, current_;
+  std::unordered_map<std::string, std::unordered_set<Vertex>> recommended_;
+};
 
 }  // namespace
 
-Result<RunSummary> RunBatch(store::Store& store, TimeMs tau, std::optional<TimeMs> since, TimeMs event_time) {
+Result<RunSummary> RunBatch(store::Store& store, const RunOptions& options) {
   RunSummary summary;
   // One write transaction for the whole run: the graph is built from its snapshot, each
-  // scope's items are compared with their stored state as they come (nothing accumulates),
-  // and a failure anywhere leaves the feed as it was. Readers are never blocked.
+  // scope's items are compared with their stored state as they come (nothing accumulates but
+  // keys), and a failure anywhere leaves the feed as it was. Readers are never blocked.
   Status written = store.Write([&](store::WriteTxn& txn) {
-    summary = RunSummary{};
-    DefenseGraph graph = DefenseGraph::Build(txn);
-    graph.LoadIncidents(txn);
-    scoring::Scorer scorer(graph);
-    uint64_t seq = store::FeedCatalog::LastSeq(txn);
-    auto emit = [&](std::string_view event, const FeedItem& item, bool open) {
-      ++seq;
-      store::FeedCatalog::Append(txn, seq, EventJson(seq, event, event_time, item));
-      store::FeedCatalog::PutState(txn, item.key, StateValue(open, item));
-    };
-    // Scopes evaluated in this run, and scopes that still exist (counted) even if skipped.
-    std::unordered_set<std::string> evaluated, alive, current;
-    auto scope_key = [](std::string_view kind, std::string_view id) { return std::string(kind) + '\0' + std::string(id); };
-    auto add = [&](const scoring::Scope& scope) {
-      scoring::Evaluation ev = scorer.Evaluate(scope, tau);
-      evaluated.insert(scope_key(scoring::ScopeKindName(scope.kind), scope.id));
-      for (const auto& item : ItemsOf(graph, ev)) {
-        current.insert(item.key);
-        auto stored = txn.Get(store::Db::kFeedState, item.key);
-        std::string_view fingerprint = stored ? stored->substr(0, stored->find('\n')) : std::string_view();
-        if (!stored || fingerprint.substr(0, 2) != "O|") {
-          emit("recommendation.opened", item, true);
-          ++summary.opened;
-        } else if (fingerprint != Fingerprint(true, item)) {
-          emit("recommendation.updated", item, true);
-          ++summary.updated;
-        }
-      }
-    };
-    for (size_t idx = 0; idx < graph.incidents().size(); ++idx) {
-      const auto& info = graph.incidents()[idx];
-      if (!info.CountsAt(tau)) continue;
-      alive.insert(scope_key("incident", info.id));
-      auto time = info.Time();
-      if (since && time && *time < *since) continue;
-      scoring::Scope scope;
-      scope.kind = scoring::ScopeKind::kIncident;
-      scope.id = info.id;
-      scope.base_techniques = info.techniques;
-      std::sort(scope.base_techniques.begin(), scope.base_techniques.end(),
-                [&](Vertex a, Vertex b) { return graph.props(a).id < graph.props(b).id; });
-      scope.incidents = {idx};
-      add(scope);
-      ++summary.incidents;
-    }
-    for (auto& scope : scoring::AllThreatScopes(graph)) {
-      bool counted = std::any_of(scope.incidents.begin(), scope.incidents.end(),
-                                 [&](size_t idx) { return graph.incidents()[idx].CountsAt(tau); });
-      if (!counted) continue;
-      alive.insert(scope_key(scoring::ScopeKindName(scope.kind), scope.id));
-      add(scope);
-      ++summary.threats;
-    }
-    auto all = scoring::ResolveScope(graph, "all");
-    if (all.ok()) {
-      alive.insert(scope_key("all", "all"));
-      add(*all);
-    }
-    // Open states not recommended any more: resolved when their scope was evaluated, or when
-    // the scope itself is gone (incident reclassified false positive, threat without counted
-    // incidents). Scopes skipped by --since keep their open events. Collected first: the
-    // state database is written below.
-    std::vector<FeedItem> to_resolve;
-    store::FeedCatalog::ForEachState(txn, [&](std::string_view key, std::string_view value) {
-      if (value.substr(0, 2) != "O|" || current.count(std::string(key))) return;
-      auto state = ParseState(value.substr(value.find('\n') + 1));
-      if (!state) return;
-      std::string scope = scope_key(state->item.scope_kind, state->item.scope_id);
-      if (!evaluated.count(scope) && alive.count(scope)) return;
-      to_resolve.push_back(std::move(state->item));
-    });
-    for (const auto& item : to_resolve) {
-      emit("recommendation.resolved", item, false);
-      ++summary.resolved;
-    }
-    summary.last_seq = seq;
+    summary = BatchRun(txn, options).Run();
     return Status::Ok();
   });
   if (!written.ok()) return written;
   return summary;
+}
+
+std::string RunSummaryJson(const RunSummary& summary, const RunOptions& options) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  WriteField(w, "as_of", FormatIsoTime(options.tau));
+  w.Key("top");
+  w.Uint64(options.top);
+  w.Key("incidents");
+  w.Uint64(summary.incidents);
+  w.Key("threats");
+  w.Uint64(summary.threats);
+  w.Key("events");
+  w.StartObject();
+  for (auto [name, count] : {std::pair<const char*, size_t>{"opened", summary.opened}, {"updated", summary.updated},
+                             {"resolved", summary.resolved}, {"resilience_dropped", summary.resilience_dropped}}) {
+    w.Key(name);
+    w.Uint64(count);
+  }
+  w.EndObject();
+  w.Key("resolved_by_reason");
+  w.StartObject();
+  for (size_t reason = 0; reason < summary.resolved_by_reason.size(); ++reason) {
+    WriteString(w, ResolveReasonName(static_cast<ResolveReason>(reason)));
+    w.Uint64(summary.resolved_by_reason[reason]);
+  }
+  w.EndObject();
+  w.Key("last_seq");
+  w.Uint64(summary.last_seq);
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
 }
 
 }  // namespace tidemark::report

@@ -1,7 +1,7 @@
-// Feed events (SPEC §4 "Feed") and what a batch run compares: one FeedItem per (scope,
-// control) recommendation, its stable key, the event JSON, the stored state, and the
-// ticketing bodies derived from an event (Jira Cloud REST v3 create-issue with an ADF
-// description; ServiceNow Table API). Pure functions; thread-safe.
+// Feed events (SPEC §4 "Feed", docs/feed-and-tickets.md): one FeedItem per (scope, control)
+// recommendation a run keeps in step, the event JSON of schema tidemark.feed/1 built from it,
+// the scope event `scope.resilience_dropped`, the item JSON a run stores as the last published
+// state, and the reading of an event line back (for ticket bodies). Pure functions; thread-safe.
 #pragma once
 
 #include <optional>
@@ -15,40 +15,74 @@
 
 namespace tidemark::report {
 
+inline constexpr std::string_view kEventOpened = "recommendation.opened";
+inline constexpr std::string_view kEventUpdated = "recommendation.updated";
+inline constexpr std::string_view kEventResolved = "recommendation.resolved";
+inline constexpr std::string_view kEventResilienceDropped = "scope.resilience_dropped";
+
+// Why a recommendation.resolved event resolved (SPEC v2 §4 "reason"); how each is decided is
+// RunBatch's (batch_run.h) and docs/feed-and-tickets.md's.
+enum class ResolveReason { kImplemented, kCoveredByOthers, kReclassified, kScopeGone, kRiskAccepted, kOutranked };
+std::string_view ResolveReasonName(ResolveReason reason);  // "implemented", "covered-by-others", ...
+std::optional<ResolveReason> ParseResolveReason(std::string_view text);
+// One sentence for ticket text saying why the item resolved ("the control is now implemented").
+std::string_view ResolveReasonText(ResolveReason reason);
+
+// The scope of an event. `name` is the display name of an ATT&CK threat ("APT29"); empty for
+// incidents, custom threats (their id is their name) and `all`.
+struct FeedScope {
+  std::string kind;  // incident, group, campaign, software, custom, all
+  std::string id;
+  std::string name;
+};
+// How ticket text names a scope: "incident INC-1042", "APT29 (G0016)", "group G0016" (no
+// name known), "custom threat Crew", "the whole organisation" (all).
+std::string ScopePhrase(const FeedScope& scope);
+
 struct FeedItem {
   std::string key;
-  std::string scope_kind;
-  std::string scope_id;
+  FeedScope scope;
   std::string control_id;
   std::string control_title;
-  double impact = 0;  // rounded to 4 decimals
+  std::string owner;  // the control's owner, or empty (then no "owner" field)
+  double impact = 0;  // rounded to 4 decimals; on a resolved event the last published impact
   std::vector<std::string> techniques;
   std::vector<std::pair<std::string, std::string>> paths;  // (technique, via)
   std::string status;  // the control's status
+  std::optional<ResolveReason> reason;  // resolved events only
 };
 
-// A key that depends only on scope and control: 16 hex digits of FNV-1a 64 over
-// "<kind>\0<scope id>\0<control id>". Safe as a Jira label suffix and a correlation id.
-std::string FeedKey(std::string_view scope_kind, std::string_view scope_id, std::string_view control_id);
+// A scope whose resilience fell by at least kResilienceDropPoints since the previous run that
+// evaluated it.
+inline constexpr double kResilienceDropPoints = 2.0;
+struct ResilienceDrop {
+  std::string key;
+  FeedScope scope;
+  double previous = 0;    // rounded to 4 decimals
+  double resilience = 0;  // rounded to 4 decimals
+};
 
-// One NDJSON line (no newline) of schema tidemark.feed/1.
+// One NDJSON line (no newline) of schema tidemark.feed/1: a recommendation.* event, or
+// scope.resilience_dropped.
 std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const FeedItem& item);
+std::string EventJson(uint64_t seq, TimeMs time, const ResilienceDrop& drop);
 
-// What the feed last published for a key; `open` is false after recommendation.resolved.
-struct FeedState {
-  bool open = false;
-  FeedItem item;
+// The item as a JSON object (the event's fields after "time"), what a run stores as the last
+// published state; ParseItem reads it back (and the state JSON of version-1 stores, which
+// carried an extra "open"). nullopt when `json` is not an object.
+std::string ItemJson(const FeedItem& item);
+std::optional<FeedItem> ParseItem(std::string_view json);
+
+// An event line read back. `item` is set for recommendation.* events, `drop` for
+// scope.resilience_dropped; other event names keep only `event`, `seq` and `time`.
+struct FeedEvent {
+  uint64_t seq = 0;
+  std::string event;
+  std::string time;
+  std::optional<FeedItem> item;
+  std::optional<ResilienceDrop> drop;
 };
-std::string StateJson(const FeedState& state);
-std::optional<FeedState> ParseState(std::string_view json);
-
-// Priority of a recommendation from its impact (README): >= 10 High, >= 3 Medium, else Low.
-std::string_view PriorityOf(double impact);
-
-// Ticketing bodies from one event line; BadInput when the line is not a tidemark event.
-// Their free text has control characters replaced by spaces; summaries are cut to the
-// field limits (Jira 250, ServiceNow 160 bytes) on a UTF-8 boundary.
-Result<std::string> JiraBody(std::string_view event_json, std::string_view project_key);
-Result<std::string> ServiceNowBody(std::string_view event_json);
+// BadInput when the line is not a tidemark.feed/1 event.
+Result<FeedEvent> ParseEvent(std::string_view event_json);
 
 }  // namespace tidemark::report

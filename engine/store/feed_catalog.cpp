@@ -1,8 +1,65 @@
 #include "engine/store/feed_catalog.h"
 
+#include <charconv>
+#include <cstdio>
+
 #include "engine/store/key_codec.h"
 
 namespace tidemark::store {
+namespace {
+
+constexpr std::string_view kOpen = "O|";
+constexpr std::string_view kClosed = "C|";
+constexpr std::string_view kScopePart = "scope";
+constexpr size_t kItemKeySize = 16;
+
+std::string ScopeStateKey(std::string_view scope_kind, std::string_view scope_id) {
+  return JoinKey({kScopePart, scope_kind, scope_id});
+}
+
+bool IsItemKey(std::string_view key) {
+  return key.size() == kItemKeySize && key.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+// nullopt when `value` is not "O|<fingerprint>\n<json>" or "C|...".
+std::optional<FeedCatalog::ItemState> DecodeItem(std::string_view value) {
+  FeedCatalog::ItemState state;
+  if (value.substr(0, 2) == kOpen) {
+    state.open = true;
+  } else if (value.substr(0, 2) != kClosed) {
+    return std::nullopt;
+  }
+  size_t newline = value.find('\n');
+  if (newline == std::string_view::npos) return std::nullopt;
+  state.fingerprint = value.substr(2, newline - 2);
+  state.item_json = value.substr(newline + 1);
+  return state;
+}
+
+}  // namespace
+
+std::string FeedCatalog::ItemKey(std::string_view scope_kind, std::string_view scope_id, std::string_view control_id) {
+  uint64_t hash = 14695981039346656037ull;
+  auto mix = [&hash](std::string_view part) {
+    for (unsigned char c : part) {
+      hash ^= c;
+      hash *= 1099511628211ull;
+    }
+    hash *= 1099511628211ull;  // the NUL separator (x ^ 0 == x)
+  };
+  mix(scope_kind);
+  mix(scope_id);
+  mix(control_id);
+  char buf[kItemKeySize + 1];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
+  return buf;
+}
+
+std::string FeedCatalog::ScopeKey(std::string_view scope_kind, std::string_view scope_id) {
+  return ItemKey(scope_kind, scope_id, "");
+}
+
+std::string FeedCatalog::ControlKey(std::string_view control_id) { return ItemKey("control", "", control_id); }
 
 uint64_t FeedCatalog::LastSeq(const ReadTxn& txn) {
   auto last = txn.Last(Db::kFeed);
@@ -20,21 +77,57 @@ void FeedCatalog::ForEachFrom(const ReadTxn& txn, uint64_t from,
   });
 }
 
-std::optional<std::string> FeedCatalog::State(const ReadTxn& txn, std::string_view key) {
+std::optional<FeedCatalog::ItemState> FeedCatalog::Item(const ReadTxn& txn, std::string_view key) {
   auto value = txn.Get(Db::kFeedState, key);
   if (!value) return std::nullopt;
-  return std::string(*value);
+  auto state = DecodeItem(*value);
+  if (!state) throw StoreFailure("feed_state: the entry of key " + std::string(key) + " is not an item state");
+  return state;
 }
 
-void FeedCatalog::PutState(WriteTxn& txn, std::string_view key, std::string_view state_json) {
-  txn.Put(Db::kFeedState, key, state_json);
+void FeedCatalog::PutItem(WriteTxn& txn, std::string_view key, const ItemState& state) {
+  std::string value;
+  value.reserve(3 + state.fingerprint.size() + state.item_json.size());
+  value.append(state.open ? kOpen : kClosed);
+  value.append(state.fingerprint);
+  value.push_back('\n');
+  value.append(state.item_json);
+  txn.Put(Db::kFeedState, key, value);
 }
 
-void FeedCatalog::ForEachState(const ReadTxn& txn, const std::function<void(std::string_view, std::string_view)>& fn) {
+void FeedCatalog::ForEachItem(const ReadTxn& txn, const std::function<void(std::string_view, const ItemState&)>& fn) {
   txn.ForEach(Db::kFeedState, "", [&](std::string_view key, std::string_view value) {
-    fn(key, value);
+    if (!IsItemKey(key)) return true;
+    auto state = DecodeItem(value);
+    if (!state) throw StoreFailure("feed_state: the entry of key " + std::string(key) + " is not an item state");
+    fn(key, *state);
     return true;
   });
+}
+
+std::optional<std::optional<double>> FeedCatalog::ScopeResilience(const ReadTxn& txn, std::string_view scope_kind,
+                                                                  std::string_view scope_id) {
+  auto value = txn.Get(Db::kFeedState, ScopeStateKey(scope_kind, scope_id));
+  if (!value) return std::nullopt;
+  if (*value == "null") return std::optional<double>();
+  double resilience = 0;
+  auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), resilience);
+  if (error != std::errc() || end != value->data() + value->size()) {
+    throw StoreFailure("feed_state: the resilience of scope " + std::string(scope_kind) + " " + std::string(scope_id) +
+                       " is not a number");
+  }
+  return std::optional<double>(resilience);
+}
+
+void FeedCatalog::PutScopeResilience(WriteTxn& txn, std::string_view scope_kind, std::string_view scope_id,
+                                     std::optional<double> resilience) {
+  std::string text = "null";
+  if (resilience) {
+    char buf[64];
+    auto [end, error] = std::to_chars(buf, buf + sizeof buf, *resilience);
+    text.assign(buf, end);
+  }
+  txn.Put(Db::kFeedState, ScopeStateKey(scope_kind, scope_id), text);
 }
 
 uint64_t FeedCatalog::Cursor(const ReadTxn& txn, std::string_view consumer) {

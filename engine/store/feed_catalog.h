@@ -1,6 +1,18 @@
-// The feed: an append-only log of recommendation events (`feed`, be64(seq) -> event JSON),
-// the last published state per key (`feed_state`), and consumer cursors (`cursors`).
-// seq starts at 1 and only grows. Stateless; the transactions decide consistency.
+// The feed: an append-only log of events (`feed`, be64(seq) -> event JSON), what the feed last
+// published per (scope, control) item and the resilience each scope had at the last run that
+// evaluated it (`feed_state`), and consumer cursors (`cursors`). seq starts at 1 and only grows.
+//
+// The only code that knows the keys and the encodings of these databases: the public feed key
+// (FNV-1a 64 in hex, SPEC §4 "key"), the `feed_state` layout below, the cursor encoding.
+// Callers deal in ItemState and doubles, never in stored strings.
+//
+// feed_state holds two kinds of entries (key_codec.h lists the databases):
+//  - item key (16 lower-case hex digits) -> "O|" or "C|" (open / closed), the fingerprint, "\n",
+//    then the item JSON as last published (a version-1 store wrote the same layout);
+//  - "scope" \0 kind \0 scope-id -> the resilience at the last run that evaluated the scope,
+//    as decimal text, or "null" when it had none. Hex keys never contain NUL, so the two never
+//    meet, and "scope\0" sorts after every hex key.
+// Stateless; the transactions decide consistency. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +27,24 @@ namespace tidemark::store {
 
 class FeedCatalog {
  public:
+  // An item's last published state. The views point into the transaction's pages: valid until
+  // the transaction ends or writes that key.
+  struct ItemState {
+    bool open = false;
+    std::string_view fingerprint;  // what "changed" means to the writer; opaque here
+    std::string_view item_json;    // the item as last published
+  };
+
+  // The public key of a (scope, control) item: 16 hex digits of FNV-1a 64 over
+  // "<kind>\0<scope id>\0<control id>\0". Depends only on scope and control (SPEC §4); safe as
+  // a Jira label suffix and a ServiceNow correlation id.
+  static std::string ItemKey(std::string_view scope_kind, std::string_view scope_id, std::string_view control_id);
+  // The key of a scope's own events (scope.resilience_dropped): ItemKey with an empty control id
+  // (no control has an empty id: importers reject it).
+  static std::string ScopeKey(std::string_view scope_kind, std::string_view scope_id);
+  // The key of a per-control ticket (feed --per-control): ItemKey("control", "", control id).
+  static std::string ControlKey(std::string_view control_id);
+
   // The highest seq appended so far (0 when the feed is empty).
   static uint64_t LastSeq(const ReadTxn& txn);
   // Stores `event_json` (which must already carry "seq": seq) under seq.
@@ -23,10 +53,20 @@ class FeedCatalog {
   static void ForEachFrom(const ReadTxn& txn, uint64_t from,
                           const std::function<bool(uint64_t, std::string_view)>& fn);
 
-  static std::optional<std::string> State(const ReadTxn& txn, std::string_view key);
-  static void PutState(WriteTxn& txn, std::string_view key, std::string_view state_json);
-  // Every key and state, in key order.
-  static void ForEachState(const ReadTxn& txn, const std::function<void(std::string_view, std::string_view)>& fn);
+  // nullopt when nothing was ever published under `key`. Throws StoreFailure when the stored
+  // value is not an item state (corruption).
+  static std::optional<ItemState> Item(const ReadTxn& txn, std::string_view key);
+  // Precondition: `state.fingerprint` holds no newline.
+  static void PutItem(WriteTxn& txn, std::string_view key, const ItemState& state);
+  // Every item state, in key order (scope resilience entries are skipped).
+  static void ForEachItem(const ReadTxn& txn, const std::function<void(std::string_view key, const ItemState&)>& fn);
+
+  // The resilience stored for a scope by the last run that evaluated it: nullopt when no run
+  // has; an inner nullopt when that run found no known technique (no resilience).
+  static std::optional<std::optional<double>> ScopeResilience(const ReadTxn& txn, std::string_view scope_kind,
+                                                              std::string_view scope_id);
+  static void PutScopeResilience(WriteTxn& txn, std::string_view scope_kind, std::string_view scope_id,
+                                 std::optional<double> resilience);
 
   // A consumer's cursor: the last seq it has been given (0 = none yet).
   static uint64_t Cursor(const ReadTxn& txn, std::string_view consumer);

@@ -6,10 +6,12 @@
 #include <sys/wait.h>
 
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <sstream>
 #include <tuple>
 
+#include "engine/store/org_catalog.h"
 #include "tests/test_support.h"
 
 namespace tidemark::testing {
@@ -86,7 +88,7 @@ TEST_CASE("the first run opens one event per (scope, control) with impact > 0; a
   CHECK(opened == ExpectedOpen(store));
   CHECK(keys.size() == events.size());
   CHECK(first.out == "incidents mapped 6, threats 3, events: opened " + std::to_string(events.size()) +
-                         ", updated 0, resolved 0 (feed at seq " + std::to_string(events.size()) + ")\n");
+                         ", updated 0, resolved 0, resilience dropped 0 (feed at seq " + std::to_string(events.size()) + ")\n");
 
   auto second = RunTidemark({"--store", store, "--as-of", kAsOf, "run"});
   REQUIRE(second.exit_code == 0);
@@ -141,6 +143,100 @@ TEST_CASE("reclassifying an incident as false positive resolves its events") {
     }
   }
   CHECK(resolved_for_incident == open_for_incident);
+  for (const auto& e : Events(store, {"--from", std::to_string(before + 1)})) {
+    if (std::string(e["scope"]["id"].GetString()) == "INC-2001") CHECK(std::string(e["reason"].GetString()) == "reclassified");
+  }
+  CHECK_MESSAGE(run.out.find("reclassified " + std::to_string(open_for_incident)) != std::string::npos, run.out);
+}
+
+TEST_CASE("run --json prints a summary object; a second run's counts are zero") {
+  std::string store = DemoStore();
+  auto first = RunTidemark({"--store", store, "--as-of", kAsOf, "--json", "run"});
+  REQUIRE(first.exit_code == 0);
+  auto summary = Json(first.out);
+  size_t total = Events(store).size();
+  CHECK(std::string(summary["as_of"].GetString()) == "2026-03-15T23:59:59.999Z");
+  CHECK(summary["top"].GetUint64() == 10);
+  CHECK(summary["incidents"].GetUint64() == 6);
+  CHECK(summary["threats"].GetUint64() == 3);
+  CHECK(summary["events"]["opened"].GetUint64() == total);
+  CHECK(summary["events"]["resilience_dropped"].GetUint64() == 0);
+  CHECK(summary["resolved_by_reason"]["outranked"].GetUint64() == 0);
+  CHECK(summary["last_seq"].GetUint64() == total);
+  auto second = Json(RunTidemark({"--store", store, "--as-of", kAsOf, "run", "--json", "--top", "3"}).out);
+  CHECK(second["top"].GetUint64() == 3);
+  CHECK(second["events"]["opened"].GetUint64() == 0);
+  CHECK(second["last_seq"].GetUint64() >= total);  // --top 3 may outrank a few incident items
+  CHECK(second["events"]["resolved"].GetUint64() == second["resolved_by_reason"]["outranked"].GetUint64());
+  auto negative = RunTidemark({"--store", store, "run", "--top", "-1"});
+  CHECK(negative.exit_code == 1);
+  CHECK(negative.err.find("--top") != std::string::npos);
+}
+
+TEST_CASE("--per-control delivers one ticket per control, listing every scope it serves") {
+  std::string store = DemoStore();
+  REQUIRE(RunTidemark({"--store", store, "--as-of", kAsOf, "run"}).exit_code == 0);
+  std::map<std::string, std::set<std::string>> scopes_of;  // control -> scope keys
+  for (const auto& e : Events(store)) scopes_of[e["control"]["id"].GetString()].insert(e["key"].GetString());
+  auto jira = Lines(RunTidemark({"--store", store, "feed", "--format", "jira", "--per-control"}).out);
+  auto snow = Lines(RunTidemark({"--store", store, "feed", "--format", "servicenow", "--per-control"}).out);
+  CHECK(jira.size() == scopes_of.size());
+  REQUIRE(snow.size() == scopes_of.size());
+  for (const auto& line : snow) {
+    auto ticket = Json(line);
+    std::string description = ticket["description"].GetString();
+    std::string control = description.substr(description.find("control ") + 8);
+    control = control.substr(0, control.find(' '));
+    REQUIRE(scopes_of.count(control) == 1);
+    CHECK(description.find("is recommended for " + std::to_string(scopes_of[control].size()) +
+                           (scopes_of[control].size() == 1 ? " scope." : " scopes.")) != std::string::npos);
+    size_t bullets = 0;
+    for (size_t at = description.find("\n- "); at != std::string::npos; at = description.find("\n- ", at + 1)) ++bullets;
+    CHECK(bullets == scopes_of[control].size());
+  }
+  auto ndjson = RunTidemark({"--store", store, "feed", "--per-control"});
+  CHECK(ndjson.exit_code == 1);
+}
+
+TEST_CASE("feed --assignees: a mapped owner is the Jira assignee; a bad file is refused before anything is printed") {
+  std::string store = DemoStore();
+  {  // the owner set straight in the store: what the catalog importers read is theirs to test
+    auto opened = store::Store::Open(store);
+    REQUIRE(opened.ok());
+    REQUIRE((*opened)->Write([](store::WriteTxn& txn) {
+                       auto control = store::OrgCatalog::FindControl(txn, "EDR-ASR");
+                       REQUIRE(control.has_value());
+                       control->owner = "Endpoint Team";
+                       store::OrgCatalog::PutControl(txn, *control);
+                       return Status::Ok();
+                     }).ok());
+  }
+  REQUIRE(RunTidemark({"--store", store, "--as-of", kAsOf, "run"}).exit_code == 0);
+  std::string assignees = TempDir() + "/assignees.json";
+  WriteText(assignees, R"({"Endpoint Team": "5b10ac8d82e05b22cc7d4ef5"})");
+  auto events = Events(store);
+  auto jira = Lines(RunTidemark({"--store", store, "feed", "--format", "jira", "--assignees", assignees}).out);
+  auto snow = Lines(RunTidemark({"--store", store, "feed", "--format", "servicenow"}).out);
+  REQUIRE(jira.size() == events.size());
+  size_t owned_events = 0;
+  for (size_t idx = 0; idx < events.size(); ++idx) {
+    bool edr = std::string(events[idx]["control"]["id"].GetString()) == "EDR-ASR";
+    CHECK(events[idx].HasMember("owner") == edr);
+    auto body = Json(jira[idx]);
+    CHECK(body["fields"].HasMember("assignee") == edr);
+    if (!edr) continue;
+    ++owned_events;
+    CHECK(std::string(events[idx]["owner"].GetString()) == "Endpoint Team");
+    CHECK(std::string(body["fields"]["assignee"]["accountId"].GetString()) == "5b10ac8d82e05b22cc7d4ef5");
+    CHECK(std::string(Json(snow[idx])["assignment_group"].GetString()) == "Endpoint Team");
+  }
+  CHECK(owned_events > 0);
+  WriteText(assignees, R"({"Endpoint Team": 7})");
+  auto bad = RunTidemark({"--store", store, "feed", "--format", "jira", "--assignees", assignees});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.out.empty());
+  CHECK(bad.err.find("owner \"Endpoint Team\"") != std::string::npos);
+  CHECK(RunTidemark({"--store", store, "feed", "--assignees", assignees}).exit_code == 1);
 }
 
 TEST_CASE("a consumer gets each event once; --from moves no cursor") {

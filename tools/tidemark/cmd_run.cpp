@@ -1,4 +1,5 @@
-// tidemark run [--since DATE] : the batch job after incident closure. Prints a short summary.
+// tidemark run [--since DATE] [--top K] : the batch job after incident closure. Prints a short
+// summary (with --json, RunSummaryJson).
 #include <cstdio>
 
 #include "engine/report/batch_run.h"
@@ -9,23 +10,44 @@ namespace {
 
 RunFn Setup(CLI::App& app) {
   auto since = std::make_shared<std::string>();
+  auto top = std::make_shared<int64_t>(static_cast<int64_t>(report::kDefaultTop));
   app.add_option("--since", *since, "only re-map incidents closed (else created) on or after DATE");
-  return [since](Context& ctx) -> Status {
-    std::optional<TimeMs> since_ms;
-    if (!since->empty() && !(since_ms = ParseIsoTime(*since, DateOnly::kStartOfDay))) {
+  app.add_option("--top", *top, "recommendations kept in step per incident, by impact (default 10; 0 keeps all)");
+  return [since, top](Context& ctx) -> Status {
+    report::RunOptions options;
+    if (!since->empty() && !(options.since = ParseIsoTime(*since, DateOnly::kStartOfDay))) {
       return Status::Usage("--since: \"" + *since + "\" is not a date (YYYY-MM-DD)");
     }
+    if (*top < 0) return Status::Usage("--top: " + std::to_string(*top) + " is negative (0 keeps every recommendation)");
+    options.top = static_cast<size_t>(*top);
     auto store = ctx.OpenStore(false);
     if (!store.ok()) return store.status();
     // Events are stamped with --as-of when given (reproducible runs), else the clock.
-    auto summary = report::RunBatch(**store, ctx.AsOf(), since_ms, ctx.AsOf());
+    options.tau = ctx.AsOf();
+    options.event_time = ctx.AsOf();
+    auto summary = report::RunBatch(**store, options);
     if (!summary.ok()) return summary.status();
+    if (ctx.options.json) {
+      ctx.Print(PrettyJson(report::RunSummaryJson(*summary, options)));
+      return Status::Ok();
+    }
     char line[256];
     std::snprintf(line, sizeof line,
-                  "incidents mapped %zu, threats %zu, events: opened %zu, updated %zu, resolved %zu (feed at seq %llu)\n",
+                  "incidents mapped %zu, threats %zu, events: opened %zu, updated %zu, resolved %zu, "
+                  "resilience dropped %zu (feed at seq %llu)\n",
                   summary->incidents, summary->threats, summary->opened, summary->updated, summary->resolved,
-                  static_cast<unsigned long long>(summary->last_seq));
-    ctx.Print(line);
+                  summary->resilience_dropped, static_cast<unsigned long long>(summary->last_seq));
+    std::string text = line;
+    if (summary->resolved > 0) {
+      std::string reasons;
+      for (size_t reason = 0; reason < summary->resolved_by_reason.size(); ++reason) {
+        if (summary->resolved_by_reason[reason] == 0) continue;
+        reasons += (reasons.empty() ? "" : ", ") + std::string(report::ResolveReasonName(static_cast<report::ResolveReason>(reason))) +
+                   " " + std::to_string(summary->resolved_by_reason[reason]);
+      }
+      text += "resolved by reason: " + reasons + "\n";
+    }
+    ctx.Print(text);
     return Status::Ok();
   };
 }

@@ -1,8 +1,11 @@
-// FeedCatalog: the append-only event log, states per key, consumer cursors.
+// FeedCatalog: the append-only event log, the public keys, item states and scope resilience in
+// feed_state (and that a version-1 state reads back), consumer cursors.
 #include "engine/store/feed_catalog.h"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <set>
 #include <vector>
 
 #include "tests/test_support.h"
@@ -19,8 +22,6 @@ TEST_CASE("feed: seq starts at 1, events read back in seq order from any seq, cu
                      for (uint64_t seq = FeedCatalog::LastSeq(txn) + 1; seq <= 300; ++seq) {
                        FeedCatalog::Append(txn, seq, "{\"seq\":" + std::to_string(seq) + "}");
                      }
-                     FeedCatalog::PutState(txn, "k2", "state two");
-                     FeedCatalog::PutState(txn, "k1", "state one");
                      FeedCatalog::SetCursor(txn, "jira", 255);
                      return Status::Ok();
                    }).ok());
@@ -35,11 +36,66 @@ TEST_CASE("feed: seq starts at 1, events read back in seq order from any seq, cu
   CHECK(seen == std::vector<uint64_t>{250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260});
   CHECK(FeedCatalog::Cursor(txn, "jira") == 255);
   CHECK(FeedCatalog::Cursor(txn, "servicenow") == 0);
-  CHECK(FeedCatalog::State(txn, "k1") == std::optional<std::string>("state one"));
-  CHECK_FALSE(FeedCatalog::State(txn, "k3").has_value());
-  std::vector<std::string> keys;
-  FeedCatalog::ForEachState(txn, [&](std::string_view key, std::string_view) { keys.emplace_back(key); });
-  CHECK(keys == std::vector<std::string>{"k1", "k2"});
+}
+
+TEST_CASE("the item key depends only on scope and control, is 16 hex digits, and scope and control keys differ from it") {
+  std::string key = FeedCatalog::ItemKey("incident", "INC-1042", "EDR-ASR");
+  CHECK(key.size() == 16);
+  CHECK(key.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(key == FeedCatalog::ItemKey("incident", "INC-1042", "EDR-ASR"));
+  CHECK(key == "d67fef79b4c361a9");  // pinned: ticketing systems upsert on it across versions
+  std::set<std::string> keys = {key, FeedCatalog::ItemKey("group", "INC-1042", "EDR-ASR"),
+                                FeedCatalog::ItemKey("incident", "INC-1043", "EDR-ASR"),
+                                FeedCatalog::ItemKey("incident", "INC-1042", "EDR-AS"),
+                                // the separator keeps "ab"+"c" apart from "a"+"bc"
+                                FeedCatalog::ItemKey("incident", "INC-1042E", "DR-ASR"),
+                                FeedCatalog::ScopeKey("incident", "INC-1042"), FeedCatalog::ControlKey("EDR-ASR")};
+  CHECK(keys.size() == 7);
+}
+
+TEST_CASE("item states round-trip, a version-1 state reads back, scope resilience entries are not items") {
+  auto store = Store::Open(testing::TempDir("feed"));
+  REQUIRE(store.ok());
+  std::string k1 = FeedCatalog::ItemKey("all", "all", "C-1"), k2 = FeedCatalog::ItemKey("all", "all", "C-2");
+  REQUIRE((*store)->Write([&](WriteTxn& txn) {
+                     FeedCatalog::PutItem(txn, k1, {true, "12.5000|T1,", "{\"key\":\"k1\"}"});
+                     FeedCatalog::PutItem(txn, k2, {false, "0.0000|", "{}"});
+                     FeedCatalog::PutScopeResilience(txn, "group", "G0016", 52.1234);
+                     FeedCatalog::PutScopeResilience(txn, "incident", "I-1", std::nullopt);
+                     return Status::Ok();
+                   }).ok());
+  ReadTxn txn = (*store)->Read();
+  auto state = FeedCatalog::Item(txn, k1);
+  REQUIRE(state.has_value());
+  CHECK(state->open);
+  CHECK(state->fingerprint == "12.5000|T1,");
+  CHECK(state->item_json == "{\"key\":\"k1\"}");
+  CHECK_FALSE(FeedCatalog::Item(txn, FeedCatalog::ItemKey("all", "all", "C-3")).has_value());
+  std::vector<std::pair<std::string, bool>> items;
+  FeedCatalog::ForEachItem(txn, [&](std::string_view key, const FeedCatalog::ItemState& s) { items.emplace_back(key, s.open); });
+  std::vector<std::pair<std::string, bool>> expected = {{k1, true}, {k2, false}};
+  std::sort(expected.begin(), expected.end());
+  CHECK(items == expected);
+  CHECK(FeedCatalog::ScopeResilience(txn, "group", "G0016") == std::optional<std::optional<double>>(52.1234));
+  auto none = FeedCatalog::ScopeResilience(txn, "incident", "I-1");
+  REQUIRE(none.has_value());
+  CHECK_FALSE(none->has_value());
+  CHECK_FALSE(FeedCatalog::ScopeResilience(txn, "incident", "I-2").has_value());
+}
+
+TEST_CASE("a version-1 feed_state value (open flag, fingerprint, item JSON with \"open\") reads as an item state") {
+  auto store = Store::Open(testing::TempDir("feed"));
+  REQUIRE(store.ok());
+  std::string key = FeedCatalog::ItemKey("incident", "INC-1", "EDR-ASR");
+  REQUIRE((*store)->Write([&](WriteTxn& txn) {
+                     txn.Put(Db::kFeedState, key, "O|12.5000|T1059.001,\n{\"open\":true,\"key\":\"" + key + "\"}");
+                     return Status::Ok();
+                   }).ok());
+  auto state = FeedCatalog::Item((*store)->Read(), key);
+  REQUIRE(state.has_value());
+  CHECK(state->open);
+  CHECK(state->fingerprint == "12.5000|T1059.001,");
+  CHECK(state->item_json == "{\"open\":true,\"key\":\"" + key + "\"}");
 }
 
 }  // namespace tidemark::store
