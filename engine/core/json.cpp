@@ -1,5 +1,7 @@
 #include "engine/core/json.h"
 
+#include <sys/stat.h>
+
 #include <rapidjson/encodedstream.h>
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
@@ -15,6 +17,10 @@ namespace tidemark {
 Result<std::string> ReadFile(const std::string& path) {
   std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!file) return Status::BadInput(path + ": cannot open file");
+  struct stat info;
+  if (fstat(fileno(file.get()), &info) == 0 && S_ISDIR(info.st_mode)) {
+    return Status::BadInput(path + ": is a directory, not a file; name the files inside it");
+  }
   std::string data;
   if (std::fseek(file.get(), 0, SEEK_END) == 0) {
     long size = std::ftell(file.get());

@@ -73,6 +73,7 @@ Result<FileText> ReadFileText(const std::string& path) {
   } closer{fd};
   struct stat info;
   if (fstat(fd, &info) != 0) return Status::BadInput(path + ": cannot open file");
+  if (S_ISDIR(info.st_mode)) return Status::BadInput(path + ": is a directory, not a file; name the files inside it");
   // Regular files are read in one go into a buffer of their size; anything else grows.
   FileText text;
   size_t capacity = S_ISREG(info.st_mode) ? static_cast<size_t>(info.st_size) + 1 : size_t{1} << 20;

@@ -2,8 +2,10 @@
 // list of controls with their state at --as-of). Views are built in engine/report/control_views.
 #include <memory>
 
+#include "engine/core/spelling.h"
 #include "engine/model/control.h"
 #include "engine/report/control_views.h"
+#include "engine/store/org_catalog.h"
 #include "tools/tidemark/command.h"
 
 namespace tidemark::cli {
@@ -19,7 +21,16 @@ RunFn SetupControl(CLI::App& app) {
   return [id](Context& ctx) -> Status {
     auto store = ctx.OpenStore(false);
     if (!store.ok()) return store.status();
-    auto card = report::ControlCard((*store)->Read(), *id, ctx.AsOf(), FormatOf(ctx));
+    auto txn = (*store)->Read();
+    auto card = report::ControlCard(txn, *id, ctx.AsOf(), FormatOf(ctx));
+    if (!card.ok() && !store::OrgCatalog::FindControl(txn, *id)) {
+      std::vector<std::string> ids;
+      store::OrgCatalog::ForEachControl(txn, [&](const model::Control& control) { ids.push_back(control.id); });
+      if (auto closest = ClosestSpelling(*id, ids)) {
+        return Status::NotFound("control \"" + *id + "\" is not in the store; did you mean " + *closest +
+                                "? (see `tidemark controls`)");
+      }
+    }
     if (!card.ok()) return card.status();
     Emit(ctx, *card);
     return Status::Ok();

@@ -18,8 +18,11 @@ RunFn Setup(CLI::App& app) {
   auto project = std::make_shared<std::string>("SEC");
   auto assignees_file = std::make_shared<std::string>();
   auto per_control = std::make_shared<bool>(false);
-  app.add_option("--consumer", *consumer, "deliver the events after this consumer's cursor, then advance it");
-  app.add_option("--from", *from, "print the events with seq >= SEQ (moves no cursor)");
+  app.add_option("--consumer", *consumer, "deliver the events after this consumer's cursor, then advance it")
+      ->check(CLI::Validator([](std::string& value) { return value.empty() ? std::string("needs a name") : std::string(); }, "NAME"));
+  app.add_option("--from", *from, "print the events with seq >= SEQ (moves no cursor)")->check(CLI::Validator(
+      [](std::string& value) { return !value.empty() && value[0] == '-' ? "must be 0 or more, not " + value : std::string(); },
+      "N >= 0"));
   app.add_option("--format", *format, "ndjson, jira or servicenow")->check(CLI::IsMember({"ndjson", "jira", "servicenow"}));
   app.add_option("--jira-project", *project, "Jira project key for --format jira (default SEC)");
   app.add_option("--assignees", *assignees_file,

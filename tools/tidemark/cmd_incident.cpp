@@ -1,6 +1,7 @@
 // tidemark incident ID : the "Exposures and mitigations" view of one incident.
 #include <algorithm>
 
+#include "engine/core/spelling.h"
 #include "engine/report/scope_view.h"
 #include "engine/store/incident_catalog.h"
 #include "tools/tidemark/command.h"
@@ -17,7 +18,13 @@ RunFn Setup(CLI::App& app) {
     // One snapshot for both the incident and the graph; only this incident is loaded.
     store::ReadTxn txn = (*store)->Read();
     auto incident = store::IncidentCatalog::Find(txn, *id);
-    if (!incident) return Status::NotFound("no incident " + *id + " in the store (see `tidemark incidents`)");
+    if (!incident) {
+      std::vector<std::string> ids;  // only read on this error path
+      store::IncidentCatalog::ForEachFacts(txn, [&](model::Incident&& inc) { ids.push_back(inc.id); });
+      std::string message = "no incident " + *id + " in the store";
+      if (auto closest = ClosestSpelling(*id, ids)) message += "; did you mean " + *closest + "?";
+      return Status::NotFound(message + " (see `tidemark incidents`)");
+    }
     graph::DefenseGraph graph = graph::DefenseGraph::Build(txn, /*with_threats=*/false, /*with_posture=*/false);
     size_t index = graph.AddIncident(std::move(*incident));
     // Evidence (SPEC §3) is the whole organisation's: the other incidents that share one of its

@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <limits>
 #include <memory>
+#include <set>
 
 #include "engine/core/ids.h"
+#include "engine/core/spelling.h"
 #include "engine/report/incident_record.h"
 #include "engine/report/text_table.h"
 #include "engine/store/attack_catalog.h"
@@ -31,6 +33,8 @@ struct Matcher {
   std::string threat_id;    // resolved ATT&CK ID, or the text for a custom threat
   std::string technique;      // normalised, revocation resolved; empty for a non-ATT&CK ID
   std::string raw_technique;  // as given, matched against unknown_techniques (AML.T0040)
+  bool custom_threat = false;  // threat_id is not an ATT&CK threat: must be named in an incident
+  bool known_technique = false;  // technique is in the loaded ATT&CK data
 
   bool Matches(const model::Incident& inc) const {
     auto time = inc.Time();
@@ -65,6 +69,9 @@ Result<Matcher> BuildMatcher(const Filters& f, const store::ReadTxn& txn) {
     m.until = ParseIsoTime(f.until, DateOnly::kEndOfDay);
     if (!m.until) return Status::Usage("--until: \"" + f.until + "\" is not a date (YYYY-MM-DD or ISO 8601)");
   }
+  if (m.since && m.until && *m.since > *m.until) {
+    return Status::Usage("--since " + f.since + " is after --until " + f.until + "; swap them");
+  }
   if (!f.status.empty()) {
     m.status = ToLower(f.status);
     if (m.status != "open" && m.status != "closed") return Status::Usage("--status: open or closed");
@@ -78,11 +85,16 @@ Result<Matcher> BuildMatcher(const Filters& f, const store::ReadTxn& txn) {
   if (!f.threat.empty()) {
     auto found = store::AttackCatalog::FindThreat(txn, f.threat);
     m.threat_id = found ? found->id : f.threat;
+    m.custom_threat = !found;
   }
   if (!f.technique.empty()) {
     m.raw_technique = f.technique;
     auto id = NormalizeTechniqueId(f.technique);
-    if (id) m.technique = store::AttackCatalog::ResolveTechnique(txn, *id).id;
+    if (id) {
+      auto resolved = store::AttackCatalog::ResolveTechnique(txn, *id);
+      m.technique = resolved.id;
+      m.known_technique = resolved.kind != store::TechniqueResolution::Kind::kUnknown;
+    }
   }
   return m;
 }
@@ -103,9 +115,27 @@ RunFn Setup(CLI::App& app) {
     auto matcher = BuildMatcher(*f, txn);
     if (!matcher.ok()) return matcher.status();
     std::vector<model::Incident> found;
+    std::set<std::string> threat_names, unknown_techniques;  // to tell "no match" from "no such"
     store::IncidentCatalog::ForEach(txn, [&](const model::Incident& inc) {
       if (matcher->Matches(inc)) found.push_back(inc);
+      if (matcher->custom_threat) threat_names.insert(inc.threats.begin(), inc.threats.end());
+      if (!matcher->known_technique) unknown_techniques.insert(inc.unknown_techniques.begin(), inc.unknown_techniques.end());
     });
+    if (found.empty() && matcher->custom_threat) {
+      std::vector<std::string> names(threat_names.begin(), threat_names.end());
+      std::string message = "--threat: \"" + f->threat +
+                            "\" is no ATT&CK group, campaign or software and no incident names it";
+      if (auto closest = ClosestSpelling(f->threat, names)) message += "; did you mean \"" + *closest + "\"?";
+      return Status::BadInput(message);
+    }
+    if (found.empty() && !f->technique.empty() && !matcher->known_technique) {
+      std::vector<std::string> ids(unknown_techniques.begin(), unknown_techniques.end());
+      if (std::none_of(ids.begin(), ids.end(), [&](const std::string& t) { return EqualsIgnoreCase(t, f->technique); })) {
+        return Status::BadInput("--technique: \"" + f->technique +
+                                "\" is not a technique of the loaded ATT&CK data nor one named in an incident "
+                                "(`tidemark search TEXT` finds technique IDs)");
+      }
+    }
     constexpr TimeMs kNoTime = std::numeric_limits<TimeMs>::max();
     std::stable_sort(found.begin(), found.end(), [&](const auto& a, const auto& b) {
       return a.Time().value_or(kNoTime) < b.Time().value_or(kNoTime);

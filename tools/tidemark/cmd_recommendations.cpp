@@ -1,4 +1,7 @@
 // tidemark recommendations [--scope ID] [filters] [--group-by F] : controls ranked by impact.
+#include <algorithm>
+
+#include "engine/model/control.h"
 #include "engine/report/scope_view.h"
 #include "tools/tidemark/graph_loader.h"
 
@@ -10,14 +13,24 @@ RunFn Setup(CLI::App& app) {
   auto filter = std::make_shared<report::RecommendationFilter>();
   auto group_by = std::make_shared<std::string>();
   app.add_option("--scope", *scope_id, "incident, threat or all (default)");
-  app.add_option("--product", filter->product);
-  app.add_option("--category", filter->category);
-  app.add_option("--license", filter->license);
-  app.add_option("--status", filter->status);
-  app.add_option("--remediation-type", filter->remediation_type);
+  app.add_option("--product", filter->product, "only controls of this product (case-insensitive)");
+  app.add_option("--category", filter->category, "only controls of this category");
+  app.add_option("--license", filter->license, "only controls needing this license");
+  app.add_option("--status", filter->status, "only controls in this state at --as-of (to-address, planned, ...)");
+  app.add_option("--remediation-type", filter->remediation_type, "configuration, software, firmware or process");
   app.add_option("--group-by", *group_by, "product, category, status or license")
       ->check(CLI::IsMember({"product", "category", "status", "license"}));
   return [scope_id, filter, group_by](Context& ctx) -> Status {
+    if (!filter->status.empty() && !model::ParseControlStatus(filter->status)) {
+      return Status::Usage("--status: \"" + filter->status +
+                           "\" is not a status (to-address, planned, risk-accepted, third-party, alternate-mitigation, completed)");
+    }
+    static const std::vector<std::string> kTypes = {"configuration", "software", "firmware", "process"};
+    if (!filter->remediation_type.empty() &&
+        std::find(kTypes.begin(), kTypes.end(), filter->remediation_type) == kTypes.end()) {
+      return Status::Usage("--remediation-type: \"" + filter->remediation_type +
+                           "\" is not a remediation type (configuration, software, firmware, process)");
+    }
     auto graph = LoadGraph(ctx, IncidentLoad::kAll, /*with_threats=*/true, PostureLoad::kAll);
     if (!graph.ok()) return graph.status();
     auto scope = scoring::ResolveScope(**graph, *scope_id);

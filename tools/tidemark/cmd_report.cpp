@@ -1,4 +1,7 @@
 // tidemark report --scope ID --out FILE.html : the self-contained HTML report of a scope.
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "engine/report/html_report.h"
@@ -14,8 +17,14 @@ RunFn Setup(CLI::App& app) {
   auto scope_id = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   app.add_option("--scope", *scope_id, "incident, threat or all")->required();
-  app.add_option("--out", *out, "the HTML file to write")->required();
+  app.add_option("--out", *out, "the HTML file to write (- for stdout)")->required();
   return [=](Context& ctx) -> Status {
+    // Checked before the work: a directory, or a file whose folder is missing, is named.
+    std::error_code ec;
+    if (*out != "-" && std::filesystem::is_directory(*out, ec)) {
+      return Status::BadInput("--out " + *out + ": is a directory; give a file name such as " +
+                              (std::filesystem::path(*out) / "report.html").string());
+    }
     auto graph = LoadGraph(ctx, IncidentLoad::kAll, /*with_threats=*/true, PostureLoad::kAll);
     if (!graph.ok()) return graph.status();
     auto scope = scoring::ResolveScope(**graph, *scope_id);
@@ -40,11 +49,19 @@ RunFn Setup(CLI::App& app) {
         if (auto record = store::IncidentCatalog::Find(txn, counted[idx].second)) incidents.push_back(std::move(*record));
       }
     }
+    std::string html = report::HtmlReport(**graph, ev, history, incidents, total);
+    if (*out == "-") {
+      ctx.Print(html);
+      return Status::Ok();
+    }
     std::ofstream file(*out, std::ios::binary | std::ios::trunc);
-    if (!file) return Status::BadInput(*out + ": cannot write the report");
-    file << report::HtmlReport(**graph, ev, history, incidents, total);
+    if (!file) {
+      return Status::BadInput("--out " + *out + ": cannot create the file (" + std::strerror(errno) +
+                              "); check that its folder exists and is writable");
+    }
+    file << html;
     file.close();
-    if (!file) return Status::BadInput(*out + ": write failed");
+    if (!file) return Status::BadInput("--out " + *out + ": writing the report failed (disk full?)");
     return Status::Ok();
   };
 }

@@ -30,7 +30,9 @@ RunFn SetupThreats(CLI::App& app) {
   auto observed_only = std::make_shared<bool>(false);
   auto limit = std::make_shared<size_t>(0);
   app.add_flag("--observed-only", *observed_only, "only threats with counted incidents");
-  app.add_option("--limit", *limit, "show the first N");
+  app.add_option("--limit", *limit, "show the first N")->check(CLI::Validator(
+      [](std::string& value) { return !value.empty() && value[0] == '-' ? "must be 0 or more, not " + value : std::string(); },
+      "N >= 0"));
   return [observed_only, limit](Context& ctx) -> Status {
     auto graph = LoadGraph(ctx, IncidentLoad::kAll, /*with_threats=*/true, PostureLoad::kAll);
     if (!graph.ok()) return graph.status();

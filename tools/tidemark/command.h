@@ -21,6 +21,7 @@ struct GlobalOptions {
   std::string store;   // --store, else $TIDEMARK_STORE, else ./tidemark.db
   bool json = false;   // --json
   std::string as_of;   // --as-of
+  bool wide = false;   // --wide: tables not fitted to the terminal
   bool quiet = false;  // -q
   bool verbose = false;  // -v
 };
