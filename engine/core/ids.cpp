@@ -3,6 +3,8 @@
 #include <array>
 #include <cctype>
 
+#include "engine/core/text.h"
+
 namespace tidemark {
 namespace {
 
@@ -12,12 +14,6 @@ bool AllDigits(std::string_view s) {
     if (!std::isdigit(static_cast<unsigned char>(c))) return false;
   }
   return true;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
 }
 
 struct TacticName {

@@ -1,5 +1,6 @@
 // Logging: one named spdlog logger per component, all writing to stderr (stdout is the
-// command's output). Thread-safe once SetupLogging has run.
+// command's output). Every message is neutralised (terminal_text.h) as it is written, so a
+// message built from data cannot act on the terminal. Thread-safe once SetupLogging has run.
 #pragma once
 
 #include <spdlog/spdlog.h>

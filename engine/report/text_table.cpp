@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "engine/core/terminal_text.h"
+
 namespace tidemark::report {
 namespace {
 
@@ -105,15 +107,7 @@ std::vector<size_t> FitWidths(const std::vector<size_t>& natural, size_t width) 
 void SetOutputWidth(size_t columns) { g_output_width = columns; }
 size_t OutputWidth() { return g_output_width; }
 
-std::string Printable(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f) out.push_back(' ');
-    else out.push_back(static_cast<char>(c));
-  }
-  return out;
-}
+std::string Printable(const std::string& text) { return NeutralizeText(text); }
 
 std::string FitText(const std::string& text, size_t width) {
   if (width == 0 || DisplayWidth(text) <= width) return text;

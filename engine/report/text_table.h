@@ -43,7 +43,8 @@ std::string FitText(const std::string& text, size_t width);
 // Joins with ", ".
 std::string JoinList(const std::vector<std::string>& items, const std::string& sep = ", ");
 
-// Removes control characters (terminal escapes from hostile input) for human output.
+// Data text for human output: terminal controls and bidi overrides shown as visible escapes
+// (NeutralizeText, engine/core/terminal_text.h). Every cell and field value goes through it.
 std::string Printable(const std::string& text);
 
 // "1 incident", "2 incidents": `count` and the noun, plural unless the count is 1.

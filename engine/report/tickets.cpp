@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "engine/core/json.h"
+#include "engine/core/terminal_text.h"
 
 namespace tidemark::report {
 namespace {
@@ -32,15 +33,11 @@ struct Ticket {
   std::string work_notes;
 };
 
-// Ticket text: control characters (a bell in an incident id, an escape sequence in a title)
-// become spaces, except newlines where `keep_newlines`; JSON escaping is the writer's job.
+// Ticket text: terminal controls and bidi overrides (an escape sequence in a title, U+202E in
+// a control name) become visible escapes (engine/core/terminal_text.h), except newlines where
+// `keep_newlines`; JSON escaping is the writer's job.
 std::string TicketText(std::string_view text, bool keep_newlines = false) {
-  std::string out(text);
-  for (char& c : out) {
-    auto byte = static_cast<unsigned char>(c);
-    if ((byte < 0x20 && !(keep_newlines && c == '\n')) || byte == 0x7f) c = ' ';
-  }
-  return out;
+  return keep_newlines ? NeutralizeLines(text) : NeutralizeText(text);
 }
 
 // At most `max_bytes` bytes without cutting a UTF-8 sequence in two (Jira and ServiceNow cap

@@ -7,6 +7,7 @@
 //    kinds (the `attack` database: "technique\0T1059.001\0enterprise-attack").
 // Databases and their keys (values are JSON, layout in engine/model/*.cpp ToJson):
 //  meta               "schema_version" -> "N"; "attack_releases" -> JSON {domain: version}
+//                     "mapping_sets" -> JSON {set name: {file, format, mitigation_links}}
 //  attack             kind \0 attack-id \0 domain          -> model::AttackObject
 //  controls           control-id                           -> model::Control
 //  mappings           control \0 technique \0 type \0 source -> model::Mapping

@@ -2,8 +2,11 @@
 
 #include <cstring>
 
+#include "engine/core/json.h"
 #include "engine/store/key_codec.h"
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +43,10 @@ void OrgCatalog::ForEachControl(const ReadTxn& txn, const std::function<void(con
 void OrgCatalog::PutMapping(WriteTxn& txn, const model::Mapping& m) {
   txn.Put(Db::kMappings, JoinKey({m.control, m.technique, model::MappingTypeName(m.type), m.source}),
           model::ToJson(m));
+}
+
+bool OrgCatalog::RemoveMapping(WriteTxn& txn, const model::Mapping& m) {
+  return txn.Del(Db::kMappings, JoinKey({m.control, m.technique, model::MappingTypeName(m.type), m.source}));
 }
 
 void OrgCatalog::ForEachMapping(const ReadTxn& txn, const std::function<void(const model::Mapping&)>& fn) {
@@ -79,6 +86,72 @@ size_t OrgCatalog::RemoveMappingsFromSource(WriteTxn& txn, std::string_view sour
 
 size_t OrgCatalog::RemoveMappingsOf(WriteTxn& txn, std::string_view control, std::string_view source) {
   return RemoveWithSource(txn, KeyPrefix({control}), source);
+}
+
+namespace {
+
+constexpr std::string_view kMappingSetsKey = "mapping_sets";
+
+rapidjson::Document MappingSetsDoc(const ReadTxn& txn) {
+  rapidjson::Document doc;
+  doc.SetObject();
+  if (auto value = txn.Get(Db::kMeta, kMappingSetsKey)) {
+    doc.Parse(value->data(), value->size());
+    if (doc.HasParseError() || !doc.IsObject()) doc.SetObject();
+  }
+  return doc;
+}
+
+MappingSetInfo SetFromJson(std::string name, const rapidjson::Value& value) {
+  MappingSetInfo info;
+  info.name = std::move(name);
+  info.file = StringOr(value, "file");
+  info.format = StringOr(value, "format");
+  info.mitigation_links = static_cast<size_t>(NumberMember(value, "mitigation_links").value_or(0));
+  return info;
+}
+
+}  // namespace
+
+void OrgCatalog::PutMappingSet(WriteTxn& txn, const MappingSetInfo& info) {
+  rapidjson::Document doc = MappingSetsDoc(txn);
+  auto& alloc = doc.GetAllocator();
+  rapidjson::Value entry(rapidjson::kObjectType);
+  entry.AddMember("file", rapidjson::Value(info.file.c_str(), static_cast<rapidjson::SizeType>(info.file.size()), alloc), alloc);
+  entry.AddMember("format", rapidjson::Value(info.format.c_str(), static_cast<rapidjson::SizeType>(info.format.size()), alloc), alloc);
+  entry.AddMember("mitigation_links", rapidjson::Value(static_cast<uint64_t>(info.mitigation_links)), alloc);
+  rapidjson::Value name(info.name.c_str(), static_cast<rapidjson::SizeType>(info.name.size()), alloc);
+  doc.RemoveMember(name);
+  doc.AddMember(name, entry, alloc);
+  txn.Put(Db::kMeta, kMappingSetsKey, ToJsonString(doc));
+}
+
+std::optional<MappingSetInfo> OrgCatalog::FindMappingSet(const ReadTxn& txn, std::string_view name) {
+  rapidjson::Document doc = MappingSetsDoc(txn);
+  auto found = doc.FindMember(rapidjson::Value(rapidjson::StringRef(name.data(), static_cast<rapidjson::SizeType>(name.size()))));
+  if (found == doc.MemberEnd() || !found->value.IsObject()) return std::nullopt;
+  return SetFromJson(std::string(name), found->value);
+}
+
+std::vector<MappingSetInfo> OrgCatalog::MappingSets(const ReadTxn& txn) {
+  std::map<std::string, MappingSetInfo> sets;
+  rapidjson::Document doc = MappingSetsDoc(txn);
+  for (const auto& member : doc.GetObject()) {
+    if (member.value.IsObject()) sets.emplace(member.name.GetString(), SetFromJson(member.name.GetString(), member.value));
+  }
+  std::map<std::string, std::set<std::string>> controls;
+  ForEachMapping(txn, [&](const model::Mapping& mapping) {
+    auto& info = sets[mapping.source];
+    info.name = mapping.source;
+    ++info.mappings;
+    controls[mapping.source].insert(mapping.control);
+  });
+  std::vector<MappingSetInfo> out;
+  for (auto& [name, info] : sets) {
+    info.controls = controls[name].size();
+    out.push_back(std::move(info));
+  }
+  return out;
 }
 
 // Posture values are binary (key_codec.h): 365 daily snapshots of 500 controls are 182,500

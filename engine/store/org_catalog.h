@@ -6,11 +6,24 @@
 #include <functional>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "engine/model/control.h"
 #include "engine/store/store.h"
 
 namespace tidemark::store {
+
+// A mapping set: the rows stored under one `source` name (model::Mapping::source), and where
+// they came from. The set name is the set's identity: importing a set of the same name
+// replaces its rows (importers/controls/mapping_set.h says how a file's set is named).
+struct MappingSetInfo {
+  std::string name = {};
+  std::string file = {};    // the file last imported as this set (absolute path); "" when unknown
+  std::string format = {};  // "native JSON", "CSV", "CTID Mappings Explorer", "catalog (...)"
+  size_t mappings = 0;          // rows stored under the name now
+  size_t controls = 0;          // distinct controls among them
+  size_t mitigation_links = 0;  // "control implements mitigation" rows the last import added
+};
 
 class OrgCatalog {
  public:
@@ -23,6 +36,8 @@ class OrgCatalog {
 
   // Upserts by (control, technique, type, source): re-importing a set replaces its rows.
   static void PutMapping(WriteTxn& txn, const model::Mapping& mapping);
+  // Deletes the row of `mapping`'s (control, technique, type, source); false when absent.
+  static bool RemoveMapping(WriteTxn& txn, const model::Mapping& mapping);
   // Every mapping, ordered by control then technique.
   static void ForEachMapping(const ReadTxn& txn, const std::function<void(const model::Mapping&)>& fn);
   // The mappings of one control.
@@ -34,6 +49,15 @@ class OrgCatalog {
   static size_t RemoveMappingsFromSource(WriteTxn& txn, std::string_view source);
   // Deletes the mappings of `control` whose source is `source`; returns how many.
   static size_t RemoveMappingsOf(WriteTxn& txn, std::string_view control, std::string_view source);
+
+  // Records where set `info.name` came from (meta "mapping_sets"; its counts are not stored).
+  static void PutMappingSet(WriteTxn& txn, const MappingSetInfo& info);
+  // The recorded origin of set `name` (counts zero), or nullopt when none was recorded (a set
+  // imported before sets were recorded, or never imported).
+  static std::optional<MappingSetInfo> FindMappingSet(const ReadTxn& txn, std::string_view name);
+  // Every set that has rows or a recorded origin, by name, with its counts (one scan of the
+  // mappings database).
+  static std::vector<MappingSetInfo> MappingSets(const ReadTxn& txn);
 
   // Upserts by (control, as_of).
   static void PutPosture(WriteTxn& txn, const model::PostureRecord& record);

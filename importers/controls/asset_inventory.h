@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "engine/model/control.h"
-#include "importers/controls/reject.h"
+#include "importers/common/reject.h"
 
 namespace tidemark::importers {
 

@@ -7,8 +7,8 @@
 #include "engine/core/json.h"
 #include "engine/store/attack_catalog.h"
 #include "engine/store/org_catalog.h"
-#include "importers/controls/csv_reader.h"
-#include "importers/controls/record_fields.h"
+#include "importers/common/csv_table.h"
+#include "importers/common/record_fields.h"
 
 namespace tidemark::importers {
 namespace {
@@ -16,6 +16,16 @@ namespace {
 using rapidjson::Value;
 
 constexpr double kMaxPoints = 1e9;
+
+// The model fields a native record can give, by their JSON member names.
+constexpr std::string_view kNativeFields[] = {"title",       "product", "category", "license", "remediation_type",
+                                              "max_points",  "mitigations", "techniques", "owner", "due",
+                                              "deprecated"};
+
+void NoteGiven(const Value& record, std::string_view member, std::string_view field, std::set<std::string>& given) {
+  const Value* value = Member(record, std::string(member).c_str());
+  if (value && !value->IsNull()) given.emplace(field);
+}
 
 // A `techniques` entry of a native record: "T1078.004" or {"id", "type", "strength"}.
 Problem ReadTechniqueEntry(const Value& entry, const std::string& control, size_t entry_idx,
@@ -40,8 +50,9 @@ Problem ReadTechniqueEntry(const Value& entry, const std::string& control, size_
 
 // Fills `control` from a native JSON record; the first problem found is returned.
 Problem ReadNativeControl(const Value& record, const std::string& source, model::Control& control,
-                          bool& mitigations_given, std::vector<model::Mapping>& mappings) {
+                          std::set<std::string>& given, std::vector<model::Mapping>& mappings) {
   if (!record.IsObject()) return std::string("record is not an object");
+  for (auto field : kNativeFields) NoteGiven(record, field, field, given);
   if (auto problem = RequiredId(record, "id", control.id)) return problem;
   for (auto [name, slot] : {std::pair<const char*, std::string*>{"title", &control.title},
                             {"product", &control.product},
@@ -57,10 +68,8 @@ Problem ReadNativeControl(const Value& record, const std::string& source, model:
   }
   control.remediation_type = *remediation;
   if (auto problem = OptionalNumber(record, "max_points", 0, kMaxPoints, control.max_points)) return problem;
-  mitigations_given = false;
   if (const Value* mitigations = Member(record, "mitigations"); mitigations && !mitigations->IsNull()) {
     if (!mitigations->IsArray()) return std::string("field \"mitigations\" must be an array of mitigation IDs");
-    mitigations_given = true;
     for (const auto& item : mitigations->GetArray()) {
       auto id = item.IsString() ? MitigationIdOf(item.GetString()) : std::nullopt;
       if (!id) return "field \"mitigations\": " + (item.IsString() ? Quote(item.GetString()) : ToJsonString(item)) + " is not a mitigation ID (M1032)";
@@ -79,12 +88,21 @@ Problem ReadNativeControl(const Value& record, const std::string& source, model:
   }
   control.extra_json = UnknownMembersJson(record, {"id", "title", "product", "category", "license", "remediation_type",
                                                    "max_points", "mitigations", "techniques", "source", "extra"});
+  if (!control.extra_json.empty()) given.insert("extra");
   return std::nullopt;
 }
 
 // Fills `control` from a Graph secureScoreControlProfile.
-Problem ReadGraphProfile(const Value& record, model::Control& control) {
+Problem ReadGraphProfile(const Value& record, model::Control& control, std::set<std::string>& given) {
   if (!record.IsObject()) return std::string("record is not an object");
+  for (auto [member, field] : {std::pair<const char*, const char*>{"title", "title"},
+                               {"service", "product"},
+                               {"controlCategory", "category"},
+                               {"maxScore", "max_points"},
+                               {"actionType", "remediation_type"},
+                               {"deprecated", "deprecated"}}) {
+    NoteGiven(record, member, field, given);
+  }
   const char* id_field = Member(record, "controlName") ? "controlName" : "id";
   if (auto problem = RequiredId(record, id_field, control.id)) return problem;
   for (auto [name, slot] : {std::pair<const char*, std::string*>{"title", &control.title},
@@ -99,12 +117,19 @@ Problem ReadGraphProfile(const Value& record, model::Control& control) {
   if (folded == "config") control.remediation_type = "configuration";
   if (folded == "review" || folded == "behavior") control.remediation_type = "process";
   control.extra_json = UnknownMembersJson(record, {"id", "controlName", "title", "service", "controlCategory", "maxScore"});
+  if (!control.extra_json.empty()) given.insert("extra");
   return std::nullopt;
 }
 
 Problem ReadCsvControl(const CsvTable& table, const CsvRow& row, const std::string& source, model::Control& control,
-                       bool& mitigations_given, std::vector<model::Mapping>& mappings) {
+                       std::set<std::string>& given, std::vector<model::Mapping>& mappings) {
   if (auto problem = table.WidthProblem(row)) return problem;
+  for (const char* field : {"title", "product", "category", "license", "remediation_type", "max_points", "mitigations",
+                            "techniques"}) {
+    auto column = table.Column({field});
+    if (std::string_view(field) == "remediation_type" && !column) column = table.Column({"remediation-type"});
+    if (!CsvTable::Cell(row, column).empty()) given.insert(field);
+  }
   control.id = CsvTable::Cell(row, table.Column({"id", "control", "controlname", "control_id"}));
   if (auto problem = IdProblem(control.id)) return "field \"id\" " + *problem;
   control.title = CsvTable::Cell(row, table.Column({"title"}));
@@ -125,7 +150,6 @@ Problem ReadCsvControl(const CsvTable& table, const CsvRow& row, const std::stri
     if (auto problem = OptionalNumber(holder, "max_points", 0, kMaxPoints, control.max_points)) return problem;
   }
   auto mitigation_col = table.Column({"mitigations"});
-  mitigations_given = mitigation_col.has_value();
   for (const auto& item : SplitList(CsvTable::Cell(row, mitigation_col))) {
     auto id = MitigationIdOf(item);
     if (!id) return "field \"mitigations\": " + Quote(item) + " is not a mitigation ID (M1032)";
@@ -158,9 +182,30 @@ Problem ReadCsvControl(const CsvTable& table, const CsvRow& row, const std::stri
   return std::nullopt;
 }
 
+// What makes `doc` a posture file rather than a catalog, or nullopt: a native snapshot has
+// `as_of` (or several under `snapshots`, or is an array of them); a Graph secureScores export
+// has `controlScores` in its entries.
+std::optional<std::string> PostureSign(const Value& doc) {
+  const Value* first = doc.IsArray() && doc.Size() > 0 ? &doc[0] : nullptr;
+  if (doc.IsObject() && Member(doc, "as_of")) return "\"as_of\"";
+  if (doc.IsObject() && Member(doc, "snapshots")) return "\"snapshots\"";
+  if (first && first->IsObject() && Member(*first, "as_of")) return "records with \"as_of\"";
+  const Value* value = doc.IsObject() ? Member(doc, "value") : nullptr;
+  if (value && value->IsArray() && value->Size() > 0 && (*value)[0].IsObject() && Member((*value)[0], "controlScores")) {
+    return "\"controlScores\" (a Graph secureScores export)";
+  }
+  return std::nullopt;
+}
+
+std::string NotACatalog(const std::string& sign) {
+  return "not a control catalog: it has " + sign +
+         ", so it is a posture snapshot (dated control states); import it with `tidemark import posture`. "
+         "Nothing imported";
+}
+
 // Adds a parsed control unless its id was already seen in this file.
 void Accept(CatalogFile& out, std::map<std::string, std::string>& seen, const std::string& where,
-            model::Control control, bool mitigations_given, std::vector<model::Mapping> mappings) {
+            model::Control control, std::set<std::string> given, std::vector<model::Mapping> mappings) {
   auto [it, inserted] = seen.emplace(control.id, where);
   if (!inserted) {
     out.rejects.Add(out.file, where, "duplicate id " + Quote(control.id) + " (first at " + it->second + ")");
@@ -168,7 +213,7 @@ void Accept(CatalogFile& out, std::map<std::string, std::string>& seen, const st
   }
   control.source = FileStem(out.file);
   out.controls.push_back(std::move(control));
-  out.mitigations_given.push_back(mitigations_given);
+  out.given.push_back(std::move(given));
   for (auto& mapping : mappings) out.mappings.push_back(std::move(mapping));
 }
 
@@ -202,6 +247,7 @@ Result<CatalogFile> ParseControlCatalog(std::string& text, const std::string& fi
     out.format = CatalogFormat::kCsv;
     auto table = ParseCsv(text, file);
     if (!table.ok()) return table.status();
+    if (table->Column({"as_of"})) return Status::BadInput(file + ": " + NotACatalog("an \"as_of\" column"));
     if (!table->Column({"id", "control", "controlname", "control_id"})) {
       return Status::BadInput(file + ": not a control catalog: expected JSON ({\"controls\": [...]} or a Graph "
                                      "secureScoreControlProfiles export) or CSV with an \"id\" column");
@@ -209,18 +255,19 @@ Result<CatalogFile> ParseControlCatalog(std::string& text, const std::string& fi
     for (const auto& row : table->rows) {
       std::string where = std::to_string(row.line);
       model::Control control;
-      bool mitigations_given = false;
+      std::set<std::string> given;
       std::vector<model::Mapping> mappings;
-      if (auto problem = ReadCsvControl(*table, row, source, control, mitigations_given, mappings)) {
+      if (auto problem = ReadCsvControl(*table, row, source, control, given, mappings)) {
         out.rejects.Add(file, where, *problem);
         continue;
       }
-      Accept(out, seen, where, std::move(control), mitigations_given, std::move(mappings));
+      Accept(out, seen, where, std::move(control), std::move(given), std::move(mappings));
     }
     return out;
   }
   rapidjson::Document doc;
   TM_RETURN_IF_ERROR(ParseJson(text, doc, file));
+  if (auto posture = PostureSign(doc)) return Status::BadInput(file + ": " + NotACatalog(*posture));
   const Value* records = nullptr;
   std::string array_name = "controls";
   if (doc.IsObject() && IsGraphProfiles(doc)) {
@@ -237,16 +284,16 @@ Result<CatalogFile> ParseControlCatalog(std::string& text, const std::string& fi
   for (rapidjson::SizeType record_idx = 0; record_idx < records->Size(); ++record_idx) {
     std::string where = IndexPath(array_name, record_idx);
     model::Control control;
-    bool mitigations_given = false;
+    std::set<std::string> given;
     std::vector<model::Mapping> mappings;
     Problem problem = out.format == CatalogFormat::kGraphProfiles
-                          ? ReadGraphProfile((*records)[record_idx], control)
-                          : ReadNativeControl((*records)[record_idx], source, control, mitigations_given, mappings);
+                          ? ReadGraphProfile((*records)[record_idx], control, given)
+                          : ReadNativeControl((*records)[record_idx], source, control, given, mappings);
     if (problem) {
       out.rejects.Add(file, where, *problem);
       continue;
     }
-    Accept(out, seen, where, std::move(control), mitigations_given, std::move(mappings));
+    Accept(out, seen, where, std::move(control), std::move(given), std::move(mappings));
   }
   return out;
 }
@@ -268,7 +315,7 @@ Result<CatalogFile> BuiltinCatalog(const store::ReadTxn& txn, std::string_view n
     control.mitigations = {mitigation.id};
     control.source = out.file;
     out.controls.push_back(std::move(control));
-    out.mitigations_given.push_back(true);
+    out.given.push_back({"title", "product", "category", "mitigations"});
   });
   if (out.controls.empty()) {
     return Status::BadInput("--builtin attack-mitigations: no ATT&CK mitigations in the store (run `tidemark import attack` first)");
@@ -276,18 +323,42 @@ Result<CatalogFile> BuiltinCatalog(const store::ReadTxn& txn, std::string_view n
   return out;
 }
 
+model::Control MergeControl(const model::Control& stored, const model::Control& record,
+                            const std::set<std::string>& given) {
+  model::Control merged = stored;
+  merged.id = record.id;
+  merged.source = record.source;
+  auto take = [&](const char* field, auto member) {
+    if (given.count(field)) merged.*member = record.*member;
+  };
+  take("title", &model::Control::title);
+  take("product", &model::Control::product);
+  take("category", &model::Control::category);
+  take("license", &model::Control::license);
+  take("remediation_type", &model::Control::remediation_type);
+  take("max_points", &model::Control::max_points);
+  take("mitigations", &model::Control::mitigations);
+  take("owner", &model::Control::owner);
+  take("due", &model::Control::due);
+  take("deprecated", &model::Control::deprecated);
+  take("extra", &model::Control::extra_json);
+  return merged;
+}
+
 void StoreCatalog(store::WriteTxn& txn, const CatalogFile& catalog, const MappingResolution& resolved) {
   using store::OrgCatalog;
   std::string source = "catalog:" + FileStem(catalog.file).substr(0, 100);
   for (size_t control_idx = 0; control_idx < catalog.controls.size(); ++control_idx) {
-    model::Control control = catalog.controls[control_idx];
-    if (!catalog.mitigations_given[control_idx]) {
-      if (auto existing = OrgCatalog::FindControl(txn, control.id)) control.mitigations = existing->mitigations;
-    }
-    OrgCatalog::PutControl(txn, control);
-    OrgCatalog::RemoveMappingsOf(txn, control.id, source);
+    const model::Control& record = catalog.controls[control_idx];
+    const std::set<std::string>& given = catalog.given[control_idx];
+    auto stored = OrgCatalog::FindControl(txn, record.id);
+    OrgCatalog::PutControl(txn, stored ? MergeControl(*stored, record, given) : record);
+    if (given.count("techniques")) OrgCatalog::RemoveMappingsOf(txn, record.id, source);
   }
   for (const auto& mapping : resolved.rows) OrgCatalog::PutMapping(txn, mapping);
+  if (!catalog.mappings.empty()) {
+    OrgCatalog::PutMappingSet(txn, {source, AbsolutePath(catalog.file), "catalog (" + std::string(CatalogFormatName(catalog.format)) + ")"});
+  }
 }
 
 }  // namespace tidemark::importers

@@ -8,8 +8,8 @@
 #include "engine/core/json.h"
 #include "engine/store/attack_catalog.h"
 #include "engine/store/org_catalog.h"
-#include "importers/controls/csv_reader.h"
-#include "importers/controls/record_fields.h"
+#include "importers/common/csv_table.h"
+#include "importers/common/record_fields.h"
 
 namespace tidemark::importers {
 namespace {
@@ -180,6 +180,7 @@ Status ParseNativeJson(const Value& doc, MappingFile& out) {
   if (doc.IsObject()) {
     if (auto source = StringMember(doc, "source"); source && !source->empty() && !IdProblem(*source)) {
       out.source = std::string(*source);
+      out.name_declared = true;
     }
     out.attack_version = StringOr(doc, "attack_version");
     if (!out.attack_version.empty()) out.attack_domain = "enterprise-attack";
@@ -275,8 +276,10 @@ Result<MappingFile> ParseMappingFile(std::string& text, const std::string& file)
 }
 
 MappingResolution ResolveMappings(const store::ReadTxn& txn, const std::vector<model::Mapping>& drafts,
-                                  const std::vector<MitigationLink>& links) {
+                                  const std::vector<MitigationLink>& links, std::string_view attack_domain) {
   MappingResolution out;
+  auto releases = store::AttackCatalog::Releases(txn);
+  out.kept_unknown = releases.empty() || (!attack_domain.empty() && !releases.count(std::string(attack_domain)));
   std::map<std::tuple<std::string, std::string, model::MappingType, std::string>, size_t> index;
   std::map<std::string, store::TechniqueResolution> cache;
   for (const auto& draft : drafts) {
@@ -288,6 +291,7 @@ MappingResolution ResolveMappings(const store::ReadTxn& txn, const std::vector<m
     if (resolution.kind == store::TechniqueResolution::Kind::kUnknown) {
       out.unknown_techniques.insert(draft.technique);
       ++out.unknown_rows;
+      if (out.kept_unknown) out.rows.push_back(draft);
       continue;
     }
     model::Mapping mapping = draft;
@@ -311,7 +315,7 @@ MappingResolution ResolveMappings(const store::ReadTxn& txn, const std::vector<m
     auto mitigation = store::AttackCatalog::Find(txn, model::AttackKind::kMitigation, link.mitigation);
     if (!mitigation || mitigation->revoked) {
       out.unknown_mitigations.insert(link.mitigation);
-      continue;
+      if (!out.kept_unknown || mitigation) continue;
     }
     if (seen_links.insert({link.control, link.mitigation}).second) out.implements.push_back(link);
   }
@@ -343,7 +347,13 @@ MappingWriteStats StoreMappings(store::WriteTxn& txn, const MappingFile& file, c
     present.emplace(id, exists);
     return exists;
   };
-  OrgCatalog::RemoveMappingsFromSource(txn, file.source);
+  size_t removed = OrgCatalog::RemoveMappingsFromSource(txn, file.source);
+  auto previous = OrgCatalog::FindMappingSet(txn, file.source);
+  if (previous || removed > 0) {
+    stats.replaced = previous.value_or(store::MappingSetInfo{});
+    stats.replaced->name = file.source;
+    stats.replaced->mappings = removed;
+  }
   for (const auto& mapping : resolved.rows) {
     if (!ensure(mapping.control)) {
       ++stats.rows_skipped;
@@ -364,7 +374,47 @@ MappingWriteStats StoreMappings(store::WriteTxn& txn, const MappingFile& file, c
       OrgCatalog::PutControl(txn, control);
     }
   }
+  OrgCatalog::PutMappingSet(txn, {file.source, AbsolutePath(file.file), file.format, 0, 0, resolved.implements.size()});
   return stats;
+}
+
+size_t ReresolveStoredMappings(store::WriteTxn& txn) {
+  std::vector<std::pair<model::Mapping, model::Mapping>> moves;  // (stored, resolved)
+  std::map<std::string, store::TechniqueResolution> cache;
+  store::OrgCatalog::ForEachMapping(txn, [&](const model::Mapping& mapping) {
+    auto cached = cache.find(mapping.technique);
+    if (cached == cache.end()) {
+      cached = cache.emplace(mapping.technique, store::AttackCatalog::ResolveTechnique(txn, mapping.technique)).first;
+    }
+    const auto& resolution = cached->second;
+    if (resolution.kind == store::TechniqueResolution::Kind::kUnknown || resolution.id == mapping.technique) return;
+    model::Mapping resolved = mapping;
+    resolved.technique = resolution.id;
+    if (resolved.revoked_from.empty()) resolved.revoked_from = resolution.revoked_from;
+    moves.emplace_back(mapping, std::move(resolved));
+  });
+  // Written after the scan: the cursor walks the database these writes change.
+  for (const auto& [stored, resolved] : moves) {
+    store::OrgCatalog::RemoveMapping(txn, stored);
+    // SPEC §3: where several rows join c and t, the largest strength holds.
+    std::optional<model::Mapping> kept;
+    store::OrgCatalog::ForEachMappingOf(txn, resolved.control, [&](const model::Mapping& other) {
+      if (other.technique == resolved.technique && other.type == resolved.type && other.source == resolved.source) kept = other;
+    });
+    if (!kept || kept->strength < resolved.strength) store::OrgCatalog::PutMapping(txn, resolved);
+  }
+  return moves.size();
+}
+
+std::optional<std::string> SetCollision(const store::ReadTxn& txn, const MappingFile& file, bool replace) {
+  if (file.name_declared || replace) return std::nullopt;
+  auto previous = store::OrgCatalog::FindMappingSet(txn, file.source);
+  if (!previous || previous->file.empty() || previous->file == AbsolutePath(file.file)) return std::nullopt;
+  size_t rows = 0;
+  store::OrgCatalog::ForEachMapping(txn, [&](const model::Mapping& mapping) { rows += mapping.source == file.source; });
+  return file.file + ": set \"" + file.source + "\" (named after the file) was imported from " + previous->file + " (" +
+         std::to_string(rows) + " mappings); importing this file would replace it. Give --set NAME to import it as " +
+         "another set, or --replace to replace that set. Nothing imported";
 }
 
 std::string AttackVersionNote(const store::ReadTxn& txn, const MappingFile& file) {

@@ -21,8 +21,9 @@
 #include <vector>
 
 #include "engine/model/control.h"
+#include "engine/store/org_catalog.h"
 #include "engine/store/store.h"
-#include "importers/controls/reject.h"
+#include "importers/common/reject.h"
 
 namespace tidemark::importers {
 
@@ -36,7 +37,10 @@ struct MitigationLink {
 struct MappingFile {
   std::string file;
   std::string format;          // "native JSON", "CSV", "CTID Mappings Explorer"
-  std::string source;          // stored on every row: the set's name (file stem or `source`)
+  // The set's name, its identity, stored on every row: `--set NAME`, else the name the file
+  // declares (native `source`), else the file's stem (CTID files are named after their set).
+  std::string source;
+  bool name_declared = false;  // `source` came from the file or from --set, not from the stem
   std::string framework;       // CTID `mapping_framework` ("m365")
   std::string attack_version;  // the ATT&CK version the set was made for ("" = not said)
   std::string attack_domain;   // "enterprise-attack", "mobile-attack", "ics-attack" or ""
@@ -61,24 +65,43 @@ struct MappingResolution {
   std::set<std::string> unknown_mitigations;
   size_t revoked = 0;        // rows whose technique was revoked and resolved (revoked_from kept)
   size_t merged = 0;         // duplicate rows folded into another
-  size_t unknown_rows = 0;   // rows left out because their technique is unknown
+  size_t unknown_rows = 0;   // rows whose technique is unknown
+  // Unknown IDs were kept (in `rows`/`implements`, unresolved) because the ATT&CK data that
+  // could know them is not loaded yet; ReresolveStoredMappings resolves them when it is.
+  bool kept_unknown = false;
 };
 
-// Resolves technique IDs through revoked-by chains; IDs unknown to the loaded ATT&CK data (and
-// foreign IDs) are collected, not kept.
+// Resolves technique IDs through revoked-by chains. IDs unknown to the loaded ATT&CK data (and
+// foreign IDs) are collected; their rows and links are kept only while no ATT&CK data is
+// loaded, or not the domain `attack_domain` the set was made for (import order does not
+// matter), and are left out otherwise (the IDs are wrong for the loaded release).
 MappingResolution ResolveMappings(const store::ReadTxn& txn, const std::vector<model::Mapping>& drafts,
-                                  const std::vector<MitigationLink>& links = {});
+                                  const std::vector<MitigationLink>& links = {}, std::string_view attack_domain = {});
+
+// Run in the transaction that imports ATT&CK data: stored mapping rows that name a technique
+// the data revokes are rewritten to its replacement (revoked_from kept; duplicates merged,
+// largest strength kept). Rows of unknown IDs stay (the graph leaves them out). Returns how
+// many rows were rewritten.
+size_t ReresolveStoredMappings(store::WriteTxn& txn);
 
 struct MappingWriteStats {
+  std::optional<store::MappingSetInfo> replaced;  // the set this import replaced, if any
   size_t controls_created = 0;
   size_t rows_written = 0;   // mappings and mitigation links
   size_t rows_skipped = 0;   // rows of controls absent from the store (only_existing_controls)
 };
 
+// Why importing `file` as set `file.source` would silently replace another file's set, or
+// nullopt: a set of that name is recorded from a different file and the name was only implied
+// by the file's stem (a/map.json and b/map.csv are both "map"). A declared name (`source`,
+// --set) or `replace` says the replacement is meant.
+std::optional<std::string> SetCollision(const store::ReadTxn& txn, const MappingFile& file, bool replace);
+
 // Writes resolved mappings: rows stored earlier under the same source are replaced; controls
 // the file names are created when missing (unless `only_existing_controls`, then rows of
 // controls absent from the store are skipped and counted); mitigation links are added to the
-// controls' `mitigations`.
+// controls' `mitigations`. The set's origin is recorded (OrgCatalog::PutMappingSet) and what
+// it replaced is returned.
 MappingWriteStats StoreMappings(store::WriteTxn& txn, const MappingFile& file, const MappingResolution& resolved,
                      bool only_existing_controls = false);
 

@@ -19,7 +19,7 @@
 
 #include "engine/model/control.h"
 #include "engine/store/store.h"
-#include "importers/controls/reject.h"
+#include "importers/common/reject.h"
 
 namespace tidemark::importers {
 

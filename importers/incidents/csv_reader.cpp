@@ -6,31 +6,11 @@
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "importers/common/csv_table.h"
 #include "importers/incidents/reader_util.h"
 
 namespace tidemark::importers::incidents {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-std::vector<std::string> SplitList(std::string_view text) {
-  std::vector<std::string> out;
-  std::string item;
-  for (char c : text) {
-    if (c == ';' || c == '|') {
-      if (!Trim(item).empty()) out.emplace_back(Trim(item));
-      item.clear();
-    } else {
-      item += c;
-    }
-  }
-  if (!Trim(item).empty()) out.emplace_back(Trim(item));
-  return out;
-}
 
 constexpr const char* kColumns[] = {"id", "title", "source", "created", "closed", "status",
                                     "classification", "severity", "techniques", "assets", "threats"};
@@ -41,12 +21,13 @@ class CsvReader : public IncidentReader {
 
   int Detect(const SourceFile& file) const override {
     if (file.json != nullptr || StartsWithChar(file.text, '{') || StartsWithChar(file.text, '[')) return 0;
-    auto header = CsvHeader(file.text);
-    if (!header) return 0;
+    std::string_view text = WithoutBom(file.text);
+    std::string_view header = text.substr(0, text.find('\n'));
+    auto table = ParseCsv(header, file.path, {DetectCsvDelimiter(header), /*require_utf8=*/false});
+    if (!table.ok()) return 0;
     bool has_id = false;
     int known = 0;
-    for (const auto& cell : *header) {
-      std::string name = ToLower(Trim(cell));
+    for (const auto& name : table->headers) {
       if (name == "id") has_id = true;
       for (const char* column : kColumns) known += name == column;
     }
@@ -54,21 +35,18 @@ class CsvReader : public IncidentReader {
   }
 
   Status Read(const SourceFile& file, ReadOutput& out) const override {
-    auto split = SplitCsv(file.text, file.path);
-    if (!split.ok()) return split.status();
-    const std::vector<CsvRecord>& rows = *split;
-    if (rows.empty()) return Status::BadInput(file.path + ": no header row");
-    std::vector<std::string> names;
-    for (const auto& cell : rows.front().cells) names.push_back(ToLower(Trim(cell)));
+    // Cells are checked for UTF-8 one by one, so a bad row is rejected, not the whole file.
+    auto table = ParseCsv(file.text, file.path, {DetectCsvDelimiter(WithoutBom(file.text)), /*require_utf8=*/false});
+    if (!table.ok()) return table.status();
+    const std::vector<std::string>& names = table->headers;
     if (std::find(names.begin(), names.end(), "id") == names.end()) {
       return Status::BadInput(file.path + ":1: the header has no \"id\" column");
     }
-    for (size_t row_idx = 1; row_idx < rows.size(); ++row_idx) {
-      const CsvRecord& row = rows[row_idx];
+    for (const CsvRow& row : table->rows) {
       std::string where = fmt::format("{}:{}", file.path, row.line);
       SourceIncident source;
       source.where = where;
-      std::string reason = ReadRow(names, row, source);
+      std::string reason = ReadRow(*table, row, source);
       if (!reason.empty()) out.rejects.push_back({where, std::move(reason)});
       else out.incidents.push_back(std::move(source));
     }
@@ -76,10 +54,9 @@ class CsvReader : public IncidentReader {
   }
 
  private:
-  static std::string ReadRow(const std::vector<std::string>& names, const CsvRecord& row, SourceIncident& out) {
-    if (row.cells.size() > names.size()) {
-      return fmt::format("{} fields, but the header names {} columns", row.cells.size(), names.size());
-    }
+  static std::string ReadRow(const CsvTable& table, const CsvRow& row, SourceIncident& out) {
+    if (auto problem = table.WidthProblem(row)) return *problem;
+    const std::vector<std::string>& names = table.headers;
     model::Incident& inc = out.incident;
     inc.source = "csv";
     rapidjson::StringBuffer extra_buf;
@@ -87,7 +64,7 @@ class CsvReader : public IncidentReader {
     extra.StartObject();
     bool any_extra = false;
     bool status_given = false;
-    for (size_t col = 0; col < row.cells.size(); ++col) {
+    for (size_t col = 0; col < row.cells.size() && col < names.size(); ++col) {
       const std::string& name = names[col];
       std::string_view value = Trim(row.cells[col]);
       if (!IsValidUtf8(value)) return fmt::format("column \"{}\" is not valid UTF-8", name);

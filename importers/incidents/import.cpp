@@ -40,6 +40,15 @@ std::optional<std::string> IncidentIdProblem(std::string_view id) {
   return std::nullopt;
 }
 
+// Why the record's times cannot be right, or nullopt: an incident cannot close before it was
+// created (a swapped column, a time zone lost on one side), and its time decides which
+// snapshots count it (SPEC §3).
+std::optional<std::string> TimesProblem(const model::Incident& incident) {
+  if (!incident.created || !incident.closed || *incident.closed >= *incident.created) return std::nullopt;
+  return fmt::format("field \"closed\" ({}) is before field \"created\" ({})", FormatIsoTime(*incident.closed),
+                     FormatIsoTime(*incident.created));
+}
+
 bool ParsesAlone(std::string_view line) {
   if (JsonNestingDepth(line) > kMaxJsonDepth) return false;
   rapidjson::Document doc;
@@ -158,6 +167,10 @@ Status ImportIncidents(store::Store& store, const std::vector<std::string>& file
             summary.rejects.push_back({path, source.where, std::move(*problem)});
             continue;
           }
+          if (auto problem = TimesProblem(source.incident)) {
+            summary.rejects.push_back({path, source.where, fmt::format("incident \"{}\": {}", source.incident.id, *problem)});
+            continue;
+          }
           auto [it, inserted] = first_seen.emplace(source.incident.id, source.where);
           if (!inserted) {
             summary.rejects.push_back({path, source.where,
@@ -205,6 +218,40 @@ Status ImportIncidents(store::Store& store, const std::vector<std::string>& file
   });
   log->debug("import transaction: {:.0f} ms in all", MsSince(begun));
   return status;
+}
+
+ReresolveSummary ReresolveStoredIncidents(store::WriteTxn& txn) {
+  ReresolveSummary summary;
+  Normalizer normalizer(txn);
+  std::vector<model::Incident> changed;
+  std::set<std::string> techniques_before, threats_before, techniques_after, threats_after;
+  store::IncidentCatalog::ForEach(txn, [&](const model::Incident& stored) {
+    ++summary.examined;
+    SourceIncident source;
+    source.incident = stored;
+    source.incident.techniques.clear();
+    source.incident.unknown_techniques.clear();
+    for (const auto& technique : stored.techniques) {
+      source.techniques.push_back({technique.id, technique.tactic, technique.outcome, technique.revoked_from});
+    }
+    for (const auto& unknown : stored.unknown_techniques) source.techniques.push_back({unknown, ""});
+    model::Incident renewed = normalizer.Normalize(std::move(source));
+    if (model::ToJson(renewed) == model::ToJson(stored)) return;
+    techniques_before.insert(stored.unknown_techniques.begin(), stored.unknown_techniques.end());
+    techniques_after.insert(renewed.unknown_techniques.begin(), renewed.unknown_techniques.end());
+    threats_before.insert(stored.threats.begin(), stored.threats.end());
+    threats_after.insert(renewed.threats.begin(), renewed.threats.end());
+    changed.push_back(std::move(renewed));
+  });
+  // Written after the scan: the cursor walks the database these writes change.
+  for (const auto& incident : changed) summary.updated += store::IncidentCatalog::Put(txn, incident) ? 1 : 0;
+  for (const auto& id : techniques_before) {
+    if (!techniques_after.count(id)) summary.resolved_techniques.push_back(id);
+  }
+  for (const auto& name : threats_before) {
+    if (normalizer.custom_threats().count(name) == 0 && !threats_after.count(name)) summary.resolved_threats.push_back(name);
+  }
+  return summary;
 }
 
 }  // namespace tidemark::importers::incidents

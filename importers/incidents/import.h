@@ -12,7 +12,8 @@
 // other would. (Readers of formats with several rows per incident, such as Sentinel, merge
 // those rows themselves and never emit duplicates.) An empty id, one over 256 bytes, or one
 // with control characters is rejected too; any other id is an opaque string, never a path.
-// A file holding a NUL byte, or only blanks (after a UTF-8 BOM), fails as a whole.
+// A file holding a NUL byte, or only blanks (after a UTF-8 BOM), fails as a whole. A record
+// whose `closed` time is before its `created` time is rejected (field "closed").
 // Stateless functions; the store decides concurrency.
 #pragma once
 
@@ -66,5 +67,19 @@ Status ReadIncidentText(const std::string& path, std::string& text, const std::s
 // the import fails (its rejects say why); on failure nothing is written.
 Status ImportIncidents(store::Store& store, const std::vector<std::string>& files,
                        const ImportOptions& options, ImportSummary& summary);
+
+// What ReresolveStoredIncidents changed.
+struct ReresolveSummary {
+  size_t examined = 0;  // stored incidents
+  size_t updated = 0;   // incidents whose record changed
+  std::vector<std::string> resolved_techniques;  // formerly unknown IDs that now resolve, sorted
+  std::vector<std::string> resolved_threats;     // formerly custom threat names that now resolve, sorted
+};
+
+// Import order does not matter (issue 12): run in the transaction that imports ATT&CK data,
+// this passes every stored incident through the Normalizer again, so technique IDs that were
+// unknown, threat names that were custom and techniques the new release revokes resolve as
+// they would have had ATT&CK been loaded first. `revoked_from` names are kept.
+ReresolveSummary ReresolveStoredIncidents(store::WriteTxn& txn);
 
 }  // namespace tidemark::importers::incidents

@@ -107,7 +107,7 @@ class RecordReader {
           }
           outcome = *parsed;
         }
-        out.techniques.push_back({StringOr(item, "id"), StringOr(item, "tactic"), outcome});
+        out.techniques.push_back({StringOr(item, "id"), StringOr(item, "tactic"), outcome, StringOr(item, "revoked_from")});
       } else {
         return fmt::format("field \"{}[{}]\" must be a technique ID string or an object with a string \"id\"", name,
                            index);

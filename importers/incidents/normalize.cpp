@@ -5,15 +5,10 @@
 #include <map>
 
 #include "engine/core/ids.h"
+#include "engine/core/text.h"
 
 namespace tidemark::importers::incidents {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 std::string ToUpper(std::string_view text) {
   std::string out(text);
@@ -119,13 +114,18 @@ model::Incident Normalizer::Normalize(SourceIncident source) {
       continue;
     }
     const std::string& tactic = given.tactic.empty() ? given.tactic : Tactic(given.tactic);
-    auto [it, inserted] = techniques.try_emplace(resolution.id, TechniqueEntry{tactic, resolution.revoked_from, false, given.outcome});
+    // A re-imported export names the replacement and carries the revoked ID it came from.
+    // The ID the source first named wins over one a later release revoked in between.
+    std::string revoked_from = given.revoked_from.empty()
+                                   ? resolution.revoked_from
+                                   : NormalizeTechniqueId(given.revoked_from).value_or(Shorten(given.revoked_from));
+    auto [it, inserted] = techniques.try_emplace(resolution.id, TechniqueEntry{tactic, revoked_from, false, given.outcome});
     if (!inserted) {
       // SPEC §3: a technique named more than once succeeded when any use succeeded.
       if (given.outcome == model::TechniqueOutcome::kSucceeded) it->second.outcome = given.outcome;
       if (it->second.tactic.empty()) it->second.tactic = tactic;
       // Named directly somewhere: the revoked spelling is not what the incident is about.
-      if (resolution.revoked_from.empty()) it->second.revoked_from.clear();
+      if (revoked_from.empty()) it->second.revoked_from.clear();
     }
   }
   // Most specific wins: a sub-technique makes its parent redundant.

@@ -5,7 +5,8 @@
 //   on a reference to an attack-pattern their bundle does not hold) is looked up among the
 //   loaded ATT&CK techniques and becomes its ATT&CK ID; an unknown STIX id stays unknown;
 // - technique IDs in any case are normalised; a revoked technique becomes the end of its
-//   revoked-by chain and keeps the ID the source named as `revoked_from`; deprecated ones are
+//   revoked-by chain and keeps the ID the source named as `revoked_from` (a reference that
+//   already carries `revoked_from`, as a re-imported export does, keeps it); deprecated ones are
 //   kept as they are;
 // - IDs not in the ATT&CK data, non-ATT&CK IDs (ATLAS `AML.T0040`) and malformed strings go to
 //   `unknown_techniques` (deduplicated, sorted);

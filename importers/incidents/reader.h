@@ -25,6 +25,9 @@ struct SourceTechnique {
   std::string tactic;
   // Set by readers whose source records that the activity was prevented (SPEC §1 `outcome`).
   model::TechniqueOutcome outcome = model::TechniqueOutcome::kSucceeded;
+  // The revoked ID this reference replaced, when the source is tidemark's own output (an
+  // exported record carries `revoked_from`); kept so re-importing an export changes nothing.
+  std::string revoked_from = {};
 };
 
 struct SourceIncident {

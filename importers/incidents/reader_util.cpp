@@ -10,15 +10,10 @@
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "importers/common/csv_table.h"
 
 namespace tidemark::importers::incidents {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 const rapidjson::Value* WrappedArray(const rapidjson::Value& doc,
                                      std::initializer_list<const char*> wrappers) {
@@ -170,74 +165,24 @@ std::optional<double> AsNumber(const rapidjson::Value* value) {
   return number;
 }
 
-namespace {
-
-// Splits RFC 4180 text into records. Returns false (with `error`) on an unterminated quote.
-bool SplitCsvRecords(std::string_view text, char delimiter, std::vector<CsvRecord>& rows, std::string& error) {
-  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  size_t line = 1;
-  CsvRecord row{{}, 1};
-  std::string cell;
-  bool quoted = false, row_has_content = false;
-  size_t quote_line = 0;
-  for (size_t idx = 0; idx < text.size(); ++idx) {
-    char c = text[idx];
-    if (quoted) {
-      if (c == '"' && idx + 1 < text.size() && text[idx + 1] == '"') { cell += '"'; ++idx; }
-      else if (c == '"') quoted = false;
-      else { if (c == '\n') ++line; cell += c; }
-      continue;
-    }
-    if (c == '"') { quoted = true; quote_line = line; row_has_content = true; }
-    else if (c == delimiter) { row.cells.push_back(std::move(cell)); cell.clear(); row_has_content = true; }
-    else if (c == '\n' || c == '\r') {
-      if (c == '\r' && idx + 1 < text.size() && text[idx + 1] == '\n') ++idx;
-      if (row_has_content || !cell.empty()) {
-        row.cells.push_back(std::move(cell));
-        rows.push_back(std::move(row));
-      }
-      cell.clear();
-      row = CsvRecord{{}, ++line};
-      row_has_content = false;
-    } else { cell += c; row_has_content = true; }
-  }
-  if (quoted) {
-    error = fmt::format("{}: unterminated quoted field", quote_line);
-    return false;
-  }
-  if (row_has_content || !cell.empty()) {
-    row.cells.push_back(std::move(cell));
-    rows.push_back(std::move(row));
-  }
-  return true;
-}
-
-char DelimiterOf(std::string_view text) {
-  std::string_view header = text.substr(0, text.find('\n'));
-  for (char c : {',', ';', '\t'}) {
-    if (header.find(c) != std::string_view::npos) return c;
-  }
-  return ',';
-}
-
-}  // namespace
-
+// Both are views of the one CSV reader (importers/common/csv_table.h).
 Result<std::vector<CsvRecord>> SplitCsv(std::string_view text, const std::string& path) {
+  auto table = ParseCsv(text, path, {DetectCsvDelimiter(WithoutBom(text)), /*require_utf8=*/false});
+  if (!table.ok()) return table.status();
   std::vector<CsvRecord> rows;
-  std::string error;
-  if (!SplitCsvRecords(text, DelimiterOf(text), rows, error)) return Status::BadInput(path + ":" + error);
+  rows.push_back({std::move(table->header_cells), 1});
+  for (auto& row : table->rows) rows.push_back({std::move(row.cells), row.line});
   return rows;
 }
 
 std::optional<std::vector<std::string>> CsvHeader(std::string_view text) {
   if (StartsWithChar(text, '{') || StartsWithChar(text, '[')) return std::nullopt;
-  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  text = WithoutBom(text);
   std::string_view header = text.substr(0, text.find('\n'));
-  std::vector<CsvRecord> rows;
-  std::string error;
-  if (!SplitCsvRecords(header, DelimiterOf(header), rows, error) || rows.empty()) return std::nullopt;
+  auto table = ParseCsv(header, "", {DetectCsvDelimiter(header), /*require_utf8=*/false});
+  if (!table.ok()) return std::nullopt;
   std::vector<std::string> names;
-  for (const auto& cell : rows.front().cells) names.emplace_back(Trim(cell));
+  for (const auto& cell : table->header_cells) names.emplace_back(Trim(cell));
   return names;
 }
 
@@ -339,39 +284,6 @@ std::string MissingField(std::string_view name) { return fmt::format("field \"{}
 
 std::string WrongType(std::string_view name, std::string_view expected) {
   return fmt::format("field \"{}\" must be {}", name, expected);
-}
-
-bool IsValidUtf8(std::string_view text) {
-  size_t idx = 0;
-  while (idx < text.size()) {
-    auto byte = static_cast<unsigned char>(text[idx]);
-    if (byte < 0x80) {
-      ++idx;
-      continue;
-    }
-    size_t extra = 0;
-    uint32_t code = 0;
-    if ((byte & 0xE0) == 0xC0) { extra = 1; code = byte & 0x1F; }
-    else if ((byte & 0xF0) == 0xE0) { extra = 2; code = byte & 0x0F; }
-    else if ((byte & 0xF8) == 0xF0) { extra = 3; code = byte & 0x07; }
-    else return false;
-    if (idx + extra >= text.size()) return false;  // truncated sequence
-    for (size_t k = 1; k <= extra; ++k) {
-      auto next = static_cast<unsigned char>(text[idx + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3F);
-    }
-    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (code < kMin[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    idx += extra + 1;
-  }
-  return true;
-}
-
-bool StartsWithChar(std::string_view text, char c) {
-  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  text = Trim(text);
-  return !text.empty() && text.front() == c;
 }
 
 }  // namespace tidemark::importers::incidents

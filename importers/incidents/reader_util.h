@@ -17,6 +17,7 @@
 #include "engine/core/status.h"
 #include "engine/core/time_util.h"
 #include "engine/model/incident.h"
+#include "importers/common/text.h"
 #include "importers/incidents/reader.h"
 
 namespace tidemark::importers::incidents {
@@ -81,10 +82,10 @@ struct CsvRecord {
   size_t line = 0;
 };
 
-// Splits RFC 4180 `text` into records, the header first: quoted fields, "" for a quote,
-// newlines inside quotes, CRLF or LF, a leading UTF-8 BOM and blank lines skipped; the
-// delimiter is the first of `,` `;` TAB in the first line. kBadInput "PATH:LINE: unterminated
-// quoted field".
+// Splits RFC 4180 `text` into records, the header first, with the one CSV reader
+// (importers/common/csv_table.h: quoted fields, "" for a quote, newlines inside quotes, CRLF or
+// LF, a leading UTF-8 BOM and blank lines skipped; the delimiter is the first of `,` `;` TAB in
+// the first line). kBadInput "PATH:LINE: unterminated quoted field (truncated file?)".
 Result<std::vector<CsvRecord>> SplitCsv(std::string_view text, const std::string& path);
 
 // The cells of the first line of `text` read as a CSV header (trimmed); nullopt when it is not
@@ -95,10 +96,7 @@ std::optional<std::vector<std::string>> CsvHeader(std::string_view text);
 std::string MissingField(std::string_view name);
 std::string WrongType(std::string_view name, std::string_view expected);
 
-// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or values > U+10FFFF).
-bool IsValidUtf8(std::string_view text);
-
-// True when `text` starts (after blanks and a BOM) with `c`.
-bool StartsWithChar(std::string_view text, char c);
+// Shared with every importer (importers/common/text.h): IsValidUtf8, StartsWithChar, Trim.
+using importers::StartsWithChar;
 
 }  // namespace tidemark::importers::incidents

@@ -9,6 +9,7 @@
 
 #include "engine/core/json.h"
 #include "engine/core/logging.h"
+#include "engine/core/terminal_text.h"
 #include "importers/incidents/import.h"
 #include "importers/incidents/registry.h"
 #include "tools/tidemark/command.h"
@@ -75,7 +76,7 @@ RunFn Setup(CLI::App& app) {
     bool progress = StderrIsTerminal() && !ctx.options.quiet && files->size() > 1;
     if (progress) {
       options.progress = [](size_t index, size_t count, const std::string& path) {
-        std::fprintf(stderr, "\r\033[K[%zu/%zu] %s", index + 1, count, path.c_str());
+        std::fprintf(stderr, "\r\033[K[%zu/%zu] %s", index + 1, count, NeutralizeText(path).c_str());
         if (index + 1 == count) std::fputc('\n', stderr);
       };
     }

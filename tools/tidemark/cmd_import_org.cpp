@@ -56,6 +56,12 @@ std::string JoinSet(const std::set<std::string>& ids, size_t limit = 20) {
 
 void LogResolution(spdlog::logger& log, const std::string& file, const importers::MappingResolution& r) {
   if (r.revoked) log.info("{}: {} rows named revoked techniques, resolved to their replacements (revoked_from kept)", file, r.revoked);
+  if (r.kept_unknown && (!r.unknown_techniques.empty() || !r.unknown_mitigations.empty())) {
+    log.warn("{}: the ATT&CK data for this set is not loaded yet: {} technique IDs ({} rows) and {} mitigation IDs kept "
+             "unresolved; they resolve when `tidemark import attack` loads it",
+             file, r.unknown_techniques.size(), r.unknown_rows, r.unknown_mitigations.size());
+    return;
+  }
   if (!r.unknown_techniques.empty()) {
     log.warn("{}: {} unknown technique IDs not stored ({} rows): {}", file, r.unknown_techniques.size(), r.unknown_rows,
              JoinSet(r.unknown_techniques));
@@ -185,7 +191,14 @@ struct FilesArgs {
   RejectOptions rejects;
 };
 
-Status RunImportMappings(Context& ctx, const FilesArgs& args) {
+struct MappingsArgs {
+  std::vector<std::string> files;
+  std::string set;
+  bool replace = false;
+  RejectOptions rejects;
+};
+
+Status RunImportMappings(Context& ctx, const MappingsArgs& args) {
   auto log = Logger("import.mappings");
   std::vector<importers::MappingFile> files;
   RejectList rejects;
@@ -195,7 +208,17 @@ Status RunImportMappings(Context& ctx, const FilesArgs& args) {
     auto parsed = importers::ParseMappingFile(*text, path);
     if (!parsed.ok()) return parsed.status();
     for (const auto& reject : parsed->rejects.items) rejects.items.push_back(reject);
+    if (!args.set.empty()) {
+      parsed->source = args.set;
+      parsed->name_declared = true;
+      for (auto& mapping : parsed->mappings) mapping.source = args.set;
+      for (auto& control : parsed->control_templates) control.source = args.set;
+    }
     files.push_back(std::move(parsed).value());
+  }
+  if (!args.set.empty() && (files.size() != 1 || importers::IdProblem(args.set))) {
+    return Status::Usage(files.size() != 1 ? "import mappings: --set NAME names the set of one FILE"
+                                           : "--set: the set name " + *importers::IdProblem(args.set));
   }
   TM_RETURN_IF_ERROR(HandleRejects(rejects, args.rejects, *log));
   auto store = ctx.OpenStore(/*create=*/true);
@@ -208,7 +231,8 @@ Status RunImportMappings(Context& ctx, const FilesArgs& args) {
     stats.clear();
     notes.clear();
     for (const auto& file : files) {
-      resolutions.push_back(importers::ResolveMappings(txn, file.mappings, file.implements));
+      if (auto collision = importers::SetCollision(txn, file, args.replace)) return Status::BadInput(*collision);
+      resolutions.push_back(importers::ResolveMappings(txn, file.mappings, file.implements, file.attack_domain));
       notes.push_back(importers::AttackVersionNote(txn, file));
       stats.push_back(importers::StoreMappings(txn, file, resolutions.back()));
     }
@@ -225,6 +249,11 @@ Status RunImportMappings(Context& ctx, const FilesArgs& args) {
               file.file, file.format, framework, file.source, resolved.rows.size(), counts[0], counts[1], counts[2],
               resolved.implements.size(), stats[file_idx].controls_created, file.non_mappable, file.null_rows,
               resolved.merged, file.rejects.items.size());
+    if (const auto& replaced = stats[file_idx].replaced) {
+      log->info("{}: replaced set \"{}\" ({}{} mappings, {} mitigation links)", file.file, replaced->name,
+                replaced->file.empty() ? "" : "from " + replaced->file + ": ", replaced->mappings,
+                replaced->mitigation_links);
+    }
     if (!notes[file_idx].empty()) log->warn("{}: {}", file.file, notes[file_idx]);
     LogResolution(*log, file.file, resolved);
   }
@@ -232,8 +261,10 @@ Status RunImportMappings(Context& ctx, const FilesArgs& args) {
 }
 
 RunFn SetupMappings(CLI::App& app) {
-  auto args = std::make_shared<FilesArgs>();
+  auto args = std::make_shared<MappingsArgs>();
   app.add_option("FILE", args->files, "tidemark JSON/CSV or CTID Mappings Explorer JSON")->required();
+  app.add_option("--set", args->set, "the set's name (default: the file's `source`, else its file name without extension)");
+  app.add_flag("--replace", args->replace, "replace a set of the same name imported from another file");
   AddRejectOptions(app, args->rejects);
   return [args](Context& ctx) { return RunImportMappings(ctx, *args); };
 }

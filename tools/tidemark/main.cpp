@@ -16,6 +16,7 @@
 #include "engine/core/logging.h"
 #include "engine/core/spelling.h"
 #include "engine/report/text_table.h"
+#include "engine/core/terminal_text.h"
 #include "tools/tidemark/command.h"
 
 namespace tidemark::cli {
@@ -298,7 +299,7 @@ int Main(int argc, char** argv) {
   }
   if (!status.ok()) {
     std::fflush(stdout);
-    std::cerr << "tidemark: error: " << status.message() << "\n";
+    std::cerr << "tidemark: error: " << NeutralizeText(status.message()) << "\n";
   }
   return status.ExitCode();
 }

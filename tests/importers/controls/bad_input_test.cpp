@@ -1,6 +1,6 @@
 // Bad input for every organisation import (SPEC §6): each case exits 2, names the file, the
 // record (JSON index or CSV line) and the field, writes nothing and prints nothing on stdout.
-#include "importers/controls/reject.h"
+#include "importers/common/reject.h"
 
 #include <doctest/doctest.h>
 

@@ -134,3 +134,82 @@ TEST_CASE("the curated Secure Score mapping is valid: live mitigations, a ration
 }
 
 }  // namespace tidemark::testing
+
+namespace tidemark::testing {
+
+// Regression (issue 12): `import controls posture-2026-01.json` exited 0 as "16 controls
+// imported" and blanked every title, product, category and license of the catalog.
+TEST_CASE("a posture snapshot given to import controls is refused naming the file and why, and blanks nothing") {
+  std::string store = StoreWithAttack();
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "controls", DataPath("controls/catalog.json")}).exit_code == 0);
+  std::string before = RunTidemark({"--store", store, "--json", "controls"}).out;
+  std::string dir = TempDir();
+  struct Case {
+    std::string name;
+    std::string content;
+    std::string why;
+  };
+  const Case cases[] = {
+      {"posture-2026-01.json", R"({"as_of": "2026-01-31", "controls": [{"id": "MFA-ADMINS", "status": "completed"}]})",
+       "it has \"as_of\""},
+      {"snapshots.json", R"({"snapshots": [{"as_of": "2026-01-31", "controls": [{"id": "MFA-ADMINS"}]}]})",
+       "it has \"snapshots\""},
+      {"array.json", R"([{"as_of": "2026-01-31", "controls": [{"id": "MFA-ADMINS", "status": "planned"}]}])",
+       "it has records with \"as_of\""},
+      {"scores.json", ReadText(DataPath("controls/graph_secure_scores.json")), "\"controlScores\""},
+      {"posture.csv", ReadText(DataPath("controls/posture.csv")), "an \"as_of\" column"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    std::string path = dir + "/" + c.name;
+    WriteText(path, c.content);
+    auto result = RunTidemark({"--store", store, "import", "controls", path});
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find(path + ": not a control catalog: " + c.why) != std::string::npos);
+    CHECK(result.err.find("tidemark import posture") != std::string::npos);
+    CHECK(RunTidemark({"--store", store, "--json", "controls"}).out == before);
+  }
+}
+
+TEST_CASE("a catalog record updates only the fields it gives and never blanks the ones it omits") {
+  std::string store = StoreWithAttack();
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "controls", DataPath("controls/catalog.json")}).exit_code == 0);
+  std::string dir = TempDir();
+  WriteText(dir + "/licence.json", R"({"controls": [{"id": "MFA-ADMINS", "license": "E5", "title": null}]})");
+  auto result = RunTidemark({"--store", store, "import", "controls", dir + "/licence.json"});
+  REQUIRE(result.exit_code == 0);
+  auto card = Json(RunTidemark({"--store", store, "--json", "control", "MFA-ADMINS"}).out);
+  CHECK(std::string(card["license"].GetString()) == "E5");
+  CHECK(std::string(card["title"].GetString()) == "Require MFA for administrative roles");
+  CHECK(std::string(card["product"].GetString()) == "Entra ID");
+  CHECK(std::string(card["category"].GetString()) == "Identity");
+  CHECK(std::string(card["remediation_type"].GetString()) == "configuration");
+  CHECK(card["max_points"].GetDouble() == 10);
+  CHECK(std::string(card["extra"]["owner"].GetString()) == "iam-team");
+  CHECK(TechniquesVia(card, "mitigation:M1032").size() > 20);  // mitigations kept
+  bool direct_kept = false;  // the direct mapping T1078.004 (shown via M1032, which is stronger)
+  for (const auto& t : card["techniques"].GetArray()) direct_kept |= std::string(t["id"].GetString()) == "T1078.004";
+  CHECK(direct_kept);
+
+  // CSV: a blank cell is not a value (CSV cannot tell empty from absent).
+  WriteText(dir + "/partial.csv", "id,title,product,category\nEDR-ASR,,Defender XDR,\n");
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "controls", dir + "/partial.csv"}).exit_code == 0);
+  card = Json(RunTidemark({"--store", store, "--json", "control", "EDR-ASR"}).out);
+  CHECK(std::string(card["title"].GetString()) == "Attack surface reduction rules");
+  CHECK(std::string(card["product"].GetString()) == "Defender XDR");
+  CHECK(std::string(card["category"].GetString()) == "Device");
+  CHECK(std::string(card["license"].GetString()) == "E5");
+  // Its direct mappings from catalog.json were not given again: kept.
+  bool t1059 = false;
+  for (const auto& t : card["techniques"].GetArray()) t1059 |= std::string(t["id"].GetString()) == "T1059.001";
+  CHECK(t1059);
+
+  // An explicit empty string is a value: it clears the field.
+  WriteText(dir + "/clear.json", R"({"controls": [{"id": "EDR-ASR", "license": ""}]})");
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "controls", dir + "/clear.json"}).exit_code == 0);
+  card = Json(RunTidemark({"--store", store, "--json", "control", "EDR-ASR"}).out);
+  CHECK(std::string(card["license"].GetString()).empty());
+  CHECK(std::string(card["title"].GetString()) == "Attack surface reduction rules");
+}
+
+}  // namespace tidemark::testing

@@ -181,3 +181,66 @@ TEST_CASE("native mapping CSV imports like the JSON form; re-importing a set rep
 }
 
 }  // namespace tidemark::testing
+
+namespace tidemark::testing {
+
+// Regression (issue 12): a/map.json then b/map.csv replaced each other's set with one line of
+// output, and re-importing the first removed what the second added.
+TEST_CASE("two mapping files with the same base name do not silently replace each other's set") {
+  std::string store = StoreWithAttack();
+  std::string dir = TempDir();
+  std::filesystem::create_directories(dir + "/a");
+  std::filesystem::create_directories(dir + "/b");
+  WriteText(dir + "/a/map.json", R"({"mappings": [{"control": "EDR-ASR", "technique": "T1059.001"},
+                                                   {"control": "EDR-ASR", "technique": "T1204.002"}]})");
+  WriteText(dir + "/b/map.csv", "control,technique,type,strength\nMFA,T1078.004,protect,partial\n");
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "mappings", dir + "/a/map.json"}).exit_code == 0);
+
+  auto refused = RunTidemark({"--store", store, "import", "mappings", dir + "/b/map.csv"});
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find(dir + "/b/map.csv: set \"map\" (named after the file) was imported from " + dir +
+                         "/a/map.json (2 mappings)") != std::string::npos);
+  CHECK(refused.err.find("--set NAME") != std::string::npos);
+
+  // An explicit name keeps both sets.
+  auto both = RunTidemark({"--store", store, "import", "mappings", "--set", "map-b", dir + "/b/map.csv"});
+  REQUIRE(both.exit_code == 0);
+  CHECK(both.err.find("set \"map-b\": 1 mappings stored") != std::string::npos);
+  auto listed = Json(RunTidemark({"--store", store, "--json", "mappings"}).out);
+  REQUIRE(listed["sets"].Size() == 2);
+  CHECK(std::string(listed["sets"][0]["name"].GetString()) == "map");
+  CHECK(listed["sets"][0]["mappings"].GetUint64() == 2);
+  CHECK(listed["sets"][0]["controls"].GetUint64() == 1);
+  CHECK(std::string(listed["sets"][0]["file"].GetString()) == dir + "/a/map.json");
+  CHECK(std::string(listed["sets"][0]["format"].GetString()) == "native JSON");
+  CHECK(std::string(listed["sets"][1]["name"].GetString()) == "map-b");
+  CHECK(listed["sets"][1]["mappings"].GetUint64() == 1);
+  CHECK(std::string(listed["sets"][1]["file"].GetString()) == dir + "/b/map.csv");
+  auto table = RunTidemark({"--store", store, "mappings"});
+  CHECK(table.exit_code == 0);
+  CHECK(table.out.find("SET") == 0);
+  CHECK(table.out.find(dir + "/a/map.json") != std::string::npos);
+  CHECK(table.out.find("2 mapping sets") != std::string::npos);
+
+  // Re-importing the first file replaces its own set only, and says what it replaced.
+  WriteText(dir + "/a/map.json", R"({"mappings": [{"control": "EDR-ASR", "technique": "T1059.001"}]})");
+  auto again = RunTidemark({"--store", store, "import", "mappings", dir + "/a/map.json"});
+  REQUIRE(again.exit_code == 0);
+  CHECK(again.err.find("replaced set \"map\" (from " + dir + "/a/map.json: 2 mappings, 0 mitigation links)") !=
+        std::string::npos);
+  listed = Json(RunTidemark({"--store", store, "--json", "mappings"}).out);
+  CHECK(listed["sets"][0]["mappings"].GetUint64() == 1);
+  CHECK(listed["sets"][1]["mappings"].GetUint64() == 1);  // map-b untouched
+
+  // --replace replaces a set imported from another file, saying so.
+  auto replaced = RunTidemark({"--store", store, "import", "mappings", "--replace", dir + "/b/map.csv"});
+  REQUIRE(replaced.exit_code == 0);
+  CHECK(replaced.err.find("replaced set \"map\" (from " + dir + "/a/map.json: 1 mappings") != std::string::npos);
+  // A set name the file declares is meant: no refusal.
+  WriteText(dir + "/b/named.json", R"({"source": "map", "mappings": [{"control": "X", "technique": "T1110"}]})");
+  CHECK(RunTidemark({"--store", store, "-q", "import", "mappings", dir + "/b/named.json"}).exit_code == 0);
+  CHECK(RunTidemark({"--store", store, "import", "mappings", "--set", "two", dir + "/a/map.json", dir + "/b/map.csv"})
+            .exit_code == 1);
+}
+
+}  // namespace tidemark::testing

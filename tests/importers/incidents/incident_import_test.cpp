@@ -268,3 +268,129 @@ TEST_CASE("incidents filters by time, status, classification, threat and techniq
 }
 
 }  // namespace tidemark::testing
+
+namespace tidemark::testing {
+
+// Regression (issue 12): re-importing the output of `incidents --json` reported "2 updated"
+// because the native reader dropped `revoked_from`.
+TEST_CASE("re-importing the output of incidents --json changes nothing: revoked_from, outcome and unknown techniques read back") {
+  std::string store = StoreWithAttack();
+  std::string dir = TempDir("inc");
+  WriteText(dir + "/one.ndjson",
+            R"({"id": "RT-1", "title": "round trip", "created": "2026-03-04T09:12:44Z", "closed": "2026-03-05T16:40:02Z",)"
+            R"( "classification": "true-positive", "severity": "high",)"
+            R"( "techniques": ["T1086", {"id": "T1105", "tactic": "command-and-control", "outcome": "blocked"}, "AML.T0040", "T9999"],)"
+            R"( "assets": [{"id": "WS-1", "type": "device", "name": "WS-1.contoso"}], "threats": ["APT29", "Acme Crew"],)"
+            R"( "ticket": {"system": "jira", "key": "SOC-7"}})"
+            "\n"
+            R"({"id": "RT-2", "techniques": [{"id": "T1002", "tactic": "exfiltration"}], "status": "open"})"
+            "\n");
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "incidents", dir + "/one.ndjson"}).exit_code == 0);
+  std::string exported = ListJson(store);
+  REQUIRE(exported.find("\"revoked_from\"") != std::string::npos);
+  WriteText(dir + "/export.json", exported);
+  auto again = RunTidemark({"--store", store, "import", "incidents", dir + "/export.json"});
+  REQUIRE(again.exit_code == 0);
+  CHECK_MESSAGE(again.err.find("0 new, 0 updated, 2 unchanged") != std::string::npos, again.err);
+  CHECK(ListJson(store) == exported);
+
+  // Into an empty store, the export gives the same records back.
+  std::string other = StoreWithAttack();
+  REQUIRE(RunTidemark({"--store", other, "-q", "import", "incidents", dir + "/export.json"}).exit_code == 0);
+  CHECK(ListJson(other) == exported);
+}
+
+// Regression (issue 12): an incident that closed before it was created was accepted.
+TEST_CASE("an incident whose closed time is before its created time is refused naming the record and field") {
+  std::string store = StoreWithAttack();
+  std::string dir = TempDir("inc");
+  std::string path = dir + "/backwards.ndjson";
+  WriteText(path, R"({"id": "OK-1", "created": "2026-03-04T09:00:00Z", "closed": "2026-03-04T09:00:00Z"})"
+                  "\n"
+                  R"({"id": "BACK-1", "created": "2026-03-05T10:00:00Z", "closed": "2026-03-04T09:00:00Z"})"
+                  "\n");
+  auto result = RunTidemark({"--store", store, "import", "incidents", path});
+  CHECK(result.exit_code == 2);
+  CHECK_MESSAGE(result.err.find(path + ":2: incident \"BACK-1\": field \"closed\" (2026-03-04T09:00:00Z) is before "
+                                       "field \"created\" (2026-03-05T10:00:00Z)") != std::string::npos,
+                result.err);
+  CHECK(Json(ListJson(store))["incidents"].Size() == 0);
+
+  auto skipped = RunTidemark({"--store", store, "import", "incidents", "--skip-invalid", path});
+  CHECK(skipped.exit_code == 0);
+  auto list = Json(ListJson(store));
+  REQUIRE(list["incidents"].Size() == 1);
+  CHECK(std::string(list["incidents"][0]["id"].GetString()) == "OK-1");
+}
+
+}  // namespace tidemark::testing
+
+namespace tidemark::testing {
+
+// Regression (issue 12): controls, mappings and incidents imported before `import attack` kept
+// their techniques unknown and their threats custom (APT29, Cozy Bear) forever.
+TEST_CASE("import order does not matter: what was imported before ATT&CK resolves when ATT&CK is imported") {
+  std::string store = TempDir("order") + "/store";
+  std::string dir = TempDir("order");
+  WriteText(dir + "/incidents.ndjson",
+            R"({"id": "ORD-1", "created": "2026-03-01T00:00:00Z", "techniques": ["T1086", {"id": "T1105", "outcome": "blocked"}, "AML.T0040"],)"
+            R"( "threats": ["APT29", "Cozy Bear", "Acme Crew"]})"
+            "\n");
+  WriteText(dir + "/map.json", R"({"mappings": [{"control": "EDR-ASR", "technique": "T1086", "strength": "partial"},
+                                                 {"control": "EDR-ASR", "mitigation": "M1040"}]})");
+  WriteText(dir + "/catalog.json", R"({"controls": [{"id": "MFA", "title": "MFA", "techniques": ["T1078.004"]}]})");
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "incidents", dir + "/incidents.ndjson"}).exit_code == 0);
+  auto mappings = RunTidemark({"--store", store, "import", "mappings", dir + "/map.json"});
+  REQUIRE(mappings.exit_code == 0);
+  CHECK(mappings.err.find("kept unresolved") != std::string::npos);
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "controls", dir + "/catalog.json"}).exit_code == 0);
+  auto before = Json(ListJson(store));
+  CHECK(before["incidents"][0]["techniques"].Size() == 0);
+  CHECK(before["incidents"][0]["unknown_techniques"].Size() == 3);
+
+  auto attack = RunTidemark({"--store", store, "import", "attack", AttackPath()});
+  REQUIRE(attack.exit_code == 0);
+  CHECK_MESSAGE(attack.err.find("1 of 1 stored incidents re-resolved") != std::string::npos, attack.err);
+  CHECK(attack.err.find("Cozy Bear") != std::string::npos);
+  CHECK(attack.err.find("1 stored mapping rows named techniques this data revokes") != std::string::npos);
+
+  auto list = Json(ListJson(store));
+  const rapidjson::Value* incident = FindIncident(list, "ORD-1");
+  REQUIRE(incident != nullptr);
+  const auto& techniques = (*incident)["techniques"];
+  REQUIRE(techniques.Size() == 2);
+  CHECK(std::string(techniques[0]["id"].GetString()) == "T1059.001");
+  CHECK(std::string(techniques[0]["revoked_from"].GetString()) == "T1086");
+  CHECK(std::string(techniques[1]["id"].GetString()) == "T1105");
+  REQUIRE((*incident)["unknown_techniques"].Size() == 1);
+  CHECK(std::string((*incident)["unknown_techniques"][0].GetString()) == "AML.T0040");
+  const auto& threats = (*incident)["threats"];
+  REQUIRE(threats.Size() == 2);
+  CHECK(std::string(threats[0].GetString()) == "Acme Crew");
+  CHECK(std::string(threats[1].GetString()) == "G0016");
+
+  // The same store built in the usual order gives the same incident.
+  std::string usual = StoreWithAttack();
+  REQUIRE(RunTidemark({"--store", usual, "-q", "import", "incidents", dir + "/incidents.ndjson"}).exit_code == 0);
+  CHECK(ListJson(usual) == ListJson(store));
+
+  auto card = Json(RunTidemark({"--store", store, "--json", "control", "EDR-ASR"}).out);
+  bool direct = false, mitigation = false;
+  for (const auto& t : card["techniques"].GetArray()) {
+    std::string via = t["via"].GetString();
+    if (via == "direct" && std::string(t["id"].GetString()) == "T1059.001") {
+      direct = true;
+      CHECK(std::string(t["revoked_from"].GetString()) == "T1086");
+      CHECK(t["strength"].GetDouble() == 0.5);
+    }
+    mitigation |= via == "mitigation:M1040";
+  }
+  CHECK(direct);
+  CHECK(mitigation);
+  auto mfa = Json(RunTidemark({"--store", store, "--json", "control", "MFA"}).out);
+  bool t1078 = false;
+  for (const auto& t : mfa["techniques"].GetArray()) t1078 |= std::string(t["id"].GetString()) == "T1078.004";
+  CHECK(t1078);
+}
+
+}  // namespace tidemark::testing

@@ -1,4 +1,4 @@
-// Rejected records and the checks every organisation importer shares (SPEC §6): a reject
+// Rejected records and the checks every importer shares (SPEC §6): a reject
 // names the file, the record (JSON index path or CSV line) and the reason with its field.
 // Without --skip-invalid the first reject fails the whole import (exit 2, nothing written);
 // with it, valid records are imported and each reject is reported. Value types; pure
@@ -37,7 +37,8 @@ constexpr size_t kMaxIdLength = 200;
 // Why `id` cannot be a control or asset id (empty, too long, control characters), or nullopt.
 std::optional<std::string> IdProblem(std::string_view id);
 
-// `"text"` for messages, cut at 60 bytes and with control characters escaped.
+// `"text"` for messages, cut at 60 bytes (on a UTF-8 boundary) and neutralised
+// (engine/core/terminal_text.h).
 std::string Quote(std::string_view text);
 
 // Fails with kBadInput when there are rejects and `skip_invalid` is false: the message is the
@@ -46,5 +47,9 @@ Status RejectsAsError(const RejectList& rejects, bool skip_invalid);
 
 // The stem of a path: "dir/m365-07.18.2025.json" -> "m365-07.18.2025".
 std::string FileStem(const std::string& path);
+
+// `path` made absolute and lexically normal (where a set came from, whatever the working
+// directory of its import); `path` itself when that fails.
+std::string AbsolutePath(const std::string& path);
 
 }  // namespace tidemark::importers

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/model/control.h"
+#include "importers/common/text.h"
 
 namespace tidemark::importers {
 
@@ -38,9 +39,6 @@ std::optional<std::string> MitigationIdOf(std::string_view text);
 
 // `remediation_type` normalised to configuration/software/firmware/process ("" stays "").
 std::optional<std::string> RemediationTypeOf(std::string_view text);
-
-// Splits "a; b;c" on ';' (and '|'), trimming blanks and dropping empty parts.
-std::vector<std::string> SplitList(std::string_view text);
 
 // The members of `obj` whose names are not in `known`, as a compact JSON object ("" = none).
 std::string UnknownMembersJson(const rapidjson::Value& obj, std::initializer_list<std::string_view> known);

@@ -1,4 +1,4 @@
-#include "importers/controls/record_fields.h"
+#include "importers/common/record_fields.h"
 
 #include <algorithm>
 #include <charconv>
@@ -6,21 +6,16 @@
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
-#include "importers/controls/reject.h"
+#include "importers/common/reject.h"
+#include "importers/common/text.h"
 
 namespace tidemark::importers {
 namespace {
 
 std::string Field(const char* name) { return std::string("field \"") + name + "\""; }
 
-std::string Trimmed(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return std::string(text);
-}
-
 std::optional<double> NumberFromText(std::string_view text) {
-  std::string trimmed = Trimmed(text);
+  std::string trimmed(Trim(text));
   double value = 0;
   auto [ptr, ec] = std::from_chars(trimmed.data(), trimmed.data() + trimmed.size(), value);
   if (trimmed.empty() || ec != std::errc() || ptr != trimmed.data() + trimmed.size() || !std::isfinite(value)) {
@@ -74,12 +69,12 @@ Problem OptionalNumber(const rapidjson::Value& obj, const char* name, double min
 }
 
 Problem TypeAndStrengthFromText(std::string_view type, std::string_view strength, model::Mapping& out) {
-  if (!Trimmed(type).empty()) {
+  if (!Trim(type).empty()) {
     auto parsed = model::ParseMappingType(type);
     if (!parsed) return "field \"type\": " + Quote(type) + " is not a mapping type (expected protect, detect or respond)";
     out.type = *parsed;
   }
-  if (!Trimmed(strength).empty()) {
+  if (!Trim(strength).empty()) {
     auto parsed = model::ParseStrength(strength);
     if (!parsed) {
       return "field \"strength\": " + Quote(strength) +
@@ -109,12 +104,12 @@ Problem ReadTypeAndStrength(const rapidjson::Value& obj, model::Mapping& out) {
 
 std::optional<std::string> TechniqueIdOf(std::string_view text) {
   if (auto id = NormalizeTechniqueId(text)) return id;
-  if (IsForeignTechniqueId(text) && !IdProblem(text)) return Trimmed(text);
+  if (IsForeignTechniqueId(text) && !IdProblem(text)) return std::string(Trim(text));
   return std::nullopt;
 }
 
 std::optional<std::string> MitigationIdOf(std::string_view text) {
-  std::string id = Trimmed(text);
+  std::string id(Trim(text));
   if (id.size() != 5 || (id[0] != 'M' && id[0] != 'm')) return std::nullopt;
   if (!std::all_of(id.begin() + 1, id.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
   id[0] = 'M';
@@ -130,19 +125,6 @@ std::optional<std::string> RemediationTypeOf(std::string_view text) {
   if (folded == "config" || folded == "configurationchange") return std::string("configuration");
   if (folded == "softwareupdate") return std::string("software");
   return std::nullopt;
-}
-
-std::vector<std::string> SplitList(std::string_view text) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  for (size_t pos = 0; pos <= text.size(); ++pos) {
-    if (pos == text.size() || text[pos] == ';' || text[pos] == '|') {
-      std::string part = Trimmed(text.substr(start, pos - start));
-      if (!part.empty()) parts.push_back(std::move(part));
-      start = pos + 1;
-    }
-  }
-  return parts;
 }
 
 std::string UnknownMembersJson(const rapidjson::Value& obj, std::initializer_list<std::string_view> known) {

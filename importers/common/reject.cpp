@@ -1,6 +1,8 @@
-#include "importers/controls/reject.h"
+#include "importers/common/reject.h"
 
-#include <cstdio>
+#include <filesystem>
+
+#include "engine/core/terminal_text.h"
 
 namespace tidemark::importers {
 
@@ -14,22 +16,11 @@ std::optional<std::string> IdProblem(std::string_view id) {
 }
 
 std::string Quote(std::string_view text) {
-  std::string out = "\"";
-  size_t shown = 0;
-  for (char c : text) {
-    if (++shown > 60) {
-      out += "...";
-      break;
-    }
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
-      out += buf;
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out + "\"";
+  constexpr size_t kShown = 60;
+  if (text.size() <= kShown) return "\"" + NeutralizeText(text) + "\"";
+  size_t cut = kShown;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return "\"" + NeutralizeText(text.substr(0, cut)) + "...\"";
 }
 
 Status RejectsAsError(const RejectList& rejects, bool skip_invalid) {
@@ -47,6 +38,12 @@ std::string FileStem(const std::string& path) {
   size_t dot = name.find_last_of('.');
   if (dot != std::string::npos && dot > 0) name.resize(dot);
   return name;
+}
+
+std::string AbsolutePath(const std::string& path) {
+  std::error_code ec;
+  auto absolute = std::filesystem::absolute(path, ec);
+  return ec ? path : absolute.lexically_normal().string();
 }
 
 }  // namespace tidemark::importers
