@@ -28,19 +28,4 @@ size_t DecodeUtf8(std::string_view text, size_t pos, uint32_t& code) {
   return extra + 1;
 }
 
-bool IsValidUtf8(std::string_view text) {
-  size_t pos = 0;
-  while (pos < text.size()) {
-    if (static_cast<unsigned char>(text[pos]) < 0x80) {
-      ++pos;
-      continue;
-    }
-    uint32_t code = 0;
-    size_t length = DecodeUtf8(text, pos, code);
-    if (length == 0) return false;
-    pos += length;
-  }
-  return true;
-}
-
 }  // namespace tidemark

@@ -1,4 +1,5 @@
-// Byte-level text primitives every layer shares: trimming blanks and UTF-8 well-formedness.
+// Byte-level text primitives every layer shares: trimming blanks and decoding one UTF-8
+// sequence (IsValidUtf8 for a whole text is in json.h, next to the parser that needs it fast).
 // The importers reach them through importers/common/text.h; the terminal neutraliser
 // (terminal_text.h) decodes with DecodeUtf8. Pure functions; thread-safe.
 #pragma once
@@ -15,8 +16,5 @@ std::string_view Trim(std::string_view text);
 // its code point in `code`; 0 when the bytes there are not well-formed UTF-8 (a stray
 // continuation byte, a truncated sequence, an overlong form, a surrogate, a value above U+10FFFF).
 size_t DecodeUtf8(std::string_view text, size_t pos, uint32_t& code);
-
-// True when all of `text` is well-formed UTF-8.
-bool IsValidUtf8(std::string_view text);
 
 }  // namespace tidemark

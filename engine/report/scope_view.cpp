@@ -341,8 +341,8 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
               auto parent = graph.Parent(t);
               path = "parent " + (parent ? graph.props(*parent).id : std::string("?"));
             }
-            out += "  " + ev.scope.id + " -> " + graph.props(t).id + " " + graph.props(t).name + " -> " + path +
-                   " -> " + control_id + " (strength " + Num(c.strength) + ")\n";
+            out += Printable("  " + ev.scope.id + " -> " + graph.props(t).id + " " + graph.props(t).name + " -> " +
+                             path + " -> " + control_id + " (strength " + Num(c.strength) + ")") + "\n";
           }
         }
       }

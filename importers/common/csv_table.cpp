@@ -1,6 +1,7 @@
 #include "importers/common/csv_table.h"
 
 #include "engine/core/ids.h"
+#include "engine/core/json.h"
 #include "importers/common/text.h"
 
 namespace tidemark::importers {

@@ -1,4 +1,5 @@
-// Text helpers every importer shares. Trimming, UTF-8 checks (engine/core/text.h) and
+// Text helpers every importer shares. Trimming (engine/core/text.h), UTF-8 checks
+// (IsValidUtf8, engine/core/json.h) and
 // lower-casing/folding of enumerations (engine/core/ids.h: ToLower, FoldEnum,
 // EqualsIgnoreCase) live in engine/core and are reached through this header; what only
 // importers need is here. Pure functions; thread-safe.
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "engine/core/ids.h"
+#include "engine/core/json.h"
 #include "engine/core/text.h"
 
 namespace tidemark::importers {

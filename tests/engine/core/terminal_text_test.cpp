@@ -53,13 +53,4 @@ TEST_CASE("Trim removes ASCII blanks at both ends only") {
   CHECK(Trim("   ").empty());
 }
 
-TEST_CASE("IsValidUtf8 refuses overlongs, surrogates, stray continuation bytes and truncated sequences") {
-  CHECK(IsValidUtf8("plain \xC3\xA9 \xF0\x9F\x94\x92"));
-  CHECK_FALSE(IsValidUtf8("\xC0\xAF"));
-  CHECK_FALSE(IsValidUtf8("\xED\xA0\x80"));
-  CHECK_FALSE(IsValidUtf8("\x80"));
-  CHECK_FALSE(IsValidUtf8("\xE2\x80"));
-  CHECK_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));
-}
-
 }  // namespace tidemark
