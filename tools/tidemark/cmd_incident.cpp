@@ -35,18 +35,14 @@ RunFn Setup(CLI::App& app) {
       return std::any_of(techniques.begin(), techniques.end(),
                          [&](graph::Vertex t) { return std::find(own.begin(), own.end(), t) != own.end(); });
     });
-    // Every posture record, but only of the controls that reach its techniques or their
-    // parents: baselines read the posture at each incident's creation.
+    // Every posture record, but only of the controls in C(t) of its techniques (the scorer's
+    // rule, parent fallback included): baselines read the posture at each incident's creation.
+    scoring::Scorer scorer(graph);
     for (graph::Vertex technique : own) {
-      std::vector<graph::Vertex> reached = {technique};
-      if (auto parent = graph.Parent(technique)) reached.push_back(*parent);
-      for (graph::Vertex t : reached) {
-        for (const auto& reach : graph.ControlsOf(t)) graph.LoadPostureOf(txn, reach.control);
-      }
+      for (const auto& reach : scorer.ControlsOf(technique)) graph.LoadPostureOf(txn, reach.control);
     }
     auto scope = scoring::ResolveScope(graph, *id);
     if (!scope.ok()) return scope.status();
-    scoring::Scorer scorer(graph);
     scoring::Evaluation ev = scorer.Evaluate(*scope, ctx.AsOf());
     ctx.Print(ctx.options.json ? report::ScopeJson(graph, ev) : report::ScopeText(graph, ev));
     return Status::Ok();
