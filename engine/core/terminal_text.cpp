@@ -27,7 +27,7 @@ std::string NeutralizeText(std::string_view text) {
   if (PlainAscii(text)) return std::string(text);
   std::string out;
   out.reserve(text.size() + 8);
-  char escape[8];
+  char escape[16];
   size_t pos = 0;
   while (pos < text.size()) {
     uint32_t code = 0;
