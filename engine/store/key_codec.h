@@ -22,6 +22,13 @@
 //  feed               be64(seq)                            -> feed event JSON
 //  feed_state         key                                  -> last published state JSON
 //  cursors            consumer name                        -> be64(seq)
+// Added by schema version 2 (created when a version-1 store opens, see store.cpp):
+//  findings           asset-id \0 cve \0 software-key         -> finding JSON (a vulnerability
+//                                                             found on an asset, SPEC v2 §1)
+//  cve_mappings       cve \0 technique \0 mapping-type        -> CVE-to-ATT&CK mapping JSON
+//  kev                cve                                  -> CISA KEV catalog facts JSON
+//  run_state          scope key                            -> batch state JSON (for example
+//                                                             the previous run's resilience)
 // incident_facts values (version 1), what bulk scoring reads instead of parsing 100,000 JSON
 // records: u8 version=1 | be64 created | be64 closed (INT64_MIN = none) | u8 classification |
 // four lists (techniques, unknown techniques, asset ids, threats), each u16 count then per

@@ -3,6 +3,7 @@
 #include <lmdb.h>
 #include <sys/stat.h>
 
+#include <charconv>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -12,10 +13,14 @@
 namespace tidemark::store {
 namespace {
 
+// In Db order. A database missing from an existing store is created when the store opens
+// (Store::Migrate), so adding one here never makes an older store "incomplete".
 constexpr const char* kDbNames[kDbCount] = {
     "meta",      "attack", "controls",   "mappings",   "posture", "assets",
     "incidents", "incidents_by_time",   "feed",       "feed_state", "cursors",
     "incident_facts",
+    // schema version 2
+    "findings", "cve_mappings", "kev", "run_state",
 };
 
 MDB_val ToVal(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
@@ -191,56 +196,151 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
     return Status::StoreError("cannot open store " + path + ": " + mdb_strerror(rc));
   }
 
-  // A fresh environment gets its databases and schema version in one write transaction; an
-  // existing one is only read, so opening never waits for a running writer.
-  MDB_txn* txn = nullptr;
-  rc = mdb_txn_begin(store->env_, nullptr, MDB_RDONLY, &txn);
-  if (rc == MDB_MAP_RESIZED) {
-    mdb_env_set_mapsize(store->env_, 0);
-    rc = mdb_txn_begin(store->env_, nullptr, MDB_RDONLY, &txn);
-  }
-  if (rc != 0) return Status::StoreError("cannot read store " + path + ": " + mdb_strerror(rc));
-  MDB_dbi meta;
-  rc = mdb_dbi_open(txn, "meta", 0, &meta);
-  mdb_txn_abort(txn);
-  if (rc == MDB_NOTFOUND) {
-    if (options.read_only) return Status::StoreError(path + " is an empty store");
-    rc = mdb_txn_begin(store->env_, nullptr, 0, &txn);
-    if (rc != 0) return Status::StoreError("cannot write store " + path + ": " + mdb_strerror(rc));
-    for (int idx = 0; idx < kDbCount; ++idx) {
-      rc = mdb_dbi_open(txn, kDbNames[idx], MDB_CREATE, &store->dbis_[idx]);
-      if (rc != 0) break;
-    }
-    std::string version = std::to_string(kSchemaVersion);
-    MDB_val k = ToVal("schema_version"), v = ToVal(version);
-    if (rc == 0) rc = mdb_put(txn, store->dbis_[0], &k, &v, 0);
-    if (rc == 0) rc = mdb_txn_commit(txn); else mdb_txn_abort(txn);
-    if (rc != 0) return Status::StoreError("cannot initialise store " + path + ": " + mdb_strerror(rc));
-    return store;
-  }
-  if (rc != 0) return Status::StoreError("cannot read store " + path + ": " + mdb_strerror(rc));
-
-  rc = mdb_txn_begin(store->env_, nullptr, MDB_RDONLY, &txn);
-  if (rc != 0) return Status::StoreError("cannot read store " + path + ": " + mdb_strerror(rc));
-  std::string found_version;
-  for (int idx = 0; idx < kDbCount && rc == 0; ++idx) {
-    rc = mdb_dbi_open(txn, kDbNames[idx], 0, &store->dbis_[idx]);
-    if (idx == 0 && rc == 0) {
-      MDB_val k = ToVal("schema_version"), v;
-      if (mdb_get(txn, store->dbis_[0], &k, &v) == 0) found_version = std::string(FromVal(v));
-    }
-  }
-  // Handles opened in a transaction stay usable only if it commits (LMDB mdb_dbi_open docs).
-  if (rc == 0) rc = mdb_txn_commit(txn); else mdb_txn_abort(txn);
-  if (found_version != std::to_string(kSchemaVersion)) {
-    return Status::StoreError("store " + path + " has schema version " +
-                              (found_version.empty() ? "(none)" : found_version) +
-                              " but this tidemark reads schema version " +
-                              std::to_string(kSchemaVersion) +
-                              "; re-import into a new store (see docs/store.md)");
-  }
-  if (rc != 0) return Status::StoreError("store " + path + " is incomplete: " + mdb_strerror(rc));
+  Status prepared = store->PrepareSchema();
+  if (!prepared.ok()) return prepared;
   return store;
+}
+
+namespace {
+
+// The numbered migrations (osquery's upgradeDatabase style): kMigrations[n - 1] takes a store
+// of schema version n - 1 to n, inside the one write transaction of PrepareSchema. Databases
+// are not created here: after the steps run, every database of kDbNames that is missing is
+// created, so a step only rewrites records whose layout changed. A step returns an LMDB code.
+using Migration = int (*)(MDB_txn* txn, const unsigned* dbis);
+
+// 0 -> 1: a new store; its databases are created by the common step.
+int MigrateToVersion1(MDB_txn*, const unsigned*) { return MDB_SUCCESS; }
+
+// 1 -> 2 (SPEC v2): adds findings, cve_mappings, kev and run_state (created by the common
+// step). Nothing stored at version 1 is rewritten: incident facts of layout version 1 still
+// decode (as every technique succeeded), incident and control JSON gained only optional
+// members (outcome, owner, due, deprecated) whose absence means the version-1 meaning, and the
+// other databases' layouts are unchanged.
+int MigrateToVersion2(MDB_txn*, const unsigned*) { return MDB_SUCCESS; }
+
+constexpr Migration kMigrations[kSchemaVersion] = {MigrateToVersion1, MigrateToVersion2};
+
+// The recorded version: 0 when the store has no meta database yet (a new store), -1 when meta
+// holds no readable version.
+int ReadSchemaVersion(MDB_txn* txn, unsigned meta, std::string& recorded) {
+  MDB_val k = ToVal("schema_version"), v;
+  if (mdb_get(txn, meta, &k, &v) != 0) {
+    recorded = "(none)";
+    return -1;
+  }
+  recorded = std::string(FromVal(v));
+  int version = 0;
+  auto [end, ec] = std::from_chars(recorded.data(), recorded.data() + recorded.size(), version);
+  if (ec != std::errc() || end != recorded.data() + recorded.size() || version < 1) return -1;
+  return version;
+}
+
+}  // namespace
+
+Status Store::RefuseVersion(const std::string& recorded, int version) const {
+  if (version > kSchemaVersion) {
+    return Status::StoreError("store " + path_ + " has schema version " + recorded +
+                              ", newer than this tidemark (schema version " +
+                              std::to_string(kSchemaVersion) + "); use a newer tidemark");
+  }
+  return Status::StoreError("store " + path_ + " has schema version " + recorded +
+                            " but this tidemark reads schema version 1 to " +
+                            std::to_string(kSchemaVersion) + " (schema version " +
+                            std::to_string(kSchemaVersion) +
+                            " is current); re-import into a new store (see docs/store.md)");
+}
+
+Status Store::PrepareSchema() {
+  // The common case, a store at the current version with every database, is only read, so
+  // opening never waits for a running writer.
+  MDB_txn* txn = nullptr;
+  int rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn);
+  if (rc == MDB_MAP_RESIZED) {
+    mdb_env_set_mapsize(env_, 0);
+    rc = mdb_txn_begin(env_, nullptr, MDB_RDONLY, &txn);
+  }
+  if (rc != 0) return Status::StoreError("cannot read store " + path_ + ": " + mdb_strerror(rc));
+  int version = 0;
+  std::string recorded;
+  bool complete = false;
+  rc = mdb_dbi_open(txn, "meta", 0, &dbis_[0]);
+  if (rc == 0) {
+    version = ReadSchemaVersion(txn, dbis_[0], recorded);
+    complete = true;
+    for (int idx = 1; idx < kDbCount && complete; ++idx) {
+      complete = mdb_dbi_open(txn, kDbNames[idx], 0, &dbis_[idx]) == 0;
+    }
+  } else if (rc != MDB_NOTFOUND) {
+    mdb_txn_abort(txn);
+    return Status::StoreError("cannot read store " + path_ + ": " + mdb_strerror(rc));
+  }
+  if (version < 0 || version > kSchemaVersion) {
+    mdb_txn_abort(txn);
+    return RefuseVersion(recorded, version);
+  }
+  if (version == kSchemaVersion && complete) {
+    // Handles opened in a transaction stay usable only if it commits (mdb_dbi_open docs).
+    rc = mdb_txn_commit(txn);
+    if (rc != 0) return Status::StoreError("cannot read store " + path_ + ": " + mdb_strerror(rc));
+    return Status::Ok();
+  }
+  mdb_txn_abort(txn);
+  if (version == 0 && !options_.create) {
+    return Status::StoreError(path_ + " is not a tidemark store (it has no meta database)");
+  }
+  if (options_.read_only) {
+    return Status::StoreError(version == 0 ? path_ + " is an empty store"
+                                           : "store " + path_ + " has schema version " + recorded +
+                                                 " and is open read-only, so it cannot be upgraded to " +
+                                                 std::to_string(kSchemaVersion));
+  }
+  return Migrate();
+}
+
+Status Store::Migrate() {
+  // One write transaction: the version is read again inside it (another process may have
+  // upgraded the store meanwhile), the steps run, missing databases are created and the new
+  // version recorded; a failure anywhere leaves the store as it was.
+  MDB_txn* txn = nullptr;
+  int rc = mdb_txn_begin(env_, nullptr, 0, &txn);
+  if (rc == MDB_MAP_RESIZED) {
+    mdb_env_set_mapsize(env_, 0);
+    rc = mdb_txn_begin(env_, nullptr, 0, &txn);
+  }
+  if (rc != 0) return Status::StoreError("cannot write store " + path_ + ": " + mdb_strerror(rc));
+  int from = 0;
+  std::string recorded;
+  rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &dbis_[0]);
+  if (rc == 0) {
+    MDB_stat stat;
+    rc = mdb_stat(txn, dbis_[0], &stat);
+    if (rc == 0 && stat.ms_entries > 0) from = ReadSchemaVersion(txn, dbis_[0], recorded);
+  }
+  if (rc == 0 && (from < 0 || from > kSchemaVersion)) {
+    mdb_txn_abort(txn);
+    return RefuseVersion(recorded, from);
+  }
+  for (int step = from; rc == 0 && step < kSchemaVersion; ++step) rc = kMigrations[step](txn, dbis_);
+  for (int idx = 1; rc == 0 && idx < kDbCount; ++idx) {
+    rc = mdb_dbi_open(txn, kDbNames[idx], MDB_CREATE, &dbis_[idx]);
+  }
+  std::string version = std::to_string(kSchemaVersion);
+  MDB_val k = ToVal("schema_version"), v = ToVal(version);
+  if (rc == 0 && from != kSchemaVersion) rc = mdb_put(txn, dbis_[0], &k, &v, 0);
+  if (rc == 0) {
+    rc = mdb_txn_commit(txn);
+  } else {
+    mdb_txn_abort(txn);
+  }
+  if (rc != 0) {
+    return Status::StoreError((from == 0 ? "cannot initialise store " : "cannot upgrade store ") +
+                              path_ + ": " + mdb_strerror(rc) + "; nothing was written");
+  }
+  if (from > 0 && from < kSchemaVersion) {
+    Logger("store")->info("store {}: upgraded schema {} -> {}", path_, from, kSchemaVersion);
+  }
+  return Status::Ok();
 }
 
 Store::~Store() {

@@ -21,8 +21,11 @@ struct MDB_txn;
 
 namespace tidemark::store {
 
-// Schema history (docs in README "Store"): 1 = first release.
-constexpr int kSchemaVersion = 1;
+// Schema history (docs in README "Store"): 1 = first release; 2 = SPEC v2 (findings,
+// cve_mappings, kev, run_state; incident facts layout 2). An older store is upgraded in place
+// when it opens, by the numbered migrations in store.cpp, in one write transaction; a newer one
+// is refused naming both versions.
+constexpr int kSchemaVersion = 2;
 
 enum class Db {
   kMeta,
@@ -37,8 +40,13 @@ enum class Db {
   kFeedState,
   kCursors,
   kIncidentFacts,
+  // schema version 2
+  kFindings,
+  kCveMappings,
+  kKev,
+  kRunState,
 };
-constexpr int kDbCount = 12;
+constexpr int kDbCount = 16;
 
 // Thrown on LMDB failures other than "not found" and "map full" inside a transaction; the
 // command's main turns it into exit status 3.
@@ -103,9 +111,11 @@ struct StoreOptions {
 
 class Store {
  public:
-  // Opens (creating if allowed) the environment at `path`. Fails with kStore when the path is
-  // not a store, LMDB refuses it, or its schema version is not kSchemaVersion (the message
-  // names both versions).
+  // Opens (creating if allowed) the environment at `path`. A store of an older schema version
+  // is upgraded in place in one write transaction ("store DIR: upgraded schema 1 -> 2" on the
+  // store logger), and databases missing from it are created. Fails with kStore when the path
+  // is not a store, LMDB refuses it, or its schema version is newer than kSchemaVersion or not
+  // a version at all (the message names both versions).
   static Result<std::unique_ptr<Store>> Open(const std::string& path, StoreOptions options = {});
   ~Store();
 
@@ -124,6 +134,9 @@ class Store {
  private:
   Store() = default;
   Status Grow();
+  Status PrepareSchema();
+  Status Migrate();
+  Status RefuseVersion(const std::string& recorded, int version) const;
   std::string path_;
   StoreOptions options_;
   MDB_env* env_ = nullptr;

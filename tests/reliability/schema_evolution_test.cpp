@@ -1,10 +1,14 @@
 // Schema evolution (SPEC §5): a store of the first released schema (tests/data/stores/schema-v1,
-// written by schema version 1) opens and answers queries; a store whose meta records another
-// schema version is refused with exit status 3 and a message naming both versions.
+// written by schema version 1) opens with this binary, is upgraded in place to the current
+// schema in one transaction (said on stderr), keeps every record and answers as before; a
+// second open changes nothing. A store whose meta records a newer schema version, or no
+// version at all, is refused with exit status 3 and a message naming both versions.
 #include <filesystem>
+#include <map>
 
 #include <lmdb.h>
 
+#include "engine/store/store.h"
 #include "tests/reliability/reliability_support.h"
 
 namespace tidemark::testing::reliability {
@@ -17,12 +21,58 @@ std::string SchemaV1Store() {
   return copy;
 }
 
+// Every named database of the store at `path` with all its records, read with LMDB itself.
+using StoreDump = std::map<std::string, std::map<std::string, std::string>>;
+struct RawStore {
+  StoreDump databases;
+  size_t last_txnid = 0;
+};
+
+RawStore ReadRaw(const std::string& path) {
+  RawStore raw;
+  MDB_env* env = nullptr;
+  REQUIRE(mdb_env_create(&env) == MDB_SUCCESS);
+  mdb_env_set_maxdbs(env, 64);
+  REQUIRE(mdb_env_open(env, path.c_str(), MDB_RDONLY, 0644) == MDB_SUCCESS);
+  MDB_envinfo info;
+  mdb_env_info(env, &info);
+  raw.last_txnid = info.me_last_txnid;
+  MDB_txn* txn = nullptr;
+  REQUIRE(mdb_txn_begin(env, nullptr, MDB_RDONLY, &txn) == MDB_SUCCESS);
+  MDB_dbi main_db;
+  REQUIRE(mdb_dbi_open(txn, nullptr, 0, &main_db) == MDB_SUCCESS);
+  std::vector<std::string> names;
+  MDB_cursor* cursor = nullptr;
+  REQUIRE(mdb_cursor_open(txn, main_db, &cursor) == MDB_SUCCESS);
+  MDB_val key, value;
+  for (int rc = mdb_cursor_get(cursor, &key, &value, MDB_FIRST); rc == 0;
+       rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)) {
+    names.emplace_back(static_cast<const char*>(key.mv_data), key.mv_size);
+  }
+  mdb_cursor_close(cursor);
+  for (const auto& name : names) {
+    MDB_dbi dbi;
+    REQUIRE(mdb_dbi_open(txn, name.c_str(), 0, &dbi) == MDB_SUCCESS);
+    auto& records = raw.databases[name];
+    REQUIRE(mdb_cursor_open(txn, dbi, &cursor) == MDB_SUCCESS);
+    for (int rc = mdb_cursor_get(cursor, &key, &value, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cursor, &key, &value, MDB_NEXT)) {
+      records.emplace(std::string(static_cast<const char*>(key.mv_data), key.mv_size),
+                      std::string(static_cast<const char*>(value.mv_data), value.mv_size));
+    }
+    mdb_cursor_close(cursor);
+  }
+  mdb_txn_abort(txn);
+  mdb_env_close(env);
+  return raw;
+}
+
 // Rewrites the recorded schema version with LMDB itself: tidemark refuses to open a store of
-// another version, so it cannot be the tool that puts the version back.
+// a newer version, so it cannot be the tool that puts the version back.
 void SetSchemaVersion(const std::string& path, const std::string& version) {
   MDB_env* env = nullptr;
   REQUIRE(mdb_env_create(&env) == MDB_SUCCESS);
-  mdb_env_set_maxdbs(env, 32);
+  mdb_env_set_maxdbs(env, 64);
   REQUIRE(mdb_env_open(env, path.c_str(), 0, 0644) == MDB_SUCCESS);
   MDB_txn* txn = nullptr;
   MDB_dbi meta;
@@ -35,29 +85,90 @@ void SetSchemaVersion(const std::string& path, const std::string& version) {
   mdb_env_close(env);
 }
 
-TEST_CASE("the first released schema (version 1) still opens and answers") {
+std::string RecordedVersion(const std::string& path) {
+  return ReadRaw(path).databases["meta"]["schema_version"];
+}
+
+TEST_CASE("a version-1 store is upgraded in place once, keeps every record and answers as before") {
   std::string store = SchemaV1Store();
+  RawStore before = ReadRaw(store);
+  REQUIRE(before.databases["meta"]["schema_version"] == "1");
+  REQUIRE(before.databases["incidents"].size() == 3);
+
   auto info = RunTidemark({"--store", store, "--json", "info"});
   REQUIRE_MESSAGE(info.exit_code == 0, info.err);
+  CHECK_MESSAGE(info.err.find("store " + store + ": upgraded schema 1 -> " +
+                              std::to_string(store::kSchemaVersion)) != std::string::npos,
+                info.err);
   auto doc = ParseJson(info.out);
-  CHECK(doc["schema_version"].GetInt() == 1);
+  CHECK(doc["schema_version"].GetInt() == store::kSchemaVersion);
   CHECK(doc["incidents"].GetInt() == 3);
   CHECK(doc["controls"].GetInt() == 3);
   CHECK(doc["attack_objects"]["technique"].GetInt() == 6);
   CHECK(std::string(doc["attack_releases"]["enterprise-attack"]["version"].GetString()) == "99.1");
 
-  auto incident = RunTidemark({"--store", store, "--json", "incident", "INC-1042"});
-  REQUIRE_MESSAGE(incident.exit_code == 0, incident.err);
-  auto view = ParseJson(incident.out);
-  CHECK(std::string(view["incident"]["title"].GetString()) == "PowerShell stager on WS-FIN-042");
-  CHECK(view["affected_assets"].GetInt() == 2);
-  auto text = RunTidemark({"--store", store, "incident", "INC-1042"});
-  CHECK_MESSAGE(text.exit_code == 0, text.err);
-  CHECK(text.out.find("INC-1042") != std::string::npos);
+  // Every record of version 1 is still there, byte for byte; only the version changed, and the
+  // databases of version 2 exist (empty).
+  RawStore after = ReadRaw(store);
+  CHECK(after.databases["meta"]["schema_version"] == std::to_string(store::kSchemaVersion));
+  CHECK(after.last_txnid == before.last_txnid + 1);  // one transaction
+  for (const auto& [name, records] : before.databases) {
+    CAPTURE(name);
+    REQUIRE(after.databases.count(name) == 1);
+    for (const auto& [key, value] : records) {
+      if (name == "meta" && key == "schema_version") continue;
+      CAPTURE(key);
+      REQUIRE(after.databases[name].count(key) == 1);
+      CHECK(after.databases[name][key] == value);
+    }
+    CHECK(after.databases[name].size() == records.size());
+  }
+  for (const char* added : {"findings", "cve_mappings", "kev", "run_state"}) {
+    CAPTURE(added);
+    CHECK(before.databases.count(added) == 0);
+    REQUIRE(after.databases.count(added) == 1);
+    CHECK(after.databases[added].empty());
+  }
+
+  // The upgraded store answers each question the way a store made by this binary from the same
+  // inputs does (the recipe of tests/data/stores/schema-v1/README.md).
+  std::string fresh = TempDir("schema-fresh");
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"import", "attack", DataPath("scoring/mini-attack.json")},
+           {"import", "controls", DataPath("controls/catalog.json")},
+           {"import", "incidents", DataPath("incidents/native/incidents.ndjson")}}) {
+    std::vector<std::string> command = {"--store", fresh, "-q"};
+    command.insert(command.end(), args.begin(), args.end());
+    auto imported = RunTidemark(command);
+    REQUIRE_MESSAGE(imported.exit_code == 0, imported.err);
+  }
+  for (const auto& question : std::vector<std::vector<std::string>>{
+           {"incidents"}, {"incident", "INC-1042"}, {"--json", "incident", "INC-1042"}}) {
+    CAPTURE(question[question.size() - 1]);
+    std::vector<std::string> on_upgraded = {"--store", store, "--as-of", "2026-06-01"};
+    std::vector<std::string> on_fresh = {"--store", fresh, "--as-of", "2026-06-01"};
+    on_upgraded.insert(on_upgraded.end(), question.begin(), question.end());
+    on_fresh.insert(on_fresh.end(), question.begin(), question.end());
+    auto upgraded_answer = RunTidemark(on_upgraded);
+    auto fresh_answer = RunTidemark(on_fresh);
+    REQUIRE_MESSAGE(upgraded_answer.exit_code == 0, upgraded_answer.err);
+    REQUIRE_MESSAGE(fresh_answer.exit_code == 0, fresh_answer.err);
+    CHECK(upgraded_answer.out == fresh_answer.out);
+  }
+
+  // A second open finds the current version and writes nothing.
+  RawStore upgraded = ReadRaw(store);
+  auto again = RunTidemark({"--store", store, "--json", "info"});
+  REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+  CHECK_MESSAGE(again.err.find("upgraded") == std::string::npos, again.err);
+  CHECK(again.out == info.out);
+  CHECK(ReadRaw(store).last_txnid == upgraded.last_txnid);
 }
 
-TEST_CASE("a store of another schema version is refused naming both versions") {
-  for (const std::string version : {"0", "2"}) {
+TEST_CASE("a store of a newer schema version is refused naming both versions") {
+  std::string newer = std::to_string(store::kSchemaVersion + 1);
+  std::string current = std::to_string(store::kSchemaVersion);
+  for (const std::string version : {newer, std::string("0"), std::string("two")}) {
     CAPTURE(version);
     std::string store = SchemaV1Store();
     SetSchemaVersion(store, version);
@@ -69,12 +180,14 @@ TEST_CASE("a store of another schema version is refused naming both versions") {
       CAPTURE(args[0]);
       CHECK(result.exit_code == 3);
       CHECK_MESSAGE(result.err.find("schema version " + version) != std::string::npos, result.err);
-      CHECK_MESSAGE(result.err.find("schema version 1") != std::string::npos, result.err);
+      CHECK_MESSAGE(result.err.find("schema version " + current) != std::string::npos, result.err);
       CHECK(result.out.empty());
     }
     // Refusing does not touch the store: the recorded version is still the one written.
+    CHECK(RecordedVersion(store) == version);
     SetSchemaVersion(store, "1");
     CHECK(RunTidemark({"--store", store, "info"}).exit_code == 0);
+    CHECK(RecordedVersion(store) == current);
   }
 }
 
