@@ -168,7 +168,7 @@ TEST_CASE("a version-1 store is upgraded in place once, keeps every record and a
 TEST_CASE("a store of a newer schema version is refused naming both versions") {
   std::string newer = std::to_string(store::kSchemaVersion + 1);
   std::string current = std::to_string(store::kSchemaVersion);
-  for (const std::string version : {newer, std::string("0"), std::string("two")}) {
+  for (const std::string& version : {newer, std::string("0"), std::string("two")}) {
     CAPTURE(version);
     std::string store = SchemaV1Store();
     SetSchemaVersion(store, version);
