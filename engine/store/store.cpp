@@ -1,11 +1,16 @@
 #include "engine/store/store.h"
 
+#include <fcntl.h>
 #include <lmdb.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 #include "engine/core/logging.h"
@@ -161,6 +166,110 @@ size_t WriteTxn::DelPrefix(Db db, std::string_view prefix) {
   return deleted;
 }
 
+namespace {
+
+// LMDB 0.9's data file (mdb.c): pages 0 and 1 are meta pages, each a 16-byte page header and
+// then MDB_meta: u32 magic, u32 version, the map address and size (8 bytes each), two 48-byte
+// MDB_db records (the first one's leading u32 is the page size), u64 last page number, u64
+// transaction id. The meta with the higher transaction id is the current one.
+constexpr size_t kPageHeaderBytes = 16;
+constexpr size_t kMetaBytes = kPageHeaderBytes + 136;
+constexpr uint32_t kLmdbMagic = 0xBEEFC0DE;
+
+struct DataFileMeta {
+  uint32_t magic = 0;
+  uint32_t page_size = 0;
+  uint64_t last_page = 0;
+  uint64_t txnid = 0;
+};
+
+DataFileMeta DecodeMeta(const unsigned char* page) {
+  DataFileMeta meta;
+  std::memcpy(&meta.magic, page + kPageHeaderBytes, 4);
+  std::memcpy(&meta.page_size, page + kPageHeaderBytes + 24, 4);
+  std::memcpy(&meta.last_page, page + kPageHeaderBytes + 120, 8);
+  std::memcpy(&meta.txnid, page + kPageHeaderBytes + 128, 8);
+  return meta;
+}
+
+// Refuses a data.mdb that LMDB would map and then read past its end (a SIGBUS, issue 12):
+// shorter than its two meta pages, not whole pages, or shorter than the last page its current
+// meta declares. The header is read before the size, so a writer growing the file meanwhile
+// cannot make a sound file look short.
+Status CheckDataFile(const std::string& path, const std::string& file) {
+  int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::StoreError("cannot open store " + path + ": " + file + ": " + std::strerror(errno));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  unsigned char first[kMetaBytes] = {};
+  ssize_t got = ::pread(fd, first, sizeof first, 0);
+  if (got < 0) return Status::StoreError("cannot read " + file + ": " + std::strerror(errno));
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return Status::StoreError("cannot read " + file + ": " + std::strerror(errno));
+  uint64_t size = static_cast<uint64_t>(st.st_size);
+  auto corrupt = [&](const std::string& why) {
+    return Status::StoreError("store " + path + " is corrupt: " + file + " is " + std::to_string(size) +
+                              " bytes, " + why + "; restore it from a backup or re-import into a new store");
+  };
+  if (static_cast<size_t>(got) < kMetaBytes) return corrupt("too short for an LMDB header");
+  DataFileMeta meta = DecodeMeta(first);
+  if (meta.magic != kLmdbMagic) {
+    return Status::StoreError(path + " is not a tidemark store: " + file + " is not an LMDB data file");
+  }
+  uint64_t page = meta.page_size;
+  if (page < 512 || page > 65536 || (page & (page - 1)) != 0) {
+    return corrupt("and its header declares an impossible page size of " + std::to_string(page));
+  }
+  if (size < 2 * page) return corrupt("shorter than its two " + std::to_string(page) + "-byte header pages");
+  if (size % page != 0) return corrupt("not a whole number of " + std::to_string(page) + "-byte pages (cut short?)");
+  unsigned char second[kMetaBytes] = {};
+  if (::pread(fd, second, sizeof second, static_cast<off_t>(page)) == static_cast<ssize_t>(kMetaBytes)) {
+    DataFileMeta other = DecodeMeta(second);
+    if (other.magic == kLmdbMagic && other.txnid > meta.txnid) meta = other;
+  }
+  if (meta.last_page >= (uint64_t{1} << 48) / page || (meta.last_page + 1) * page > size) {
+    return corrupt("shorter than the " + std::to_string((meta.last_page + 1) * page) +
+                   " bytes its header declares (truncated?)");
+  }
+  return Status::Ok();
+}
+
+// LMDB maps lock.mdb and writes its reader table through the map, so on a full filesystem the
+// first write to a page of a new lock file is a SIGBUS. Its blocks are reserved first, without
+// changing its size (LMDB sizes the reader table from it): a full disk is then ENOSPC here.
+// Filesystems without fallocate keep LMDB's own behaviour.
+constexpr off_t kLockFileReserve = 64 << 10;  // the reader table of 256 readers is 16.5 KB
+Status ReserveLockFile(const std::string& path) {
+  std::string file = path + "/lock.mdb";
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::Ok();  // read-only media, permissions: LMDB reports them
+  int rc = ::fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, kLockFileReserve);
+  int err = errno;
+  ::close(fd);
+  if (rc != 0 && (err == ENOSPC || err == EDQUOT)) {
+    return Status::StoreError("cannot open store " + path + ": " + file + ": " + std::strerror(err));
+  }
+  return Status::Ok();
+}
+
+// The map is address space, not disk: without MDB_WRITEMAP (as here) LMDB writes with pwrite,
+// so data.mdb grows only by what is written. A store opens with a map large enough for the
+// writes it will see, so a transaction runs once (issue 16): initial_map_size, at least twice the
+// file, at most max_map_size and a quarter of the address-space limit, never below the data.
+uint64_t InitialMapSize(uint64_t file_size, const StoreOptions& options) {
+  uint64_t size = std::max(options.initial_map_size, file_size * 2);
+  struct rlimit limit;
+  if (::getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    size = std::min<uint64_t>(size, limit.rlim_cur / 4);
+  }
+  size = std::min(size, options.max_map_size);
+  return std::max(size, file_size);
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions options) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -174,6 +283,18 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
   } else if (!fs::is_directory(path, ec)) {
     return Status::StoreError(path + " is not a store directory");
   }
+  // A query never creates a store: a directory without data.mdb, or with an empty one (a store
+  // whose creation failed), is refused unless the command may create one.
+  std::string data_file = (fs::path(path) / "data.mdb").string();
+  uint64_t existing = 0;
+  if (auto size = fs::file_size(data_file, ec); !ec) existing = size;
+  if (existing == 0 && (!options.create || options.read_only)) {
+    return Status::StoreError(path + " is not a tidemark store (" +
+                              (fs::exists(data_file, ec) ? "its data.mdb is empty" : "it has no data.mdb") +
+                              "; create one with `tidemark import attack FILE`, or pass --store DIR)");
+  }
+  if (existing > 0) TM_RETURN_IF_ERROR(CheckDataFile(path, data_file));
+  if (!options.read_only) TM_RETURN_IF_ERROR(ReserveLockFile(path));
   if (const char* max = std::getenv("TIDEMARK_MAX_MAP_SIZE")) {
     options.max_map_size = std::strtoull(max, nullptr, 10);
     options.initial_map_size = std::min(options.initial_map_size, options.max_map_size);
@@ -181,21 +302,25 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
   std::unique_ptr<Store> store(new Store());
   store->path_ = path;
   store->options_ = options;
-  int rc = mdb_env_create(&store->env_);
-  if (rc != 0) return Status::StoreError("store: " + std::string(mdb_strerror(rc)));
-  mdb_env_set_maxdbs(store->env_, kDbCount + 4);
-  mdb_env_set_maxreaders(store->env_, 256);
-  // Start from the existing data file's size when it is larger than the initial map.
-  uint64_t existing = 0;
-  if (auto size = fs::file_size(fs::path(path) / "data.mdb", ec); !ec) existing = size;
-  store->map_size_ = std::max<uint64_t>(options.initial_map_size, existing);
-  mdb_env_set_mapsize(store->env_, store->map_size_);
+  store->map_size_ = InitialMapSize(existing, options);
   unsigned flags = MDB_NOTLS | (options.read_only ? MDB_RDONLY : 0);
-  rc = mdb_env_open(store->env_, path.c_str(), flags, 0644);
-  if (rc != 0) {
+  while (true) {
+    int rc = mdb_env_create(&store->env_);
+    if (rc != 0) return Status::StoreError("store: " + std::string(mdb_strerror(rc)));
+    mdb_env_set_maxdbs(store->env_, kDbCount + 4);
+    mdb_env_set_maxreaders(store->env_, 256);
+    mdb_env_set_mapsize(store->env_, store->map_size_);
+    rc = mdb_env_open(store->env_, path.c_str(), flags, 0644);
+    if (rc == 0) break;
+    mdb_env_close(store->env_);  // a failed mdb_env_open leaves the handle unusable
+    store->env_ = nullptr;
+    // Not enough address space for the map: try half of it, down to twice the data.
+    if (rc == ENOMEM && store->map_size_ / 2 >= std::max<uint64_t>(existing * 2, uint64_t{1} << 30)) {
+      store->map_size_ /= 2;
+      continue;
+    }
     return Status::StoreError("cannot open store " + path + ": " + mdb_strerror(rc));
   }
-
   Status prepared = store->PrepareSchema();
   if (!prepared.ok()) return prepared;
   return store;
@@ -359,21 +484,42 @@ ReadTxn Store::Read() const {
   return ReadTxn(this, txn);
 }
 
-Status Store::Grow() {
+Status Store::Grow(uint64_t at_least) {
   if (map_size_ >= options_.max_map_size) {
     return Status::StoreError("store " + path_ + " is full: the map reached " +
                               std::to_string(map_size_ >> 20) +
                               " MiB (TIDEMARK_MAX_MAP_SIZE); nothing was written");
   }
-  map_size_ = std::min(map_size_ * 2, options_.max_map_size);
+  map_size_ = std::min(std::max(map_size_ * 2, at_least), options_.max_map_size);
   int rc = mdb_env_set_mapsize(env_, map_size_);
   if (rc != 0) return Status::StoreError("cannot grow store map: " + std::string(mdb_strerror(rc)));
-  Logger("store")->debug("map grown to {} MiB", map_size_ >> 20);
   return Status::Ok();
 }
 
-Status Store::Write(const std::function<Status(WriteTxn&)>& fn) {
+bool Store::FilesystemFull() const {
+  struct statvfs fs;
+  if (::statvfs(path_.c_str(), &fs) != 0) return false;
+  uint64_t blocks = ::geteuid() == 0 ? fs.f_bfree : fs.f_bavail;
+  return blocks * fs.f_frsize < (uint64_t{1} << 20);
+}
+
+std::string Store::WriteError(int rc) const {
+  // LMDB turns a short write into EIO ("Input/output error"); a filesystem left with less
+  // than 1 MiB is what makes a write short, so that is reported as what it is.
+  if (rc == EIO && FilesystemFull()) return std::strerror(ENOSPC);
+  return mdb_strerror(rc);
+}
+
+Status Store::Write(const std::function<Status(WriteTxn&)>& fn, uint64_t expected_bytes) {
   if (options_.read_only) return Status::StoreError("store " + path_ + " is open read-only");
+  if (expected_bytes > 0) {
+    MDB_envinfo info;
+    MDB_stat stat;
+    if (mdb_env_info(env_, &info) == 0 && mdb_env_stat(env_, &stat) == 0) {
+      uint64_t needed = (static_cast<uint64_t>(info.me_last_pgno) + 1) * stat.ms_psize + 2 * expected_bytes;
+      if (needed > map_size_) TM_RETURN_IF_ERROR(Grow(needed));
+    }
+  }
   while (true) {
     MDB_txn* raw = nullptr;
     int rc = mdb_txn_begin(env_, nullptr, 0, &raw);
@@ -381,7 +527,7 @@ Status Store::Write(const std::function<Status(WriteTxn&)>& fn) {
       mdb_env_set_mapsize(env_, 0);
       rc = mdb_txn_begin(env_, nullptr, 0, &raw);
     }
-    if (rc != 0) return Status::StoreError("cannot begin write: " + std::string(mdb_strerror(rc)));
+    if (rc != 0) return Status::StoreError("cannot begin write: " + WriteError(rc));
     WriteTxn txn(this, raw);
     try {
       Status status = fn(txn);
@@ -390,7 +536,7 @@ Status Store::Write(const std::function<Status(WriteTxn&)>& fn) {
       rc = mdb_txn_commit(raw);
       if (rc == MDB_MAP_FULL) throw MapFull{};
       if (rc != 0) {
-        return Status::StoreError("commit failed: " + std::string(mdb_strerror(rc)) +
+        return Status::StoreError("commit to store " + path_ + " failed: " + WriteError(rc) +
                                   "; nothing was written");
       }
       return Status::Ok();
@@ -399,7 +545,11 @@ Status Store::Write(const std::function<Status(WriteTxn&)>& fn) {
         mdb_txn_abort(txn.txn_);
         txn.txn_ = nullptr;
       }
-      TM_RETURN_IF_ERROR(Grow());
+      // The fallback when the map sized at open was still too small: a bigger map and the
+      // whole transaction again.
+      TM_RETURN_IF_ERROR(Grow(0));
+      Logger("store")->info("store {}: the write filled the map; running it again with {} MiB",
+                            path_, map_size_ >> 20);
     }
   }
 }

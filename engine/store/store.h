@@ -102,16 +102,25 @@ class WriteTxn : public ReadTxn {
   using ReadTxn::ReadTxn;
 };
 
+// The map is address space, not disk: LMDB writes with pwrite here (no MDB_WRITEMAP), so
+// data.mdb grows only by what is written, and a large map costs nothing on Linux. A store
+// opens with a map of max(initial_map_size, twice data.mdb), capped by max_map_size and a
+// quarter of RLIMIT_AS, so a write transaction runs once; a caller expecting a large write
+// can pass its size to Write. Only a transaction that still fills the map is re-run with a
+// bigger one (the fallback, logged on the store logger).
 struct StoreOptions {
   bool create = true;        // create the directory and databases when missing
   bool read_only = false;
-  uint64_t initial_map_size = uint64_t{1} << 30;  // grows (doubling) when full
+  uint64_t initial_map_size = uint64_t{64} << 30;
   uint64_t max_map_size = uint64_t{1} << 40;      // TIDEMARK_MAX_MAP_SIZE overrides
 };
 
 class Store {
  public:
-  // Opens (creating if allowed) the environment at `path`. A store of an older schema version
+  // Opens (creating if allowed) the environment at `path`. A query (create false) never creates
+  // one: a directory without data.mdb or with an empty one is "not a tidemark store". data.mdb
+  // is checked before it is mapped (a file shorter than its header declares is refused as
+  // corrupt, not read into a SIGBUS). A store of an older schema version
   // is upgraded in place in one write transaction ("store DIR: upgraded schema 1 -> 2" on the
   // store logger), and databases missing from it are created. Fails with kStore when the path
   // is not a store, LMDB refuses it, or its schema version is newer than kSchemaVersion or not
@@ -122,18 +131,22 @@ class Store {
   const std::string& path() const { return path_; }
 
   ReadTxn Read() const;
-  // Runs `fn` in one write transaction and commits it. When the map fills, the transaction is
-  // aborted, the map doubled and `fn` run again from the start, so `fn` must only write
-  // through the transaction. A non-ok Status from `fn` aborts and is returned unchanged; a
-  // StoreFailure or any other exception aborts and propagates. Nothing is written unless
-  // everything is.
-  Status Write(const std::function<Status(WriteTxn&)>& fn);
+  // Runs `fn` in one write transaction and commits it. `expected_bytes` (0 = unknown), the
+  // size the write may add, grows the map first when the map could not hold twice that. `fn`
+  // runs once unless the map still fills: then the transaction is aborted, the map doubled and
+  // `fn` run again from the start, so `fn` must only write through the transaction. A non-ok
+  // Status from `fn` aborts and is returned unchanged; a StoreFailure or any other exception
+  // aborts and propagates. Nothing is written unless everything is. A full filesystem is
+  // reported as "No space left on device".
+  Status Write(const std::function<Status(WriteTxn&)>& fn, uint64_t expected_bytes = 0);
 
   unsigned dbi(Db db) const { return dbis_[static_cast<int>(db)]; }
 
  private:
   Store() = default;
-  Status Grow();
+  Status Grow(uint64_t at_least);
+  bool FilesystemFull() const;
+  std::string WriteError(int rc) const;
   Status PrepareSchema();
   Status Migrate();
   Status RefuseVersion(const std::string& recorded, int version) const;

@@ -36,17 +36,53 @@ TEST_CASE("a write that fails leaves nothing behind") {
   CHECK_FALSE((*store)->Read().Get(Db::kControls, "A").has_value());
 }
 
-TEST_CASE("the map grows when a transaction fills it") {
+TEST_CASE("a write transaction runs once: the map is sized when the store opens (issue 16)") {
+  auto store = Store::Open(testing::TempDir());
+  REQUIRE(store.ok());
+  std::string value(4096, 'x');
+  int runs = 0;
+  Status status = (*store)->Write([&](WriteTxn& txn) {
+    ++runs;
+    for (int idx = 0; idx < 20000; ++idx) txn.Put(Db::kIncidents, EncodeInt64(idx), value);  // ~80 MB
+    return Status::Ok();
+  });
+  REQUIRE(status.ok());
+  CHECK(runs == 1);
+  CHECK((*store)->Read().Count(Db::kIncidents) == 20000);
+}
+
+TEST_CASE("a write given its expected size runs once on a small map") {
+  StoreOptions options;
+  options.initial_map_size = 1 << 20;
+  auto store = Store::Open(testing::TempDir(), options);
+  REQUIRE(store.ok());
+  std::string value(4096, 'x');
+  int runs = 0;
+  Status status = (*store)->Write(
+      [&](WriteTxn& txn) {
+        ++runs;
+        for (int idx = 0; idx < 2000; ++idx) txn.Put(Db::kIncidents, EncodeInt64(idx), value);
+        return Status::Ok();
+      },
+      /*expected_bytes=*/2000 * 4200);
+  REQUIRE(status.ok());
+  CHECK(runs == 1);
+}
+
+TEST_CASE("the map still grows, re-running the transaction, when a write fills it anyway") {
   StoreOptions options;
   options.initial_map_size = 1 << 20;  // 1 MiB, far too small for what follows
   auto store = Store::Open(testing::TempDir(), options);
   REQUIRE(store.ok());
   std::string value(4096, 'x');
+  int runs = 0;
   Status status = (*store)->Write([&](WriteTxn& txn) {
+    ++runs;
     for (int idx = 0; idx < 2000; ++idx) txn.Put(Db::kIncidents, EncodeInt64(idx), value);
     return Status::Ok();
   });
   REQUIRE(status.ok());
+  CHECK(runs > 1);
   CHECK((*store)->Read().Count(Db::kIncidents) == 2000);
 }
 
