@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 namespace tidemark {
@@ -39,6 +40,20 @@ Result<std::string> ReadFile(const std::string& path) {
   while ((got = std::fread(buf, 1, sizeof buf, file.get())) > 0) data.append(buf, got);
   if (std::ferror(file.get())) return Status::BadInput(path + ": read error");
   return data;
+}
+
+JsonStringTooLong::JsonStringTooLong(size_t length)
+    : std::length_error("a text value of " + std::to_string(length) +
+                        " bytes is too long to store (the limit is " + std::to_string(kMaxJsonStringBytes) +
+                        " bytes)") {}
+
+size_t MaxJsonStringBytes() {
+  size_t limit = kMaxJsonStringBytes;
+  if (const char* lowered = std::getenv("TIDEMARK_MAX_JSON_STRING")) {
+    size_t value = std::strtoull(lowered, nullptr, 10);
+    if (value > 0) limit = std::min(limit, value);
+  }
+  return limit;
 }
 
 size_t LineOfOffset(std::string_view text, size_t offset) {
@@ -74,8 +89,16 @@ namespace {
 // separate pass over the text that JsonNestingDepth needs (~35 ms on the 50 MB ATT&CK bundle).
 struct DepthLimitedHandler {
   rapidjson::Document& doc;
+  size_t max_string;
   int depth = 0;
   bool too_deep = false;
+  size_t too_long = 0;  // length of the string refused, 0 when none
+
+  bool Fits(rapidjson::SizeType length) {
+    if (length <= max_string) return true;
+    too_long = length;
+    return false;
+  }
 
   bool Null() { return doc.Null(); }
   bool Bool(bool b) { return doc.Bool(b); }
@@ -88,9 +111,11 @@ struct DepthLimitedHandler {
     return doc.RawNumber(str, length, copy);
   }
   bool String(const char* str, rapidjson::SizeType length, bool copy) {
-    return doc.String(str, length, copy);
+    return Fits(length) && doc.String(str, length, copy);
   }
-  bool Key(const char* str, rapidjson::SizeType length, bool copy) { return doc.Key(str, length, copy); }
+  bool Key(const char* str, rapidjson::SizeType length, bool copy) {
+    return Fits(length) && doc.Key(str, length, copy);
+  }
   bool StartObject() { return Enter() && doc.StartObject(); }
   bool EndObject(rapidjson::SizeType members) { --depth; return doc.EndObject(members); }
   bool StartArray() { return Enter() && doc.StartArray(); }
@@ -110,17 +135,26 @@ Status ParseStream(Stream& stream, rapidjson::Document& doc, std::string_view te
                    const std::string& where) {
   rapidjson::ParseResult result;
   bool too_deep = false;
+  size_t too_long = 0;
+  size_t max_string = MaxJsonStringBytes();
   auto generator = [&](rapidjson::Document& target) {
-    DepthLimitedHandler handler{target};
+    DepthLimitedHandler handler{target, max_string};
     rapidjson::Reader reader;
     result = reader.Parse<kFlags>(stream, handler);
     too_deep = handler.too_deep;
+    too_long = handler.too_long;
     return !result.IsError();
   };
   doc.Populate(generator);
   if (too_deep) {
     return Status::BadInput(where + ": JSON nested deeper than " + std::to_string(kMaxJsonDepth) +
                             " levels");
+  }
+  if (too_long > 0) {
+    size_t offset = result.Offset() + skip;
+    return Status::BadInput(where + ":" + std::to_string(LineOfOffset(text, offset)) + ": a string of " +
+                            std::to_string(too_long) + " bytes is too long (the limit is " +
+                            std::to_string(max_string) + " bytes; byte " + std::to_string(offset) + ")");
   }
   if (result.IsError()) {
     size_t offset = result.Offset() + skip;

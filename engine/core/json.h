@@ -8,7 +8,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cstring>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,13 +50,60 @@ std::string StringOr(const rapidjson::Value& obj, const char* name, std::string 
 // Serialises a value compactly.
 std::string ToJsonString(const rapidjson::Value& value);
 
-using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
-using PrettyJsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+// The longest string read or written as JSON: 512 MiB. RapidJSON 1.1.0 reserves 6 bytes per
+// byte of a string it writes in 32-bit arithmetic, so a string past 715,827,882 bytes overflows
+// that reservation and corrupts the heap ("double free or corruption", issue 12). ParseJson
+// refuses a longer string naming the file (TIDEMARK_MAX_JSON_STRING lowers the limit, for
+// tests); the writers throw JsonStringTooLong, which tidemark reports as bad input (exit 2).
+constexpr size_t kMaxJsonStringBytes = size_t{512} << 20;
+size_t MaxJsonStringBytes();
+
+class JsonStringTooLong : public std::length_error {
+ public:
+  explicit JsonStringTooLong(size_t length);
+};
+
+inline void CheckJsonStringLength(size_t length) {
+  if (length > kMaxJsonStringBytes) throw JsonStringTooLong(length);
+}
+
+// Every JSON writer here is a JsonWriterOf<RapidJSON writer>: it refuses strings past
+// kMaxJsonStringBytes, and its stack allocator type is its own, so RapidJSON 1.1.0's SIMD
+// string scan for Writer<StringBuffer> (RAPIDJSON_SSE42/SSE2), which compares with 0x19 and
+// copies the bytes 0x1A-0x1F unescaped (invalid JSON, issue 12), never applies to it; the
+// specialisation at the end of this file does that scan correctly.
+struct JsonStackAllocator : rapidjson::CrtAllocator {};
+
+template <typename Base>
+class JsonWriterOf : public Base {
+ public:
+  explicit JsonWriterOf(rapidjson::StringBuffer& out) : Base(out) {}
+  bool String(const char* str, rapidjson::SizeType length, bool copy = false) {
+    CheckJsonStringLength(length);
+    return Base::String(str, length, copy);
+  }
+  bool String(const std::string& str) {
+    CheckJsonStringLength(str.size());
+    return Base::String(str.data(), static_cast<rapidjson::SizeType>(str.size()));
+  }
+  bool String(const char* str) { return String(str, static_cast<rapidjson::SizeType>(std::strlen(str))); }
+  bool Key(const char* str, rapidjson::SizeType length, bool copy = false) {
+    CheckJsonStringLength(length);
+    return Base::Key(str, length, copy);
+  }
+  bool Key(const char* str) { return Key(str, static_cast<rapidjson::SizeType>(std::strlen(str))); }
+};
+
+using JsonWriter = JsonWriterOf<rapidjson::Writer<rapidjson::StringBuffer, rapidjson::UTF8<>,
+                                                  rapidjson::UTF8<>, JsonStackAllocator>>;
+using PrettyJsonWriter = JsonWriterOf<rapidjson::PrettyWriter<rapidjson::StringBuffer, rapidjson::UTF8<>,
+                                                              rapidjson::UTF8<>, JsonStackAllocator>>;
 
 // Small writer helpers shared by the record codecs and reports. Empty strings and vectors
 // are omitted by the *IfSet variants.
 template <typename W>
 void WriteString(W& w, std::string_view value) {
+  CheckJsonStringLength(value.size());  // before the 32-bit length cast
   w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
 }
 template <typename W>
@@ -87,3 +136,50 @@ std::optional<double> NumberMember(const rapidjson::Value& obj, const char* name
 double RoundScore(double value);
 
 }  // namespace tidemark
+
+#if defined(RAPIDJSON_SSE2) || defined(RAPIDJSON_SSE42)
+// RapidJSON 1.1.0's SIMD scan for plain strings (rapidjson/writer.h), with the control-byte
+// test fixed: a byte needs escaping when it is below 0x20, so max(byte, 0x1F) == 0x1F.
+namespace rapidjson {
+template <>
+inline bool Writer<StringBuffer, UTF8<>, UTF8<>, tidemark::JsonStackAllocator>::ScanWriteUnescapedString(
+    StringStream& is, size_t length) {
+  if (length < 16) return is.Tell() < length;
+  if (is.Tell() >= length) return false;
+  const char* p = is.src_;
+  const char* end = is.head_ + length;
+  const char* next_aligned =
+      reinterpret_cast<const char*>((reinterpret_cast<size_t>(p) + 15) & static_cast<size_t>(~15));
+  const char* end_aligned = reinterpret_cast<const char*>(reinterpret_cast<size_t>(end) & static_cast<size_t>(~15));
+  if (next_aligned > end) return true;
+  while (p != next_aligned) {
+    if (static_cast<unsigned char>(*p) < 0x20 || *p == '"' || *p == '\\') {
+      is.src_ = p;
+      return is.Tell() < length;
+    }
+    os_->PutUnsafe(*p++);
+  }
+  const __m128i dq = _mm_set1_epi8('"');
+  const __m128i bs = _mm_set1_epi8('\\');
+  const __m128i sp = _mm_set1_epi8(0x1F);
+  for (; p != end_aligned; p += 16) {
+    const __m128i s = _mm_load_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i t1 = _mm_cmpeq_epi8(s, dq);
+    const __m128i t2 = _mm_cmpeq_epi8(s, bs);
+    const __m128i t3 = _mm_cmpeq_epi8(_mm_max_epu8(s, sp), sp);  // s < 0x20
+    const __m128i x = _mm_or_si128(_mm_or_si128(t1, t2), t3);
+    unsigned short r = static_cast<unsigned short>(_mm_movemask_epi8(x));
+    if (r != 0) {
+      SizeType len = static_cast<SizeType>(__builtin_ffs(r) - 1);
+      char* q = reinterpret_cast<char*>(os_->PushUnsafe(len));
+      for (size_t i = 0; i < len; i++) q[i] = p[i];
+      p += len;
+      break;
+    }
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(os_->PushUnsafe(16)), s);
+  }
+  is.src_ = p;
+  return is.Tell() < length;
+}
+}  // namespace rapidjson
+#endif

@@ -292,6 +292,8 @@ int Main(int argc, char** argv) {
     if (status.ok()) status = ctx.Flush();
   } catch (const store::StoreFailure& e) {
     status = Status::StoreError(e.what());
+  } catch (const JsonStringTooLong& e) {
+    status = Status::BadInput(e.what());
   } catch (const std::bad_alloc&) {
     status = Status::BadInput("out of memory");
   } catch (const std::exception& e) {

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <filesystem>
@@ -89,6 +90,70 @@ TEST_CASE("ReadFileText reads a whole file NUL-terminated and names a missing on
   auto missing = ReadFileText("/nonexistent/tidemark.json");
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.status().message().find("/nonexistent/tidemark.json") != std::string::npos);
+}
+
+TEST_CASE("control bytes 0x00-0x1F followed by 20 bytes are escaped by every writer (RapidJSON 1.1.0's SSE4.2 scan let 0x1A-0x1F through)") {
+  // Prefixes of 0 to 40 bytes put the control byte at every position of a 16-byte SIMD block.
+  for (int byte = 0; byte < 0x20; ++byte) {
+    for (size_t prefix = 0; prefix <= 40; ++prefix) {
+      std::string text = std::string(prefix, 'p') + static_cast<char>(byte) + std::string(20, 'x');
+      CAPTURE(byte);
+      CAPTURE(prefix);
+      rapidjson::StringBuffer compact;
+      JsonWriter writer(compact);
+      writer.StartObject();
+      WriteField(writer, "title", text);
+      writer.EndObject();
+      std::string json(compact.GetString(), compact.GetSize());
+      for (unsigned char c : json) REQUIRE(c >= 0x20);
+      rapidjson::Document doc;
+      REQUIRE(ParseJson(json, doc, "written").ok());
+      CHECK(*StringMember(doc, "title") == text);
+      rapidjson::StringBuffer pretty;
+      PrettyJsonWriter pretty_writer(pretty);
+      doc.Accept(pretty_writer);
+      std::string indented(pretty.GetString(), pretty.GetSize());
+      rapidjson::Document again;
+      REQUIRE(ParseJson(indented, again, "pretty").ok());
+      CHECK(*StringMember(again, "title") == text);
+      CHECK(ToJsonString(again) == json);
+    }
+  }
+}
+
+TEST_CASE("a JSON string past the limit is refused naming the file, not a heap corruption") {
+  // Over 715,827,882 bytes RapidJSON 1.1.0's 32-bit write reservation overflowed ("double free
+  // or corruption" on a 2^31-byte string); the limit is checked before any byte is touched.
+  std::string small = "x";
+  rapidjson::StringBuffer buf;
+  JsonWriter writer(buf);
+  CHECK_THROWS_AS(writer.String(small.data(), static_cast<rapidjson::SizeType>(kMaxJsonStringBytes + 1)),
+                  JsonStringTooLong);
+  CHECK_THROWS_AS(writer.Key(small.data(), static_cast<rapidjson::SizeType>(kMaxJsonStringBytes + 1)),
+                  JsonStringTooLong);
+  // Past 4 GiB the length is checked before RapidJSON's 32-bit cast.
+  CHECK_THROWS_AS(WriteString(writer, std::string_view(small.data(), (size_t{1} << 32) + 5)), JsonStringTooLong);
+  CHECK(buf.GetSize() == 0);
+
+  // Reading: the limit lowered for the test.
+  setenv("TIDEMARK_MAX_JSON_STRING", "64", 1);
+  std::string text = "{\"ok\": \"" + std::string(64, 'a') + "\",\n \"title\": \"" + std::string(65, 'b') + "\"}";
+  rapidjson::Document doc;
+  Status status = ParseJson(text, doc, "big.json");
+  std::string insitu_text = text;
+  rapidjson::Document insitu_doc;
+  Status insitu = ParseJson(insitu_text, insitu_doc, "big.json", /*insitu=*/true);
+  std::string key_text = "{\"" + std::string(65, 'k') + "\": 1}";
+  rapidjson::Document key_doc;
+  Status key = ParseJson(key_text, key_doc, "key.json");
+  unsetenv("TIDEMARK_MAX_JSON_STRING");
+  for (const Status* refused : {&status, &insitu}) {
+    CHECK(refused->code() == StatusCode::kBadInput);
+    CHECK_MESSAGE(refused->message().find("big.json:2: a string of 65 bytes is too long") != std::string::npos,
+                  refused->message());
+  }
+  CHECK(key.code() == StatusCode::kBadInput);
+  CHECK(MaxJsonStringBytes() == kMaxJsonStringBytes);
 }
 
 }  // namespace tidemark
