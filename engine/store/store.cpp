@@ -240,7 +240,7 @@ Status CheckDataFile(const std::string& path, const std::string& file) {
 // first write to a page of a new lock file is a SIGBUS. Its blocks are reserved first, without
 // changing its size (LMDB sizes the reader table from it): a full disk is then ENOSPC here.
 // Filesystems without fallocate keep LMDB's own behaviour.
-constexpr off_t kLockFileReserve = 64 << 10;  // the reader table of 256 readers is 16.5 KB
+constexpr off_t kLockFileReserve = 32 << 10;  // the reader table of 256 readers is 16.5 KB
 Status ReserveLockFile(const std::string& path) {
   std::string file = path + "/lock.mdb";
   int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
