@@ -16,7 +16,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 budget=${1:-20}
 shift || true
-build="$root/build-fuzz"
+# The build is shared with tools/test.sh's sanitizer pass (same directory, same flags), so a CI
+# run compiles the instrumented libraries once for both the tests and the fuzz targets.
+build="${TIDEMARK_SANITIZE_BUILD:-$root/build-san}"
 data="$root/tests/data"
 jobs=$(nproc)
 
@@ -25,9 +27,7 @@ jobs=$(nproc)
 # assertions. Warnings are the GCC build's business (-Werror there), not this one's.
 # tests/fuzz/ubsan_ignorelist.txt lists the UBSan reports of code that is not ours.
 ignorelist="-fsanitize-ignorelist=$root/tests/fuzz/ubsan_ignorelist.txt"
-CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DBUILD_TESTING=OFF -DTIDEMARK_FUZZ=OFF -DTIDEMARK_WERROR=OFF \
-  -DTIDEMARK_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
-  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link $ignorelist -Wno-ambiguous-reversed-operator" >/dev/null
+"$root/tools/configure-sanitize.sh" "$build"
 # (RapidJSON's member iterators trip clang's C++20 reversed-operator warning in every file that
 # iterates an object; the warning is about the header, not our code.)
 if ! cmake --build "$build" -j"$jobs" --target tm_importers > "$build/make.log" 2>&1; then

@@ -129,4 +129,14 @@ std::optional<std::string> NormalizeTactic(std::string_view text) {
   return std::nullopt;
 }
 
+bool IsThreatIdShape(std::string_view text) {
+  if (text.size() != 5) return false;
+  char kind = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+  if (kind != 'G' && kind != 'C' && kind != 'S') return false;
+  for (char c : text.substr(1)) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
 }  // namespace tidemark

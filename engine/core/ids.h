@@ -23,6 +23,10 @@ std::optional<std::string> ParentTechniqueId(std::string_view technique_id);
 // (MITRE ATLAS `AML.T0040`, `AML.T0002.002`).
 bool IsForeignTechniqueId(std::string_view text);
 
+// True for an ATT&CK group, campaign or software ID shape (`G0016`, `c0024`, `S0508`),
+// case-insensitive, nothing else around it.
+bool IsThreatIdShape(std::string_view text);
+
 // The STIX short name of an enterprise/mobile/ics tactic ("execution") from any accepted
 // spelling: TA-ID (TA0002), short name, display name ("Command and Control"), PascalCase
 // ("CommandAndControl"), slug ("command_and_control"). Returns nullopt when unknown.

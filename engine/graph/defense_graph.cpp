@@ -73,14 +73,22 @@ DefenseGraph DefenseGraph::Build(const store::ReadTxn& txn, bool with_threats, b
     }
   });
 
+  // Threats: live and deprecated ones become vertices (a deprecated group still answers, flagged:
+  // AttackCatalog's resolution policy); revoked ones only remember where their chain leads,
+  // across STIX types (malware S9000 -> tool S0508).
+  std::unordered_map<std::string, std::string> threat_revoked_by;
   for (AttackKind kind : {AttackKind::kGroup, AttackKind::kCampaign, AttackKind::kSoftware}) {
     if (!with_threats) break;
     store::AttackCatalog::ForEach(txn, kind, [&](const AttackObject& threat) {
-      if (threat.revoked || threat.deprecated) return;
+      if (threat.revoked) {
+        threat_revoked_by[threat.id] = threat.revoked_by;
+        return;
+      }
       VertexProps props;
       props.kind = VertexKind::kThreat;
       props.id = threat.id;
       props.name = threat.name;
+      props.deprecated = threat.deprecated;
       props.threat_kind = std::string(model::AttackKindName(kind));
       Vertex v = g.AddVertex(std::move(props));
       g.threats_[threat.id] = v;
@@ -93,6 +101,12 @@ DefenseGraph DefenseGraph::Build(const store::ReadTxn& txn, bool with_threats, b
         if (tv && seen.insert(*tv).second) boost::add_edge(v, *tv, Edge(EdgeKind::kUses), g.graph_);
       }
     });
+  }
+
+  for (const auto& [from, to] : threat_revoked_by) {
+    std::string current = to;
+    for (int hop = 0; hop < 16 && threat_revoked_by.count(current); ++hop) current = threat_revoked_by[current];
+    if (g.threats_.count(current)) g.threat_revoked_to_[from] = current;
   }
 
   auto add_control = [&g](model::Control control) {
@@ -241,9 +255,24 @@ uint32_t DefenseGraph::AssetIndex(std::string_view asset_id) {
   return idx;
 }
 
+std::optional<ThreatMatch> DefenseGraph::FindThreat(std::string_view text) const {
+  std::string upper(text);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (auto v = Threat(upper); v && graph_[*v].threat_kind != "custom") return ThreatMatch{*v, ""};
+  if (auto it = threat_revoked_to_.find(upper); it != threat_revoked_to_.end()) {
+    return ThreatMatch{*Threat(it->second), upper};
+  }
+  if (auto id = ThreatIdByName(text)) return ThreatMatch{*Threat(*id), ""};
+  // A custom threat: names compare case-insensitively, the first spelling imported wins.
+  if (auto v = Threat(text)) return ThreatMatch{*v, ""};
+  if (auto it = custom_threats_folded_.find(ToLower(text)); it != custom_threats_folded_.end()) {
+    return ThreatMatch{it->second, ""};
+  }
+  return std::nullopt;
+}
+
 Vertex DefenseGraph::ThreatVertex(std::string_view id_or_name) {
-  if (auto v = Threat(id_or_name)) return *v;
-  if (auto id = ThreatIdByName(id_or_name)) return *Threat(*id);
+  if (auto match = FindThreat(id_or_name)) return match->threat;
   VertexProps props;
   props.kind = VertexKind::kThreat;
   props.id = std::string(id_or_name);
@@ -251,6 +280,7 @@ Vertex DefenseGraph::ThreatVertex(std::string_view id_or_name) {
   props.threat_kind = "custom";
   Vertex v = AddVertex(std::move(props));
   threats_.emplace(std::string(id_or_name), v);
+  custom_threats_folded_.emplace(ToLower(id_or_name), v);
   threat_vertices_.push_back(v);
   return v;
 }
@@ -395,6 +425,32 @@ std::vector<Vertex> DefenseGraph::MitigationsOf(Vertex technique) const {
   std::vector<Vertex> out;
   for (auto [it, end] = boost::in_edges(technique, graph_); it != end; ++it) {
     if (graph_[*it].kind == EdgeKind::kMitigates) out.push_back(boost::source(*it, graph_));
+  }
+  return out;
+}
+
+std::vector<Vertex> DefenseGraph::TechniquesNear(Vertex control) const {
+  std::unordered_set<Vertex> seen;
+  std::vector<Vertex> out;
+  auto add = [&](Vertex technique) {
+    if (!seen.insert(technique).second) return;
+    out.push_back(technique);
+    for (auto [it, end] = boost::in_edges(technique, graph_); it != end; ++it) {
+      if (graph_[*it].kind != EdgeKind::kSubtechniqueOf) continue;
+      Vertex sub = boost::source(*it, graph_);
+      if (seen.insert(sub).second) out.push_back(sub);
+    }
+  };
+  for (auto [it, end] = boost::out_edges(control, graph_); it != end; ++it) {
+    const EdgeProps& edge = graph_[*it];
+    Vertex target = boost::target(*it, graph_);
+    if (edge.kind == EdgeKind::kMapsTo) {
+      add(target);
+    } else if (edge.kind == EdgeKind::kImplements) {
+      for (auto [mit, mend] = boost::out_edges(target, graph_); mit != mend; ++mit) {
+        if (graph_[*mit].kind == EdgeKind::kMitigates) add(boost::target(*mit, graph_));
+      }
+    }
   }
   return out;
 }

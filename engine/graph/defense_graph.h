@@ -109,6 +109,13 @@ struct IncidentInfo {
   bool CountsAt(TimeMs tau) const { return model::CountsAt(classification, Time(), tau); }
 };
 
+// A threat found from what a user or a record typed. `revoked_from` is the revoked ATT&CK ID
+// asked for when the match is the end of its revoked-by chain, else empty.
+struct ThreatMatch {
+  Vertex threat;
+  std::string revoked_from;
+};
+
 class DefenseGraph {
  public:
   // Loads ATT&CK techniques, mitigations and threats, the organisation's controls, mappings,
@@ -164,6 +171,10 @@ class DefenseGraph {
   std::vector<Vertex> MitigationsOf(Vertex technique) const;
   // Whether some catalog control implements `mitigation` through its `mitigations` list.
   bool Implemented(Vertex mitigation) const;
+  // Every technique a control could reach: its direct mappings (any type), the techniques of
+  // the mitigations it implements, and their sub-techniques (candidates of the parent
+  // fallback, which scoring decides). Unsorted, without duplicates.
+  std::vector<Vertex> TechniquesNear(Vertex control) const;
   // Techniques a threat uses (live `uses`, revocations resolved), sorted by id.
   std::vector<Vertex> TechniquesUsedBy(Vertex threat) const;
   const ControlInfo& control_info(Vertex control) const { return control_infos_[graph_[control].data]; }
@@ -178,6 +189,11 @@ class DefenseGraph {
   double AssetWeight(std::string_view asset_id) const;
   // Resolves a name or alias of an ATT&CK threat (case-insensitive) to its ID.
   std::optional<std::string> ThreatIdByName(std::string_view name) const;
+  // A threat by ATT&CK ID (any case; a revoked ID leads to the end of its revoked-by chain,
+  // across STIX types), ATT&CK name or alias, or custom threat name (case-insensitive).
+  // Deprecated ATT&CK threats are found (their props say deprecated). nullopt when nothing
+  // matches, including a revoked ID without a successor in the loaded data.
+  std::optional<ThreatMatch> FindThreat(std::string_view text) const;
 
  private:
   template <typename Map>
@@ -207,6 +223,8 @@ class DefenseGraph {
   StringMap<double> asset_weights_;
   StringMap<std::string> threat_names_;  // lower-cased name/alias -> id
   StringMap<std::string> revoked_to_;    // revoked technique -> live
+  StringMap<std::string> threat_revoked_to_;  // revoked G/C/S ID -> live or deprecated ID
+  StringMap<Vertex> custom_threats_folded_;   // lower-cased custom threat name -> vertex
   std::vector<ControlInfo> control_infos_;
   std::vector<Vertex> control_vertices_;
   std::vector<Vertex> threat_vertices_;

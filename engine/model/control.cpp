@@ -1,5 +1,6 @@
 #include "engine/model/control.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -223,6 +224,18 @@ Result<Asset> AssetFromJson(std::string_view json) {
   a.name = StringOr(*doc, "name");
   a.weight = NumberMember(*doc, "weight").value_or(1.0);
   return a;
+}
+
+ControlState StateAt(const std::vector<PostureRecord>& records, TimeMs tau) {
+  ControlState state;
+  auto it = std::upper_bound(records.begin(), records.end(), tau,
+                             [](TimeMs t, const PostureRecord& r) { return t < r.as_of; });
+  if (it == records.begin()) return state;
+  --it;
+  state.status = it->status;
+  state.implemented = ImplementedFraction(*it);
+  state.has_record = true;
+  return state;
 }
 
 }  // namespace tidemark::model

@@ -70,6 +70,15 @@ struct PostureRecord {
 // alternate-mitigation, 0 otherwise; risk-accepted is always 0.
 double ImplementedFraction(const PostureRecord& record);
 
+// A control's state at τ (SPEC §3) — the one copy of this rule: the latest record with
+// as_of ≤ τ; no record = to-address, implemented 0. `records` must be in as_of order.
+struct ControlState {
+  ControlStatus status = ControlStatus::kToAddress;
+  double implemented = 0;
+  bool has_record = false;
+};
+ControlState StateAt(const std::vector<PostureRecord>& records, TimeMs tau);
+
 struct Asset {
   std::string id;
   std::string type;  // device, user, mailbox, cloud-resource, ...

@@ -66,6 +66,10 @@ Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view te
   auto id = NormalizeTechniqueId(text);
   if (!id) return Status::NotFound("\"" + std::string(text) + "\" is not a technique ID (expected T1234 or T1234.567)");
   auto resolution = AttackCatalog::ResolveTechnique(txn, *id);
+  if (resolution.kind == store::TechniqueResolution::Kind::kRevoked) {
+    return Status::NotFound("technique " + *id + " is revoked in ATT&CK, with no successor in the loaded data: "
+                            "it is kept on incidents as unknown and never scored");
+  }
   if (resolution.kind == store::TechniqueResolution::Kind::kUnknown) {
     return Status::NotFound("technique " + *id + " is not in the loaded ATT&CK data (see `tidemark info`)");
   }

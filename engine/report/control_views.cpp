@@ -10,7 +10,9 @@
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "engine/graph/defense_graph.h"
 #include "engine/report/text_table.h"
+#include "engine/scoring/scorer.h"
 #include "engine/store/attack_catalog.h"
 #include "engine/store/org_catalog.h"
 
@@ -27,63 +29,6 @@ std::string FormatFraction(double value) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", value);
   return buf;
-}
-
-// Techniques a mitigation mitigates, looked up once per view.
-class MitigationTechniques {
- public:
-  explicit MitigationTechniques(const store::ReadTxn& txn) : txn_(txn) {}
-  const std::vector<std::string>& Of(const std::string& mitigation) {
-    auto it = cache_.find(mitigation);
-    if (it != cache_.end()) return it->second;
-    std::vector<std::string> techniques;
-    auto found = AttackCatalog::Find(txn_, AttackKind::kMitigation, mitigation);
-    if (found && !found->revoked) techniques = found->techniques;
-    return cache_.emplace(mitigation, std::move(techniques)).first->second;
-  }
-
- private:
-  const store::ReadTxn& txn_;
-  std::unordered_map<std::string, std::vector<std::string>> cache_;
-};
-
-// Direct and mitigation rows, strongest path per (technique, type).
-std::map<std::pair<std::string, model::MappingType>, ReachRow> OwnReach(const store::ReadTxn& txn,
-                                                                       const model::Control& control,
-                                                                       MitigationTechniques& mitigations) {
-  std::map<std::pair<std::string, model::MappingType>, ReachRow> rows;
-  auto offer = [&](ReachRow row) {
-    auto key = std::make_pair(row.technique, row.type);
-    auto it = rows.find(key);
-    if (it == rows.end()) {
-      rows.emplace(key, std::move(row));
-    } else if (row.strength > it->second.strength) {
-      it->second = std::move(row);
-    }
-  };
-  OrgCatalog::ForEachMappingOf(txn, control.id, [&](const model::Mapping& m) {
-    offer({m.technique, m.type, m.strength, "direct", m.revoked_from, m.source});
-  });
-  for (const auto& mitigation : control.mitigations) {
-    for (const auto& technique : mitigations.Of(mitigation)) {
-      offer({technique, model::MappingType::kProtect, 1.0, "mitigation:" + mitigation, "", ""});
-    }
-  }
-  return rows;
-}
-
-// Techniques some control protects (C(t) non-empty), over the whole store.
-std::unordered_set<std::string> ProtectedTechniques(const store::ReadTxn& txn, MitigationTechniques& mitigations) {
-  std::unordered_set<std::string> out;
-  OrgCatalog::ForEachMapping(txn, [&](const model::Mapping& m) {
-    if (m.type == model::MappingType::kProtect) out.insert(m.technique);
-  });
-  std::set<std::string> used;
-  OrgCatalog::ForEachControl(txn, [&](const model::Control& c) { used.insert(c.mitigations.begin(), c.mitigations.end()); });
-  for (const auto& mitigation : used) {
-    for (const auto& technique : mitigations.Of(mitigation)) out.insert(technique);
-  }
-  return out;
 }
 
 std::vector<model::PostureRecord> PostureOf(const store::ReadTxn& txn, std::string_view control) {
@@ -128,41 +73,39 @@ bool Matches(const std::string& filter, const std::string& value) {
 
 }  // namespace
 
-ControlState StateAt(const std::vector<model::PostureRecord>& records, TimeMs tau) {
-  ControlState state;
-  for (const auto& record : records) {
-    if (record.as_of > tau) break;
-    state.status = record.status;
-    state.implemented = model::ImplementedFraction(record);
-    state.has_record = true;
-  }
-  return state;
-}
+namespace {
 
-std::vector<ReachRow> ReachOf(const store::ReadTxn& txn, const model::Control& control) {
-  MitigationTechniques mitigations(txn);
-  auto own = OwnReach(txn, control, mitigations);
-  std::unordered_set<std::string> protected_techniques;
-  bool protected_loaded = false;
-  std::vector<ReachRow> parent_rows;
-  for (const auto& [key, row] : own) {
-    if (!row.counted()) continue;
-    auto technique = AttackCatalog::Find(txn, AttackKind::kTechnique, row.technique);
-    if (!technique || technique->subtechniques.empty()) continue;
-    if (!protected_loaded) {
-      protected_techniques = ProtectedTechniques(txn, mitigations);
-      protected_loaded = true;
-    }
-    for (const auto& sub : technique->subtechniques) {
-      if (protected_techniques.count(sub)) continue;  // the sub has controls of its own
-      parent_rows.push_back({sub, model::MappingType::kProtect, row.strength, "parent", "", ""});
+// The rows of C(t) that belong to `control`, over every technique it could reach.
+std::vector<ReachRow> ReachRows(const graph::DefenseGraph& graph, scoring::Scorer& scorer, graph::Vertex control) {
+  std::vector<ReachRow> rows;
+  for (graph::Vertex technique : graph.TechniquesNear(control)) {
+    for (const auto& reach : scorer.ControlsOf(technique)) {
+      if (reach.control != control) continue;
+      rows.push_back({graph.props(technique).id, reach.type, reach.strength, reach.via, "", ""});
     }
   }
-  std::vector<ReachRow> rows;
-  for (auto& [key, row] : own) rows.push_back(std::move(row));
-  for (auto& row : parent_rows) rows.push_back(std::move(row));
   std::sort(rows.begin(), rows.end(), [](const ReachRow& a, const ReachRow& b) {
     return std::tie(a.technique, a.type) < std::tie(b.technique, b.type);
+  });
+  return rows;
+}
+
+}  // namespace
+
+std::vector<ReachRow> ReachOf(const store::ReadTxn& txn, const model::Control& control) {
+  graph::DefenseGraph graph = graph::DefenseGraph::Build(txn, /*with_threats=*/false, /*with_posture=*/false);
+  scoring::Scorer scorer(graph);
+  auto vertex = graph.Control(control.id);
+  if (!vertex) return {};
+  std::vector<ReachRow> rows = ReachRows(graph, scorer, *vertex);
+  // Direct rows name the mapping set they came from and the revoked ID the set used.
+  OrgCatalog::ForEachMappingOf(txn, control.id, [&](const model::Mapping& m) {
+    for (auto& row : rows) {
+      if (row.via == "direct" && row.technique == m.technique && row.type == m.type && row.source.empty()) {
+        row.source = m.source;
+        row.revoked_from = m.revoked_from;
+      }
+    }
   });
   return rows;
 }
@@ -285,7 +228,8 @@ std::string ControlList(const store::ReadTxn& txn, const ControlFilters& filters
     ControlState state;
     size_t techniques = 0;
   };
-  MitigationTechniques mitigations(txn);
+  graph::DefenseGraph graph = graph::DefenseGraph::Build(txn, /*with_threats=*/false, /*with_posture=*/false);
+  scoring::Scorer scorer(graph);
   std::vector<Row> rows;
   OrgCatalog::ForEachControl(txn, [&](const model::Control& c) {
     if (!Matches(filters.product, c.product) || !Matches(filters.category, c.category) ||
@@ -294,13 +238,12 @@ std::string ControlList(const store::ReadTxn& txn, const ControlFilters& filters
     }
     ControlState state = StateAt(PostureOf(txn, c.id), tau);
     if (filters.status && state.status != *filters.status) return;
+    // The same count as the card's "protected" techniques: counted rows of C(t).
     std::set<std::string> techniques;
-    OrgCatalog::ForEachMappingOf(txn, c.id, [&](const model::Mapping& m) {
-      if (m.type == model::MappingType::kProtect) techniques.insert(m.technique);
-    });
-    for (const auto& m : c.mitigations) {
-      const auto& reached = mitigations.Of(m);
-      techniques.insert(reached.begin(), reached.end());
+    if (auto vertex = graph.Control(c.id)) {
+      for (const auto& row : ReachRows(graph, scorer, *vertex)) {
+        if (row.counted()) techniques.insert(row.technique);
+      }
     }
     rows.push_back({c, state, techniques.size()});
   });

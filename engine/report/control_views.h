@@ -18,14 +18,8 @@
 
 namespace tidemark::report {
 
-// A control's state at τ (SPEC §3): the latest record with as_of ≤ τ; no record = to-address, 0.
-struct ControlState {
-  model::ControlStatus status = model::ControlStatus::kToAddress;
-  double implemented = 0;
-  bool has_record = false;
-};
-// `records` oldest first.
-ControlState StateAt(const std::vector<model::PostureRecord>& records, TimeMs tau);
+using model::ControlState;
+using model::StateAt;
 
 // One technique a control reaches, by its strongest path for that mapping type.
 struct ReachRow {
@@ -38,10 +32,10 @@ struct ReachRow {
   bool counted() const { return type == model::MappingType::kProtect; }
 };
 
-// Every technique `control` reaches: its direct mappings, the techniques of the mitigations it
-// implements (strength 1.0), and sub-techniques that no control reaches themselves, reached
-// through a parent this control protects (SPEC §3, via "parent"). One row per technique and
-// type, the strongest path kept (direct wins a tie); ordered by technique then type.
+// Every technique `control` reaches, exactly as scoring counts it: the rows of C(t) (the
+// scorer's ControlsOf, parent fallback included) that belong to this control, so the card and
+// the scores cannot disagree (deprecated mitigations, merged detect/respond rows, the
+// lowest-mitigation tie-break all come from the one rule). Ordered by technique then type.
 std::vector<ReachRow> ReachOf(const store::ReadTxn& txn, const model::Control& control);
 
 // The card of a control at τ. NotFound when the id is not in the store.

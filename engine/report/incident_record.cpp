@@ -8,7 +8,12 @@ const IncidentRecordWriter::TechniqueInfo& IncidentRecordWriter::Lookup(const st
   auto it = techniques_.find(id);
   if (it != techniques_.end()) return it->second;
   TechniqueInfo info;
-  if (txn_ != nullptr) {
+  if (graph_ != nullptr) {
+    if (auto vertex = graph_->Technique(id)) {
+      info.name = graph_->props(*vertex).name;
+      info.deprecated = graph_->props(*vertex).deprecated;
+    }
+  } else if (txn_ != nullptr) {
     if (auto object = store::AttackCatalog::Find(*txn_, model::AttackKind::kTechnique, id)) {
       info.name = object->name;
       info.deprecated = object->deprecated;
@@ -40,6 +45,7 @@ void IncidentRecordWriter::WriteFields(W& w, const model::Incident& inc) {
     w.Key("tactic");
     if (technique.tactic.empty()) w.Null(); else WriteString(w, technique.tactic);
     WriteFieldIfSet(w, "revoked_from", technique.revoked_from);
+    WriteField(w, "outcome", model::TechniqueOutcomeName(technique.outcome));
     if (info.deprecated) {
       w.Key("deprecated");
       w.Bool(true);

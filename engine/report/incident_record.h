@@ -1,6 +1,7 @@
 // The normalised incident record as JSON, shared by every command that shows incidents
 // (`tidemark incidents --json`, `tidemark incident ID`): id, title, source, created, closed,
-// status, classification, severity, techniques [{id, name, tactic, revoked_from, deprecated}],
+// status, classification, severity, techniques [{id, name, tactic, revoked_from, outcome,
+// deprecated}],
 // unknown_techniques, assets [{id, type, name}], threats, and `extra` when the native record
 // had unknown keys. Names and the deprecated flag come from the loaded ATT&CK data (cached per
 // technique, so rendering many incidents stays cheap). Not thread-safe; must not outlive `txn`.
@@ -10,6 +11,7 @@
 #include <unordered_map>
 
 #include "engine/core/json.h"
+#include "engine/graph/defense_graph.h"
 #include "engine/model/incident.h"
 #include "engine/store/store.h"
 
@@ -19,6 +21,8 @@ class IncidentRecordWriter {
  public:
   // `txn` may be nullptr: techniques are then written without names.
   explicit IncidentRecordWriter(const store::ReadTxn* txn) : txn_(txn) {}
+  // Names and flags from a built graph (scope views, which hold no transaction).
+  explicit IncidentRecordWriter(const graph::DefenseGraph* graph) : txn_(nullptr), graph_(graph) {}
 
   // Writes the record's fields (keys and values) into an object the caller has started, so
   // a command can nest the record or add fields of its own. W is JsonWriter or PrettyJsonWriter.
@@ -40,6 +44,7 @@ class IncidentRecordWriter {
   const TechniqueInfo& Lookup(const std::string& id);
 
   const store::ReadTxn* txn_;
+  const graph::DefenseGraph* graph_ = nullptr;
   std::unordered_map<std::string, TechniqueInfo> techniques_;
 };
 

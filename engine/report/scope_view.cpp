@@ -182,6 +182,11 @@ std::string ScopeJson(const DefenseGraph& graph, const Evaluation& ev) {
   WriteField(w, "kind", scoring::ScopeKindName(ev.scope.kind));
   WriteField(w, "id", ev.scope.id);
   WriteField(w, "name", ev.scope.name);
+  WriteFieldIfSet(w, "revoked_from", ev.scope.revoked_from);
+  if (ev.scope.deprecated) {
+    w.Key("deprecated");
+    w.Bool(true);
+  }
   w.EndObject();
   WriteField(w, "as_of", FormatIsoTime(ev.tau));
   WriteScore(w, "resilience", ev.resilience);
@@ -192,7 +197,7 @@ std::string ScopeJson(const DefenseGraph& graph, const Evaluation& ev) {
   w.Uint64(ev.affected_assets);
   if (auto incident = ScopeIncident(graph, ev)) {
     w.Key("incident");
-    IncidentRecordWriter(nullptr).Write(w, *incident);
+    IncidentRecordWriter(&graph).Write(w, *incident);
   } else if (ev.scope.kind != scoring::ScopeKind::kAll) {
     // Threats list their counted incidents and assets; `all` does not (that list is every
     // counted incident, which `tidemark incidents` prints, and 100,000 ids would double the
@@ -276,6 +281,10 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
   fields.push_back({std::string(1, static_cast<char>(std::toupper(scoring::ScopeKindName(ev.scope.kind)[0]))) +
                         std::string(scoring::ScopeKindName(ev.scope.kind).substr(1)),
                     ev.scope.id + (ev.scope.name.empty() || ev.scope.name == ev.scope.id ? "" : "  " + ev.scope.name)});
+  if (!ev.scope.revoked_from.empty()) {
+    fields.push_back({"Note", ev.scope.revoked_from + " is revoked in ATT&CK; shown as its successor " + ev.scope.id});
+  }
+  if (ev.scope.deprecated) fields.push_back({"Note", ev.scope.id + " is deprecated in ATT&CK (kept, flagged)"});
   if (incident) {
     fields.push_back({"Source", incident->source});
     fields.push_back({"Status", incident->status + ", " + std::string(model::ClassificationName(incident->classification)) +

@@ -49,6 +49,7 @@ Scope ThreatScope(const DefenseGraph& graph, Vertex threat) {
                                                  : ScopeKind::kCustom;
   scope.id = props.id;
   scope.name = props.name;
+  scope.deprecated = props.deprecated;
   scope.base_techniques = graph.TechniquesUsedBy(threat);
   scope.incidents = graph.IncidentsOf(threat);
   CollectUnknown(graph, scope);
@@ -80,18 +81,14 @@ Result<Scope> ResolveScope(const DefenseGraph& graph, std::string_view text) {
     CollectUnknown(graph, scope);
     return scope;
   }
-  std::string upper(text);
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  std::optional<Vertex> threat = graph.Threat(upper);
-  if (!threat || graph.props(*threat).threat_kind == "custom") {
-    if (auto id = graph.ThreatIdByName(text)) threat = graph.Threat(*id);
-  }
-  if (!threat) threat = graph.Threat(text);  // a custom threat, by its exact name
-  if (!threat) {
+  auto match = graph.FindThreat(text);
+  if (!match) {
     return Status::NotFound("no incident, ATT&CK group/campaign/software or custom threat named \"" +
                             std::string(text) + "\" (try `tidemark search`, `tidemark threats`, `tidemark incidents`)");
   }
-  return ThreatScope(graph, *threat);
+  Scope scope = ThreatScope(graph, match->threat);
+  scope.revoked_from = match->revoked_from;
+  return scope;
 }
 
 std::vector<Scope> AllThreatScopes(const DefenseGraph& graph) {
@@ -101,16 +98,8 @@ std::vector<Scope> AllThreatScopes(const DefenseGraph& graph) {
 }
 
 PostureAt PostureOf(const graph::ControlInfo& control, TimeMs tau) {
-  PostureAt out;
-  // Records are in as_of order: the last one at or before τ holds.
-  auto it = std::upper_bound(control.posture.begin(), control.posture.end(), tau,
-                             [](TimeMs t, const model::PostureRecord& r) { return t < r.as_of; });
-  if (it == control.posture.begin()) return out;
-  --it;
-  out.has_record = true;
-  out.status = it->status;
-  out.implemented = model::ImplementedFraction(*it);
-  return out;
+  model::ControlState state = model::StateAt(control.posture, tau);
+  return PostureAt{state.implemented, state.status, state.has_record};
 }
 
 Scorer::Scorer(const DefenseGraph& graph) : graph_(graph), evidence_(graph) {

@@ -31,6 +31,8 @@ struct Scope {
   ScopeKind kind = ScopeKind::kAll;
   std::string id;
   std::string name;
+  std::string revoked_from;  // the revoked ATT&CK ID the user asked for, resolved to `id`
+  bool deprecated = false;   // a deprecated ATT&CK threat: answers, flagged
   // Techniques in the scope whatever its incidents: an incident's own techniques, an ATT&CK
   // threat's `uses`. Empty for custom threats and `all`.
   std::vector<Vertex> base_techniques;

@@ -151,35 +151,60 @@ void AttackCatalog::ForEach(const ReadTxn& txn, AttackKind kind,
   if (current) fn(*current);
 }
 
-TechniqueResolution AttackCatalog::ResolveTechnique(const ReadTxn& txn, std::string_view id) {
-  TechniqueResolution out;
+namespace {
+
+// Looks an ATT&CK ID up among `kinds`; the first kind holding it wins.
+std::optional<AttackObject> FindAmong(const ReadTxn& txn, std::initializer_list<AttackKind> kinds, std::string_view id) {
+  for (AttackKind kind : kinds) {
+    if (auto found = AttackCatalog::Find(txn, kind, id)) return found;
+  }
+  return std::nullopt;
+}
+
+AttackResolution Resolve(const ReadTxn& txn, std::initializer_list<AttackKind> kinds, std::string_view id) {
+  AttackResolution out;
+  out.id = std::string(id);
   std::string current(id);
   for (int hop = 0; hop < 16; ++hop) {
-    auto object = Find(txn, AttackKind::kTechnique, current);
-    if (!object) break;
+    auto object = FindAmong(txn, kinds, current);
+    if (!object) {
+      // The first ID is simply absent; a successor missing from the loaded data leaves the
+      // asked ID revoked without a usable successor.
+      out.kind = hop == 0 ? AttackResolution::Kind::kUnknown : AttackResolution::Kind::kRevoked;
+      return out;
+    }
     if (object->revoked) {
+      out.revoked_from = std::string(id);
       if (object->revoked_by.empty()) break;
-      if (out.revoked_from.empty()) out.revoked_from = std::string(id);
       current = object->revoked_by;
       continue;
     }
     out.id = current;
-    out.kind = object->deprecated ? TechniqueResolution::Kind::kDeprecated
-                                  : TechniqueResolution::Kind::kLive;
+    out.kind = object->deprecated ? AttackResolution::Kind::kDeprecated : AttackResolution::Kind::kLive;
     return out;
   }
+  // Revoked without successor, or a chain that loops.
   out.id = std::string(id);
-  out.revoked_from.clear();
-  out.kind = TechniqueResolution::Kind::kUnknown;
+  out.kind = AttackResolution::Kind::kRevoked;
   return out;
 }
 
-std::optional<AttackObject> AttackCatalog::FindThreat(const ReadTxn& txn, std::string_view text) {
-  std::string upper(text);
+}  // namespace
+
+TechniqueResolution AttackCatalog::ResolveTechnique(const ReadTxn& txn, std::string_view id) {
+  return Resolve(txn, {AttackKind::kTechnique}, id);
+}
+
+AttackResolution AttackCatalog::ResolveThreatId(const ReadTxn& txn, std::string_view id) {
+  std::string upper(id);
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  for (AttackKind kind : {AttackKind::kGroup, AttackKind::kCampaign, AttackKind::kSoftware}) {
-    if (auto found = Find(txn, kind, upper); found && !found->revoked) return found;
-  }
+  return Resolve(txn, {AttackKind::kGroup, AttackKind::kCampaign, AttackKind::kSoftware}, upper);
+}
+
+std::optional<AttackObject> AttackCatalog::FindThreat(const ReadTxn& txn, std::string_view text) {
+  AttackResolution by_id = ResolveThreatId(txn, text);
+  if (by_id.usable()) return FindAmong(txn, {AttackKind::kGroup, AttackKind::kCampaign, AttackKind::kSoftware}, by_id.id);
+  if (by_id.kind == AttackResolution::Kind::kRevoked) return std::nullopt;
   // Names and aliases: a scan of ~1,000 threat records, fast enough for one lookup; bulk
   // resolution (incident import) should build its own name index instead.
   std::optional<AttackObject> match;

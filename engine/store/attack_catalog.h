@@ -21,13 +21,24 @@ struct AttackReleaseInfo {
   std::string modified;
 };
 
-// Where a technique ID leads in the loaded ATT&CK data.
+// Where an ATT&CK ID leads in the loaded data — THE resolution policy, for techniques and
+// threats alike (every importer, the graph and every view ask this, never their own copy):
+//  - a live object answers as itself (kLive);
+//  - a deprecated one answers as itself, flagged (kDeprecated);
+//  - a revoked one resolves to the end of its revoked-by chain, whatever STIX type that end
+//    is (malware S9000 -> tool S0508), keeping the ID asked for in `revoked_from`;
+//  - a revoked one whose chain has no live end (no successor, a cycle, a successor missing
+//    from the loaded data) is kRevoked: `id` is the ID asked for, and it is never scored;
+//  - an ID not in the loaded data at all is kUnknown.
 struct TechniqueResolution {
-  enum class Kind { kLive, kDeprecated, kUnknown };
+  enum class Kind { kLive, kDeprecated, kRevoked, kUnknown };
   Kind kind = Kind::kUnknown;
   std::string id;            // the end of the revoked-by chain, or the ID itself
   std::string revoked_from;  // the ID asked for when it was revoked
+  // True for kLive and kDeprecated: the ID names an object that can be scored.
+  bool usable() const { return kind == Kind::kLive || kind == Kind::kDeprecated; }
 };
+using AttackResolution = TechniqueResolution;
 
 class AttackCatalog {
  public:
@@ -50,10 +61,14 @@ class AttackCatalog {
   // Every object of a kind, merged over domains, in ID order.
   static void ForEach(const ReadTxn& txn, model::AttackKind kind,
                       const std::function<void(const model::AttackObject&)>& fn);
-  // Follows revoked-by to its end (cycles and dead ends give kUnknown). `id` must already be
-  // normalised (NormalizeTechniqueId).
+  // The resolution policy above for a technique. `id` must already be normalised
+  // (NormalizeTechniqueId).
   static TechniqueResolution ResolveTechnique(const ReadTxn& txn, std::string_view id);
-  // A group, campaign or software by ATT&CK ID (any case), name or alias (case-insensitive).
+  // The resolution policy above for a group, campaign or software ID (any case).
+  static AttackResolution ResolveThreatId(const ReadTxn& txn, std::string_view id);
+  // A group, campaign or software by ATT&CK ID (any case; revocations followed, deprecated
+  // ones included), name or alias (case-insensitive, live or deprecated objects). nullopt when
+  // nothing matches or a revoked ID has no successor (ResolveThreatId tells which).
   static std::optional<model::AttackObject> FindThreat(const ReadTxn& txn, std::string_view text);
 };
 

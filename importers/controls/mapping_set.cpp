@@ -288,7 +288,7 @@ MappingResolution ResolveMappings(const store::ReadTxn& txn, const std::vector<m
       cached = cache.emplace(draft.technique, store::AttackCatalog::ResolveTechnique(txn, draft.technique)).first;
     }
     const auto& resolution = cached->second;
-    if (resolution.kind == store::TechniqueResolution::Kind::kUnknown) {
+    if (!resolution.usable()) {
       out.unknown_techniques.insert(draft.technique);
       ++out.unknown_rows;
       if (out.kept_unknown) out.rows.push_back(draft);

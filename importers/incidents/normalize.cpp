@@ -52,25 +52,46 @@ const std::string& Normalizer::Tactic(const std::string& text) {
 
 void Normalizer::BuildThreatIndex() {
   threat_index_built_ = true;
-  // Groups first, then campaigns, then software: a name shared by a group and a tool (rare)
-  // resolves to the group, as FindThreat does.
+  // Names and aliases of live and deprecated objects first; groups, then campaigns, then
+  // software, so a name shared by a group and a tool (rare) resolves to the group, as
+  // AttackCatalog::FindThreat does. IDs resolve through AttackCatalog::ResolveThreatId (the
+  // one resolution policy: revoked-by chains across STIX types, deprecated kept).
+  std::vector<std::pair<std::string, std::string>> revoked_names;
   for (model::AttackKind kind :
        {model::AttackKind::kGroup, model::AttackKind::kCampaign, model::AttackKind::kSoftware}) {
     store::AttackCatalog::ForEach(txn_, kind, [&](const model::AttackObject& object) {
       if (object.revoked) {
-        if (!object.revoked_by.empty()) threat_ids_.emplace(ToUpper(object.id), object.revoked_by);
+        revoked_names.emplace_back(ToLower(object.name), object.id);
         return;
       }
-      threat_ids_.emplace(ToUpper(object.id), object.id);
       threat_names_.emplace(ToLower(object.name), object.id);
       for (const auto& alias : object.aliases) threat_names_.emplace(ToLower(alias), object.id);
     });
   }
+  // A revoked object's name leads where its ID leads, unless a live object has that name.
+  for (const auto& [name, id] : revoked_names) {
+    if (threat_names_.count(name)) continue;
+    if (auto resolved = ResolveThreatId(id)) threat_names_.emplace(name, *resolved);
+  }
+}
+
+std::optional<std::string> Normalizer::ResolveThreatId(const std::string& id) {
+  std::string upper = ToUpper(id);
+  auto it = threat_ids_.find(upper);
+  if (it == threat_ids_.end()) {
+    auto resolution = store::AttackCatalog::ResolveThreatId(txn_, upper);
+    std::optional<std::string> resolved;
+    if (resolution.usable()) resolved = resolution.id;
+    it = threat_ids_.emplace(upper, resolved).first;
+  }
+  return it->second;
 }
 
 std::optional<std::string> Normalizer::ResolveKnownThreat(const std::string& text) {
   if (!threat_index_built_) BuildThreatIndex();
-  if (auto it = threat_ids_.find(ToUpper(text)); it != threat_ids_.end()) return it->second;
+  if (IsThreatIdShape(text)) {
+    if (auto id = ResolveThreatId(text)) return id;
+  }
   if (auto it = threat_names_.find(ToLower(text)); it != threat_names_.end()) return it->second;
   return std::nullopt;
 }
@@ -109,7 +130,7 @@ model::Incident Normalizer::Normalize(SourceIncident source) {
       continue;
     }
     const auto& resolution = Resolve(*id);
-    if (resolution.kind == store::TechniqueResolution::Kind::kUnknown) {
+    if (!resolution.usable()) {
       unknown.insert(*id);
       continue;
     }

@@ -57,13 +57,15 @@ class Normalizer {
   void BuildThreatIndex();
   // The ATT&CK ID of a technique by its STIX id; nullopt when no loaded technique has it.
   std::optional<std::string> TechniqueOfStixId(std::string_view stix_id);
+  std::optional<std::string> ResolveThreatId(const std::string& id);
 
   const store::ReadTxn& txn_;
   std::unordered_map<std::string, store::TechniqueResolution> resolutions_;
   std::unordered_map<std::string, std::string> tactics_;  // as given -> short name or ""
 
   bool threat_index_built_ = false;
-  std::unordered_map<std::string, std::string> threat_ids_;    // upper-case ID -> ID
+  // upper-case ID -> where it resolves (nullopt: unknown, or revoked without successor)
+  std::unordered_map<std::string, std::optional<std::string>> threat_ids_;
   std::unordered_map<std::string, std::string> threat_names_;  // lower-case name/alias -> ID
   bool stix_index_built_ = false;
   std::unordered_map<std::string, std::string> technique_stix_ids_;  // attack-pattern--… -> T-ID

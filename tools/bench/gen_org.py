@@ -5,6 +5,11 @@ and mapping 1-3 live techniques directly, and D daily posture snapshots (one nat
 per day) naming every control with a drifting implemented fraction.
 
 usage: gen_org.py OUT_DIR [--controls 500] [--days 365] [--bundle mitre-data/cache/enterprise-attack.json]
+                  [--mitigations-per K] [--techniques-per K]
+
+--mitigations-per / --techniques-per fix each control's mitigations and direct mappings to K
+(the issue-16 scale shape: 2 mitigations and 8 techniques per control); without them each
+control gets 1-2 and 1-3.
 """
 import argparse
 import datetime
@@ -36,6 +41,8 @@ def main():
     parser.add_argument("--controls", type=int, default=500)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--bundle", default="mitre-data/cache/enterprise-attack.json")
+    parser.add_argument("--mitigations-per", type=int, default=0)
+    parser.add_argument("--techniques-per", type=int, default=0)
     args = parser.parse_args()
     rng = random.Random(20260301)
     techniques, mitigations = live_ids(args.bundle)
@@ -52,9 +59,9 @@ def main():
             "license": ["E3", "E5", "P1", ""][idx % 4],
             "remediation_type": ["configuration", "software", "firmware", "process"][idx % 4],
             "max_points": 10,
-            "mitigations": rng.sample(mitigations, rng.randint(1, 2)),
+            "mitigations": rng.sample(mitigations, args.mitigations_per or rng.randint(1, 2)),
             "techniques": [{"id": t, "type": "protect", "strength": rng.choice(["minimal", "partial", "significant"])}
-                           for t in rng.sample(techniques, rng.randint(1, 3))],
+                           for t in rng.sample(techniques, args.techniques_per or rng.randint(1, 3))],
         })
     with open(os.path.join(args.out, "catalog.json"), "w") as f:
         json.dump({"controls": controls}, f)

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Configures the one instrumented build that tools/test.sh (the test suite under ASan + UBSan +
+# LeakSanitizer) and tools/fuzz.sh (the libFuzzer targets) share: clang, ASan+UBSan (UBSan
+# fatal), coverage instrumentation for libFuzzer (-fsanitize=fuzzer-no-link, harmless for the
+# test binary), -O1 -g, assertions on (RelWithDebInfo without -DNDEBUG), RapidJSON's SSE4.2 scans
+# off (TIDEMARK_SANITIZE: their aligned reads past a string's end are ASan reports). Warnings are
+# the GCC build's business (-Werror there), not this one's. tests/fuzz/ubsan_ignorelist.txt
+# lists the UBSan reports of code that is not ours.
+# Usage: tools/configure-sanitize.sh BUILD_DIR
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:?usage: configure-sanitize.sh BUILD_DIR}
+ignorelist="-fsanitize-ignorelist=$root/tests/fuzz/ubsan_ignorelist.txt"
+# (RapidJSON's member iterators trip clang's C++20 reversed-operator warning in every file that
+# iterates an object; the warning is about the header, not our code.)
+CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DBUILD_TESTING=ON -DTIDEMARK_FUZZ=OFF -DTIDEMARK_WERROR=OFF \
+  -DTIDEMARK_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link $ignorelist -Wno-ambiguous-reversed-operator" \
+  ${CMAKE_CXX_COMPILER_LAUNCHER:+-DCMAKE_CXX_COMPILER_LAUNCHER=$CMAKE_CXX_COMPILER_LAUNCHER} >/dev/null
