@@ -97,7 +97,7 @@ TEST_CASE("an incident naming a deprecated or revoked group is attributed to it,
   REQUIRE(testing::RunTidemark({"-q", "--store", store, "import", "incidents", dir + "/inc.ndjson"}).exit_code == 0);
   auto record = testing::RunTidemark({"--store", store, "--json", "incidents"});
   REQUIRE(record.exit_code == 0);
-  CHECK(record.out.find("\"threats\": [\"G0014\", \"G0016\"]") != std::string::npos);
+  CHECK(record.out.find("\"threats\": [\n        \"G0014\",\n        \"G0016\"\n      ]") != std::string::npos);
   auto threat = testing::RunTidemark({"--store", store, "--json", "threat", "G0014"});
   REQUIRE(threat.exit_code == 0);
   CHECK(threat.out.find("\"incidents\": 1") != std::string::npos);
