@@ -92,6 +92,11 @@ double ImplementedFraction(const PostureRecord& record) {
   }
 }
 
+bool IsOverdue(const Control& control, double implemented, TimeMs tau) {
+  constexpr TimeMs kDayMs = 86'400'000;
+  return control.due && StartOfDay(*control.due) + kDayMs <= tau && implemented < 1.0 - 1e-9;
+}
+
 std::string ToJson(const Control& c) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);

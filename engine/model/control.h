@@ -79,6 +79,11 @@ struct ControlState {
 };
 ControlState StateAt(const std::vector<PostureRecord>& records, TimeMs tau);
 
+// SPEC v2 §1 `due`: a control is overdue at τ when its due day has ended before τ (a control
+// due 2026-03-10 is overdue from 2026-03-11) and it is not fully implemented at τ
+// (`implemented` = impl(c, τ) < 1). No due date: never overdue.
+bool IsOverdue(const Control& control, double implemented, TimeMs tau);
+
 struct Asset {
   std::string id;
   std::string type;  // device, user, mailbox, cloud-resource, ...

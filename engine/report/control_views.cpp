@@ -56,6 +56,12 @@ void WriteControlFields(W& w, const model::Control& c) {
   } else {
     w.Null();
   }
+  w.Key("owner");
+  if (c.owner.empty()) w.Null(); else WriteString(w, c.owner);
+  w.Key("due");
+  if (c.due) WriteString(w, FormatDate(*c.due)); else w.Null();
+  w.Key("deprecated");
+  w.Bool(c.deprecated);
 }
 
 template <typename W>
@@ -65,6 +71,12 @@ void WriteState(W& w, const ControlState& state) {
   w.Double(RoundScore(state.implemented));
   w.Key("has_record");
   w.Bool(state.has_record);
+}
+
+// "2026-03-10", with " (overdue)" when it is at τ; "-" without a due date.
+std::string DueText(const model::Control& c, const ControlState& state, TimeMs tau) {
+  if (!c.due) return "-";
+  return FormatDate(*c.due) + (model::IsOverdue(c, state.implemented, tau) ? " (overdue)" : "");
 }
 
 bool Matches(const std::string& filter, const std::string& value) {
@@ -146,6 +158,8 @@ Result<std::string> ControlCard(const store::ReadTxn& txn, std::string_view id, 
     }
     WriteField(w, "as_of", FormatIsoTime(tau));
     WriteState(w, state);
+    w.Key("overdue");
+    w.Bool(model::IsOverdue(*control, state.implemented, tau));
     w.Key("history");
     w.StartArray();
     for (const auto& record : history) {
@@ -195,7 +209,12 @@ Result<std::string> ControlCard(const store::ReadTxn& txn, std::string_view id, 
                               {"Source", &control->source}}) {
     if (!value->empty()) fields.push_back({label, Printable(*value)});
   }
-  if (control->max_points) fields.push_back({"Max points", FormatFraction(*control->max_points)});
+  if (control->max_points) {
+    fields.push_back({"Max points", FormatFraction(*control->max_points) +
+                                        (control->deprecated ? " (deprecated: not in the posture score)" : "")});
+  }
+  if (!control->owner.empty()) fields.push_back({"Owner", Printable(control->owner)});
+  if (control->due) fields.push_back({"Due", DueText(*control, state, tau)});
   if (!mitigation_list.empty()) fields.push_back({"Implements", JoinList(mitigation_list, "\n")});
   fields.push_back({"As of", FormatIsoTime(tau)});
   fields.push_back({"Status", std::string(model::ControlStatusName(state.status)) + (state.has_record ? "" : " (no posture record)")});
@@ -238,6 +257,8 @@ std::string ControlList(const store::ReadTxn& txn, const ControlFilters& filters
     }
     ControlState state = StateAt(PostureOf(txn, c.id), tau);
     if (filters.status && state.status != *filters.status) return;
+    if (!filters.owner.empty() && !EqualsIgnoreCase(filters.owner, c.owner)) return;
+    if (filters.overdue && !model::IsOverdue(c, state.implemented, tau)) return;
     // The same count as the card's "protected" techniques: counted rows of C(t).
     std::set<std::string> techniques;
     if (auto vertex = graph.Control(c.id)) {
@@ -258,6 +279,8 @@ std::string ControlList(const store::ReadTxn& txn, const ControlFilters& filters
       w.StartObject();
       WriteControlFields(w, row.control);
       WriteState(w, row.state);
+      w.Key("overdue");
+      w.Bool(model::IsOverdue(row.control, row.state.implemented, tau));
       w.Key("techniques");
       w.Uint64(row.techniques);
       w.EndObject();
@@ -266,7 +289,7 @@ std::string ControlList(const store::ReadTxn& txn, const ControlFilters& filters
     w.EndObject();
     return Finish(buf);
   }
-  TextTable table({"id", "title", "product", "category", "license", "status", "impl", "techniques"});
+  TextTable table({"id", "title", "product", "category", "license", "status", "impl", "owner", "due", "techniques"});
   for (const auto& row : rows) {
     std::string title = Printable(row.control.title);
     if (title.size() > 60) {
@@ -276,7 +299,8 @@ std::string ControlList(const store::ReadTxn& txn, const ControlFilters& filters
     }
     table.AddRow({Printable(row.control.id), title, Printable(row.control.product), Printable(row.control.category),
                   Printable(row.control.license), std::string(model::ControlStatusName(row.state.status)),
-                  FormatFraction(row.state.implemented), std::to_string(row.techniques)});
+                  FormatFraction(row.state.implemented), row.control.owner.empty() ? "-" : Printable(row.control.owner),
+                  DueText(row.control, row.state, tau), std::to_string(row.techniques)});
   }
   return table.empty() ? "(no controls match)\n" : table.Render();
 }

@@ -48,10 +48,12 @@ struct ControlFilters {
   std::string license;
   std::string remediation_type;
   std::optional<model::ControlStatus> status;  // state at τ
+  std::string owner;     // exact owner, case-insensitive
+  bool overdue = false;  // only controls overdue at τ (model::IsOverdue)
 };
 
-// The controls matching the filters, by id, with their state at τ and the number of
-// techniques each protects (direct or through a mitigation).
+// The controls matching the filters, by id, with their state at τ, owner, due date (flagged
+// when overdue at τ) and the number of techniques each protects (direct or through a mitigation).
 std::string ControlList(const store::ReadTxn& txn, const ControlFilters& filters, TimeMs tau, Format format);
 
 }  // namespace tidemark::report

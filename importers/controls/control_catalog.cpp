@@ -111,12 +111,17 @@ Problem ReadGraphProfile(const Value& record, model::Control& control, std::set<
     if (auto problem = OptionalString(record, name, *slot)) return problem;
   }
   if (auto problem = OptionalNumber(record, "maxScore", 0, kMaxPoints, control.max_points)) return problem;
+  // A deprecated profile stays in the catalog (shown, mapped) but leaves the posture score.
+  if (const Value* deprecated = Member(record, "deprecated"); deprecated && !deprecated->IsNull()) {
+    if (!deprecated->IsBool()) return std::string("field \"deprecated\" must be true or false");
+    control.deprecated = deprecated->GetBool();
+  }
   std::string action;
   if (auto problem = OptionalString(record, "actionType", action)) return problem;
   std::string folded = FoldEnum(action);
   if (folded == "config") control.remediation_type = "configuration";
   if (folded == "review" || folded == "behavior") control.remediation_type = "process";
-  control.extra_json = UnknownMembersJson(record, {"id", "controlName", "title", "service", "controlCategory", "maxScore"});
+  control.extra_json = UnknownMembersJson(record, {"id", "controlName", "title", "service", "controlCategory", "maxScore", "deprecated"});
   if (!control.extra_json.empty()) given.insert("extra");
   return std::nullopt;
 }

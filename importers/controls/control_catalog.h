@@ -7,7 +7,8 @@
 // (`M1032; M1026`), techniques (`T1078.004` or `T1078.004:protect:partial`, `;`-separated).
 //
 // Graph profiles map as: controlName (else id) -> id, title, service -> product,
-// controlCategory -> category, maxScore -> max_points, actionType Config -> configuration,
+// controlCategory -> category, maxScore -> max_points, deprecated -> deprecated (out of the
+// posture score), actionType Config -> configuration,
 // Review/Behavior -> process; every other key (tier, rank, threats, implementationCost, ...)
 // is kept in `extra`. Thread-compatible.
 #pragma once

@@ -49,6 +49,8 @@ RunFn SetupControls(CLI::App& app) {
   app.add_option("--license", args->filters.license, "only this license");
   app.add_option("--status", args->status, "only controls in this state at --as-of (to-address, planned, ...)");
   app.add_option("--remediation-type", args->filters.remediation_type, "configuration, software, firmware or process");
+  app.add_option("--owner", args->filters.owner, "only controls of this owner (case-insensitive)");
+  app.add_flag("--overdue", args->filters.overdue, "only controls past their due date and not fully implemented at --as-of");
   return [args](Context& ctx) -> Status {
     if (!args->status.empty()) {
       args->filters.status = model::ParseControlStatus(args->status);
@@ -67,7 +69,7 @@ RunFn SetupControls(CLI::App& app) {
 const bool kControl = RegisterCommand(
     {"control", "control card: fields, state at --as-of, history, the techniques it reaches", SetupControl});
 const bool kControls = RegisterCommand(
-    {"controls", "list controls with their state at --as-of (filters: product, category, license, status, remediation type)",
+    {"controls", "list controls with their state at --as-of (filters: product, category, license, status, remediation type, owner, overdue)",
      SetupControls});
 
 }  // namespace
