@@ -45,7 +45,7 @@ std::optional<model::Incident> ScopeIncident(const DefenseGraph& graph, const Ev
 }
 
 template <typename W>
-void WriteRecommendation(W& w, const DefenseGraph& graph, const scoring::Recommendation& rec) {
+void WriteRecommendation(W& w, const DefenseGraph& graph, const scoring::Recommendation& rec, TimeMs tau) {
   const auto& control = graph.control_info(rec.control).control;
   w.StartObject();
   WriteField(w, "control", control.id);
@@ -72,6 +72,10 @@ void WriteRecommendation(W& w, const DefenseGraph& graph, const scoring::Recomme
   WriteScore(w, "score_gain", rec.score_gain);
   w.Key("owner");
   if (control.owner.empty()) w.Null(); else WriteString(w, control.owner);
+  w.Key("due");
+  if (control.due) WriteString(w, FormatDate(*control.due)); else w.Null();
+  w.Key("overdue");
+  w.Bool(model::IsOverdue(control, rec.implemented, tau));
   w.EndObject();
 }
 
@@ -261,7 +265,7 @@ std::string ScopeJson(const DefenseGraph& graph, const Evaluation& ev) {
   WriteStrings(w, "unknown_techniques", ev.scope.unknown_techniques);
   w.Key("recommendations");
   w.StartArray();
-  for (const auto& rec : ev.recommendations) WriteRecommendation(w, graph, rec);
+  for (const auto& rec : ev.recommendations) WriteRecommendation(w, graph, rec, ev.tau);
   w.EndArray();
   WriteGapsAndValidations(w, graph, ev);
   // Vulnerability exposure (SPEC §3) is computed by its own module; until it fills these,
@@ -394,7 +398,8 @@ bool RecommendationFilter::Accepts(const model::Control& control, model::Control
   };
   return match(product, control.product) && match(category, control.category) && match(license, control.license) &&
          match(remediation_type, control.remediation_type) &&
-         (this->status.empty() || ToLower(this->status) == model::ControlStatusName(status));
+         (this->status.empty() || ToLower(this->status) == model::ControlStatusName(status)) &&
+         (owner.empty() || ToLower(owner) == ToLower(control.owner));
 }
 
 namespace {
@@ -427,6 +432,12 @@ Groups GroupRecommendations(scoring::Scorer& scorer, const DefenseGraph& graph, 
     out.kept.push_back(&rec);
     if (!group_by.empty()) out.groups[GroupKey(control, rec.status, group_by)].first.push_back(rec.control);
   }
+  if (filter.sort == "points") {
+    // Stable: equal points_gain keep the SPEC order (impact, then id).
+    std::stable_sort(out.kept.begin(), out.kept.end(), [](const scoring::Recommendation* a, const scoring::Recommendation* b) {
+      return a->points_gain > b->points_gain + 1e-9;
+    });
+  }
   for (auto& [key, group] : out.groups) group.second = scorer.JointImpact(ev, group.first);
   return out;
 }
@@ -448,7 +459,7 @@ std::string RecommendationsJson(scoring::Scorer& scorer, const DefenseGraph& gra
   Groups grouped = GroupRecommendations(scorer, graph, ev, filter, group_by);
   w.Key("recommendations");
   w.StartArray();
-  for (const auto* rec : grouped.kept) WriteRecommendation(w, graph, *rec);
+  for (const auto* rec : grouped.kept) WriteRecommendation(w, graph, *rec, ev.tau);
   w.EndArray();
   if (!group_by.empty()) {
     w.Key("groups");
@@ -472,13 +483,14 @@ std::string RecommendationsJson(scoring::Scorer& scorer, const DefenseGraph& gra
 std::string RecommendationsText(scoring::Scorer& scorer, const DefenseGraph& graph, const Evaluation& ev,
                                 const RecommendationFilter& filter, const std::string& group_by) {
   std::string out = "Scope " + ev.scope.id + ", resilience " + Score(ev.resilience) + " as of " + FormatIsoTime(ev.tau) + "\n\n";
-  TextTable table({"#", "control", "title", "product", "category", "license", "status", "impact", "techniques"});
+  TextTable table({"#", "control", "title", "product", "category", "license", "status", "impact", "points", "owner", "techniques"});
   Groups grouped = GroupRecommendations(scorer, graph, ev, filter, group_by);
   size_t rank = 0;
   for (const auto* rec : grouped.kept) {
     const auto& c = graph.control_info(rec->control).control;
     table.AddRow({std::to_string(++rank), c.id, c.title, c.product, c.category, c.license,
-                  std::string(model::ControlStatusName(rec->status)), "+" + Num(rec->impact),
+                  std::string(model::ControlStatusName(rec->status)), "+" + Num(rec->impact), "+" + Num(rec->points_gain),
+                  (c.owner.empty() ? std::string("-") : c.owner) + (model::IsOverdue(c, rec->implemented, ev.tau) ? " (overdue)" : ""),
                   std::to_string(rec->techniques.size())});
   }
   out += table.empty() ? "(no recommendations)\n" : table.Render();
@@ -528,7 +540,8 @@ std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau) {
   return "Threats by exposure, as of " + FormatIsoTime(tau) + "\n\n" + table.Render();
 }
 
-std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points) {
+std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points,
+                        const std::vector<std::optional<double>>* posture_scores) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
@@ -550,6 +563,7 @@ std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::
     w.Bool(p.posture_changed);
     w.Key("incident_added");
     w.Bool(p.incident_added);
+    if (posture_scores) WriteScore(w, "posture_score", (*posture_scores)[static_cast<size_t>(&p - points.data())]);
     w.EndObject();
   }
   w.EndArray();
@@ -557,8 +571,10 @@ std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::
   return Finish(buf);
 }
 
-std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points) {
-  std::string out = "date,resilience,exposure,incidents,posture_changed,incident_added\n";
+std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points,
+                       const std::vector<std::optional<double>>* posture_scores) {
+  std::string out = "date,resilience,exposure,incidents,posture_changed,incident_added";
+  out += posture_scores ? ",posture_score\n" : "\n";
   for (const auto& p : points) {
     char buf[160];
     if (p.resilience) {
@@ -569,6 +585,16 @@ std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points) {
                     p.incident_added);
     }
     out += buf;
+    if (posture_scores) {
+      auto score = (*posture_scores)[static_cast<size_t>(&p - points.data())];
+      out.pop_back();  // the newline
+      if (score) {
+        std::snprintf(buf, sizeof buf, ",%.4f\n", RoundScore(*score));
+        out += buf;
+      } else {
+        out += ",\n";
+      }
+    }
   }
   return out;
 }

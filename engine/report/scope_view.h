@@ -30,6 +30,9 @@ std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau);
 
 struct RecommendationFilter {
   std::string product, category, license, status, remediation_type;
+  std::string owner;  // the control's owner, case-insensitive; empty = any
+  // "impact" (SPEC order, the default) or "points" (points_gain descending, then SPEC order).
+  std::string sort = "impact";
   bool Accepts(const model::Control& control, model::ControlStatus status) const;
 };
 // `group_by`: "", product, category, status or license. A group's impact is joint (every
@@ -39,8 +42,12 @@ std::string RecommendationsJson(scoring::Scorer& scorer, const graph::DefenseGra
 std::string RecommendationsText(scoring::Scorer& scorer, const graph::DefenseGraph& graph, const scoring::Evaluation& ev,
                                 const RecommendationFilter& filter, const std::string& group_by);
 
-std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points);
-std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points);
+// `posture_scores`, when given (the `all` scope), is S at each point (SPEC §3 "History"):
+// JSON `posture_score` and a last CSV column `posture_score`.
+std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points,
+                        const std::vector<std::optional<double>>* posture_scores = nullptr);
+std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points,
+                       const std::vector<std::optional<double>>* posture_scores = nullptr);
 // A line chart of resilience over time: dates on the x axis, 0-100 on the y axis, a point
 // where posture or incidents changed. Self-contained SVG; every text escaped.
 std::string HistorySvg(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points);

@@ -109,6 +109,16 @@ TEST_CASE("score history prints as a table, CSV and an SVG chart, within --from 
   CHECK(table.out.find("2026-03-02") == std::string::npos);
 }
 
+TEST_CASE("history of the all scope carries the posture score at each point") {
+  std::string store = GraphStore();
+  auto csv = RunTidemark({"--store", store, "history", "--scope", "all", "--format", "csv"});
+  REQUIRE(csv.exit_code == 0);
+  CHECK(csv.out.rfind("date,resilience,exposure,incidents,posture_changed,incident_added,posture_score\n", 0) == 0);
+  CHECK(csv.out.find("2026-03-02,,,0,1,0,62.5000\n") != std::string::npos);
+  auto json = Json(RunTidemark({"--store", store, "history", "--scope", "all", "--format", "json"}).out);
+  CHECK(json["points"][2]["posture_score"].GetDouble() == doctest::Approx(100.0 * 50 / 60).epsilon(1e-6));
+}
+
 TEST_CASE("score refuses history options without --history and unknown groups") {
   std::string store = GraphStore();
   CHECK(RunTidemark({"--store", store, "score", "--from", "2026-03-01"}).exit_code == 1);

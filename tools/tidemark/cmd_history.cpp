@@ -1,10 +1,13 @@
 // tidemark history --scope ID [--from --to] [--format json|csv|svg] : resilience over time.
 #include "engine/report/scope_view.h"
+#include "engine/scoring/posture_score.h"
 #include "engine/report/text_table.h"
 #include "tools/tidemark/graph_loader.h"
 
 namespace tidemark::cli {
 namespace {
+
+constexpr TimeMs kDayEndOffset = 86'400'000 - 1;  // a history point is evaluated at the end of its day
 
 RunFn Setup(CLI::App& app) {
   auto scope_id = std::make_shared<std::string>();
@@ -29,11 +32,19 @@ RunFn Setup(CLI::App& app) {
     if (!scope.ok()) return scope.status();
     scoring::Scorer scorer(**graph);
     auto points = scorer.History(*scope, from_ms, to_ms);
+    // SPEC §3 "History": the `all` scope carries the posture score S at each point.
+    std::vector<std::optional<double>> posture_scores;
+    const std::vector<std::optional<double>>* scores = nullptr;
+    if (scope->kind == scoring::ScopeKind::kAll) {
+      scoring::PostureScorer points_scorer(**graph);
+      for (const auto& p : points) posture_scores.push_back(points_scorer.Evaluate(p.date + kDayEndOffset).total.Score());
+      scores = &posture_scores;
+    }
     std::string chosen = !format->empty() ? *format : ctx.options.json ? "json" : "";
     if (chosen == "json") {
-      ctx.Print(PrettyJson(report::HistoryJson(*scope, points)));
+      ctx.Print(PrettyJson(report::HistoryJson(*scope, points, scores)));
     } else if (chosen == "csv") {
-      ctx.Print(report::HistoryCsv(points));
+      ctx.Print(report::HistoryCsv(points, scores));
     } else if (chosen == "svg") {
       ctx.Print(report::HistorySvg(*scope, points));
     } else {

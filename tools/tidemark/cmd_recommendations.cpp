@@ -18,6 +18,8 @@ RunFn Setup(CLI::App& app) {
   app.add_option("--license", filter->license, "only controls needing this license");
   app.add_option("--status", filter->status, "only controls in this state at --as-of (to-address, planned, ...)");
   app.add_option("--remediation-type", filter->remediation_type, "configuration, software, firmware or process");
+  app.add_option("--owner", filter->owner, "only controls of this owner (case-insensitive)");
+  app.add_option("--sort", filter->sort, "impact (default) or points (points_gain)")->check(CLI::IsMember({"impact", "points"}));
   app.add_option("--group-by", *group_by, "product, category, status or license")
       ->check(CLI::IsMember({"product", "category", "status", "license"}));
   return [scope_id, filter, group_by](Context& ctx) -> Status {
