@@ -63,6 +63,7 @@ std::string ToJson(const AttackObject& o) {
   WriteStringsIfSet(w, "mitigations", o.mitigations);
   WriteStringsIfSet(w, "used_by", o.used_by);
   WriteStringsIfSet(w, "techniques", o.techniques);
+  WriteStringsIfSet(w, "cves", o.cves);
   WriteFieldIfSet(w, "software_type", o.software_type);
   WriteFieldIfSet(w, "modified", o.modified);
   WriteFieldIfSet(w, "version", o.version);
@@ -97,6 +98,7 @@ Result<AttackObject> AttackObjectFromJson(std::string_view json) {
   o.mitigations = StringArray(doc, "mitigations");
   o.used_by = StringArray(doc, "used_by");
   o.techniques = StringArray(doc, "techniques");
+  o.cves = StringArray(doc, "cves");
   o.software_type = StringOr(doc, "software_type");
   o.modified = StringOr(doc, "modified");
   o.version = StringOr(doc, "version");

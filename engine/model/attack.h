@@ -54,6 +54,9 @@ struct AttackObject {
   std::vector<std::string> mitigations;
   std::vector<std::string> used_by;
   std::vector<std::string> techniques;
+  // Threats: the CVE IDs written in the descriptions of its live `uses` relationships and in
+  // its own description (SPEC v2 §3 `known_cves`), sorted.
+  std::vector<std::string> cves;
   std::string software_type;  // software only: "malware" or "tool"
   std::string modified;
   std::string version;  // x_mitre_version

@@ -10,6 +10,7 @@
 #include "engine/core/json.h"
 #include "engine/report/incident_record.h"
 #include "engine/report/text_table.h"
+#include "engine/report/vulnerability_view.h"
 
 namespace tidemark::report {
 namespace {
@@ -268,12 +269,11 @@ std::string ScopeJson(const DefenseGraph& graph, const Evaluation& ev) {
   for (const auto& rec : ev.recommendations) WriteRecommendation(w, graph, rec, ev.tau);
   w.EndArray();
   WriteGapsAndValidations(w, graph, ev);
-  // Vulnerability exposure (SPEC §3) is computed by its own module; until it fills these,
-  // the fields are present with their empty values.
+  // Vulnerability exposure (SPEC §3): filled by VulnerabilityExposure::Fill; null and empty
+  // when the command did not load it.
   WriteScore(w, "vulnerability_exposure", ev.vulnerability_exposure);
-  w.Key("patches");
-  w.StartArray();
-  w.EndArray();
+  WritePatches(w, ev.patches);
+  if (ev.known_cves) WriteKnownCves(w, *ev.known_cves);
   w.EndObject();
   return Finish(buf) + "\n";
 }

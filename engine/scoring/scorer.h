@@ -17,6 +17,7 @@
 #include "engine/core/time_util.h"
 #include "engine/graph/defense_graph.h"
 #include "engine/model/control.h"
+#include "engine/scoring/patch.h"
 #include "engine/scoring/evidence.h"
 
 namespace tidemark::scoring {
@@ -125,6 +126,8 @@ struct Evaluation {
   std::vector<Gap> gaps;                        // SPEC order
   std::vector<Validation> validations;          // by control id
   std::optional<double> vulnerability_exposure;  // VE(θ, τ): filled by the vulnerability module
+  std::vector<Patch> patches;                    // SPEC order; filled by the vulnerability module
+  std::optional<std::vector<KnownCve>> known_cves;  // ATT&CK threat scopes only
 };
 
 struct HistoryPoint {

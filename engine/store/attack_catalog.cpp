@@ -26,11 +26,12 @@ void Merge(AttackObject& into, const AttackObject& from) {
   Unite(into.mitigations, from.mitigations);
   Unite(into.used_by, from.used_by);
   Unite(into.techniques, from.techniques);
+  Unite(into.cves, from.cves);
   // Live in any domain means live.
   into.revoked = into.revoked && from.revoked;
   into.deprecated = into.deprecated && from.deprecated;
   if (into.revoked_by.empty()) into.revoked_by = from.revoked_by;
-  for (auto* list : {&into.subtechniques, &into.mitigations, &into.used_by, &into.techniques}) {
+  for (auto* list : {&into.subtechniques, &into.mitigations, &into.used_by, &into.techniques, &into.cves}) {
     std::sort(list->begin(), list->end());
   }
 }

@@ -7,6 +7,7 @@
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
 #include "engine/core/page_buffer.h"
+#include "engine/model/finding.h"
 #include "engine/store/attack_catalog.h"
 #include "engine/store/key_codec.h"
 
@@ -60,6 +61,7 @@ struct StixFields {
   const Value* relationship_type = nullptr;
   const Value* source_ref = nullptr;
   const Value* target_ref = nullptr;
+  const Value* description = nullptr;
 };
 
 StixFields ScanFields(const Value& obj) {
@@ -88,6 +90,7 @@ StixFields ScanFields(const Value& obj) {
     else if (key == "relationship_type") keep(f.relationship_type, value);
     else if (key == "source_ref") keep(f.source_ref, value);
     else if (key == "target_ref") keep(f.target_ref, value);
+    else if (key == "description") keep(f.description, value);
   }
   return f;
 }
@@ -166,7 +169,7 @@ Result<AttackRelease> ParseBundleText(char* text, size_t size, const std::string
   // Relationships, read in the first pass and folded in after it.
   struct Relationship {
     size_t index;  // in the bundle's objects
-    std::string_view stix_id, type, source, target;
+    std::string_view stix_id, type, source, target, description;
     bool live;
   };
   std::vector<Relationship> relationships;
@@ -182,7 +185,8 @@ Result<AttackRelease> ParseBundleText(char* text, size_t size, const std::string
     all_ids[stix_id] = live;
     if (type == "relationship") {
       ++release.relationships;
-      relationships.push_back({index, stix_id, Str(f.relationship_type), Str(f.source_ref), Str(f.target_ref), live});
+      relationships.push_back(
+          {index, stix_id, Str(f.relationship_type), Str(f.source_ref), Str(f.target_ref), Str(f.description), live});
     } else if (type == "x-mitre-collection") {
       release.domain = DomainOfCollection(Str(f.name));
       if (f.version && f.version->IsString()) release.version = std::string(Str(f.version));
@@ -221,6 +225,7 @@ Result<AttackRelease> ParseBundleText(char* text, size_t size, const std::string
     out.platforms = Strings(f.platforms);
     out.shortname = std::string(Str(f.shortname));
     out.aliases = Strings(*kind == AttackKind::kSoftware ? f.software_aliases : f.aliases);
+    if (model::IsThreatKind(*kind)) out.cves = model::CveIdsIn(Str(f.description));
     if (const Value* phases = f.kill_chain_phases; phases && phases->IsArray()) {
       for (const auto& phase : phases->GetArray()) {
         std::string_view chain = Str(phase, "kill_chain_name");
@@ -267,6 +272,7 @@ Result<AttackRelease> ParseBundleText(char* text, size_t size, const std::string
     } else if (rel_type == "uses" && model::IsThreatKind(from.kind) && to.kind == AttackKind::kTechnique) {
       AddUnique(from.techniques, to.id);
       AddUnique(to.used_by, from.id);
+      for (auto& cve : model::CveIdsIn(rel.description)) AddUnique(from.cves, cve);
     } else if (rel_type == "subtechnique-of" && from.kind == AttackKind::kTechnique) {
       from.parent = to.id;
     }
@@ -287,6 +293,7 @@ Result<AttackRelease> ParseBundleText(char* text, size_t size, const std::string
     std::sort(o.mitigations.begin(), o.mitigations.end());
     std::sort(o.used_by.begin(), o.used_by.end());
     std::sort(o.techniques.begin(), o.techniques.end());
+    std::sort(o.cves.begin(), o.cves.end());
   }
   return release;
 }

@@ -5,6 +5,7 @@
 #include "engine/report/scope_view.h"
 #include "engine/store/incident_catalog.h"
 #include "tools/tidemark/command.h"
+#include "tools/tidemark/vulnerability_loader.h"
 
 namespace tidemark::cli {
 namespace {
@@ -44,6 +45,7 @@ RunFn Setup(CLI::App& app) {
     auto scope = scoring::ResolveScope(graph, *id);
     if (!scope.ok()) return scope.status();
     scoring::Evaluation ev = scorer.Evaluate(*scope, ctx.AsOf());
+    TM_RETURN_IF_ERROR(AddVulnerabilities(ctx, graph, ev));
     ctx.Print(ctx.options.json ? report::ScopeJson(graph, ev) : report::ScopeText(graph, ev));
     return Status::Ok();
   };

@@ -5,6 +5,7 @@
 
 #include "engine/report/scope_view.h"
 #include "tools/tidemark/graph_loader.h"
+#include "tools/tidemark/vulnerability_loader.h"
 
 namespace tidemark::cli {
 namespace {
@@ -20,6 +21,7 @@ RunFn SetupThreat(CLI::App& app) {
     if (!scope.ok()) return scope.status();
     scoring::Scorer scorer(**graph);
     scoring::Evaluation ev = scorer.Evaluate(*scope, ctx.AsOf());
+    TM_RETURN_IF_ERROR(AddVulnerabilities(ctx, **graph, ev));
     ctx.Print(ctx.options.json ? report::ScopeJson(**graph, ev) : report::ScopeText(**graph, ev));
     ReleaseAtExit(std::move(*graph));
     return Status::Ok();

@@ -1,0 +1,98 @@
+#include "engine/store/finding_catalog.h"
+
+#include <climits>
+
+#include "engine/store/key_codec.h"
+
+namespace tidemark::store {
+namespace {
+
+constexpr uint8_t kValueVersion = 1;
+constexpr size_t kHeaderSize = 1 + 8 + 8 + 1;
+
+std::string Encode(const model::Finding& finding) {
+  std::string value;
+  value.reserve(kHeaderSize + 160);
+  value.push_back(static_cast<char>(kValueVersion));
+  value += EncodeInt64(finding.first_seen);
+  value += EncodeInt64(finding.fixed ? *finding.fixed : INT64_MIN);
+  value.push_back(finding.remediation_type == model::RemediationType::kFirmware ? 1 : 0);
+  value += model::DetailsToJson(finding);
+  return value;
+}
+
+void CheckHeader(std::string_view value) {
+  if (value.size() < kHeaderSize || static_cast<uint8_t>(value[0]) != kValueVersion) {
+    throw StoreFailure("corrupt finding record in store (unknown value layout)");
+  }
+}
+
+model::Finding Decode(std::string_view key, std::string_view value) {
+  CheckHeader(value);
+  std::vector<std::string_view> parts = SplitKey(key);
+  if (parts.size() != 3) throw StoreFailure("corrupt finding key in store");
+  model::Finding finding;
+  finding.asset = parts[0];
+  finding.cve = parts[1];
+  finding.first_seen = DecodeInt64(value.substr(1, 8));
+  int64_t fixed = DecodeInt64(value.substr(9, 8));
+  if (fixed != INT64_MIN) finding.fixed = fixed;
+  finding.remediation_type = value[17] == 1 ? model::RemediationType::kFirmware : model::RemediationType::kSoftware;
+  Status status = model::ApplyDetailsJson(value.substr(kHeaderSize), finding);
+  if (!status.ok()) throw StoreFailure(status.message());
+  return finding;
+}
+
+}  // namespace
+
+bool FindingCatalog::Upsert(WriteTxn& txn, model::Finding finding) {
+  std::string key = JoinKey({finding.asset, finding.cve, model::SoftwareKey(finding.software)});
+  bool created = true;
+  if (auto existing = txn.Get(Db::kFindings, key)) {
+    created = false;
+    CheckHeader(*existing);
+    TimeMs stored_first_seen = DecodeInt64(existing->substr(1, 8));
+    if (stored_first_seen < finding.first_seen) finding.first_seen = stored_first_seen;
+  }
+  txn.Put(Db::kFindings, key, Encode(finding));
+  return created;
+}
+
+std::optional<model::Finding> FindingCatalog::Find(const ReadTxn& txn, std::string_view asset, std::string_view cve,
+                                                   std::string_view software_key) {
+  std::string key = JoinKey({asset, cve, software_key});
+  auto value = txn.Get(Db::kFindings, key);
+  if (!value) return std::nullopt;
+  return Decode(key, *value);
+}
+
+void FindingCatalog::ForEach(const ReadTxn& txn, const std::function<void(const model::Finding&)>& fn) {
+  txn.ForEach(Db::kFindings, "", [&](std::string_view key, std::string_view value) {
+    fn(Decode(key, value));
+    return true;
+  });
+}
+
+void FindingCatalog::ForEachFacts(const ReadTxn& txn, const std::function<void(const FindingFacts&)>& fn) {
+  FindingFacts facts;
+  txn.ForEach(Db::kFindings, "", [&](std::string_view key, std::string_view value) {
+    CheckHeader(value);
+    // asset \0 cve \0 software-key: split by hand (SplitKey allocates a vector per call).
+    size_t first = key.find('\0');
+    size_t second = first == std::string_view::npos ? first : key.find('\0', first + 1);
+    if (second == std::string_view::npos) throw StoreFailure("corrupt finding key in store");
+    facts.asset = key.substr(0, first);
+    facts.cve = key.substr(first + 1, second - first - 1);
+    facts.software_key = key.substr(second + 1);
+    facts.first_seen = DecodeInt64(value.substr(1, 8));
+    int64_t fixed = DecodeInt64(value.substr(9, 8));
+    facts.fixed = fixed == INT64_MIN ? std::nullopt : std::optional<TimeMs>(fixed);
+    facts.remediation_type = value[17] == 1 ? model::RemediationType::kFirmware : model::RemediationType::kSoftware;
+    fn(facts);
+    return true;
+  });
+}
+
+size_t FindingCatalog::Count(const ReadTxn& txn) { return txn.Count(Db::kFindings); }
+
+}  // namespace tidemark::store

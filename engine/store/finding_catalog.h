@@ -1,0 +1,47 @@
+// Typed access to vulnerability findings (database `findings`, key asset \0 cve \0
+// software-key; see key_codec.h). A value is a small binary header with what scoring reads,
+// then the finding's JSON:
+//   u8 version=1 | be64 first_seen | be64 fixed (INT64_MIN = open) | u8 remediation type
+//   (0 software, 1 firmware) | JSON of the rest (model::DetailsToJson: software with its
+//   original spelling and version, severity, cvss, exploitability, update, source, extra)
+// so the bulk scan behind vulnerability exposure (1,000,000 findings) never parses JSON.
+// Stateless; the transactions it is given decide consistency.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "engine/model/finding.h"
+#include "engine/store/store.h"
+
+namespace tidemark::store {
+
+// What scoring needs of one finding; the views point into the transaction's pages and are
+// valid until it ends.
+struct FindingFacts {
+  std::string_view asset;
+  std::string_view cve;
+  std::string_view software_key;  // "" for a finding without software
+  TimeMs first_seen = 0;
+  std::optional<TimeMs> fixed;
+  model::RemediationType remediation_type = model::RemediationType::kSoftware;
+};
+
+class FindingCatalog {
+ public:
+  // Upserts by (asset, CVE, software key): the record replaces the stored one, except that
+  // first_seen stays the earliest any import saw (a rescan never moves it later). Returns
+  // true when the finding is new.
+  static bool Upsert(WriteTxn& txn, model::Finding finding);
+  // nullopt when absent.
+  static std::optional<model::Finding> Find(const ReadTxn& txn, std::string_view asset, std::string_view cve,
+                                            std::string_view software_key);
+  // Every finding in key order (asset, CVE, software), decoded.
+  static void ForEach(const ReadTxn& txn, const std::function<void(const model::Finding&)>& fn);
+  // Every finding's scoring facts in key order, without JSON decoding.
+  static void ForEachFacts(const ReadTxn& txn, const std::function<void(const FindingFacts&)>& fn);
+  static size_t Count(const ReadTxn& txn);
+};
+
+}  // namespace tidemark::store

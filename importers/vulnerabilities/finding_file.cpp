@@ -1,0 +1,206 @@
+#include "importers/vulnerabilities/finding_file.h"
+
+#include <algorithm>
+
+#include "engine/core/ids.h"
+#include "engine/core/json.h"
+#include "engine/store/finding_catalog.h"
+#include "importers/controls/csv_reader.h"
+#include "importers/vulnerabilities/finding_readers.h"
+
+namespace tidemark::importers {
+namespace {
+
+using rapidjson::Value;
+
+// Longest CVE (or other vulnerability) id and software vendor/name: with a 200-byte asset id
+// the key asset \0 cve \0 vendor/name stays within LMDB's 511 bytes.
+constexpr size_t kMaxCveLength = 64;
+constexpr size_t kMaxSoftwarePartLength = 100;
+
+bool IsMdvmRow(const Value& record) {
+  return record.IsObject() && findings::MemberAnyCase(record, "deviceName") &&
+         (findings::MemberAnyCase(record, "cveId") || findings::MemberAnyCase(record, "softwareName"));
+}
+
+bool IsDeltaRow(const Value& record) {
+  return findings::MemberAnyCase(record, "status") && findings::MemberAnyCase(record, "eventTimestamp");
+}
+
+// The first record of an array (for detection), or nullptr.
+const Value* FirstRecord(const Value* records) {
+  if (!records || !records->IsArray() || records->Empty()) return nullptr;
+  return &(*records)[0];
+}
+
+// NDJSON: the first line is a whole object and another object line follows. A pretty-printed
+// document's second line starts with a member or a closing brace, never with '{'.
+bool LooksLikeNdjson(std::string_view text) {
+  size_t start = text.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  if (start == std::string_view::npos || text[start] != '{') return false;
+  size_t end = text.find('\n', start);
+  if (end == std::string_view::npos) return false;
+  size_t next = text.find_first_not_of(" \t\r\n", end);
+  if (next == std::string_view::npos || text[next] != '{') return false;
+  // `{"findings": [` followed by a record line is a document, not NDJSON: the first line must
+  // be a whole object.
+  rapidjson::Document first;
+  first.Parse(text.data() + start, end - start);
+  return !first.HasParseError() && first.IsObject();
+}
+
+Status ReadJsonDocument(Value& doc, FindingFile& out, FindingFormat asked) {
+  const std::string& file = out.file;
+  if (doc.IsObject() && (Member(doc, "SchemaVersion") || Member(doc, "Results")) &&
+      (asked == FindingFormat::kAuto || asked == FindingFormat::kTrivy)) {
+    out.format = FindingFormat::kTrivy;
+    return findings::ReadTrivy(doc, out);
+  }
+  Value* records = nullptr;
+  std::string array_name = "findings";
+  if (doc.IsArray()) {
+    records = &doc;
+    array_name = "";
+  } else if (doc.IsObject()) {
+    if (Value* value = const_cast<Value*>(Member(doc, "value")); value && value->IsArray()) {
+      records = value;
+      array_name = "value";
+    } else if (Value* list = const_cast<Value*>(Member(doc, "findings")); list && list->IsArray()) {
+      records = list;
+    } else if (Member(doc, "asset") || IsMdvmRow(doc)) {
+      // A one-record NDJSON file.
+      rapidjson::Document holder;
+      holder.SetArray();
+      holder.PushBack(Value(doc, holder.GetAllocator()), holder.GetAllocator());
+      return ReadJsonDocument(holder, out, asked);
+    }
+  }
+  if (!records) {
+    return Status::BadInput(file + ": not a findings file: expected {\"findings\": [...]}, NDJSON findings, a Defender "
+                                   "SoftwareVulnerabilitiesByMachine export ({\"value\": [...]}) or a Trivy JSON report");
+  }
+  const Value* first = FirstRecord(records);
+  bool mdvm = asked == FindingFormat::kMdvm || asked == FindingFormat::kMdvmDelta ||
+              (asked == FindingFormat::kAuto && first && IsMdvmRow(*first)) || array_name == "value";
+  if (mdvm) {
+    out.format = asked == FindingFormat::kMdvmDelta || (asked != FindingFormat::kMdvm && first && IsDeltaRow(*first))
+                     ? FindingFormat::kMdvmDelta
+                     : FindingFormat::kMdvm;
+    for (rapidjson::SizeType idx = 0; idx < records->Size(); ++idx) {
+      findings::ReadMdvmRecord((*records)[idx], IndexPath(array_name.empty() ? "value" : array_name, idx), out);
+    }
+    return Status::Ok();
+  }
+  out.format = FindingFormat::kNative;
+  return findings::ReadNativeJson(*records, array_name.empty() ? "findings" : array_name, out);
+}
+
+}  // namespace
+
+namespace findings {
+
+const Value* MemberAnyCase(const Value& obj, std::string_view name) {
+  if (!obj.IsObject()) return nullptr;
+  for (const auto& member : obj.GetObject()) {
+    if (EqualsIgnoreCase(std::string_view(member.name.GetString(), member.name.GetStringLength()), name)) {
+      return &member.value;
+    }
+  }
+  return nullptr;
+}
+
+Problem Finish(model::Finding& f, const char* asset_field, const char* cve_field) {
+  auto field = [](const char* name) { return std::string("field \"") + name + "\""; };
+  if (f.asset.empty()) return field(asset_field) + " is missing (every finding names its asset)";
+  if (auto problem = IdProblem(f.asset)) return field(asset_field) + " " + *problem;
+  f.asset = ToLower(f.asset);
+  if (f.cve.empty()) return field(cve_field) + " is missing (every finding names its CVE)";
+  if (auto cve = model::NormalizeCveId(f.cve)) {
+    f.cve = *cve;
+  } else if (f.cve.size() > kMaxCveLength || IdProblem(f.cve)) {
+    return field(cve_field) + " " + Quote(f.cve) + " is not a vulnerability id";
+  }
+  if (f.software.vendor.size() > kMaxSoftwarePartLength || f.software.name.size() > kMaxSoftwarePartLength) {
+    return std::string("software vendor and name must be at most 100 bytes each");
+  }
+  for (char c : f.software.vendor + f.software.name) {
+    if (static_cast<unsigned char>(c) < 0x20) return std::string("software vendor and name must not hold control characters");
+  }
+  f.severity = ToLower(f.severity);
+  if (f.fixed && *f.fixed < f.first_seen) return std::string("field \"fixed\" is before \"first_seen\"");
+  return std::nullopt;
+}
+
+}  // namespace findings
+
+std::string_view FindingFormatName(FindingFormat format) {
+  switch (format) {
+    case FindingFormat::kAuto: return "auto";
+    case FindingFormat::kNative: return "native";
+    case FindingFormat::kMdvm: return "mdvm";
+    case FindingFormat::kMdvmDelta: return "mdvm-delta";
+    case FindingFormat::kTrivy: return "trivy";
+    case FindingFormat::kCsv: return "csv";
+  }
+  return "native";
+}
+
+std::optional<FindingFormat> ParseFindingFormat(std::string_view name) {
+  for (auto format : {FindingFormat::kAuto, FindingFormat::kNative, FindingFormat::kMdvm, FindingFormat::kMdvmDelta,
+                      FindingFormat::kTrivy, FindingFormat::kCsv}) {
+    if (EqualsIgnoreCase(FindingFormatName(format), name)) return format;
+  }
+  return std::nullopt;
+}
+
+Result<FindingFile> ParseFindingFile(std::string& text, const std::string& file, FindingFormat format) {
+  FindingFile out;
+  out.file = file;
+  if (format == FindingFormat::kCsv || (format == FindingFormat::kAuto && !LooksLikeJson(text))) {
+    out.format = FindingFormat::kCsv;
+    TM_RETURN_IF_ERROR(findings::ReadCsv(text, out));
+    return out;
+  }
+  if (LooksLikeNdjson(text)) {
+    out.format = format == FindingFormat::kAuto ? FindingFormat::kNative : format;
+    TM_RETURN_IF_ERROR(findings::ReadNdjson(text, out));
+    return out;
+  }
+  rapidjson::Document doc;
+  TM_RETURN_IF_ERROR(ParseJson(text, doc, file, /*insitu=*/true));
+  TM_RETURN_IF_ERROR(ReadJsonDocument(doc, out, format));
+  return out;
+}
+
+FindingWriteStats StoreFindings(store::WriteTxn& txn, const FindingFile& file) {
+  FindingWriteStats stats;
+  std::vector<const FindingRow*> order;
+  order.reserve(file.rows.size());
+  for (const auto& row : file.rows) order.push_back(&row);
+  // Delta rows in event order, Fixed first at equal times; other files keep file order.
+  std::stable_sort(order.begin(), order.end(), [](const FindingRow* a, const FindingRow* b) {
+    if (a->event_time != b->event_time) return a->event_time < b->event_time;
+    return a->event == FindingRow::Event::kFixed && b->event != FindingRow::Event::kFixed;
+  });
+  for (const FindingRow* row : order) {
+    model::Finding finding = row->finding;
+    if (row->event == FindingRow::Event::kFixed) {
+      ++stats.fixed;
+      if (auto stored = store::FindingCatalog::Find(txn, finding.asset, finding.cve, model::SoftwareKey(finding.software))) {
+        stored->fixed = std::max(row->event_time, stored->first_seen);
+        store::FindingCatalog::Upsert(txn, std::move(*stored));
+        ++stats.updated;
+        continue;
+      }
+      finding.fixed = std::max(row->event_time, finding.first_seen);
+    }
+    if (store::FindingCatalog::Upsert(txn, std::move(finding))) {
+      ++stats.created;
+    } else {
+      ++stats.updated;
+    }
+  }
+  return stats;
+}
+
+}  // namespace tidemark::importers

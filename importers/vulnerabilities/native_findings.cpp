@@ -1,0 +1,216 @@
+// Native findings (SPEC §1): JSON records, NDJSON, and CSV with native or Defender columns.
+#include <string>
+
+#include "engine/core/ids.h"
+#include "engine/core/json.h"
+#include "importers/controls/csv_reader.h"
+#include "importers/vulnerabilities/finding_readers.h"
+
+namespace tidemark::importers::findings {
+namespace {
+
+using rapidjson::Value;
+
+std::string Field(const char* name) { return std::string("field \"") + name + "\""; }
+
+Problem RequiredTime(const Value& obj, const char* name, TimeMs& out) {
+  const Value* value = Member(obj, name);
+  if (!value || value->IsNull()) return Field(name) + " is missing";
+  if (!value->IsString()) return Field(name) + " must be a date or time string";
+  auto time = ParseIsoTime(std::string_view(value->GetString(), value->GetStringLength()));
+  if (!time) return Field(name) + ": " + Quote(value->GetString()) + " is not an ISO 8601 date or time";
+  out = *time;
+  return std::nullopt;
+}
+
+Problem OptionalTime(const Value& obj, const char* name, std::optional<TimeMs>& out) {
+  const Value* value = Member(obj, name);
+  if (!value || value->IsNull()) return std::nullopt;
+  TimeMs time = 0;
+  if (auto problem = RequiredTime(obj, name, time)) return problem;
+  out = time;
+  return std::nullopt;
+}
+
+Problem RemediationOf(std::string_view text, model::Finding& f) {
+  if (text.empty()) return std::nullopt;
+  auto type = model::ParseRemediationType(text);
+  if (!type) return "field \"remediation_type\": " + Quote(text) + " is not software or firmware";
+  f.remediation_type = *type;
+  return std::nullopt;
+}
+
+Problem ReadRecord(const Value& record, model::Finding& f) {
+  if (!record.IsObject()) return std::string("record is not an object");
+  if (auto problem = OptionalString(record, "asset", f.asset)) return problem;
+  if (auto problem = OptionalString(record, "cve", f.cve)) return problem;
+  if (const Value* software = Member(record, "software"); software && !software->IsNull()) {
+    if (software->IsString()) {
+      f.software.name.assign(software->GetString(), software->GetStringLength());
+    } else if (software->IsObject()) {
+      if (auto problem = OptionalString(*software, "vendor", f.software.vendor)) return "software: " + *problem;
+      if (auto problem = OptionalString(*software, "name", f.software.name)) return "software: " + *problem;
+      if (auto problem = OptionalString(*software, "version", f.software.version)) return "software: " + *problem;
+    } else {
+      return Field("software") + " must be an object {\"vendor\", \"name\", \"version\"}";
+    }
+  }
+  if (auto problem = RequiredTime(record, "first_seen", f.first_seen)) return problem;
+  if (auto problem = OptionalTime(record, "fixed", f.fixed)) return problem;
+  std::string remediation;
+  if (auto problem = OptionalString(record, "remediation_type", remediation)) return problem;
+  if (auto problem = RemediationOf(remediation, f)) return problem;
+  if (auto problem = OptionalString(record, "severity", f.severity)) return problem;
+  if (auto problem = OptionalNumber(record, "cvss", 0, 10, f.cvss)) return problem;
+  if (auto problem = OptionalString(record, "exploitability", f.exploitability)) return problem;
+  if (auto problem = OptionalString(record, "update", f.update)) return problem;
+  f.extra_json = UnknownMembersJson(record, {"asset", "cve", "software", "first_seen", "fixed", "remediation_type",
+                                             "severity", "cvss", "exploitability", "update"});
+  return Finish(f, "asset", "cve");
+}
+
+}  // namespace
+
+void ReadNativeRecord(const Value& record, const std::string& where, FindingFile& out) {
+  FindingRow row;
+  row.finding.source = "native";
+  if (auto problem = ReadRecord(record, row.finding)) {
+    out.rejects.Add(out.file, where, *problem);
+    return;
+  }
+  out.rows.push_back(std::move(row));
+}
+
+Status ReadNativeJson(Value& records, const std::string& array_name, FindingFile& out) {
+  out.rows.reserve(records.Size());
+  for (rapidjson::SizeType idx = 0; idx < records.Size(); ++idx) {
+    ReadNativeRecord(records[idx], IndexPath(array_name, idx), out);
+  }
+  return Status::Ok();
+}
+
+Status ReadNdjson(std::string& text, FindingFile& out) {
+  if (!IsValidUtf8(text)) return Status::BadInput(out.file + ": not valid UTF-8");
+  rapidjson::Document doc;
+  size_t line_no = 0;
+  size_t pos = 0;
+  bool mdvm = out.format == FindingFormat::kMdvm || out.format == FindingFormat::kMdvmDelta;
+  bool detected = out.format != FindingFormat::kNative;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    ++line_no;
+    std::string_view line(text.data() + pos, end - pos);
+    pos = end + 1;
+    if (line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    std::string where = "line " + std::to_string(line_no);
+    if (JsonNestingDepth(line) > kMaxJsonDepth) {
+      out.rejects.Add(out.file, where, "nesting deeper than " + std::to_string(kMaxJsonDepth));
+      continue;
+    }
+    doc.Parse(line.data(), line.size());
+    if (doc.HasParseError()) {
+      out.rejects.Add(out.file, where, "not a JSON object (malformed line)");
+      continue;
+    }
+    if (!detected) {
+      // The first record decides: Defender's via-files export is multiline JSON too.
+      detected = true;
+      if (doc.IsObject() && MemberAnyCase(doc, "deviceName")) {
+        mdvm = true;
+        out.format = MemberAnyCase(doc, "eventTimestamp") ? FindingFormat::kMdvmDelta : FindingFormat::kMdvm;
+      }
+    }
+    if (mdvm) {
+      ReadMdvmRecord(doc, where, out);
+    } else {
+      ReadNativeRecord(doc, where, out);
+    }
+  }
+  return Status::Ok();
+}
+
+Status ReadCsv(std::string_view text, FindingFile& out) {
+  auto table = ParseCsv(text, out.file);
+  if (!table.ok()) return table.status();
+  auto asset_col = table->Column({"asset", "devicename", "device_name"});
+  auto cve_col = table->Column({"cve", "cveid", "cve_id"});
+  if (!asset_col || !cve_col) {
+    return Status::BadInput(out.file + ": not a findings CSV: expected the columns asset, cve, vendor, software, "
+                                       "version, first_seen, fixed, remediation_type, severity, cvss, exploitability, "
+                                       "update (or Defender's DeviceName, CveId, SoftwareVendor, ...)");
+  }
+  auto vendor_col = table->Column({"vendor", "softwarevendor"});
+  auto name_col = table->Column({"software", "name", "softwarename"});
+  auto version_col = table->Column({"version", "softwareversion"});
+  auto first_col = table->Column({"first_seen", "firstseentimestamp"});
+  auto fixed_col = table->Column({"fixed"});
+  auto remediation_col = table->Column({"remediation_type"});
+  auto severity_col = table->Column({"severity", "vulnerabilityseveritylevel"});
+  auto cvss_col = table->Column({"cvss", "cvssscore"});
+  auto exploit_col = table->Column({"exploitability", "exploitabilitylevel"});
+  auto update_col = table->Column({"update", "recommendedsecurityupdate"});
+  auto status_col = table->Column({"status"});
+  auto event_col = table->Column({"eventtimestamp", "event_time"});
+  const char* asset_name = table->headers[*asset_col].c_str();
+  const char* cve_name = table->headers[*cve_col].c_str();
+  for (const auto& csv_row : table->rows) {
+    std::string where = std::to_string(csv_row.line);
+    // The record as JSON, so the native field checks (and their messages) apply unchanged.
+    rapidjson::Document record;
+    record.SetObject();
+    auto& alloc = record.GetAllocator();
+    auto put = [&](const char* key, std::optional<size_t> column) {
+      std::string cell = CsvTable::Cell(csv_row, column);
+      if (!cell.empty()) record.AddMember(rapidjson::StringRef(key), Value(cell.c_str(), alloc), alloc);
+    };
+    if (auto problem = table->WidthProblem(csv_row)) {
+      out.rejects.Add(out.file, where, *problem);
+      continue;
+    }
+    std::string status = CsvTable::Cell(csv_row, status_col);
+    std::string event = CsvTable::Cell(csv_row, event_col);
+    put("asset", asset_col);
+    put("cve", cve_col);
+    Value software(rapidjson::kObjectType);
+    for (auto [key, column] : {std::pair{"vendor", vendor_col}, {"name", name_col}, {"version", version_col}}) {
+      std::string cell = CsvTable::Cell(csv_row, column);
+      if (!cell.empty()) software.AddMember(rapidjson::StringRef(key), Value(cell.c_str(), alloc), alloc);
+    }
+    if (software.MemberCount() > 0) record.AddMember("software", software, alloc);
+    put("first_seen", first_col);
+    put("fixed", fixed_col);
+    put("remediation_type", remediation_col);
+    put("severity", severity_col);
+    put("cvss", cvss_col);
+    put("exploitability", exploit_col);
+    put("update", update_col);
+    FindingRow row;
+    row.finding.source = "csv";
+    Problem problem = ReadRecord(record, row.finding);
+    if (problem && problem->find("\"asset\"") != std::string::npos) problem = "column " + std::string(asset_name) + ": " + *problem;
+    if (problem && problem->find("\"cve\"") != std::string::npos) problem = "column " + std::string(cve_name) + ": " + *problem;
+    if (!problem && !status.empty()) {
+      std::string folded = FoldEnum(status);
+      auto time = ParseIsoTime(event);
+      if (folded != "new" && folded != "fixed" && folded != "updated") {
+        problem = "field \"status\": " + Quote(status) + " is not New, Fixed or Updated";
+      } else if (!time) {
+        problem = std::string("field \"eventtimestamp\" is missing or not a time (a delta row needs it)");
+      } else {
+        row.event = folded == "fixed" ? FindingRow::Event::kFixed : FindingRow::Event::kUpsert;
+        row.event_time = *time;
+        row.finding.source = "mdvm-delta";
+      }
+    }
+    if (problem) {
+      out.rejects.Add(out.file, where, *problem);
+      continue;
+    }
+    out.rows.push_back(std::move(row));
+  }
+  return Status::Ok();
+}
+
+}  // namespace tidemark::importers::findings

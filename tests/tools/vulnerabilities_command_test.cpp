@@ -1,0 +1,94 @@
+// tidemark import cves / import vulnerabilities / vulnerabilities end to end on the real CVE
+// knowledge (../shared) and the Trivy Spring4Shell report: KEV facts shown, known CVEs of a
+// threat, refusal leaves the store unchanged.
+#include <doctest/doctest.h>
+#include <rapidjson/document.h>
+
+#include "tests/test_support.h"
+
+namespace tidemark::testing {
+namespace {
+
+rapidjson::Document Json(const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  REQUIRE_FALSE(doc.HasParseError());
+  return doc;
+}
+
+std::string StoreWithFindings() {
+  std::string store = StoreWithAttack();
+  auto cves = RunTidemark({"--store", store, "-q", "import", "cves",
+                           SharedPath("mappings/kev/kev-07.28.2025_attack-16.1-enterprise.json"),
+                           SharedPath("mappings/cve/Att&ckToCveMappings.csv"),
+                           SharedPath("vulnerabilities/known_exploited_vulnerabilities.json")});
+  REQUIRE_MESSAGE(cves.exit_code == 0, cves.err);
+  std::string incidents = TempDir("inc") + "/i.ndjson";
+  WriteText(incidents,
+            R"({"id": "INC-1", "created": "2025-01-01T00:00:00Z", "closed": "2025-01-02T00:00:00Z", "techniques": ["T1190", "T1059"], "assets": [{"id": "web01"}], "threats": ["G0016"]})"
+            "\n");
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "incidents", incidents}).exit_code == 0);
+  auto findings = RunTidemark({"--store", store, "import", "vulnerabilities", DataPath("vulnerabilities/trivy-spring4shell-jre11.json"),
+                               DataPath("vulnerabilities/trivy-alpine-310.json")});
+  REQUIRE_MESSAGE(findings.exit_code == 0, findings.err);
+  CHECK(findings.err.find("trivy findings: 1 new") != std::string::npos);
+  return store;
+}
+
+}  // namespace
+
+TEST_CASE("vulnerabilities ranks the Spring4Shell patch with its KEV facts and the fall of VE") {
+  std::string store = StoreWithFindings();
+  auto result = RunTidemark({"--store", store, "--json", "--as-of", "2026-01-01", "vulnerabilities"});
+  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  auto doc = Json(result.out);
+  // U = the two scanned images (no inventory); the Spring image is open for T1190 and T1059,
+  // the scope's two techniques (weight 2 each): VE = 100 · (2·0.5 + 2·0.5) / 4 = 50.
+  CHECK(doc["vulnerability_exposure"].GetDouble() == doctest::Approx(50));
+  CHECK(doc["assets"].GetUint() == 2);
+  REQUIRE(doc["patches"].Size() == 1);
+  const auto& patch = doc["patches"][0];
+  CHECK(std::string(patch["software"].GetString()) == "jar/org.springframework:spring-beans");
+  CHECK(std::string(patch["cves"][0].GetString()) == "CVE-2022-22965");
+  CHECK(patch["kev"].GetBool());
+  CHECK_FALSE(patch["ransomware"].GetBool());
+  CHECK(std::string(patch["due_date"].GetString()) == "2022-04-25");
+  CHECK(patch["impact"].GetDouble() == doctest::Approx(50));
+  CHECK(patch["techniques"].Size() == 2);
+  auto text = RunTidemark({"--store", store, "--as-of", "2026-01-01", "vulnerabilities", "--kev"});
+  CHECK(text.out.find("2022-04-25") != std::string::npos);
+  auto firmware = RunTidemark({"--store", store, "--json", "--as-of", "2026-01-01", "vulnerabilities", "--remediation-type", "firmware"});
+  CHECK(Json(firmware.out)["patches"].Size() == 0);
+}
+
+TEST_CASE("a threat scope lists the CVEs ATT&CK says it exploited, with the assets each is open on") {
+  std::string store = StoreWithFindings();
+  auto result = RunTidemark({"--store", store, "--json", "--as-of", "2026-01-01", "threat", "G0016"});
+  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  auto doc = Json(result.out);
+  REQUIRE(doc.HasMember("known_cves"));
+  bool citrix = false;
+  for (const auto& known : doc["known_cves"].GetArray()) {
+    if (std::string(known["cve"].GetString()) == "CVE-2019-19781") citrix = true;
+    CHECK(known["open_on"].GetUint() == 0);
+  }
+  CHECK(citrix);
+  CHECK(doc["techniques"][0].HasMember("vulnerability_share"));
+}
+
+TEST_CASE("an invalid finding refuses the whole import and leaves the store unchanged") {
+  std::string store = StoreWithFindings();
+  std::string bad = TempDir("bad") + "/f.json";
+  WriteText(bad, R"({"findings": [{"asset": "x", "cve": "CVE-2020-0001", "first_seen": "2026-01-01"},
+                                    {"asset": "y", "cve": "CVE-2020-0002"}]})");
+  auto refused = RunTidemark({"--store", store, "import", "vulnerabilities", bad});
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("findings[1]: field \"first_seen\" is missing") != std::string::npos);
+  auto after = Json(RunTidemark({"--store", store, "--json", "--as-of", "2026-01-01", "vulnerabilities"}).out);
+  CHECK(after["findings"].GetUint() == 5);
+  auto skipped = RunTidemark({"--store", store, "import", "vulnerabilities", "--skip-invalid", bad});
+  CHECK(skipped.exit_code == 0);
+  CHECK(Json(RunTidemark({"--store", store, "--json", "--as-of", "2026-01-01", "vulnerabilities"}).out)["findings"].GetUint() == 6);
+}
+
+}  // namespace tidemark::testing
