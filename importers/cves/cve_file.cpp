@@ -6,8 +6,9 @@
 #include "engine/core/json.h"
 #include "engine/store/attack_catalog.h"
 #include "engine/store/cve_catalog.h"
-#include "importers/controls/csv_reader.h"
-#include "importers/controls/record_fields.h"
+#include "importers/common/csv_table.h"
+#include "importers/common/text.h"
+#include "importers/common/record_fields.h"
 
 namespace tidemark::importers {
 namespace {

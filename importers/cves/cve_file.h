@@ -15,7 +15,7 @@
 
 #include "engine/model/finding.h"
 #include "engine/store/store.h"
-#include "importers/controls/reject.h"
+#include "importers/common/reject.h"
 
 namespace tidemark::importers {
 

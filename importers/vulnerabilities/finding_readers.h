@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "importers/controls/record_fields.h"
+#include "importers/common/record_fields.h"
 #include "importers/vulnerabilities/finding_file.h"
 
 namespace tidemark::importers::findings {

@@ -3,7 +3,8 @@
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
-#include "importers/controls/csv_reader.h"
+#include "importers/common/csv_table.h"
+#include "importers/common/text.h"
 #include "importers/vulnerabilities/finding_readers.h"
 
 namespace tidemark::importers::findings {

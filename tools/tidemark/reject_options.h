@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "importers/controls/reject.h"
+#include "importers/common/reject.h"
 #include "tools/tidemark/command.h"
 
 namespace tidemark::cli {
