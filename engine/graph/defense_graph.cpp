@@ -1,6 +1,7 @@
 #include "engine/graph/defense_graph.h"
 
 #include <algorithm>
+#include <numeric>
 #include <unordered_set>
 
 #include "engine/core/ids.h"
@@ -283,6 +284,21 @@ Vertex DefenseGraph::ThreatVertex(std::string_view id_or_name) {
   custom_threats_folded_.emplace(ToLower(id_or_name), v);
   threat_vertices_.push_back(v);
   return v;
+}
+
+const std::vector<uint32_t>& DefenseGraph::IdRanks() const {
+  if (id_ranks_.size() == incident_infos_.size()) return id_ranks_;
+  std::vector<uint32_t> order(incident_infos_.size());
+  std::iota(order.begin(), order.end(), 0u);
+  bool sorted = true;
+  for (size_t k = 1; k < incident_infos_.size() && sorted; ++k) sorted = incident_infos_[k - 1].id < incident_infos_[k].id;
+  if (!sorted) {
+    std::sort(order.begin(), order.end(),
+              [this](uint32_t a, uint32_t b) { return incident_infos_[a].id < incident_infos_[b].id; });
+  }
+  id_ranks_.assign(order.size(), 0);
+  for (uint32_t rank = 0; rank < order.size(); ++rank) id_ranks_[order[rank]] = rank;
+  return id_ranks_;
 }
 
 size_t DefenseGraph::AddIncident(model::Incident incident, bool as_vertex) {

@@ -179,6 +179,10 @@ class DefenseGraph {
   std::vector<Vertex> TechniquesUsedBy(Vertex threat) const;
   const ControlInfo& control_info(Vertex control) const { return control_infos_[graph_[control].data]; }
   const std::vector<IncidentInfo>& incidents() const { return incident_infos_; }
+  // Each incident's position in id order (byte order), by index into incidents(). Loads add
+  // incidents in the store's key order, so this is usually the index itself; AddIncident after
+  // a load can break that, and the ranks then come from one sort. Cached until incidents change.
+  const std::vector<uint32_t>& IdRanks() const;
   // incidents()[index] as a model::Incident: its whole record when it was added one at a
   // time, else the facts a bulk load keeps (id, times, status, classification, unknown
   // techniques, threat IDs).
@@ -229,6 +233,7 @@ class DefenseGraph {
   std::vector<Vertex> control_vertices_;
   std::vector<Vertex> threat_vertices_;
   std::vector<IncidentInfo> incident_infos_;
+  mutable std::vector<uint32_t> id_ranks_;
 };
 
 }  // namespace tidemark::graph

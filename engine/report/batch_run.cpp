@@ -108,15 +108,14 @@ class BatchRun {
   }
 
   void KeepInStep(const scoring::Scope& scope) {
-    scoring::Evaluation ev = scorer_->Evaluate(scope, options_.tau);
+    // Recommendations only: the feed item carries each technique's path from the recommendation.
+    scoring::Evaluation ev = scorer_->Evaluate(scope, options_.tau, scoring::EvaluateOptions{.details = false});
     FeedScope feed_scope = FeedScopeOf(scope);
     evaluated_.insert(ScopeId(feed_scope.kind, feed_scope.id));
     CheckResilience(feed_scope, ev.resilience);
-    std::unordered_map<Vertex, const scoring::TechniqueRow*> rows;
-    for (const auto& row : ev.techniques) rows.emplace(row.technique, &row);
     size_t kept = KeptCount(scope, ev);
     for (size_t rec_idx = 0; rec_idx < kept; ++rec_idx) {
-      FeedItem item = ItemOf(feed_scope, ev.recommendations[rec_idx], rows);
+      FeedItem item = ItemOf(feed_scope, ev.recommendations[rec_idx]);
       current_.insert(item.key);
       auto stored = FeedCatalog::Item(txn_, item.key);
       if (!stored || !stored->open) {
@@ -129,8 +128,7 @@ class BatchRun {
     }
   }
 
-  FeedItem ItemOf(const FeedScope& scope, const scoring::Recommendation& rec,
-                  const std::unordered_map<Vertex, const scoring::TechniqueRow*>& rows) const {
+  FeedItem ItemOf(const FeedScope& scope, const scoring::Recommendation& rec) const {
     const auto& control = graph_.control_info(rec.control).control;
     FeedItem item;
     item.scope = scope;
@@ -140,14 +138,10 @@ class BatchRun {
     item.key = FeedCatalog::ItemKey(scope.kind, scope.id, control.id);
     item.impact = RoundScore(rec.impact);
     item.status = std::string(model::ControlStatusName(rec.status));
-    for (Vertex t : rec.techniques) {
-      const std::string& technique = graph_.props(t).id;
+    for (size_t k = 0; k < rec.techniques.size(); ++k) {
+      const std::string& technique = graph_.props(rec.techniques[k]).id;
       item.techniques.push_back(technique);
-      auto row = rows.find(t);
-      if (row == rows.end()) continue;
-      for (const auto& c : row->second->controls) {
-        if (c.control == rec.control && c.counted) item.paths.emplace_back(technique, c.via);
-      }
+      item.paths.emplace_back(technique, rec.paths[k]);
     }
     return item;
   }
@@ -226,7 +220,8 @@ class BatchRun {
     if (cached == recommended_.end()) {
       std::unordered_set<Vertex> controls;
       if (auto idx = graph_.IncidentIndex(incident_id)) {
-        for (const auto& rec : scorer_->Evaluate(IncidentScope(graph_, *idx), options_.tau).recommendations) {
+        auto ev = scorer_->Evaluate(IncidentScope(graph_, *idx), options_.tau, scoring::EvaluateOptions{.details = false});
+        for (const auto& rec : ev.recommendations) {
           controls.insert(rec.control);
         }
       }

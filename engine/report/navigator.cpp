@@ -82,7 +82,7 @@ std::string NavigatorLayer(const graph::DefenseGraph& graph, const scoring::Eval
       controls.push_back(graph.props(c.control).id + entry + credited);
     }
     std::string comment = row.status + "; " + (controls.empty() ? "no control reaches it" : "controls: " + JoinList(controls));
-    if (!row.succeeded_in.empty()) comment += "; succeeded in " + std::to_string(row.succeeded_in.size()) + " incident(s)";
+    if (!row.succeeded_in.empty()) comment += "; succeeded in " + std::to_string(row.succeeded_count) + " incident(s)";
     for (const auto& tactic : t.tactics) {
       w.StartObject();
       WriteField(w, "techniqueID", t.id);

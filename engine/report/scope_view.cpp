@@ -96,11 +96,13 @@ std::vector<std::string> TechniqueIds(const DefenseGraph& graph, const std::vect
   return ids;
 }
 
-// Up to `limit` items, then "+N more": a table never cuts a list silently.
-std::string ShortList(const std::vector<std::string>& items, size_t limit = 10) {
-  if (items.size() <= limit) return JoinList(items);
-  std::vector<std::string> head(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(limit));
-  return JoinList(head) + " +" + std::to_string(items.size() - limit) + " more";
+// Up to `limit` items, then "+N more" (N out of `total` when the list is itself the head of a
+// longer one): a table never cuts a list silently.
+std::string ShortList(const std::vector<std::string>& items, size_t limit = 10, size_t total = 0) {
+  total = std::max(total, items.size());
+  if (total <= limit) return JoinList(items);
+  std::vector<std::string> head(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(std::min(limit, items.size())));
+  return JoinList(head) + " +" + std::to_string(total - head.size()) + " more";
 }
 
 template <typename W>
@@ -124,6 +126,8 @@ void WriteGapsAndValidations(W& w, const DefenseGraph& graph, const Evaluation& 
     WriteField(w, "control", graph.props(v.control).id);
     WriteStrings(w, "techniques", TechniqueIds(graph, v.techniques));
     WriteStrings(w, "incidents", IncidentIds(graph, v.incidents));
+    w.Key("incidents_truncated");
+    w.Bool(v.more_incidents);
     w.Key("baseline");
     w.Double(RoundScore(v.baseline));
     w.EndObject();
@@ -228,7 +232,11 @@ std::string ScopeJson(const DefenseGraph& graph, const Evaluation& ev) {
       w.Key("deprecated");
       w.Bool(true);
     }
-    if (!row.succeeded_in.empty()) WriteStrings(w, "succeeded_in", IncidentIds(graph, row.succeeded_in));
+    if (!row.succeeded_in.empty()) {
+      WriteStrings(w, "succeeded_in", IncidentIds(graph, row.succeeded_in));
+      w.Key("succeeded_count");
+      w.Uint64(row.succeeded_count);
+    }
     if (row.vulnerable_assets) {
       w.Key("vulnerable_assets");
       w.Uint64(*row.vulnerable_assets);
@@ -324,7 +332,7 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
     std::vector<std::string> succeeded;
     for (auto id : IncidentIds(graph, row.succeeded_in)) succeeded.emplace_back(id);
     techniques.AddRow({t.id, t.name, row.status, Num(row.coverage), Num(row.weight),
-                       succeeded.empty() ? "-" : ShortList(succeeded, 5), in_place.empty() ? "-" : JoinList(in_place, "; "),
+                       succeeded.empty() ? "-" : ShortList(succeeded, 5, row.succeeded_count), in_place.empty() ? "-" : JoinList(in_place, "; "),
                        controls.empty() ? "-" : JoinList(controls, "; ")});
   }
   out += techniques.Render();
@@ -372,7 +380,9 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
       std::vector<std::string> incidents;
       for (auto id : IncidentIds(graph, v.incidents)) incidents.emplace_back(id);
       checks.AddRow({control.id, control.title, Num(v.baseline), ShortList(TechniqueIds(graph, v.techniques)),
-                     ShortList(incidents, 5)});
+                     v.more_incidents ? JoinList(std::vector<std::string>(incidents.begin(), incidents.begin() + 5)) + " +over " +
+                                             std::to_string(incidents.size() - 5) + " more"
+                                       : ShortList(incidents, 5)});
     }
     out += checks.Render();
   }

@@ -12,12 +12,26 @@ double ImplementedAt(const std::vector<model::PostureRecord>& posture, TimeMs ti
   return model::ImplementedFraction(*std::prev(it));
 }
 
-const std::vector<TimeMs>& Evidence::Uses::Sorted() const {
-  if (sorted_.size() != times.size()) {
-    sorted_ = times;
-    std::sort(sorted_.begin(), sorted_.end());
+const std::vector<std::pair<TimeMs, uint32_t>>& Evidence::Uses::ByTime() const {
+  if (by_time_.size() != times.size()) {
+    by_time_.clear();
+    by_time_.reserve(times.size());
+    for (size_t k = 0; k < times.size(); ++k) by_time_.emplace_back(times[k], incidents[k]);
+    std::sort(by_time_.begin(), by_time_.end());
   }
-  return sorted_;
+  return by_time_;
+}
+
+const std::vector<std::pair<uint32_t, TimeMs>>& Evidence::Uses::ByIncident(const graph::DefenseGraph& graph) const {
+  if (by_incident_.size() != incidents.size()) {
+    by_incident_.clear();
+    by_incident_.reserve(incidents.size());
+    for (size_t k = 0; k < incidents.size(); ++k) by_incident_.emplace_back(incidents[k], times[k]);
+    const auto& rank = graph.IdRanks();
+    std::sort(by_incident_.begin(), by_incident_.end(),
+              [&](const auto& a, const auto& b) { return rank[a.first] < rank[b.first]; });
+  }
+  return by_incident_;
 }
 
 void Evidence::Reset() {
@@ -72,21 +86,28 @@ double Evidence::Baseline(const std::vector<model::PostureRecord>& posture, cons
     for (size_t k = from; k < uses.times.size(); ++k) best = std::max(best, ImplementedAt(posture, uses.times[k]));
     return best;
   }
-  const auto& sorted = uses.Sorted();
+  const auto& sorted = uses.ByTime();
   for (size_t k = 0; k < posture.size(); ++k) {
     double value = model::ImplementedFraction(posture[k]);
     if (value <= best) continue;
     TimeMs lo = posture[k].as_of;
     TimeMs hi = k + 1 < posture.size() ? posture[k + 1].as_of : std::numeric_limits<TimeMs>::max();
-    auto it = std::lower_bound(sorted.begin(), sorted.end(), lo);
-    if (it != sorted.end() && *it < hi) best = value;
+    auto it = std::lower_bound(sorted.begin(), sorted.end(), lo,
+                               [](const std::pair<TimeMs, uint32_t>& use, TimeMs t) { return use.first < t; });
+    if (it != sorted.end() && it->first < hi) best = value;
   }
   return best;
 }
 
-void Evidence::InPlace(const std::vector<model::PostureRecord>& posture, const Uses& uses, std::vector<uint32_t>& out) {
-  for (size_t k = 0; k < uses.times.size(); ++k) {
-    if (ImplementedAt(posture, uses.times[k]) > 0) out.push_back(uses.incidents[k]);
+void Evidence::InPlaceFirst(const std::vector<model::PostureRecord>& posture, const Uses& uses, size_t limit,
+                            std::vector<uint32_t>& out) const {
+  size_t found = 0;
+  for (const auto& [incident, time] : uses.ByIncident(graph_)) {
+    if (found == limit) return;
+    if (ImplementedAt(posture, time) > 0) {
+      out.push_back(incident);
+      ++found;
+    }
   }
 }
 

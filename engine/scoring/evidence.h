@@ -8,6 +8,7 @@
 // baselines know to start again. Borrows the graph. Not thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <unordered_map>
 #include <vector>
@@ -27,11 +28,15 @@ class Evidence {
   struct Uses {
     std::vector<uint32_t> incidents;  // indexes into graph.incidents(), in the order added
     std::vector<TimeMs> times;        // b(i), parallel to incidents
-    // b(i) sorted; rebuilt on demand when incidents were added since.
-    const std::vector<TimeMs>& Sorted() const;
+    // (b(i), incident) sorted by time; rebuilt on demand when incidents were added since.
+    const std::vector<std::pair<TimeMs, uint32_t>>& ByTime() const;
+    // (incident, b(i)) in incident id order (DefenseGraph::IdRanks); rebuilt on demand when
+    // incidents were added since.
+    const std::vector<std::pair<uint32_t, TimeMs>>& ByIncident(const graph::DefenseGraph& graph) const;
 
    private:
-    mutable std::vector<TimeMs> sorted_;
+    mutable std::vector<std::pair<TimeMs, uint32_t>> by_time_;
+    mutable std::vector<std::pair<uint32_t, TimeMs>> by_incident_;
   };
 
   explicit Evidence(const graph::DefenseGraph& graph) : graph_(graph) {}
@@ -46,9 +51,11 @@ class Evidence {
   // β(c, t) = max over B(t) of impl(c, b(i)); with `from` > 0 only the uses added after the
   // first `from` are read (the caller keeps the max of the earlier ones).
   static double Baseline(const std::vector<model::PostureRecord>& posture, const Uses& uses, size_t from = 0);
-  // The incidents of B(t) in which the control was at least partly in place (impl(c, b(i)) > 0),
-  // appended to `out` (not sorted, not deduplicated).
-  static void InPlace(const std::vector<model::PostureRecord>& posture, const Uses& uses, std::vector<uint32_t>& out);
+  // The incidents of B(t) in which the control was at least partly in place (impl(c, b(i)) > 0):
+  // the first `limit` in incident order appended to `out`. Stops at the limit, so a list of
+  // 100,000 uses costs about `limit` lookups when the control was in place for most of them.
+  void InPlaceFirst(const std::vector<model::PostureRecord>& posture, const Uses& uses, size_t limit,
+                    std::vector<uint32_t>& out) const;
 
  private:
   void Reset();

@@ -265,7 +265,13 @@ Evaluation Scorer::Evaluate(const Scope& scope, TimeMs tau, const EvaluateOption
     row.status = std::string(Status(state));
     if (options.details) {
       const Evidence::Uses* uses = evidence_.Of(t);
-      if (uses) row.succeeded_in = uses->incidents;
+      if (uses) {
+        row.succeeded_count = uses->incidents.size();
+        const auto& by_incident = uses->ByIncident(graph_);
+        size_t listed = std::min(kListedIncidents, by_incident.size());
+        row.succeeded_in.reserve(listed);
+        for (size_t k = 0; k < listed; ++k) row.succeeded_in.push_back(by_incident[k].first);
+      }
       const auto& reaches = ControlsOf(t);
       size_t next_factor = 0;
       for (size_t k = 0; k < reaches.size(); ++k) {
@@ -330,6 +336,7 @@ void Scorer::Recommend(Evaluation& ev, const Weighted& weighted) {
       if (delta <= 0) continue;
       gains[slot] += w * delta;
       rec.techniques.push_back(t);
+      rec.paths.push_back(ControlsOf(t)[f.reach].via);
     }
   }
   for (const auto& rec : candidates) slot_[graph_.props(rec.control).data] = kNoSlot;
@@ -406,24 +413,35 @@ void Scorer::FindGaps(Evaluation& ev, const Weighted& weighted) {
 }
 
 void Scorer::FindValidations(Evaluation& ev, const Weighted& weighted) {
+  // Per control: the scope techniques with β > 0 (technique order), then its incidents.
   std::unordered_map<Vertex, size_t> slot;
   for (const auto& [t, w] : weighted.techniques) {
-    const Evidence::Uses* uses = evidence_.Of(t);
-    if (!uses) continue;
+    if (!evidence_.Of(t)) continue;
     const TechniqueState& state = StateAt(t, ev.tau);
     for (const Factor& f : state.factors) {
       if (f.baseline <= 0) continue;
       auto [it, added] = slot.try_emplace(f.control, ev.validations.size());
-      if (added) ev.validations.push_back(Validation{f.control, {}, {}, 0.0});
+      if (added) ev.validations.push_back(Validation{f.control, {}, {}, false, 0.0});
       Validation& v = ev.validations[it->second];
       v.techniques.push_back(t);
       v.baseline = std::max(v.baseline, f.baseline);
-      Evidence::InPlace(graph_.control_info(f.control).posture, *uses, v.incidents);
     }
   }
+  const auto& rank = graph_.IdRanks();
   for (auto& v : ev.validations) {
-    std::sort(v.incidents.begin(), v.incidents.end());
+    const auto& posture = graph_.control_info(v.control).posture;
+    // One more than listed per technique: a technique that fills it means the union has more.
+    for (Vertex t : v.techniques) {
+      size_t before = v.incidents.size();
+      evidence_.InPlaceFirst(posture, *evidence_.Of(t), kListedIncidents + 1, v.incidents);
+      if (v.incidents.size() - before > kListedIncidents) v.more_incidents = true;
+    }
+    std::sort(v.incidents.begin(), v.incidents.end(), [&](uint32_t a, uint32_t b) { return rank[a] < rank[b]; });
     v.incidents.erase(std::unique(v.incidents.begin(), v.incidents.end()), v.incidents.end());
+    if (v.incidents.size() > kListedIncidents) {
+      v.incidents.resize(kListedIncidents);
+      v.more_incidents = true;
+    }
   }
   std::sort(ev.validations.begin(), ev.validations.end(), [this](const Validation& a, const Validation& b) {
     return graph_.props(a.control).id < graph_.props(b.control).id;

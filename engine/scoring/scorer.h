@@ -74,15 +74,21 @@ struct ControlRow {
   double credited = 0;
 };
 
+// Incident lists in an evaluation (`succeeded_in`, a validation's incidents) name at most this
+// many incidents, the first in id order, beside the exact count: with 100,000 incidents a
+// technique can have succeeded in tens of thousands, and a scope lists thousands of controls.
+constexpr size_t kListedIncidents = 100;
+
 struct TechniqueRow {
   Vertex technique;
   std::string status;  // no-control, exposed, partial, mitigated
   double coverage = 0;
   double weight = 1;
   std::vector<ControlRow> controls;
-  // B(t, τ): the incidents (indexes into graph.incidents()) that show it succeeded, across the
-  // whole organisation; not sorted (views sort the ids).
+  // B(t, τ): the incidents that show it succeeded, across the whole organisation: how many,
+  // and the first kListedIncidents of them in id order (indexes into graph.incidents()).
   std::vector<uint32_t> succeeded_in;
+  size_t succeeded_count = 0;
   // SPEC §3 "Vulnerability exposure", filled by the vulnerability module (absent until then).
   std::optional<size_t> vulnerable_assets;
   std::optional<double> vulnerability_share;
@@ -94,6 +100,7 @@ struct Recommendation {
   model::ControlStatus status = model::ControlStatus::kToAddress;
   double impact = 0;
   std::vector<Vertex> techniques;  // the scope techniques whose coverage impl = 1 raises, by id
+  std::vector<std::string_view> paths;  // parallel to techniques: the `via` of its counted reach
   std::vector<Vertex> reaches;     // every scope technique the control is in C(t) of, by id
   double points_gain = 0;          // p(c) · (1 − impl(c, τ))
   std::optional<double> score_gain;  // 100 · points_gain / Σp (null when Σp = 0)
@@ -110,7 +117,11 @@ struct Gap {
 struct Validation {
   Vertex control;
   std::vector<Vertex> techniques;   // scope techniques with β(c, t, τ) > 0, by id
-  std::vector<uint32_t> incidents;  // B(t, τ) incidents with impl(c, b(i)) > 0: indexes, distinct
+  // The B(t, τ) incidents of those techniques with impl(c, b(i)) > 0: the first
+  // kListedIncidents in id order (indexes into graph.incidents()), and whether there are more.
+  // (No exact count: a distinct count over thousands of controls costs seconds, measured.)
+  std::vector<uint32_t> incidents;
+  bool more_incidents = false;
   double baseline = 0;              // the largest β
 };
 
