@@ -11,7 +11,8 @@ namespace {
 size_t g_output_width = 0;
 
 constexpr size_t kGap = 2;       // spaces between columns
-constexpr size_t kMinColumn = 8;  // a column is never cut narrower than this (or its content)
+constexpr size_t kMinColumn = 8;  // a column is cut no narrower than this (or its content)...
+constexpr size_t kNarrowest = 4;  // ...unless the columns do not fit otherwise: then down to this
 const std::string kEllipsis = "\xE2\x80\xA6";  // "…"
 
 size_t DisplayWidth(const std::string& text) {
@@ -74,9 +75,12 @@ std::vector<size_t> FitWidths(const std::vector<size_t>& natural, size_t width) 
   for (size_t w : natural) total += w;
   total += natural.empty() ? 0 : kGap * (natural.size() - 1);
   if (width == 0 || total <= width) return natural;
+  // The floor is kMinColumn, lowered towards kNarrowest only when a table has so many columns
+  // that they do not fit at kMinColumn each.
+  size_t floor = kMinColumn;
   auto capped = [&](size_t cap) {
     std::vector<size_t> out;
-    for (size_t w : natural) out.push_back(std::max(std::min(w, kMinColumn), std::min(w, cap)));
+    for (size_t w : natural) out.push_back(std::max(std::min(w, floor), std::min(w, cap)));
     return out;
   };
   auto sum = [&](const std::vector<size_t>& widths) {
@@ -84,7 +88,8 @@ std::vector<size_t> FitWidths(const std::vector<size_t>& natural, size_t width) 
     for (size_t w : widths) s += w;
     return s;
   };
-  size_t lo = kMinColumn, hi = *std::max_element(natural.begin(), natural.end());
+  while (floor > kNarrowest && sum(capped(floor)) > width) --floor;
+  size_t lo = floor, hi = std::max(floor, *std::max_element(natural.begin(), natural.end()));
   if (sum(capped(lo)) > width) return capped(lo);  // as narrow as it gets
   while (lo < hi) {  // largest cap that fits
     size_t mid = lo + (hi - lo + 1) / 2;
