@@ -81,6 +81,7 @@ std::string ToJson(const Incident& inc) {
   }
   w.EndArray();
   WriteStrings(w, "unknown_techniques", inc.unknown_techniques);
+  if (!inc.unknown_blocked.empty()) WriteStrings(w, "unknown_blocked", inc.unknown_blocked);
   w.Key("assets");
   w.StartArray();
   for (const auto& a : inc.assets) {
@@ -121,6 +122,7 @@ Result<Incident> IncidentFromJson(std::string_view json) {
     }
   }
   inc.unknown_techniques = StringArray(doc, "unknown_techniques");
+  inc.unknown_blocked = StringArray(doc, "unknown_blocked");
   if (const auto* assets = Member(doc, "assets"); assets && assets->IsArray()) {
     for (const auto& a : assets->GetArray()) {
       inc.assets.push_back({StringOr(a, "id"), StringOr(a, "type"), StringOr(a, "name")});

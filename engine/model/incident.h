@@ -49,6 +49,9 @@ struct Incident {
   std::string severity;  // informational, low, medium, high, critical (or empty)
   std::vector<IncidentTechnique> techniques;
   std::vector<std::string> unknown_techniques;  // not in the loaded ATT&CK data, or non-ATT&CK
+  // Unknown IDs whose every use was blocked (a subset of unknown_techniques, sorted): kept so
+  // the outcome survives until a later ATT&CK import resolves the ID.
+  std::vector<std::string> unknown_blocked;
   std::vector<AssetRef> assets;
   std::vector<std::string> threats;  // ATT&CK IDs (G/C/S) or custom threat names
   std::string extra_json;            // unknown keys of a native record, kept verbatim

@@ -54,6 +54,7 @@ void IncidentRecordWriter::WriteFields(W& w, const model::Incident& inc) {
   }
   w.EndArray();
   WriteStrings(w, "unknown_techniques", inc.unknown_techniques);
+  if (!inc.unknown_blocked.empty()) WriteStrings(w, "unknown_blocked", inc.unknown_blocked);
   w.Key("assets");
   w.StartArray();
   for (const auto& asset : inc.assets) {

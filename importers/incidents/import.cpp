@@ -231,10 +231,15 @@ ReresolveSummary ReresolveStoredIncidents(store::WriteTxn& txn) {
     source.incident = stored;
     source.incident.techniques.clear();
     source.incident.unknown_techniques.clear();
+    source.incident.unknown_blocked.clear();
     for (const auto& technique : stored.techniques) {
       source.techniques.push_back({technique.id, technique.tactic, technique.outcome, technique.revoked_from});
     }
-    for (const auto& unknown : stored.unknown_techniques) source.techniques.push_back({unknown, ""});
+    for (const auto& unknown : stored.unknown_techniques) {
+      bool blocked = std::binary_search(stored.unknown_blocked.begin(), stored.unknown_blocked.end(), unknown);
+      source.techniques.push_back(
+          {unknown, "", blocked ? model::TechniqueOutcome::kBlocked : model::TechniqueOutcome::kSucceeded});
+    }
     model::Incident renewed = normalizer.Normalize(std::move(source));
     if (model::ToJson(renewed) == model::ToJson(stored)) return;
     techniques_before.insert(stored.unknown_techniques.begin(), stored.unknown_techniques.end());

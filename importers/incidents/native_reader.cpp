@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 #include "engine/core/ids.h"
@@ -11,9 +12,9 @@
 namespace tidemark::importers::incidents {
 namespace {
 
-constexpr std::array<std::string_view, 13> kKnownKeys = {
-    "id",       "title",      "source", "created",  "closed",  "status",           "classification",
-    "severity", "techniques", "assets", "threats",  "extra",   "unknown_techniques"};
+constexpr std::array<std::string_view, 14> kKnownKeys = {
+    "id",       "title",      "source", "created",  "closed",  "status",             "classification",
+    "severity", "techniques", "assets", "threats",  "extra",   "unknown_techniques", "unknown_blocked"};
 
 bool IsKnownKey(std::string_view key) {
   for (auto known : kKnownKeys) {
@@ -67,6 +68,7 @@ class RecordReader {
     }
     if (auto reason = Techniques("techniques", out); !reason.empty()) return reason;
     if (auto reason = Techniques("unknown_techniques", out); !reason.empty()) return reason;
+    if (auto reason = UnknownBlocked(out); !reason.empty()) return reason;
     if (auto reason = Assets(inc); !reason.empty()) return reason;
     if (auto reason = Strings("threats", inc.threats); !reason.empty()) return reason;
     return Extra(inc);
@@ -113,6 +115,18 @@ class RecordReader {
                            index);
       }
       ++index;
+    }
+    return "";
+  }
+
+  // tidemark's own export: `unknown_blocked` names unknown IDs whose every use was blocked.
+  std::string UnknownBlocked(SourceIncident& out) {
+    std::vector<std::string> blocked;
+    if (auto reason = Strings("unknown_blocked", blocked); !reason.empty()) return reason;
+    for (auto& technique : out.techniques) {
+      if (std::find(blocked.begin(), blocked.end(), technique.id) != blocked.end()) {
+        technique.outcome = model::TechniqueOutcome::kBlocked;
+      }
     }
     return "";
   }

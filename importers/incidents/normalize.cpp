@@ -116,7 +116,13 @@ std::string Normalizer::ResolveThreat(const std::string& text) {
 
 model::Incident Normalizer::Normalize(SourceIncident source) {
   model::Incident incident = std::move(source.incident);
-  std::set<std::string> unknown(incident.unknown_techniques.begin(), incident.unknown_techniques.end());
+  // Unknown ID -> its outcome, merged as for known techniques (any succeeded use wins).
+  std::map<std::string, model::TechniqueOutcome> unknown;
+  for (const auto& id : incident.unknown_techniques) unknown.emplace(id, model::TechniqueOutcome::kSucceeded);
+  auto add_unknown = [&](std::string id, model::TechniqueOutcome outcome) {
+    auto [it, inserted] = unknown.try_emplace(std::move(id), outcome);
+    if (!inserted && outcome == model::TechniqueOutcome::kSucceeded) it->second = outcome;
+  };
   std::map<std::string, TechniqueEntry> techniques;  // byte order: T1059 before T1059.001
   for (const auto& given : source.techniques) {
     std::string_view raw = Trim(given.id);
@@ -126,12 +132,12 @@ model::Incident Normalizer::Normalize(SourceIncident source) {
     if (from_stix) raw = *from_stix;
     auto id = NormalizeTechniqueId(raw);
     if (!id) {
-      unknown.insert(IsForeignTechniqueId(raw) ? ToUpper(Shorten(raw)) : Shorten(raw));
+      add_unknown(IsForeignTechniqueId(raw) ? ToUpper(Shorten(raw)) : Shorten(raw), given.outcome);
       continue;
     }
     const auto& resolution = Resolve(*id);
     if (!resolution.usable()) {
-      unknown.insert(*id);
+      add_unknown(*id, given.outcome);
       continue;
     }
     const std::string& tactic = given.tactic.empty() ? given.tactic : Tactic(given.tactic);
@@ -165,8 +171,13 @@ model::Incident Normalizer::Normalize(SourceIncident source) {
     if (entry.redundant) continue;
     incident.techniques.push_back({id, std::move(entry.tactic), std::move(entry.revoked_from), entry.outcome});
   }
-  incident.unknown_techniques.assign(unknown.begin(), unknown.end());
-  unknown_seen_.insert(unknown.begin(), unknown.end());
+  incident.unknown_techniques.clear();
+  incident.unknown_blocked.clear();
+  for (const auto& [id, outcome] : unknown) {
+    incident.unknown_techniques.push_back(id);
+    if (outcome == model::TechniqueOutcome::kBlocked) incident.unknown_blocked.push_back(id);
+    unknown_seen_.insert(id);
+  }
 
   std::sort(incident.assets.begin(), incident.assets.end(), [](const auto& a, const auto& b) {
     return std::tie(a.type, a.id) < std::tie(b.type, b.id);

@@ -348,6 +348,9 @@ TEST_CASE("import order does not matter: what was imported before ATT&CK resolve
   auto before = Json(ListJson(store));
   CHECK(before["incidents"][0]["techniques"].Size() == 0);
   CHECK(before["incidents"][0]["unknown_techniques"].Size() == 3);
+  // The outcome of a technique not yet known is kept, so re-resolution does not lose it.
+  REQUIRE(before["incidents"][0]["unknown_blocked"].Size() == 1);
+  CHECK(std::string(before["incidents"][0]["unknown_blocked"][0].GetString()) == "T1105");
 
   auto attack = RunTidemark({"--store", store, "import", "attack", AttackPath()});
   REQUIRE(attack.exit_code == 0);
@@ -363,6 +366,8 @@ TEST_CASE("import order does not matter: what was imported before ATT&CK resolve
   CHECK(std::string(techniques[0]["id"].GetString()) == "T1059.001");
   CHECK(std::string(techniques[0]["revoked_from"].GetString()) == "T1086");
   CHECK(std::string(techniques[1]["id"].GetString()) == "T1105");
+  CHECK(std::string(techniques[1]["outcome"].GetString()) == "blocked");
+  CHECK(!incident->HasMember("unknown_blocked"));
   REQUIRE((*incident)["unknown_techniques"].Size() == 1);
   CHECK(std::string((*incident)["unknown_techniques"][0].GetString()) == "AML.T0040");
   const auto& threats = (*incident)["threats"];
