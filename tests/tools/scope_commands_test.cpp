@@ -2,6 +2,7 @@
 // organisation's views compared byte for byte with tests/golden/demo/.
 #include <doctest/doctest.h>
 #include <rapidjson/document.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
@@ -205,6 +206,49 @@ TEST_CASE("history --from/--to keep exactly the full history's rows in range") {
   }
   CHECK(ranged.out == expected);
   CHECK(std::count(ranged.out.begin(), ranged.out.end(), '\n') == 3);
+}
+
+}  // namespace tidemark::testing
+
+namespace tidemark::testing {
+
+// docs/scoring.md "Long incident lists": a technique row and a validation list the first
+// 100 incident ids in id order, and say how many there are in all.
+TEST_CASE("incident lists in a scope are capped at 100 ids with the full count") {
+  std::string store = StoreWithAttack();
+  std::string dir = TempDir("cap");
+  std::string incidents;
+  for (int i = 0; i < 130; ++i) {
+    incidents += fmt::format(R"({{"id": "CAP-{:03}", "created": "2026-02-{:02}T00:00:00Z", "closed": "2026-02-{:02}T12:00:00Z",)"
+                             R"( "classification": "true-positive", "techniques": ["T1059.001"], "threats": ["G0016"]}})",
+                             i, 1 + i % 20, 1 + i % 20) + "\n";
+  }
+  WriteText(dir + "/incidents.ndjson", incidents);
+  WriteText(dir + "/catalog.json",
+            R"({"controls": [{"id": "EDR", "title": "EDR", "techniques": [{"id": "T1059.001", "strength": "significant"}]}]})");
+  WriteText(dir + "/posture.json", R"({"as_of": "2026-01-01", "controls": [{"id": "EDR", "status": "completed"}]})");
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "controls", dir + "/catalog.json"}).exit_code == 0);
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "posture", dir + "/posture.json"}).exit_code == 0);
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "incidents", dir + "/incidents.ndjson"}).exit_code == 0);
+
+  auto result = RunTidemark({"--store", store, "--as-of", "2026-03-01", "--json", "threat", "G0016"});
+  REQUIRE(result.exit_code == 0);
+  auto doc = Json(result.out);
+  const rapidjson::Value* row = nullptr;
+  for (const auto& t : doc["techniques"].GetArray()) {
+    if (std::string(t["id"].GetString()) == "T1059.001") row = &t;
+  }
+  REQUIRE(row != nullptr);
+  REQUIRE((*row)["succeeded_in"].Size() == 100);
+  CHECK(std::string((*row)["succeeded_in"][0].GetString()) == "CAP-000");
+  CHECK(std::string((*row)["succeeded_in"][99].GetString()) == "CAP-099");
+  CHECK((*row)["succeeded_count"].GetInt() == 130);
+
+  REQUIRE(doc["validations"].Size() == 1);
+  const auto& validation = doc["validations"][0];
+  CHECK(std::string(validation["control"].GetString()) == "EDR");
+  CHECK(validation["incidents"].Size() == 100);
+  CHECK(validation["incidents_truncated"].GetBool());
 }
 
 }  // namespace tidemark::testing
