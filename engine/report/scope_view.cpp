@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
 #include "engine/report/incident_record.h"
@@ -514,7 +516,17 @@ std::string RecommendationsText(scoring::Scorer& scorer, const DefenseGraph& gra
   return out;
 }
 
-std::string ThreatsJson(const std::vector<ThreatRank>& ranks, TimeMs tau) {
+void RankThreats(std::vector<ThreatRank>& ranks) {
+  std::sort(ranks.begin(), ranks.end(), [](const ThreatRank& a, const ThreatRank& b) {
+    if ((a.incidents > 0) != (b.incidents > 0)) return a.incidents > 0;
+    double ea = a.resilience ? 100 - *a.resilience : -1, eb = b.resilience ? 100 - *b.resilience : -1;
+    if (std::abs(ea - eb) > 1e-9) return ea > eb;
+    if (a.incidents != b.incidents) return a.incidents > b.incidents;
+    return a.scope.id < b.scope.id;
+  });
+}
+
+std::string ThreatsJson(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
@@ -535,11 +547,13 @@ std::string ThreatsJson(const std::vector<ThreatRank>& ranks, TimeMs tau) {
     w.EndObject();
   }
   w.EndArray();
+  w.Key("more");
+  w.Uint64(more);
   w.EndObject();
   return Finish(buf);
 }
 
-std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau) {
+std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more) {
   TextTable table({"#", "threat", "name", "kind", "exposure", "resilience", "incidents", "techniques"});
   size_t rank = 0;
   for (const auto& r : ranks) {
@@ -547,7 +561,13 @@ std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau) {
                   Score(r.resilience ? std::optional<double>(100 - *r.resilience) : std::nullopt), Score(r.resilience),
                   std::to_string(r.incidents), std::to_string(r.techniques)});
   }
-  return "Threats by exposure, as of " + FormatIsoTime(tau) + "\n\n" + table.Render();
+  std::string footer;
+  if (more > 0) {
+    footer = fmt::format("\n{} more {} not shown (--all lists every one; --limit cuts the list)\n", more,
+                         more == 1 ? "threat" : "threats");
+  }
+  return "Threats by exposure (seen in incidents first), as of " + FormatIsoTime(tau) + "\n\n" + table.Render() +
+         footer;
 }
 
 std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points,

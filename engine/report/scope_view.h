@@ -24,9 +24,12 @@ struct ThreatRank {
   size_t incidents = 0;
   size_t techniques = 0;
 };
-// Threats ranked by exposure (100 - R, highest first; null R last), then by incidents, then id.
-std::string ThreatsJson(const std::vector<ThreatRank>& ranks, TimeMs tau);
-std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau);
+// Threats with counted incidents first, then the others; within each, by exposure (100 - R,
+// highest first; null R last), then by incidents, then id.
+void RankThreats(std::vector<ThreatRank>& ranks);
+// `more`: ranked threats left out of `ranks` (the default view's cut; --all shows them).
+std::string ThreatsJson(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more = 0);
+std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more = 0);
 
 struct RecommendationFilter {
   std::string product, category, license, status, remediation_type;

@@ -97,6 +97,13 @@ std::vector<Scope> AllThreatScopes(const DefenseGraph& graph) {
   return scopes;
 }
 
+bool ThreatInDomain(const DefenseGraph& graph, const Scope& scope, std::string_view domain) {
+  std::string wanted(domain);
+  if (wanted.find('-') == std::string::npos) wanted += "-attack";
+  return std::any_of(scope.base_techniques.begin(), scope.base_techniques.end(),
+                     [&](Vertex t) { return graph.props(t).domain == wanted; });
+}
+
 PostureAt PostureOf(const graph::ControlInfo& control, TimeMs tau) {
   model::ControlState state = model::StateAt(control.posture, tau);
   return PostureAt{state.implemented, state.status, state.has_record};

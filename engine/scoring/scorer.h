@@ -50,6 +50,10 @@ struct Scope {
 Result<Scope> ResolveScope(const DefenseGraph& graph, std::string_view text);
 // Every threat with incidents or an ATT&CK profile.
 std::vector<Scope> AllThreatScopes(const DefenseGraph& graph);
+// Whether a threat belongs to an ATT&CK domain ("enterprise", "mobile", "ics", or the STIX
+// names "enterprise-attack", ...): one of the techniques of its profile is in that domain.
+// A custom threat, or a profile with no technique, belongs to none.
+bool ThreatInDomain(const DefenseGraph& graph, const Scope& scope, std::string_view domain);
 
 // impl(c, τ) and the status behind it (SPEC §3).
 struct PostureAt {

@@ -129,7 +129,8 @@ TEST_CASE("ids with path separators and traversal are opaque strings: they round
   const std::pair<const char*, const char*> incidents[] = {
       {"../../etc/passwd", "../../etc/shadow"}, {"a/b", "a/b"}, {"C:\\x", "c:\\windows\\system32"}};
   for (auto [id, asset] : incidents) {
-    CAPTURE(id);
+    const auto& id_ = id;  // CAPTURE's lambda cannot capture a structured binding (clang)
+    CAPTURE(id_);
     auto result = RunTidemark({"--store", store, "--json", "incident", id});
     REQUIRE_MESSAGE(result.exit_code == 0, result.err);
     auto doc = ParseJson(result.out);
@@ -137,7 +138,8 @@ TEST_CASE("ids with path separators and traversal are opaque strings: they round
     CHECK(std::string(doc["incident"]["assets"][0]["id"].GetString()) == asset);
   }
   for (const char* id : {"../../etc/passwd", "a/b", "C:\\x"}) {
-    CAPTURE(id);
+    const auto& id_ = id;  // CAPTURE's lambda cannot capture a structured binding (clang)
+    CAPTURE(id_);
     auto result = RunTidemark({"--store", store, "--json", "control", id});
     REQUIRE_MESSAGE(result.exit_code == 0, result.err);
     CHECK(std::string(ParseJson(result.out)["id"].GetString()) == id);
@@ -196,7 +198,8 @@ TEST_CASE("files starting with a UTF-8 BOM import their records") {
                             {"posture", "posture-bom.csv"},
                             {"assets", "assets-bom.csv"}}) {
     auto result = RunTidemark({"--store", store, "-q", "import", what, HostilePath(file)});
-    CHECK_MESSAGE(result.exit_code == 0, file, ": ", result.err);
+    const auto& file_ = file;  // the message's lambda cannot capture a structured binding (clang)
+    CHECK_MESSAGE(result.exit_code == 0, file_, ": ", result.err);
   }
   for (const char* id : {"INC-BOM-JSON", "INC-BOM-NDJSON-1", "INC-BOM-NDJSON-2", "INC-BOM-CSV"}) {
     CHECK_MESSAGE(RunTidemark({"--store", store, "incident", id}).exit_code == 0, id);

@@ -113,11 +113,13 @@ TEST_CASE("a version-1 store is upgraded in place once, keeps every record and a
   CHECK(after.databases["meta"]["schema_version"] == std::to_string(store::kSchemaVersion));
   CHECK(after.last_txnid == before.last_txnid + 1);  // one transaction
   for (const auto& [name, records] : before.databases) {
-    CAPTURE(name);
+    const auto& name_ = name;  // CAPTURE's lambda cannot capture a structured binding (clang)
+    CAPTURE(name_);
     REQUIRE(after.databases.count(name) == 1);
     for (const auto& [key, value] : records) {
       if (name == "meta" && key == "schema_version") continue;
-      CAPTURE(key);
+      const auto& key_ = key;  // CAPTURE's lambda cannot capture a structured binding (clang)
+      CAPTURE(key_);
       REQUIRE(after.databases[name].count(key) == 1);
       CHECK(after.databases[name][key] == value);
     }

@@ -111,7 +111,8 @@ TEST_CASE("demo organisation views match their goldens") {
       {"demo/history-all.svg", {"history", "--scope", "all", "--format", "svg"}},
   };
   for (const auto& [golden, args] : views) {
-    CAPTURE(golden);
+    const auto& golden_ = golden;  // CAPTURE's lambda cannot capture a structured binding (clang)
+    CAPTURE(golden_);
     std::vector<std::string> command = {"--store", store, "--as-of", "2026-03-15"};
     command.insert(command.end(), args.begin(), args.end());
     auto result = RunTidemark(command);
@@ -249,6 +250,54 @@ TEST_CASE("incident lists in a scope are capped at 100 ids with the full count")
   CHECK(std::string(validation["control"].GetString()) == "EDR");
   CHECK(validation["incidents"].Size() == 100);
   CHECK(validation["incidents_truncated"].GetBool());
+}
+
+}  // namespace tidemark::testing
+
+namespace tidemark::testing {
+
+// Issue 13: the default `threats` view was 1,139 rows headed by ICS and mobile entries, with the
+// threats actually seen at rows 1,049 and 1,072.
+TEST_CASE("threats: the threats seen in incidents come first; --all, --domain and --kind filter") {
+  std::string store = DemoStore();
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "attack", AttackPath("mobile-attack.json")}).exit_code == 0);
+  auto ids = [&](std::vector<std::string> args) {
+    std::vector<std::string> command = {"--store", store, "--as-of", "2026-03-15", "--json", "threats"};
+    command.insert(command.end(), args.begin(), args.end());
+    auto result = RunTidemark(command);
+    REQUIRE(result.exit_code == 0);
+    auto doc = Json(result.out);
+    std::vector<std::string> out;
+    for (const auto& t : doc["threats"].GetArray()) out.push_back(t["id"].GetString());
+    out.push_back("more=" + std::to_string(doc["more"].GetUint64()));
+    return out;
+  };
+  auto standard = ids({});
+  REQUIRE(standard.size() == 3 + 20 + 1);
+  std::set<std::string> seen(standard.begin(), standard.begin() + 3);
+  CHECK(seen == std::set<std::string>{"G0016", "G0102", "Kestrel Ops"});
+  size_t more = std::stoul(standard.back().substr(5));
+  CHECK(more > 1000);
+  auto all = ids({"--all"});
+  CHECK(all.size() == 3 + 20 + more + 1);
+  CHECK(all.back() == "more=0");
+
+  auto custom = ids({"--kind", "custom"});
+  CHECK(custom == std::vector<std::string>{"Kestrel Ops", "more=0"});
+  auto groups = ids({"--kind", "group,campaign", "--observed-only"});
+  CHECK(std::set<std::string>(groups.begin(), groups.end() - 1) == std::set<std::string>{"G0016", "G0102"});
+
+  // Mobile: no incident is mobile, so the seen threats that stay are the custom one only.
+  auto mobile = ids({"--domain", "mobile", "--all"});
+  CHECK(mobile.front() == "Kestrel Ops");
+  CHECK(std::find(mobile.begin(), mobile.end(), "G0016") == mobile.end());
+  CHECK(std::find(mobile.begin(), mobile.end(), "S0505") != mobile.end());  // Desert Scorpion (mobile malware)
+
+  CHECK(RunTidemark({"--store", store, "threats", "--domain", "cloud"}).exit_code == 1);  // usage errors exit 1
+  CHECK(RunTidemark({"--store", store, "threats", "--kind", "actor"}).exit_code == 1);
+  auto text = RunTidemark({"--store", store, "--as-of", "2026-03-15", "threats", "--limit", "2"});
+  REQUIRE(text.exit_code == 0);
+  CHECK(text.out.find(fmt::format("{} more threats not shown", more + 21)) != std::string::npos);
 }
 
 }  // namespace tidemark::testing

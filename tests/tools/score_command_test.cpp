@@ -49,7 +49,8 @@ TEST_CASE("achieved points for a day equal the Graph currentScore of that day, a
   auto days = GraphDays();
   REQUIRE(days.size() == 3);
   for (const auto& [date, day] : days) {
-    CAPTURE(date);
+    const auto& date_ = date;  // CAPTURE's lambda cannot capture a structured binding (clang)
+    CAPTURE(date_);
     auto result = RunTidemark({"--store", store, "--json", "--as-of", date, "score"});
     REQUIRE(result.exit_code == 0);
     auto score = Json(result.out);

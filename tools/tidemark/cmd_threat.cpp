@@ -28,35 +28,59 @@ RunFn SetupThreat(CLI::App& app) {
   };
 }
 
+// The default view lists every threat seen in incidents and this many of the others.
+constexpr size_t kUnobservedShown = 20;
+
 RunFn SetupThreats(CLI::App& app) {
-  auto observed_only = std::make_shared<bool>(false);
-  auto limit = std::make_shared<size_t>(0);
-  app.add_flag("--observed-only", *observed_only, "only threats with counted incidents");
-  app.add_option("--limit", *limit, "show the first N")->check(CLI::Validator(
+  struct Options {
+    bool observed_only = false, all = false;
+    size_t limit = 0;
+    std::string domain;
+    std::vector<std::string> kinds;
+  };
+  auto o = std::make_shared<Options>();
+  app.add_flag("--observed-only", o->observed_only, "only threats with counted incidents");
+  app.add_flag("--all", o->all,
+               "every threat with an ATT&CK profile (default: those seen in incidents, then the 20 most exposed others)");
+  app.add_option("--domain", o->domain, "ATT&CK threats whose techniques are in this domain (custom threats stay)")
+      ->check(CLI::IsMember({"enterprise", "mobile", "ics"}));
+  app.add_option("--kind", o->kinds, "group, campaign, software or custom (repeat or comma-separate)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"group", "campaign", "software", "custom"}));
+  app.add_option("--limit", o->limit, "show the first N")->check(CLI::Validator(
       [](std::string& value) { return !value.empty() && value[0] == '-' ? "must be 0 or more, not " + value : std::string(); },
       "N >= 0"));
-  return [observed_only, limit](Context& ctx) -> Status {
+  return [o](Context& ctx) -> Status {
     auto graph = LoadGraph(ctx, IncidentLoad::kAll, /*with_threats=*/true, PostureLoad::kAll);
     if (!graph.ok()) return graph.status();
     scoring::Scorer scorer(**graph);
     std::vector<report::ThreatRank> ranks;
     for (auto& scope : scoring::AllThreatScopes(**graph)) {
+      std::string_view kind = scoring::ScopeKindName(scope.kind);
+      if (!o->kinds.empty() && std::find(o->kinds.begin(), o->kinds.end(), kind) == o->kinds.end()) continue;
+      if (!o->domain.empty() && scope.kind != scoring::ScopeKind::kCustom &&
+          !scoring::ThreatInDomain(**graph, scope, o->domain))
+        continue;
       report::ThreatRank rank;
       for (size_t idx : scope.incidents) rank.incidents += (*graph)->incidents()[idx].CountsAt(ctx.AsOf());
-      if (*observed_only && rank.incidents == 0) continue;
+      if (o->observed_only && rank.incidents == 0) continue;
       if (scope.base_techniques.empty() && rank.incidents == 0) continue;
       rank.resilience = scorer.Resilience(scope, ctx.AsOf(), &rank.techniques);
       rank.scope = std::move(scope);
       ranks.push_back(std::move(rank));
     }
-    std::sort(ranks.begin(), ranks.end(), [](const report::ThreatRank& a, const report::ThreatRank& b) {
-      double ea = a.resilience ? 100 - *a.resilience : -1, eb = b.resilience ? 100 - *b.resilience : -1;
-      if (std::abs(ea - eb) > 1e-9) return ea > eb;
-      if (a.incidents != b.incidents) return a.incidents > b.incidents;
-      return a.scope.id < b.scope.id;
-    });
-    if (*limit > 0 && ranks.size() > *limit) ranks.resize(*limit);
-    ctx.Print(ctx.options.json ? PrettyJson(report::ThreatsJson(ranks, ctx.AsOf())) : report::ThreatsText(ranks, ctx.AsOf()));
+    report::RankThreats(ranks);
+    size_t shown = ranks.size();
+    if (!o->all) {
+      size_t observed = static_cast<size_t>(
+          std::count_if(ranks.begin(), ranks.end(), [](const report::ThreatRank& r) { return r.incidents > 0; }));
+      shown = std::min(shown, observed + kUnobservedShown);
+    }
+    if (o->limit > 0) shown = std::min(shown, o->limit);
+    size_t more = ranks.size() - shown;
+    ranks.resize(shown);
+    ctx.Print(ctx.options.json ? PrettyJson(report::ThreatsJson(ranks, ctx.AsOf(), more))
+                               : report::ThreatsText(ranks, ctx.AsOf(), more));
     return Status::Ok();
   };
 }

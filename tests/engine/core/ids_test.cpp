@@ -50,7 +50,8 @@ TEST_CASE("tactics are accepted in every spelling") {
       {"TA0104", "execution"}, {"Inhibit Response Function", "inhibit-response-function"},
   };
   for (const auto& [input, expected] : cases) {
-    CAPTURE(input);
+    const auto& input_ = input;  // CAPTURE's lambda cannot capture a structured binding (clang)
+    CAPTURE(input_);
     CHECK(NormalizeTactic(input) == expected);
   }
   CHECK_FALSE(NormalizeTactic("TA9999").has_value());

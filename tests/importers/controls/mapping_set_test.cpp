@@ -118,7 +118,8 @@ TEST_CASE("m365 EID-CA-E3: strengths from score_value, only protect rows counted
   auto direct = CardRows(card, "direct");
   REQUIRE(direct.size() == expected.size());
   for (const auto& [key, row] : expected) {
-    CAPTURE(key);
+    const auto& key_ = key;  // CAPTURE's lambda cannot capture a structured binding (clang)
+    CAPTURE(key_);
     REQUIRE(direct.count(key) == 1);
     CHECK(direct[key].strength == doctest::Approx(row.strength));
     CHECK(direct[key].counted == row.counted);

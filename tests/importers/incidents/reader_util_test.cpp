@@ -50,7 +50,8 @@ TEST_CASE("severity spellings normalise; unknown ones become empty") {
       {"High", "high"}, {"MEDIUM", "medium"}, {"moderate", "medium"}, {"Informational", "informational"},
       {"info", "informational"}, {"Critical", "critical"}, {"fatal", "critical"}, {"unknown", ""}, {"7", ""}};
   for (const auto& [given, expected] : cases) {
-    CAPTURE(given);
+    const auto& given_ = given;  // CAPTURE's lambda cannot capture a structured binding (clang)
+    CAPTURE(given_);
     CHECK(NormalizeSeverity(given) == expected);
   }
 }
