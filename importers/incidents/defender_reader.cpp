@@ -1,6 +1,5 @@
 #include "importers/incidents/defender_reader.h"
 
-#include <fmt/format.h>
 
 #include <map>
 #include <memory>
@@ -8,6 +7,7 @@
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "importers/incidents/field_checks.h"
 #include "importers/incidents/reader_util.h"
 
 namespace tidemark::importers::incidents {
@@ -100,21 +100,38 @@ model::TechniqueOutcome OutcomeOf(const rapidjson::Value& alert) {
   return model::TechniqueOutcome::kSucceeded;
 }
 
-// Why an alert cannot be read, or "": the lists it carries must be arrays. `field` names the
-// alert ("alerts[2]", or "" for a top-level alert).
-std::string AlertProblem(const rapidjson::Value& alert, const std::string& field) {
-  if (!alert.IsObject()) return WrongType(field.empty() ? "record" : field, "an object");
-  std::string prefix = field.empty() ? "" : field + ".";
-  for (const char* key : {"evidence", "devices", "entities"}) {
-    const rapidjson::Value* value = Member(alert, key);
-    if (value != nullptr && !value->IsArray()) return WrongType(prefix + key, "an array");
-  }
-  const rapidjson::Value* techniques = Member(alert, "mitreTechniques");
-  if (techniques != nullptr && !techniques->IsArray() && !techniques->IsString()) {
-    return WrongType(prefix + "mitreTechniques", "an array of technique IDs");
-  }
-  return "";
-}
+// The fields Defender records carry ids, times, techniques, threats and assets in (field_checks.h).
+constexpr FieldRule kUserAccountFields[] = {
+    {"userPrincipalName", Shape::kText}, {"accountName", Shape::kText}, {"domainName", Shape::kText}};
+constexpr FieldRule kEvidenceFields[] = {
+    {"detectionStatus", Shape::kText}, {"deviceDnsName", Shape::kText},     {"mdeDeviceId", Shape::kText},
+    {"azureAdDeviceId", Shape::kText}, {"userAccount", Shape::kObject, kUserAccountFields},
+    {"primaryAddress", Shape::kText},  {"upn", Shape::kText},               {"resourceId", Shape::kText}};
+constexpr FieldRule kDeviceFields[] = {
+    {"deviceDnsName", Shape::kText}, {"mdeDeviceId", Shape::kText}, {"mdatpDeviceId", Shape::kText}, {"aadDeviceId", Shape::kText}};
+constexpr FieldRule kAlertFields[] = {
+    {"id", Shape::kText},
+    {"alertId", Shape::kText},
+    {"incidentId", Shape::kText},
+    {"createdDateTime", Shape::kTime},
+    {"lastUpdateDateTime", Shape::kTime},
+    {"resolvedDateTime", Shape::kTime},
+    {"resolvedTime", Shape::kTime},
+    {"mitreTechniques", Shape::kTextList, {}, "an array of technique IDs"},
+    {"evidence", Shape::kObjects, kEvidenceFields},
+    {"devices", Shape::kObjects, kDeviceFields},
+    {"entities", Shape::kObjects, kUserAccountFields},
+    {"actorDisplayName", Shape::kText},
+    {"threatFamilyName", Shape::kText},
+    {"actorName", Shape::kText}};
+constexpr FieldRule kIncidentFields[] = {
+    {"id", Shape::kText},
+    {"incidentId", Shape::kText},
+    {"createdDateTime", Shape::kTime},
+    {"createdTime", Shape::kTime},
+    {"lastUpdateDateTime", Shape::kTime},
+    {"lastUpdateTime", Shape::kTime},
+    {"alerts", Shape::kObjects, kAlertFields, "an array of alerts"}};
 
 void ReadAlert(const rapidjson::Value& alert, SourceIncident& out, std::optional<TimeMs>& last_resolved) {
   std::string category = StringOr(alert, "category");
@@ -245,7 +262,7 @@ class DefenderReader : public IncidentReader {
         return;
       }
       if (IsAlert(record)) {
-        if (std::string problem = AlertProblem(record, ""); !problem.empty()) {
+        if (std::string problem = FieldsProblem(record, kAlertFields); !problem.empty()) {
           out.rejects.push_back({where, problem});
           return;
         }
@@ -269,23 +286,14 @@ class DefenderReader : public IncidentReader {
         it->second.alerts.push_back(stable);
         return;
       }
+      if (std::string problem = FieldsProblem(record, kIncidentFields); !problem.empty()) {
+        out.rejects.push_back({where, problem});
+        return;
+      }
       auto id = FirstText(record, {"id", "incidentId"});
       if (!id) {
         out.rejects.push_back({where, MissingField("id")});
         return;
-      }
-      const rapidjson::Value* alerts = Member(record, "alerts");
-      if (alerts != nullptr && !alerts->IsArray()) {
-        out.rejects.push_back({where, WrongType("alerts", "an array of alerts")});
-        return;
-      }
-      if (alerts != nullptr) {
-        for (rapidjson::SizeType index = 0; index < alerts->Size(); ++index) {
-          if (std::string problem = AlertProblem((*alerts)[index], fmt::format("alerts[{}]", index)); !problem.empty()) {
-            out.rejects.push_back({where, problem});
-            return;
-          }
-        }
       }
       records.emplace_back(FromIncident(record, *id, where));
     });
@@ -319,7 +327,9 @@ class DefenderReader : public IncidentReader {
     inc.severity = NormalizeSeverity(StringOr(record, "severity"));
     std::optional<TimeMs> last_resolved;
     if (const rapidjson::Value* alerts = Member(record, "alerts"); alerts && alerts->IsArray()) {
-      for (const auto& alert : alerts->GetArray()) ReadAlert(alert, source, last_resolved);
+      for (const auto& alert : alerts->GetArray()) {
+        if (alert.IsObject()) ReadAlert(alert, source, last_resolved);
+      }
     }
     if (inc.status == "closed") inc.closed = last_resolved ? last_resolved : updated;
     return source;

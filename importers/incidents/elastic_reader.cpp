@@ -4,6 +4,7 @@
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "importers/incidents/field_checks.h"
 #include "importers/incidents/reader_util.h"
 
 namespace tidemark::importers::incidents {
@@ -34,6 +35,41 @@ bool HasAlertKeys(const rapidjson::Value& doc) {
   }
   return false;
 }
+
+// The fields of an alert document that carry ids, times, techniques, threats and assets
+// (field_checks.h); a rule's `threat` is [{framework, tactic{id,name}, technique[{id,
+// subtechnique[{id}]}]}], ECS threat.* and host/user values single or arrays.
+constexpr FieldRule kIdNameFields[] = {{"id", Shape::kText}, {"name", Shape::kText}};
+constexpr FieldRule kTechniqueFields[] = {{"id", Shape::kText}, {"subtechnique", Shape::kObjects, kIdNameFields}};
+constexpr FieldRule kRuleThreatFields[] = {{"tactic", Shape::kObject, kIdNameFields},
+                                           {"technique", Shape::kObjects, kTechniqueFields}};
+constexpr FieldRule kAlertFields[] = {
+    {"kibana.alert.uuid", Shape::kText},
+    {"event.id", Shape::kText},
+    {"@timestamp", Shape::kTime},
+    {"kibana.alert.start", Shape::kTime},
+    {"kibana.alert.original_time", Shape::kTime},
+    {"event.created", Shape::kTime},
+    {"kibana.alert.workflow_status_updated_at", Shape::kTime},
+    {"kibana.alert.rule.threat", Shape::kObjects, kRuleThreatFields},
+    {"signal.rule.threat", Shape::kObjects, kRuleThreatFields},
+    {"kibana.alert.rule.parameters.threat", Shape::kObjects, kRuleThreatFields},
+    {"threat.tactic.id", Shape::kTextList},
+    {"threat.tactic.name", Shape::kTextList},
+    {"threat.technique.id", Shape::kTextList},
+    {"threat.technique.subtechnique.id", Shape::kTextList},
+    {"threat.group.id", Shape::kTextList},
+    {"threat.group.name", Shape::kTextList},
+    {"threat.software.id", Shape::kTextList},
+    {"threat.software.name", Shape::kTextList},
+    {"host.name", Shape::kTextList},
+    {"host.hostname", Shape::kTextList},
+    {"user.name", Shape::kTextList},
+    {"user.domain", Shape::kText},
+    {"user.email", Shape::kTextList},
+    {"cloud.instance.id", Shape::kTextList},
+    {"cloud.instance.name", Shape::kText}};
+constexpr FieldRule kHitFields[] = {{"_id", Shape::kText}, {"_source", Shape::kObject}};
 
 // One `threat` entry of a rule: {framework, tactic{id,name}, technique[{id, subtechnique[{id}]}]}.
 void ReadRuleThreat(const rapidjson::Value& threat, SourceIncident& out) {
@@ -146,6 +182,12 @@ class ElasticReader : public IncidentReader {
         return;
       }
       const rapidjson::Value& doc = SourceOf(record);
+      std::string problem = FieldsProblem(record, kHitFields);
+      if (problem.empty()) problem = FieldsProblem(doc, kAlertFields, &doc == &record ? "" : "_source.");
+      if (!problem.empty()) {
+        out.rejects.push_back({where, problem});
+        return;
+      }
       // _id equals kibana.alert.uuid in Kibana alerts; an Elastic Defend alert read straight
       // from its data stream (no _id, e.g. an export of _source documents) has event.id.
       auto id = FirstText(record, {"_id"});

@@ -157,6 +157,19 @@ void ReadAttributes(const rapidjson::Value* attributes, SourceIncident& out, Ver
   }
 }
 
+// The lists of an event that carry techniques, threats and assets, down to the clusters
+// (field_checks.h). Tags are objects with a name, or the names themselves.
+constexpr FieldRule kMetaFields[] = {{"external_id", Shape::kTextList}, {"kill_chain", Shape::kTextList}};
+constexpr FieldRule kClusterFields[] = {{"value", Shape::kText}, {"meta", Shape::kObject, kMetaFields}};
+constexpr FieldRule kGalaxyFields[] = {{"type", Shape::kText}, {"GalaxyCluster", Shape::kObjects, kClusterFields}};
+constexpr FieldRule kAttributeFields[] = {
+    {"type", Shape::kText}, {"value", Shape::kText}, {"Tag", Shape::kArray}, {"Galaxy", Shape::kObjects, kGalaxyFields}};
+constexpr FieldRule kObjectFields[] = {{"Attribute", Shape::kObjects, kAttributeFields}};
+constexpr FieldRule kEventFields[] = {{"Tag", Shape::kArray},
+                                      {"Galaxy", Shape::kObjects, kGalaxyFields},
+                                      {"Attribute", Shape::kObjects, kAttributeFields},
+                                      {"Object", Shape::kObjects, kObjectFields}};
+
 // Why `event` cannot become an incident, or "" when it can: the uuid must be text, the times
 // epoch seconds or dates, and the lists that carry techniques (Tag, Galaxy, Attribute, Object)
 // arrays. Field names are given as MISP's JSON path ("Event.Tag"; "Tag" for a bare event).
@@ -165,10 +178,7 @@ std::string Problem(const rapidjson::Value& event, const std::string& prefix) {
   for (const char* key : {"date", "timestamp", "publish_timestamp"}) {
     if (problem.empty()) problem = TimeProblem(event, key, prefix + key);
   }
-  for (const char* key : {"Tag", "Galaxy", "Attribute", "Object"}) {
-    if (problem.empty()) problem = ArrayProblem(event, key, prefix + key);
-  }
-  return problem;
+  return problem.empty() ? FieldsProblem(event, kEventFields, prefix) : problem;
 }
 
 class MispReader : public IncidentReader {

@@ -6,6 +6,7 @@
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "importers/incidents/field_checks.h"
 #include "importers/incidents/reader_util.h"
 
 namespace tidemark::importers::incidents {
@@ -76,6 +77,37 @@ std::string SeverityOf(const rapidjson::Value& doc) {
     default: return "";
   }
 }
+
+// The fields of a finding that carry ids, times, techniques, tactics and assets (field_checks.h).
+constexpr FieldRule kUidNameFields[] = {{"uid", Shape::kText}, {"name", Shape::kText}};
+constexpr FieldRule kAttackFields[] = {{"tactic", Shape::kObject, kUidNameFields},
+                                       {"tactics", Shape::kObjects, kUidNameFields},
+                                       {"technique", Shape::kObject, kUidNameFields},
+                                       {"sub_technique", Shape::kObject, kUidNameFields}};
+constexpr FieldRule kDeviceFields[] = {
+    {"hostname", Shape::kText}, {"name", Shape::kText}, {"uid", Shape::kText}, {"ip", Shape::kText}};
+constexpr FieldRule kUserFields[] = {{"email_addr", Shape::kText}, {"name", Shape::kText}, {"uid", Shape::kText}};
+constexpr FieldRule kEvidenceFields[] = {{"device", Shape::kObject, kDeviceFields}, {"user", Shape::kObject, kUserFields}};
+constexpr FieldRule kResourceFields[] = {{"hostname", Shape::kText}, {"uid", Shape::kText}, {"name", Shape::kText}};
+constexpr FieldRule kListedFields[] = {{"uid", Shape::kText}};
+constexpr FieldRule kFindingFields[] = {
+    {"finding_info", Shape::kObject},
+    {"finding", Shape::kObject},
+    {"finding_info.uid", Shape::kText},
+    {"finding.uid", Shape::kText},
+    {"finding_info_list", Shape::kObjects, kListedFields},
+    {"time", Shape::kTime},
+    {"start_time", Shape::kTime},
+    {"end_time", Shape::kTime},
+    {"finding_info.created_time", Shape::kTime},
+    {"finding.created_time", Shape::kTime},
+    {"finding_info.modified_time", Shape::kTime},
+    {"finding.modified_time", Shape::kTime},
+    {"finding_info.attacks", Shape::kObjects, kAttackFields},
+    {"attacks", Shape::kObjects, kAttackFields},
+    {"resources", Shape::kObjects, kResourceFields},
+    {"evidences", Shape::kObjects, kEvidenceFields},
+    {"device", Shape::kObject, kDeviceFields}};
 
 // One OCSF attack object: {tactic{uid,name}, tactics[...] (1.0), technique{uid}, sub_technique{uid}}.
 void ReadAttack(const rapidjson::Value& attack, model::TechniqueOutcome outcome, SourceIncident& out) {
@@ -151,6 +183,10 @@ class OcsfReader : public IncidentReader {
       }
       if (!IsFinding(record)) {
         out.rejects.push_back({where, "field \"class_uid\" must be 2001 (Security Finding), 2004 (Detection Finding) or 2005 (Incident Finding)"});
+        return;
+      }
+      if (std::string problem = FieldsProblem(record, kFindingFields); !problem.empty()) {
+        out.rejects.push_back({where, problem});
         return;
       }
       auto uid = FirstText(record, {"finding_info.uid", "finding.uid"});

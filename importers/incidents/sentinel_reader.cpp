@@ -9,10 +9,33 @@
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "importers/incidents/field_checks.h"
 #include "importers/incidents/reader_util.h"
 
 namespace tidemark::importers::incidents {
 namespace {
+
+// The fields that carry ids, times, techniques, tactics and assets (field_checks.h), in Log
+// Analytics rows (SecurityIncident and SecurityAlert; Log Analytics writes the dynamic columns
+// AdditionalData, AlertIds and Entities as JSON text) and in ARM incident objects.
+constexpr FieldRule kAdditionalDataFields[] = {{"techniques", Shape::kTextList}, {"tactics", Shape::kTextList}};
+constexpr FieldRule kRowFields[] = {
+    {"SystemAlertId", Shape::kText},
+    {"CreatedTime", Shape::kTime},
+    {"ClosedTime", Shape::kTime},
+    {"LastModifiedTime", Shape::kTime},
+    {"TimeGenerated", Shape::kTime},
+    {"AdditionalData", Shape::kJsonObject, kAdditionalDataFields},
+    {"AlertIds", Shape::kTextList},
+    {"Tactics", Shape::kTextList},
+    {"Techniques", Shape::kTextList},
+    {"SubTechniques", Shape::kTextList},
+    {"Entities", Shape::kJsonArray}};
+constexpr FieldRule kArmFields[] = {
+    {"properties.incidentNumber", Shape::kText},
+    {"properties.createdTimeUtc", Shape::kTime},
+    {"properties.lastModifiedTimeUtc", Shape::kTime},
+    {"properties.additionalData", Shape::kJsonObject, kAdditionalDataFields}};
 
 // Techniques with the tactic attached only when the source names exactly one.
 void AddTechniques(const std::vector<std::string>& techniques, const std::vector<std::string>& tactics,
@@ -190,7 +213,7 @@ class SentinelReader : public IncidentReader {
     if (file.json == nullptr) {
       if (auto header = CsvHeader(file.text); header && IsSentinelCsv(*header)) {
         TM_RETURN_IF_ERROR(CsvRows(file, rows, wheres, out));
-        return ReadRows(rows, wheres, out);
+        return ReadRows(file.path, rows, wheres, out);
       }
     }
     ForEachJsonRecord(file, {"value"}, out, [&](const rapidjson::Value& record, const std::string& where) {
@@ -201,21 +224,31 @@ class SentinelReader : public IncidentReader {
       rows.PushBack(rapidjson::Value(record, alloc), alloc);
       wheres.push_back(where);
     });
-    return ReadRows(rows, wheres, out);
+    return ReadRows(file.path, rows, wheres, out);
   }
 
  private:
   // Incident rows (the latest per IncidentNumber) joined with their alert rows, and ARM objects.
-  static Status ReadRows(const rapidjson::Document& rows, const std::vector<std::string>& wheres, ReadOutput& out) {
+  static Status ReadRows(const std::string& path, const rapidjson::Document& rows, const std::vector<std::string>& wheres,
+                         ReadOutput& out) {
     std::unordered_map<std::string, const rapidjson::Value*> alerts;  // SystemAlertId -> row
     std::map<long long, IncidentRow> latest;  // IncidentNumber -> winning row (ordered output)
+    size_t alert_rows = 0;
     for (size_t idx = 0; idx < rows.Size(); ++idx) {
       const rapidjson::Value& row = rows[static_cast<rapidjson::SizeType>(idx)];
-      if (auto alert_id = FirstText(row, {"SystemAlertId"}); alert_id && !Member(row, "IncidentNumber")) {
-        alerts[*alert_id] = &row;
+      const rapidjson::Value* props = Member(row, "properties");
+      bool arm = props != nullptr && props->IsObject();
+      bool alert = !arm && FirstText(row, {"SystemAlertId"}) && !Member(row, "IncidentNumber");
+      alert_rows += alert ? 1 : 0;
+      if (std::string problem = FieldsProblem(row, arm ? FieldRules(kArmFields) : FieldRules(kRowFields)); !problem.empty()) {
+        out.rejects.push_back({wheres[idx], problem});
         continue;
       }
-      if (const rapidjson::Value* props = Member(row, "properties"); props && props->IsObject()) {
+      if (alert) {
+        alerts[*FirstText(row, {"SystemAlertId"})] = &row;
+        continue;
+      }
+      if (arm) {
         ReadArm(*props, wheres[idx], out);
         continue;
       }
@@ -235,6 +268,15 @@ class SentinelReader : public IncidentReader {
       if (it == latest.end() || modified >= it->second.modified) {
         latest[key] = IncidentRow{&row, wheres[idx], modified};
       }
+    }
+    // Alerts are read as part of the incident whose AlertIds name them; without any incident
+    // row the file holds nothing to import, which must not pass for "0 incidents".
+    if (alert_rows > 0 && alert_rows == rows.Size()) {
+      return Status::BadInput(fmt::format(
+          "{}: SecurityAlert rows but no SecurityIncident row to attach them to (an alert is read as part of the "
+          "incident whose AlertIds name it: export the SecurityIncident rows too, e.g. union SecurityIncident, "
+          "SecurityAlert)",
+          path));
     }
     for (const auto& [number, winner] : latest) out.incidents.push_back(FromRow(number, winner, alerts));
     return Status::Ok();

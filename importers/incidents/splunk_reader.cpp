@@ -2,6 +2,7 @@
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "importers/incidents/field_checks.h"
 #include "importers/incidents/reader_util.h"
 
 namespace tidemark::importers::incidents {
@@ -11,6 +12,30 @@ const rapidjson::Value& ResultOf(const rapidjson::Value& record) {
   const rapidjson::Value* result = Member(record, "result");
   return result && result->IsObject() ? *result : record;
 }
+
+// The fields of a notable that carry ids, times, techniques, tactics and assets (field_checks.h).
+// `annotations.mitre_attack` is the list of technique IDs, or an object holding
+// mitre_technique_id / mitre_tactic_id below it.
+constexpr FieldRule kNotableFields[] = {
+    {"event_id", Shape::kText},
+    {"rule_id", Shape::kText},
+    {"event_hash", Shape::kText},
+    {"indexer_guid", Shape::kText},
+    {"_bkt", Shape::kText},
+    {"orig_sid", Shape::kText},
+    {"orig_rid", Shape::kText},
+    {"_time", Shape::kTime},
+    {"annotations.mitre_attack", Shape::kTextListOrObject},
+    {"annotations.mitre_attack.mitre_technique_id", Shape::kTextList},
+    {"annotations.mitre_attack.mitre_tactic_id", Shape::kTextList},
+    {"action", Shape::kTextList},
+    {"dest", Shape::kTextList},
+    {"dvc", Shape::kTextList},
+    {"orig_host", Shape::kTextList},
+    {"user", Shape::kTextList},
+    {"src_user", Shape::kTextList},
+    {"risk_object", Shape::kText},
+    {"risk_object_type", Shape::kText}};
 
 // The notable's id. ES gives `event_id` (`<indexer guid>@@notable@@<event_hash>`, or in ES 8
 // `<uuid>@@notable@@time<epoch>`), and `rule_id` holds the same value. A raw `index=notable`
@@ -108,6 +133,10 @@ class SplunkReader : public IncidentReader {
       }
       const rapidjson::Value& doc = ResultOf(record);
       if (Member(record, "preview") && !Member(record, "result")) return;  // export footer lines
+      if (std::string problem = FieldsProblem(doc, kNotableFields, &doc == &record ? "" : "result."); !problem.empty()) {
+        out.rejects.push_back({where, problem});
+        return;
+      }
       auto id = NotableId(doc);
       if (!id) {
         out.rejects.push_back({where, MissingField("event_id")});

@@ -154,13 +154,17 @@ const rapidjson::Value* ExtensionOf(const rapidjson::Value& incident) {
   return extensions != nullptr && extensions->IsObject() ? Present(*extensions, kIncidentExtension) : nullptr;
 }
 
+// attacker_activities (on the incident, or in its extension): objects naming a technique.
+constexpr FieldRule kActivityFields[] = {{"pattern_ref", Shape::kText}};
+constexpr FieldRule kActivitiesFields[] = {{"attacker_activities", Shape::kObjects, kActivityFields}};
+
 // Why `incident` cannot be read, or "" when it can: id and times must be there / valid, the
 // extensions and the Incident Core Extension objects, attacker_activities an array.
 std::string Problem(const rapidjson::Value& incident) {
   std::string problem = IdProblem(incident, "id", "id");
   if (problem.empty()) problem = TimeProblem(incident, "created", "created");
   if (problem.empty()) problem = TimeProblem(incident, "modified", "modified");
-  if (problem.empty()) problem = ArrayProblem(incident, "attacker_activities", "attacker_activities");
+  if (problem.empty()) problem = FieldsProblem(incident, kActivitiesFields);
   if (!problem.empty()) return problem;
   const rapidjson::Value* extensions = Present(incident, "extensions");
   if (extensions != nullptr && !extensions->IsObject()) return WrongType("extensions", "an object");
@@ -171,7 +175,7 @@ std::string Problem(const rapidjson::Value& incident) {
   for (const char* key : {"determination", "investigation_status"}) {
     if (problem.empty()) problem = TextProblem(*ext, key, field + "." + key);
   }
-  if (problem.empty()) problem = ArrayProblem(*ext, "attacker_activities", field + ".attacker_activities");
+  if (problem.empty()) problem = FieldsProblem(*ext, kActivitiesFields, field + ".");
   return problem;
 }
 

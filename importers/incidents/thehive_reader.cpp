@@ -62,29 +62,29 @@ void ReadObservables(const rapidjson::Value* list, model::Incident& inc) {
   }
 }
 
-// Why `record` cannot become an incident, or "" when it can: the id must be text, the time
-// fields epoch ms (or ISO), the procedures a list of objects with text pattern ids. The rest is
-// read leniently (an unknown status or severity is just left unset).
+// The fields of a case that carry times, techniques, threats and assets (field_checks.h).
+constexpr FieldRule kProcedureFields[] = {
+    {"patternId", Shape::kText}, {"patterId", Shape::kText}, {"tactic", Shape::kText}, {"tacticLabel", Shape::kText}};
+constexpr FieldRule kObservableFields[] = {{"dataType", Shape::kText}, {"data", Shape::kText}};
+constexpr FieldRule kCaseFields[] = {
+    {"_createdAt", Shape::kTime},
+    {"startDate", Shape::kTime},
+    {"createdAt", Shape::kTime},
+    {"closedDate", Shape::kTime},
+    {"endDate", Shape::kTime},
+    {"_updatedAt", Shape::kTime},
+    {"updatedAt", Shape::kTime},
+    {"procedures", Shape::kObjects, kProcedureFields},
+    {"observables", Shape::kObjects, kObservableFields},
+    {"tags", Shape::kTexts}};
+
+// Why `record` cannot become an incident, or "" when it can: the id must be text, and the
+// fields of kCaseFields well typed. The rest is read leniently (an unknown status or severity
+// is just left unset).
 std::string Problem(const rapidjson::Value& record) {
   if (!record.IsObject()) return "record must be a JSON object";
   std::string problem = IdProblem(record, "_id", "_id");
-  for (const char* key : {"_createdAt", "startDate", "createdAt", "closedDate", "endDate", "_updatedAt", "updatedAt"}) {
-    if (problem.empty()) problem = TimeProblem(record, key, key);
-  }
-  if (problem.empty()) problem = ArrayProblem(record, "procedures", "procedures");
-  if (!problem.empty()) return problem;
-  const rapidjson::Value* procedures = Present(record, "procedures");
-  if (procedures == nullptr) return "";
-  for (rapidjson::SizeType index = 0; index < procedures->Size(); ++index) {
-    const rapidjson::Value& procedure = (*procedures)[index];
-    std::string field = "procedures[" + std::to_string(index) + "]";
-    if (!procedure.IsObject()) return WrongType(field, "an object");
-    for (const char* key : {"patternId", "patterId"}) {
-      if (problem.empty()) problem = TextProblem(procedure, key, field + "." + key);
-    }
-    if (!problem.empty()) return problem;
-  }
-  return "";
+  return problem.empty() ? FieldsProblem(record, kCaseFields) : problem;
 }
 
 class TheHiveReader : public IncidentReader {
@@ -127,6 +127,7 @@ class TheHiveReader : public IncidentReader {
       inc.severity = SeverityOf(record);
       if (const rapidjson::Value* procedures = Present(record, "procedures")) {
         for (const auto& procedure : procedures->GetArray()) {
+          if (!procedure.IsObject()) continue;
           auto pattern = FirstText(procedure, {"patternId", "patterId"});
           if (pattern) source.techniques.push_back({*pattern, FirstText(procedure, {"tactic", "tacticLabel"}).value_or("")});
         }

@@ -163,10 +163,17 @@ TEST_CASE("malformed MISP events are rejected naming record and field; the valid
       {R"({"Event": {"uuid": "u-2", "Galaxy": {}}})", "field \"Event.Galaxy\" must be an array"},
       {R"({"Event": {"uuid": "u-2", "Attribute": 5}})", "field \"Event.Attribute\" must be an array"},
       {R"({"Event": {"uuid": "u-2", "Object": "x"}})", "field \"Event.Object\" must be an array"},
+      {R"({"Event": {"uuid": "u-2", "Galaxy": [1]}})", "field \"Event.Galaxy[0]\" must be an object"},
+      {R"({"Event": {"uuid": "u-2", "Galaxy": [{"GalaxyCluster": "x"}]}})", "field \"Event.Galaxy[0].GalaxyCluster\" must be an array"},
+      {R"({"Event": {"uuid": "u-2", "Galaxy": [{"type": "mitre-attack-pattern", "GalaxyCluster": [{"meta": "x"}]}]}})",
+       "field \"Event.Galaxy[0].GalaxyCluster[0].meta\" must be an object"},
+      {R"({"Event": {"uuid": "u-2", "Attribute": [{"type": "hostname", "value": ["x"]}]}})", "field \"Event.Attribute[0].value\" must be a string"},
+      {R"({"Event": {"uuid": "u-2", "Object": [3]}})", "field \"Event.Object[0]\" must be an object"},
+      {R"({"Event": {"uuid": "u-2", "Object": [{"Attribute": "x"}]}})", "field \"Event.Object[0].Attribute\" must be an array"},
       {"42", "record must be a JSON object"},
+      // Wrong types in fields that carry no id, time, technique, threat or asset: read leniently.
       {R"({"Event": {"uuid": "u-2", "info": ["x"], "threat_level_id": {"a": 1}, "analysis": [2], "Tag": [5, {"name": null}, {}],
-          "Galaxy": [1, {"GalaxyCluster": "x"}, {"type": 3, "GalaxyCluster": [7, {"meta": "x"}]}],
-          "Attribute": [null, {"type": 5}, {"type": "hostname", "value": ["x"]}], "Object": [3, {"Attribute": "x"}]}})", ""},
+          "Galaxy": [null, {"type": "mitre-tool"}], "Attribute": [null, {"type": 5}], "Object": [null, {}]}})", ""},
   };
   for (const auto& c : cases) {
     CAPTURE(c.record);

@@ -111,7 +111,7 @@ TEST_CASE("STIX techniques also come from attacker_activities and from relations
     {"type": "relationship", "id": "relationship--2", "relationship_type": "related-to", "source_ref": "incident--1", "target_ref": "attack-pattern--c"},
     {"type": "relationship", "id": "relationship--3", "relationship_type": "related-to", "source_ref": "incident--1", "target_ref": "attack-pattern--a"})";
   auto run = RunReader(Reader(), "b.json",
-                       Bundle(R"(, "attacker_activities": [{"pattern_ref": "attack-pattern--a"}, 3, {"pattern_ref": "attack-pattern--zz"}])",
+                       Bundle(R"(, "attacker_activities": [{"pattern_ref": "attack-pattern--a"}, null, {"pattern_ref": "attack-pattern--zz"}])",
                               more, R"("attacker_activities": [{"pattern_ref": "attack-pattern--b"}], )"));
   REQUIRE(run->out.incidents.size() == 1);
   // Each pattern once; two mitre phases give no tactic; no mitre reference keeps the STIX id.
@@ -197,6 +197,10 @@ TEST_CASE("malformed STIX incidents are rejected naming record and field; a non-
        "field \"extensions.extension-definition--ef765651-680c-498d-9894-99799f2fa126.determination\" must be a string"},
       {R"({"type": "incident", "id": "incident--2", "attacker_activities": {"pattern_ref": "attack-pattern--1"}})",
        "field \"attacker_activities\" must be an array"},
+      {R"({"type": "incident", "id": "incident--2", "attacker_activities": [{"pattern_ref": "attack-pattern--1"}, 3]})",
+       "field \"attacker_activities[1]\" must be an object"},
+      {R"({"type": "incident", "id": "incident--2", "attacker_activities": [{"pattern_ref": ["attack-pattern--1"]}]})",
+       "field \"attacker_activities[0].pattern_ref\" must be a string"},
       // Lenient where nothing depends on it: odd names, relationships and sightings of the wrong shape.
       {R"({"type": "incident", "id": "incident--2", "name": 5, "extensions": {"other": 1}}, {"type": "relationship", "source_ref": 7},
           {"type": "sighting", "sighting_of_ref": ["x"]}, {"type": "relationship", "source_ref": "incident--2", "target_ref": "identity--missing"})", ""},

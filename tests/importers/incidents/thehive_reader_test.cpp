@@ -175,9 +175,13 @@ TEST_CASE("malformed TheHive cases are rejected naming record and field; the val
       {R"({"_id": "~2", "procedures": "T1059"})", "field \"procedures\" must be an array"},
       {R"({"_id": "~2", "procedures": [{"patternId": "T1059"}, 7]})", "field \"procedures[1]\" must be an object"},
       {R"({"_id": "~2", "procedures": [{"patternId": ["T1059"]}]})", "field \"procedures[0].patternId\" must be a string"},
+      {R"({"_id": "~2", "tags": {"a": 1}})", "field \"tags\" must be an array of strings"},
+      {R"({"_id": "~2", "tags": ["ok", ["threat-actor:APT29"]]})", "field \"tags[1]\" must be a string"},
+      {R"({"_id": "~2", "observables": "x"})", "field \"observables\" must be an array"},
+      {R"({"_id": "~2", "observables": [{"dataType": "hostname", "data": {"h": 1}}]})", "field \"observables[0].data\" must be a string"},
       {"42", "record must be a JSON object"},
-      // Wrong types in fields read leniently: unset rather than rejected.
-      {R"({"_id": 12345, "title": ["x"], "severity": "high", "status": 3, "tags": {"a": 1}, "observables": "x",
+      // Wrong types in fields that carry no id, time, technique, threat or asset: read leniently.
+      {R"({"_id": 12345, "title": ["x"], "severity": "high", "status": 3,
           "procedures": [{"patternId": null, "tactic": 5}, {}]})", ""},
   };
   for (const auto& c : cases) {
