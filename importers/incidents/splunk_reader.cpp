@@ -1,7 +1,10 @@
 #include "importers/incidents/splunk_reader.h"
 
+#include <fmt/format.h>
+
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "engine/core/md5.h"
 #include "importers/incidents/field_checks.h"
 #include "importers/incidents/reader_util.h"
 
@@ -42,11 +45,25 @@ constexpr FieldRule kNotableFields[] = {
 // row has neither (the `notable` macro computes them at search time) but carries what they are
 // made of: the indexer GUID (`indexer_guid`, or the third part of `_bkt`
 // "notable~171~<guid>") and `event_hash`, which rebuild the very same id; without the GUID the
-// id is the `event_hash` alone, else the scheduled search's `orig_sid`@@`orig_rid`.
+// id is the `event_hash` alone, else the scheduled search's `orig_sid`@@`orig_rid`. Without
+// `event_hash` it is rebuilt from `_time` and `_raw` (RebuiltEventHash).
+// ES's `get_event_id` computes event_hash = md5(_time . _raw), with _time in epoch seconds
+// (whole seconds print without a fraction). A raw row exported without it still has both.
+std::optional<std::string> RebuiltEventHash(const rapidjson::Value& doc) {
+  auto raw = FirstText(doc, {"_raw"});
+  auto time = AsTime(Field(doc, "_time"));
+  if (!raw || !time) return std::nullopt;
+  std::string seconds = *time % 1000 == 0 ? fmt::format("{}", *time / 1000)
+                                          : fmt::format("{}.{:03}", *time / 1000, *time % 1000);
+  while (seconds.back() == '0' && seconds.find('.') != std::string::npos) seconds.pop_back();
+  return Md5Hex(seconds + *raw);
+}
+
 std::optional<std::string> NotableId(const rapidjson::Value& doc) {
   if (auto id = FirstText(doc, {"event_id"})) return id;
   if (auto rule = FirstText(doc, {"rule_id"}); rule && rule->find("@@notable@@") != std::string::npos) return rule;
   auto hash = FirstText(doc, {"event_hash"});
+  if (!hash) hash = RebuiltEventHash(doc);
   if (hash) {
     auto guid = FirstText(doc, {"indexer_guid"});
     if (!guid) {

@@ -528,28 +528,28 @@ TEST_CASE("a Splunk ES notable as the XSOAR SplunkPy integration fetches it is r
 
 TEST_CASE("raw index=notable rows without event_id or event_hash (XSOAR SplunkPy test data)") {
   // Two notables of one correlation search as `search index=notable` returns them: `_bkt`
-  // names the indexer GUID, but neither event_id, event_hash nor orig_sid is present.
-  // KNOWN MIS-READING (issue 12): they should be recognised as Splunk and read as two open
-  // incidents; today detection finds no format and the splunk reader rejects both rows for a
-  // missing event_id. The WARN lines hold the correct values and do not fail the test.
+  // names the indexer GUID, but neither event_id, event_hash nor orig_sid is present. The id is
+  // rebuilt as ES's get_event_id does: <indexer guid>@@notable@@md5(_time . _raw), _time in
+  // epoch seconds (2020-08-24T12:10:17-07:00 = 1598296217).
   const std::string relative = "exports/splunk/xsoar-raw-notables-without-event-id.json";
   std::string text = ReadText(DataPath(relative));
-  WARN(Detected(text) == "splunk");
+  CHECK(Detected(text) == "splunk");
   auto run = RunReader(ReaderNamed("splunk"), relative, text);
   REQUIRE(run->status.ok());
-  WARN(run->out.incidents.size() == 2);
-  WARN(Rejects(run->out).empty());
+  REQUIRE(run->out.incidents.size() == 2);
+  CHECK(Rejects(run->out).empty());
   for (const auto& source : run->out.incidents) {
     CHECK(source.incident.title == "Endpoint - Recurring Malware Infection - Rule");
     CHECK(source.incident.status == "open");
     CHECK(source.incident.severity == "low");  // severity "unknown", urgency "low"
     CHECK(Assets(source.incident) == std::vector<std::string>{"device:acme-workstation-012"});
   }
-  if (run->out.incidents.size() == 2) {
-    CHECK(Iso(run->out.incidents[0].incident.created) == "2020-08-24T19:10:17Z");
-    CHECK(Iso(run->out.incidents[1].incident.created) == "2020-08-24T20:30:17Z");
-    CHECK(run->out.incidents[0].incident.id != run->out.incidents[1].incident.id);  // same _bkt and _cd, other _time/_raw
-  }
+  CHECK(Iso(run->out.incidents[0].incident.created) == "2020-08-24T19:10:17Z");
+  CHECK(Iso(run->out.incidents[1].incident.created) == "2020-08-24T20:30:17Z");
+  CHECK(run->out.incidents[0].incident.id ==
+        "splunk:66D21DF4-F4FD-4886-A986-82E72ADCBFE9@@notable@@6303553fd1db270f28e0487baa8fae25");
+  CHECK(run->out.incidents[1].incident.id ==
+        "splunk:66D21DF4-F4FD-4886-A986-82E72ADCBFE9@@notable@@a58dafa14cfa263d816319766810f8a8");
 }
 
 TEST_CASE("TheHive v1 API case list (XSOAR TheHiveProject test data) reads as open cases under their _id") {
