@@ -394,7 +394,9 @@ size_t ReresolveStoredMappings(store::WriteTxn& txn) {
     moves.emplace_back(mapping, std::move(resolved));
   });
   // Written after the scan: the cursor walks the database these writes change.
-  for (const auto& [stored, resolved] : moves) {
+  for (const auto& move : moves) {
+    const model::Mapping& stored = move.first;
+    const model::Mapping& resolved = move.second;
     store::OrgCatalog::RemoveMapping(txn, stored);
     // SPEC §3: where several rows join c and t, the largest strength holds.
     std::optional<model::Mapping> kept;
