@@ -471,6 +471,16 @@ std::vector<Vertex> DefenseGraph::TechniquesNear(Vertex control) const {
   return out;
 }
 
+std::vector<Vertex> DefenseGraph::ControlsImplementing(Vertex mitigation) const {
+  std::vector<Vertex> out;
+  for (auto [it, end] = boost::in_edges(mitigation, graph_); it != end; ++it) {
+    if (graph_[*it].kind == EdgeKind::kImplements) out.push_back(boost::source(*it, graph_));
+  }
+  std::sort(out.begin(), out.end(), [&](Vertex a, Vertex b) { return graph_[a].id < graph_[b].id; });
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 bool DefenseGraph::Implemented(Vertex mitigation) const {
   for (auto [it, end] = boost::in_edges(mitigation, graph_); it != end; ++it) {
     if (graph_[*it].kind == EdgeKind::kImplements) return true;

@@ -171,6 +171,9 @@ class DefenseGraph {
   std::vector<Vertex> MitigationsOf(Vertex technique) const;
   // Whether some catalog control implements `mitigation` through its `mitigations` list.
   bool Implemented(Vertex mitigation) const;
+  // The catalog controls that implement `mitigation`, sorted by control id.
+  std::vector<Vertex> ControlsImplementing(Vertex mitigation) const;
+  std::optional<Vertex> Mitigation(std::string_view id) const { return Find(mitigations_, id); }
   // Every technique a control could reach: its direct mappings (any type), the techniques of
   // the mitigations it implements, and their sub-techniques (candidates of the parent
   // fallback, which scoring decides). Unsorted, without duplicates.

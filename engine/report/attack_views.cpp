@@ -2,13 +2,17 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "engine/core/text.h"
 #include "engine/graph/defense_graph.h"
 #include "engine/report/text_table.h"
 #include "engine/scoring/scorer.h"
 #include "engine/store/attack_catalog.h"
+#include "engine/store/incident_catalog.h"
+#include "engine/store/org_catalog.h"
 
 namespace tidemark::report {
 namespace {
@@ -169,6 +173,15 @@ Result<std::string> MitigationCard(const store::ReadTxn& txn, std::string_view t
   if (!m) return Status::NotFound("mitigation " + id + " is not in the loaded ATT&CK data");
   std::vector<Ref> techniques;
   for (const auto& t : m->techniques) techniques.push_back({t, NameOf(txn, AttackKind::kTechnique, t), ""});
+  // The organisation's controls that implement it (the graph's rule: a catalog control's
+  // `mitigations`, or a mapping row naming the mitigation).
+  std::vector<Ref> controls;
+  if (txn.Count(store::Db::kControls) > 0) {
+    graph::DefenseGraph graph = graph::DefenseGraph::Build(txn, /*with_threats=*/false, /*with_posture=*/false);
+    if (auto vertex = graph.Mitigation(m->id)) {
+      for (graph::Vertex c : graph.ControlsImplementing(*vertex)) controls.push_back({graph.props(c).id, graph.props(c).name, ""});
+    }
+  }
   if (format == Format::kJson) {
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
@@ -179,41 +192,67 @@ Result<std::string> MitigationCard(const store::ReadTxn& txn, std::string_view t
     w.Bool(m->deprecated);
     WriteField(w, "domain", m->domain);
     WriteRefs(w, "techniques", techniques, false);
+    w.Key("controls");
+    w.StartArray();
+    for (const auto& c : controls) {
+      w.StartObject();
+      WriteField(w, "id", c.id);
+      WriteField(w, "title", c.name);
+      w.EndObject();
+    }
+    w.EndArray();
     WriteField(w, "url", m->url);
     w.EndObject();
     return Finish(buf);
   }
   TextTable table({"technique", "name"});
   for (const auto& t : techniques) table.AddRow({t.id, t.name});
-  return RenderFields({{"Mitigation", m->id + " " + m->name},
-                       {"Techniques", std::to_string(techniques.size())}}) +
-         "\n" + table.Render();
+  std::vector<std::string> control_lines;
+  for (const auto& c : controls) control_lines.push_back(c.id + "  " + c.name);
+  std::vector<std::pair<std::string, std::string>> fields = {{"Mitigation", m->id + " " + m->name}};
+  fields.push_back({"Our controls", control_lines.empty() ? "none in the catalog implements it" : JoinList(control_lines, "\n")});
+  fields.push_back({"Techniques", std::to_string(techniques.size())});
+  return RenderFields(fields) + "\n" + table.Render();
 }
 
-std::string SearchAttack(const store::ReadTxn& txn, std::string_view text, Format format) {
-  std::string needle = ToLower(text);
+Result<std::string> SearchAttack(const store::ReadTxn& txn, std::string_view text, Format format) {
+  std::string needle = ToLower(Trim(text));
+  if (needle.empty()) return Status::BadInput("search needs some text to look for (an ID, or part of a name)");
   struct Hit {
-    std::string kind, id, name, matched;
+    std::string kind, id, name, matched, domain;
   };
   std::vector<Hit> hits;
+  auto contains = [&](std::string_view haystack) { return ToLower(haystack).find(needle) != std::string::npos; };
   for (AttackKind kind : {AttackKind::kTechnique, AttackKind::kMitigation, AttackKind::kGroup,
                           AttackKind::kCampaign, AttackKind::kSoftware}) {
     AttackCatalog::ForEach(txn, kind, [&](const AttackObject& o) {
       if (o.revoked || o.deprecated) return;
       std::string matched;
-      if (ToLower(o.name).find(needle) != std::string::npos || ToLower(o.id) == needle) {
+      if (contains(o.name) || ToLower(o.id) == needle) {
         matched = o.name;
       } else {
         for (const auto& alias : o.aliases) {
-          if (ToLower(alias).find(needle) != std::string::npos) {
+          if (contains(alias)) {
             matched = alias;
             break;
           }
         }
       }
-      if (!matched.empty()) hits.push_back({std::string(model::AttackKindName(kind)), o.id, o.name, matched});
+      std::string domain = o.domain.substr(0, o.domain.find("-attack"));
+      if (!matched.empty()) hits.push_back({std::string(model::AttackKindName(kind)), o.id, o.name, matched, domain});
     });
   }
+  store::OrgCatalog::ForEachControl(txn, [&](const model::Control& c) {
+    if (contains(c.id) || contains(c.title)) hits.push_back({"control", c.id, c.title, c.title, ""});
+  });
+  std::set<std::string> custom;
+  store::IncidentCatalog::ForEach(txn, [&](const model::Incident& inc) {
+    if (contains(inc.id) || contains(inc.title)) hits.push_back({"incident", inc.id, inc.title, inc.title, ""});
+    for (const auto& threat : inc.threats) {
+      if (!IsThreatIdShape(threat) && contains(threat)) custom.insert(threat);
+    }
+  });
+  for (const auto& name : custom) hits.push_back({"custom threat", name, name, name, ""});
   if (format == Format::kJson) {
     rapidjson::StringBuffer buf;
     JsonWriter w(buf);
@@ -227,14 +266,17 @@ std::string SearchAttack(const store::ReadTxn& txn, std::string_view text, Forma
       WriteField(w, "id", h.id);
       WriteField(w, "name", h.name);
       WriteField(w, "matched", h.matched);
+      w.Key("domain");
+      if (h.domain.empty()) w.Null(); else WriteString(w, h.domain);
       w.EndObject();
     }
     w.EndArray();
     w.EndObject();
     return Finish(buf);
   }
-  TextTable table({"kind", "id", "name", "matched"});
-  for (const auto& h : hits) table.AddRow({h.kind, h.id, h.name, h.matched == h.name ? "" : h.matched});
+  if (hits.empty()) return "Nothing matches \"" + std::string(text) + "\" in ATT&CK, controls, incidents or custom threats.\n";
+  TextTable table({"kind", "id", "name", "domain", "matched"});
+  for (const auto& h : hits) table.AddRow({h.kind, h.id, h.name, h.domain, h.matched == h.name ? "" : h.matched});
   return table.Render();
 }
 

@@ -22,8 +22,10 @@ Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view id
 Result<std::string> MitigationCard(const store::ReadTxn& txn, std::string_view id, Format format);
 
 // Case-insensitive substring search over technique, mitigation, group, campaign and software
-// names, aliases and IDs. Live objects only; ordered by kind then ID.
-std::string SearchAttack(const store::ReadTxn& txn, std::string_view text, Format format);
+// names, aliases and IDs (live objects only, with their ATT&CK domain), then the organisation's
+// controls (id, title), incidents (id, title) and custom threats (name). Ordered by kind, then
+// ID. BadInput for empty or blank text.
+Result<std::string> SearchAttack(const store::ReadTxn& txn, std::string_view text, Format format);
 
 // Store path, schema version, ATT&CK releases, object counts.
 std::string StoreInfo(const store::Store& store, const store::ReadTxn& txn, Format format);

@@ -32,7 +32,7 @@ std::function<RunFn(CLI::App&)> LookupCommand(const char* what, ViewFn view) {
 
 RunFn SetupSearch(CLI::App& app) {
   auto text = std::make_shared<std::string>();
-  app.add_option("TEXT", *text, "text to look for in names, aliases and IDs")->required();
+  app.add_option("TEXT", *text, "text to look for in IDs, names, aliases and titles")->required();
   return [text](Context& ctx) -> Status {
     auto store = ctx.OpenStore(false);
     if (!store.ok()) return store.status();
@@ -55,7 +55,7 @@ const bool kMitigation = RegisterCommand(
     {"mitigation", "mitigation card: the techniques it mitigates",
      LookupCommand("mitigation ID (M1038)", &report::MitigationCard)});
 const bool kSearch = RegisterCommand(
-    {"search", "search ATT&CK techniques, mitigations, groups, campaigns, software", SetupSearch});
+    {"search", "search ATT&CK (techniques, mitigations, threats), controls, incidents, custom threats", SetupSearch});
 const bool kInfo = RegisterCommand({"info", "store path, schema, ATT&CK releases, counts", SetupInfo});
 
 }  // namespace

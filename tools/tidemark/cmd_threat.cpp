@@ -19,6 +19,9 @@ RunFn SetupThreat(CLI::App& app) {
     if (!graph.ok()) return graph.status();
     auto scope = scoring::ResolveScope(**graph, *id);
     if (!scope.ok()) return scope.status();
+    if (scope->kind == scoring::ScopeKind::kIncident) {
+      return Status::NotFound(*id + " is an incident, not a threat: `tidemark incident " + *id + "` shows it");
+    }
     scoring::Scorer scorer(**graph);
     scoring::Evaluation ev = scorer.Evaluate(*scope, ctx.AsOf());
     TM_RETURN_IF_ERROR(AddVulnerabilities(ctx, **graph, ev));

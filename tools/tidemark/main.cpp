@@ -17,6 +17,7 @@
 #include "engine/core/spelling.h"
 #include "engine/report/text_table.h"
 #include "engine/core/terminal_text.h"
+#include "tools/tidemark/cli_docs.h"
 #include "tools/tidemark/command.h"
 
 namespace tidemark::cli {
@@ -208,6 +209,8 @@ int Main(int argc, char** argv) {
     runs.emplace_back(sub, spec.setup(*sub));
   }
 
+  app.footer("\nAlso: tidemark help [COMMAND], tidemark --version, tidemark completion (a bash completion\n"
+             "script), tidemark manpage (the man page, troff).");
   std::string global_help = GlobalOptionsHelp(app);
   for (auto& [parent, subs] : children) {
     for (auto& [name, sub] : subs) sub->footer(global_help);
@@ -232,6 +235,11 @@ int Main(int argc, char** argv) {
       node = Child(children, node, words[w]);
     }
     if (!node || !children.count(node)) break;  // a leaf: the rest are its arguments
+  }
+  // Generated from this very command line (tools/tidemark/cli_docs.h).
+  if (words.size() == 1 && (words.front() == "completion" || words.front() == "manpage") && !asks_help) {
+    std::cout << (words.front() == "completion" ? BashCompletion(app) : ManPage(app, TIDEMARK_VERSION));
+    return 0;
   }
   if (words.empty() && !asks_help) {
     std::cerr << "tidemark: error: no command given; `tidemark help` lists the commands\n";
