@@ -13,6 +13,7 @@
 #include "engine/store/attack_catalog.h"
 #include "engine/store/incident_catalog.h"
 #include "engine/store/org_catalog.h"
+#include "engine/report/number_format.h"
 
 namespace tidemark::report {
 namespace {
@@ -64,9 +65,12 @@ std::string RefList(const std::vector<Ref>& refs) {
 
 std::string Finish(rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
 
+// The technique card names the newest incidents it was seen in, then counts the others.
+constexpr size_t kCardIncidents = 10;
+
 }  // namespace
 
-Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view text, Format format) {
+Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view text, Format format, TimeMs tau) {
   auto id = NormalizeTechniqueId(text);
   if (!id) return Status::NotFound("\"" + std::string(text) + "\" is not a technique ID (expected T1234 or T1234.567)");
   auto resolution = AttackCatalog::ResolveTechnique(txn, *id);
@@ -87,23 +91,58 @@ Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view te
     threats.push_back({user, NameOf(txn, *kind, user), std::string(model::AttackKindName(*kind))});
   }
   std::string parent_name = t.parent.empty() ? "" : NameOf(txn, AttackKind::kTechnique, t.parent);
-  // The organisation's controls that reach it (SPEC §3 C(t), parent fallback included); the
-  // graph is built only when a catalog exists, so a bare ATT&CK store answers fast.
+  // The organisation's side at τ: the controls that reach it (SPEC §3 C(t), parent fallback
+  // included) with their implementation, its coverage, and the incidents it was seen in. The
+  // graph is built only when a catalog or incidents exist, so a bare ATT&CK store answers fast;
+  // it loads only the incidents with this technique (its evidence) and the posture of the
+  // controls that reach it.
   struct ControlReach {
     std::string id, title, type, via;
     double strength;
+    std::optional<double> implemented;  // at τ, counted (protect) rows only
+    std::string status;
   };
   std::vector<ControlReach> controls;
-  if (txn.Count(store::Db::kControls) > 0) {
+  std::optional<scoring::TechniqueRow> row;
+  std::vector<std::pair<TimeMs, std::string>> seen_in;  // counted at τ, newest first
+  if (txn.Count(store::Db::kControls) > 0 || txn.Count(store::Db::kIncidents) > 0) {
     graph::DefenseGraph graph = graph::DefenseGraph::Build(txn, /*with_threats=*/false, /*with_posture=*/false);
-    scoring::Scorer scorer(graph);
     if (auto vertex = graph.Technique(t.id)) {
+      graph.LoadIncidents(txn, [&](std::string_view, const std::vector<graph::Vertex>& techniques) {
+        return std::find(techniques.begin(), techniques.end(), *vertex) != techniques.end();
+      });
+      scoring::Scorer scorer(graph);
+      for (const auto& reach : scorer.ControlsOf(*vertex)) graph.LoadPostureOf(txn, reach.control);
+      scoring::Scope scope;
+      scope.kind = scoring::ScopeKind::kCustom;
+      scope.id = t.id;
+      scope.base_techniques = {*vertex};
+      for (size_t idx = 0; idx < graph.incidents().size(); ++idx) {
+        scope.incidents.push_back(idx);
+        const auto& info = graph.incidents()[idx];
+        if (info.CountsAt(tau)) seen_in.emplace_back(*info.Time(), info.id);
+      }
+      std::sort(seen_in.rbegin(), seen_in.rend());
+      scoring::Evaluation ev = scorer.Evaluate(scope, tau);
+      for (auto& technique_row : ev.techniques) {
+        if (technique_row.technique == *vertex) row = std::move(technique_row);
+      }
       for (const auto& reach : scorer.ControlsOf(*vertex)) {
-        controls.push_back({graph.props(reach.control).id, graph.props(reach.control).name,
-                            std::string(model::MappingTypeName(reach.type)), reach.via, reach.strength});
+        ControlReach c{graph.props(reach.control).id, graph.props(reach.control).name,
+                       std::string(model::MappingTypeName(reach.type)), reach.via, reach.strength, std::nullopt, ""};
+        if (row) {
+          for (const auto& control_row : row->controls) {
+            if (control_row.control != reach.control || control_row.via != reach.via) continue;
+            c.implemented = control_row.implemented;
+            c.status = model::ControlStatusName(control_row.status);
+          }
+        }
+        controls.push_back(std::move(c));
       }
     }
   }
+  std::vector<std::string> incident_ids;
+  for (size_t idx = 0; idx < seen_in.size() && idx < kCardIncidents; ++idx) incident_ids.push_back(seen_in[idx].second);
 
   if (format == Format::kJson) {
     rapidjson::StringBuffer buf;
@@ -138,9 +177,22 @@ Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view te
       w.Key("strength");
       w.Double(RoundScore(c.strength));
       WriteField(w, "via", c.via);
+      if (c.implemented) {
+        w.Key("implemented");
+        w.Double(RoundScore(*c.implemented));
+        WriteField(w, "status", c.status);
+      }
       w.EndObject();
     }
     w.EndArray();
+    WriteField(w, "as_of", FormatIsoTime(tau));
+    w.Key("coverage");
+    if (row) w.Double(RoundScore(row->coverage)); else w.Null();
+    w.Key("status");
+    if (row) WriteString(w, row->status); else w.Null();
+    w.Key("incident_count");
+    w.Uint64(seen_in.size());
+    WriteStrings(w, "incidents", incident_ids);
     WriteRefs(w, "threats", threats, true);
     WriteField(w, "url", t.url);
     w.EndObject();
@@ -154,14 +206,22 @@ Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view te
   if (!t.parent.empty()) fields.push_back({"Parent", t.parent + " " + parent_name});
   if (!subs.empty()) fields.push_back({"Sub-techniques", RefList(subs)});
   fields.push_back({"Mitigations", mitigations.empty() ? "(none in ATT&CK)" : RefList(mitigations)});
+  fields.push_back({"As of", FormatDate(tau)});
+  fields.push_back({"Coverage", row ? FormatFraction(row->coverage) + " (" + row->status + ")"
+                                    : std::string("- (no control of the organisation reaches it)")});
   std::vector<std::string> control_lines;
   for (const auto& c : controls) {
-    char strength[16];
-    std::snprintf(strength, sizeof strength, "%.2g", c.strength);
-    control_lines.push_back(c.id + " (" + c.type + " " + strength + ", " + c.via + ")");
+    control_lines.push_back(c.id + " (" + c.type + " " + FormatFraction(c.strength) + ", " + c.via + ")" +
+                            (c.implemented ? ", implemented " + FormatFraction(*c.implemented) + ", " + c.status : ""));
   }
   if (!control_lines.empty()) fields.push_back({"Controls", JoinList(control_lines, "\n")});
-  fields.push_back({"Used by", std::to_string(threats.size()) + " threats"});
+  std::string seen = Plural(seen_in.size(), "incident");
+  if (!incident_ids.empty()) {
+    seen += ": " + JoinList(incident_ids) +
+            (seen_in.size() > incident_ids.size() ? " +" + std::to_string(seen_in.size() - incident_ids.size()) + " more" : "");
+  }
+  fields.push_back({"Seen in", seen});
+  fields.push_back({"Used by", Plural(threats.size(), "threat")});
   std::string out = RenderFields(fields);
   return out;
 }

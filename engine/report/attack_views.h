@@ -8,15 +8,19 @@
 #include <string_view>
 
 #include "engine/core/status.h"
+#include "engine/core/time_util.h"
 #include "engine/store/store.h"
 
 namespace tidemark::report {
 
 enum class Format { kText, kJson };
 
-// The card of a technique. A revoked ID leads to the end of its revoked-by chain and the card
-// says `revoked_from`. NotFound when the ID is not in the loaded ATT&CK data.
-Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view id, Format format);
+// The card of a technique at τ: ATT&CK facts, the organisation's controls that reach it with
+// their implementation, its coverage and status (SPEC §3, evidence included), and the counted
+// incidents it was seen in (the newest ten named). A revoked ID leads to the end of its
+// revoked-by chain and the card says `revoked_from`. NotFound when the ID is not in the loaded
+// ATT&CK data.
+Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view id, Format format, TimeMs tau);
 
 // The card of a mitigation (M-ID): name, the techniques it mitigates. NotFound when absent.
 Result<std::string> MitigationCard(const store::ReadTxn& txn, std::string_view id, Format format);

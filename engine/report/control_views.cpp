@@ -15,6 +15,7 @@
 #include "engine/scoring/scorer.h"
 #include "engine/store/attack_catalog.h"
 #include "engine/store/org_catalog.h"
+#include "engine/report/number_format.h"
 
 namespace tidemark::report {
 namespace {
@@ -24,12 +25,6 @@ using store::AttackCatalog;
 using store::OrgCatalog;
 
 std::string Finish(rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
-
-std::string FormatFraction(double value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", value);
-  return buf;
-}
 
 std::vector<model::PostureRecord> PostureOf(const store::ReadTxn& txn, std::string_view control) {
   std::vector<model::PostureRecord> records;

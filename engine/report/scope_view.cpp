@@ -11,6 +11,8 @@
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
 #include "engine/report/incident_record.h"
+#include "engine/report/line_chart.h"
+#include "engine/report/number_format.h"
 #include "engine/report/text_table.h"
 #include "engine/report/vulnerability_view.h"
 
@@ -27,19 +29,6 @@ template <typename W>
 void WriteScore(W& w, const char* key, std::optional<double> value) {
   w.Key(key);
   if (value) w.Double(RoundScore(*value)); else w.Null();
-}
-
-std::string Num(double value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", RoundScore(value));
-  return buf;
-}
-
-std::string Score(std::optional<double> value) {
-  if (!value) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", *value);
-  return buf;
 }
 
 std::optional<model::Incident> ScopeIncident(const DefenseGraph& graph, const Evaluation& ev) {
@@ -161,6 +150,12 @@ std::pair<std::vector<std::string_view>, std::vector<std::string_view>> CountedI
 }
 
 }  // namespace
+
+std::string PathWord(const DefenseGraph& graph, Vertex technique, std::string_view via) {
+  if (via != "parent") return std::string(via);
+  auto parent = graph.Parent(technique);
+  return "parent " + (parent ? graph.props(*parent).id : std::string("?"));
+}
 
 std::string XmlEscape(std::string_view text) {
   std::string out;
@@ -311,10 +306,9 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
     if (!incident->threats.empty()) fields.push_back({"Threats", JoinList(incident->threats)});
   }
   fields.push_back({"As of", FormatIsoTime(ev.tau)});
-  fields.push_back({"Resilience", Score(ev.resilience) + "   exposure " +
-                                      Score(ev.resilience ? std::optional<double>(100 - *ev.resilience) : std::nullopt)});
-  fields.push_back({"Incidents", std::to_string(ev.incidents) + " counted, " + std::to_string(ev.affected_assets) +
-                                     " affected assets"});
+  fields.push_back({"Resilience", FormatScore(ev.resilience) + "   exposure " +
+                                      FormatScore(ev.resilience ? std::optional<double>(100 - *ev.resilience) : std::nullopt)});
+  fields.push_back({"Incidents", std::to_string(ev.incidents) + " counted, " + Plural(ev.affected_assets, "affected asset")});
   if (!ev.scope.unknown_techniques.empty()) fields.push_back({"Unknown IDs", JoinList(ev.scope.unknown_techniques)});
   out += RenderFields(fields);
 
@@ -326,14 +320,14 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
     std::vector<std::string> controls, in_place;
     for (const auto& c : row.controls) {
       const std::string& id = graph.props(c.control).id;
-      std::string credited = c.has_evidence && c.baseline > 0 ? " (credited " + Num(c.credited) + ")" : "";
-      controls.push_back(id + " " + Num(c.strength) + "x" + Num(c.implemented) + " " + std::string(c.via) + credited +
+      std::string credited = c.has_evidence && c.baseline > 0 ? " (credited " + FormatFraction(c.credited) + ")" : "";
+      controls.push_back(id + " " + FormatFraction(c.strength) + "x" + FormatFraction(c.implemented) + " " + std::string(c.via) + credited +
                          (c.counted ? "" : " [" + std::string(model::MappingTypeName(c.type)) + ", not scored]"));
-      if (c.has_evidence && c.baseline > 0) in_place.push_back(id + " " + Num(c.baseline));
+      if (c.has_evidence && c.baseline > 0) in_place.push_back(id + " " + FormatFraction(c.baseline));
     }
     std::vector<std::string> succeeded;
     for (auto id : IncidentIds(graph, row.succeeded_in)) succeeded.emplace_back(id);
-    techniques.AddRow({t.id, t.name, row.status, Num(row.coverage), Num(row.weight),
+    techniques.AddRow({t.id, t.name, row.status, FormatFraction(row.coverage), FormatAmount(row.weight),
                        succeeded.empty() ? "-" : ShortList(succeeded, 5, row.succeeded_count), in_place.empty() ? "-" : JoinList(in_place, "; "),
                        controls.empty() ? "-" : JoinList(controls, "; ")});
   }
@@ -348,10 +342,10 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
     for (const auto& rec : ev.recommendations) {
       const auto& control = graph.control_info(rec.control).control;
       recs.AddRow({std::to_string(++rank), control.id, control.title, std::string(model::ControlStatusName(rec.status)),
-                   Num(rec.implemented), "+" + Num(rec.impact), ShortList(TechniqueIds(graph, rec.techniques))});
+                   FormatFraction(rec.implemented), FormatImpact(rec.impact), ShortList(TechniqueIds(graph, rec.techniques))});
     }
     out += recs.Render();
-    out += "\nWhy (scope -> technique -> mitigation/mapping -> control)\n";
+    out += "\nWhy (scope -> technique -> path: direct, mitigation:<ID> or parent <ID> -> control)\n";
     for (const auto& rec : ev.recommendations) {
       const std::string& control_id = graph.props(rec.control).id;
       for (Vertex t : rec.techniques) {
@@ -359,13 +353,8 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
           if (row.technique != t) continue;
           for (const auto& c : row.controls) {
             if (c.control != rec.control || !c.counted) continue;
-            std::string path = c.via == "direct" ? "mapping" : std::string(c.via);
-            if (c.via == "parent") {
-              auto parent = graph.Parent(t);
-              path = "parent " + (parent ? graph.props(*parent).id : std::string("?"));
-            }
             out += Printable("  " + ev.scope.id + " -> " + graph.props(t).id + " " + graph.props(t).name + " -> " +
-                             path + " -> " + control_id + " (strength " + Num(c.strength) + ")") + "\n";
+                             PathWord(graph, t, c.via) + " -> " + control_id + " (strength " + FormatFraction(c.strength) + ")") + "\n";
           }
         }
       }
@@ -381,7 +370,7 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
       const auto& control = graph.control_info(v.control).control;
       std::vector<std::string> incidents;
       for (auto id : IncidentIds(graph, v.incidents)) incidents.emplace_back(id);
-      checks.AddRow({control.id, control.title, Num(v.baseline), ShortList(TechniqueIds(graph, v.techniques)),
+      checks.AddRow({control.id, control.title, FormatFraction(v.baseline), ShortList(TechniqueIds(graph, v.techniques)),
                      v.more_incidents ? JoinList(std::vector<std::string>(incidents.begin(), incidents.begin() + 5)) + " +over " +
                                              std::to_string(incidents.size() - 5) + " more"
                                        : ShortList(incidents, 5)});
@@ -397,7 +386,7 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
     size_t rank = 0;
     for (const auto& gap : ev.gaps) {
       gaps.AddRow({std::to_string(++rank), graph.props(gap.mitigation).id, graph.props(gap.mitigation).name,
-                   "+" + Num(gap.impact), ShortList(TechniqueIds(graph, gap.techniques))});
+                   FormatImpact(gap.impact), ShortList(TechniqueIds(graph, gap.techniques))});
     }
     out += gaps.Render();
   }
@@ -494,14 +483,14 @@ std::string RecommendationsJson(scoring::Scorer& scorer, const DefenseGraph& gra
 
 std::string RecommendationsText(scoring::Scorer& scorer, const DefenseGraph& graph, const Evaluation& ev,
                                 const RecommendationFilter& filter, const std::string& group_by) {
-  std::string out = "Scope " + ev.scope.id + ", resilience " + Score(ev.resilience) + " as of " + FormatIsoTime(ev.tau) + "\n\n";
+  std::string out = "Scope " + ev.scope.id + ", resilience " + FormatScore(ev.resilience) + " as of " + FormatIsoTime(ev.tau) + "\n\n";
   TextTable table({"#", "control", "title", "product", "category", "license", "status", "impact", "points", "owner", "techniques"});
   Groups grouped = GroupRecommendations(scorer, graph, ev, filter, group_by);
   size_t rank = 0;
   for (const auto* rec : grouped.kept) {
     const auto& c = graph.control_info(rec->control).control;
     table.AddRow({std::to_string(++rank), c.id, c.title, c.product, c.category, c.license,
-                  std::string(model::ControlStatusName(rec->status)), "+" + Num(rec->impact), "+" + Num(rec->points_gain),
+                  std::string(model::ControlStatusName(rec->status)), FormatImpact(rec->impact), "+" + FormatAmount(rec->points_gain),
                   (c.owner.empty() ? std::string("-") : c.owner) + (model::IsOverdue(c, rec->implemented, ev.tau) ? " (overdue)" : ""),
                   std::to_string(rec->techniques.size())});
   }
@@ -509,7 +498,7 @@ std::string RecommendationsText(scoring::Scorer& scorer, const DefenseGraph& gra
   if (!group_by.empty()) {
     TextTable totals({group_by, "controls", "joint impact"});
     for (const auto& [key, group] : grouped.groups) {
-      totals.AddRow({key.empty() ? "(none)" : key, std::to_string(group.first.size()), "+" + Num(group.second)});
+      totals.AddRow({key.empty() ? "(none)" : key, std::to_string(group.first.size()), FormatImpact(group.second)});
     }
     out += "\n" + totals.Render();
   }
@@ -558,7 +547,7 @@ std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t
   size_t rank = 0;
   for (const auto& r : ranks) {
     table.AddRow({std::to_string(++rank), r.scope.id, r.scope.name, std::string(scoring::ScopeKindName(r.scope.kind)),
-                  Score(r.resilience ? std::optional<double>(100 - *r.resilience) : std::nullopt), Score(r.resilience),
+                  FormatScore(r.resilience ? std::optional<double>(100 - *r.resilience) : std::nullopt), FormatScore(r.resilience),
                   std::to_string(r.incidents), std::to_string(r.techniques)});
   }
   std::string footer;
@@ -629,66 +618,22 @@ std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points,
   return out;
 }
 
+std::vector<ChartPoint> HistoryChartPoints(const std::vector<scoring::HistoryPoint>& points, bool mark_incidents) {
+  std::vector<ChartPoint> chart;
+  chart.reserve(points.size());
+  for (const auto& p : points) {
+    ChartPoint point{p.date, p.resilience, "", ""};
+    if (p.posture_changed) point.note = "posture changed";
+    if (p.incident_added) point.note += std::string(point.note.empty() ? "" : ", ") + "new incident";
+    if (mark_incidents) point.marker = p.incident_added ? "#d1242f" : "#1f6feb";
+    chart.push_back(std::move(point));
+  }
+  return chart;
+}
+
 std::string HistorySvg(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points) {
-  constexpr double kWidth = 720, kHeight = 320, kLeft = 56, kRight = 48, kTop = 40, kBottom = 48;
-  const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
-  TimeMs first = points.empty() ? 0 : points.front().date;
-  TimeMs last = points.empty() ? 0 : points.back().date;
-  double span = last > first ? static_cast<double>(last - first) : 1.0;
-  auto x_of = [&](TimeMs t) { return kLeft + (points.size() <= 1 ? plot_w / 2 : plot_w * static_cast<double>(t - first) / span); };
-  auto y_of = [&](double r) { return kTop + plot_h * (1.0 - r / 100.0); };
-  char buf[256];
-  std::string svg;
-  std::snprintf(buf, sizeof buf,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
-                "role=\"img\" font-family=\"sans-serif\" font-size=\"12\">\n",
-                kWidth, kHeight, kWidth, kHeight);
-  svg += buf;
-  svg += "<title>Resilience of " + XmlEscape(scope.id) + " over time</title>\n";
-  svg += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
-  svg += "<text x=\"" + std::to_string(static_cast<int>(kLeft)) + "\" y=\"22\" font-size=\"14\" font-weight=\"bold\">Resilience: " +
-         XmlEscape(scope.name.empty() ? scope.id : scope.name) + "</text>\n";
-  for (int tick = 0; tick <= 100; tick += 25) {
-    std::snprintf(buf, sizeof buf,
-                  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#dddddd\"/>"
-                  "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#444444\">%d</text>\n",
-                  kLeft, y_of(tick), kLeft + plot_w, y_of(tick), kLeft - 6, y_of(tick) + 4, tick);
-    svg += buf;
-  }
-  std::snprintf(buf, sizeof buf, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#444444\"/>\n", kLeft,
-                kTop + plot_h, kLeft + plot_w, kTop + plot_h);
-  svg += buf;
-  // Date labels: first, last and up to four between.
-  size_t label_count = std::min<size_t>(points.size(), 6);
-  for (size_t idx = 0; idx < label_count; ++idx) {
-    size_t point_idx = label_count == 1 ? 0 : idx * (points.size() - 1) / (label_count - 1);
-    std::snprintf(buf, sizeof buf, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#444444\">%s</text>\n",
-                  x_of(points[point_idx].date), kTop + plot_h + 18, FormatDate(points[point_idx].date).c_str());
-    svg += buf;
-  }
-  std::string path;
-  for (const auto& p : points) {
-    if (!p.resilience) continue;
-    std::snprintf(buf, sizeof buf, "%s%.1f,%.1f", path.empty() ? "M" : " L", x_of(p.date), y_of(*p.resilience));
-    path += buf;
-  }
-  if (!path.empty()) svg += "<path d=\"" + path + "\" fill=\"none\" stroke=\"#1f6feb\" stroke-width=\"2\"/>\n";
-  for (const auto& p : points) {
-    if (!p.resilience) continue;
-    const char* color = p.incident_added ? "#d1242f" : "#1f6feb";
-    std::snprintf(buf, sizeof buf,
-                  "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" fill=\"%s\"><title>%s: %.1f%s%s</title></circle>\n",
-                  x_of(p.date), y_of(*p.resilience), color, FormatDate(p.date).c_str(), *p.resilience,
-                  p.posture_changed ? ", posture changed" : "", p.incident_added ? ", new incident" : "");
-    svg += buf;
-  }
-  std::snprintf(buf, sizeof buf,
-                "<text x=\"%.1f\" y=\"%.1f\" fill=\"#444444\">blue: posture change, red: new incident</text>\n",
-                kLeft, kHeight - 8);
-  svg += buf;
-  if (points.empty()) svg += "<text x=\"360\" y=\"160\" text-anchor=\"middle\">no data in range</text>\n";
-  svg += "</svg>\n";
-  return svg;
+  return LineChartSvg("Resilience: " + (scope.name.empty() ? scope.id : scope.name),
+                      HistoryChartPoints(points, /*mark_incidents=*/true), "blue: posture change, red: new incident");
 }
 
 }  // namespace tidemark::report

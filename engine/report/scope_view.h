@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/report/line_chart.h"
 #include "engine/scoring/scorer.h"
 
 namespace tidemark::report {
@@ -54,6 +55,14 @@ std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points,
 // A line chart of resilience over time: dates on the x axis, 0-100 on the y axis, a point
 // where posture or incidents changed. Self-contained SVG; every text escaped.
 std::string HistorySvg(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points);
+// The points of a resilience history for LineChartSvg, tooltips saying what changed; with
+// `mark_incidents`, dots where an incident was added are red and the others blue.
+std::vector<ChartPoint> HistoryChartPoints(const std::vector<scoring::HistoryPoint>& points, bool mark_incidents);
+
+// One step of a "why" path (scope -> technique -> path -> control) in the words of the
+// technique rows' `via`: "direct", "mitigation:M1038", or "parent T1059" (the parent whose
+// mapping reaches the sub-technique; "parent ?" if the graph has none).
+std::string PathWord(const graph::DefenseGraph& graph, graph::Vertex technique, std::string_view via);
 
 // Escapes &, <, >, " and ' for XML/HTML, and drops control characters.
 std::string XmlEscape(std::string_view text);

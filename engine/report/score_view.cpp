@@ -153,7 +153,7 @@ std::string ScoreHistoryText(const std::vector<scoring::PostureScorePoint>& poin
 std::string ScoreHistorySvg(const std::vector<scoring::PostureScorePoint>& points) {
   std::vector<ChartPoint> chart;
   for (const auto& point : points) {
-    chart.push_back({point.date, point.total.Score(), PointsText(point.total.achieved, point.total.achievable) + " points"});
+    chart.push_back({point.date, point.total.Score(), PointsText(point.total.achieved, point.total.achievable) + " points", ""});
   }
   return LineChartSvg("Posture score (Secure Score points)", chart, "a dot per day on which a posture snapshot falls");
 }

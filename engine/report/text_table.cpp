@@ -42,7 +42,7 @@ bool IsListHeader(const std::string& header) {
     word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
   return word == "closes" || word == "controls" || word == "techniques" || word == "threats" ||
-         word == "assets" || word == "incidents";
+         word == "assets" || word == "incidents" || word == "raises";
 }
 
 // A list cell cut to whole items followed by "+N more"; "…" inside the first item when not
@@ -189,5 +189,7 @@ std::string JoinList(const std::vector<std::string>& items, const std::string& s
 std::string Plural(size_t count, const std::string& singular, const std::string& plural) {
   return std::to_string(count) + " " + (count == 1 ? singular : plural.empty() ? singular + "s" : plural);
 }
+
+std::string UnknownIdMark(const std::string& id) { return id + "?"; }
 
 }  // namespace tidemark::report

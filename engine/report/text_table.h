@@ -47,6 +47,12 @@ std::string JoinList(const std::vector<std::string>& items, const std::string& s
 // (NeutralizeText, engine/core/terminal_text.h). Every cell and field value goes through it.
 std::string Printable(const std::string& text);
 
+// How a table marks an ID the loaded ATT&CK data does not know ("T9999?"), and the legend line
+// printed under every table that marks one.
+std::string UnknownIdMark(const std::string& id);
+inline constexpr const char* kUnknownIdLegend =
+    "?  not in the loaded ATT&CK data (mistyped or revoked): kept, never scored";
+
 // "1 incident", "2 incidents": `count` and the noun, plural unless the count is 1.
 std::string Plural(size_t count, const std::string& singular, const std::string& plural = "");
 

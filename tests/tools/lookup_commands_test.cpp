@@ -74,4 +74,31 @@ TEST_CASE("threat given an incident id points to the incident command") {
         std::string::npos);
 }
 
+
+TEST_CASE("technique card shows its coverage at --as-of and the incidents it was seen in") {
+  std::string store = DemoStore();
+  auto text = RunTidemark({"--store", store, "--as-of", "2026-03-15", "technique", "T1059.001"});
+  REQUIRE(text.exit_code == 0);
+  CHECK(text.out.find("As of") != std::string::npos);
+  CHECK(text.out.find("2026-03-15") != std::string::npos);
+  CHECK(text.out.find("Coverage") != std::string::npos);
+  CHECK(text.out.find("INC-2001") != std::string::npos);
+  CHECK(text.out.find(", implemented ") != std::string::npos);
+  auto now = JsonOf(RunTidemark({"--store", store, "--json", "--as-of", "2026-03-15", "technique", "T1059.001"}).out);
+  REQUIRE(now["coverage"].IsNumber());
+  CHECK(now["status"].IsString());
+  CHECK(now["incident_count"].GetUint() >= 1);
+  bool listed = false;
+  for (const auto& id : now["incidents"].GetArray()) listed |= std::string(id.GetString()) == "INC-2001";
+  CHECK(listed);
+  REQUIRE(now["controls"].Size() >= 1);
+  CHECK(now["controls"][0].HasMember("implemented"));
+  // Before the first incident it was seen in none.
+  auto before = JsonOf(RunTidemark({"--store", store, "--json", "--as-of", "2026-01-02", "technique", "T1059.001"}).out);
+  CHECK(before["incident_count"].GetUint() == 0);
+  CHECK(before["incidents"].Size() == 0);
+  auto text_before = RunTidemark({"--store", store, "--as-of", "2026-01-02", "technique", "T1059.001"});
+  CHECK(text_before.out.find("0 incidents") != std::string::npos);
+}
+
 }  // namespace tidemark::testing

@@ -30,6 +30,16 @@ std::function<RunFn(CLI::App&)> LookupCommand(const char* what, ViewFn view) {
   };
 }
 
+RunFn SetupTechnique(CLI::App& app) {
+  auto id = std::make_shared<std::string>();
+  app.add_option("ID", *id, "technique ID (T1059.001)")->required();
+  return [id](Context& ctx) -> Status {
+    auto store = ctx.OpenStore(false);
+    if (!store.ok()) return store.status();
+    return Emit(ctx, report::TechniqueCard((*store)->Read(), *id, FormatOf(ctx), ctx.AsOf()));
+  };
+}
+
 RunFn SetupSearch(CLI::App& app) {
   auto text = std::make_shared<std::string>();
   app.add_option("TEXT", *text, "text to look for in IDs, names, aliases and titles")->required();
@@ -49,8 +59,8 @@ RunFn SetupInfo(CLI::App&) {
 }
 
 const bool kTechnique = RegisterCommand(
-    {"technique", "technique card: tactics, parent/subs, mitigations, threats",
-     LookupCommand("technique ID (T1059.001)", &report::TechniqueCard)});
+    {"technique", "technique card: tactics, parent/subs, mitigations, controls and coverage at --as-of, incidents, threats",
+     SetupTechnique});
 const bool kMitigation = RegisterCommand(
     {"mitigation", "mitigation card: the techniques it mitigates",
      LookupCommand("mitigation ID (M1038)", &report::MitigationCard)});

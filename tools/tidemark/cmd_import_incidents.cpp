@@ -10,6 +10,7 @@
 #include "engine/core/json.h"
 #include "engine/core/logging.h"
 #include "engine/core/terminal_text.h"
+#include "engine/report/text_table.h"
 #include "importers/incidents/import.h"
 #include "importers/incidents/registry.h"
 #include "tools/tidemark/command.h"
@@ -88,10 +89,10 @@ RunFn Setup(CLI::App& app) {
     for (const auto& reject : summary.rejects) log->warn("rejected {}: {}", reject.where, reject.reason);
     std::string formats;
     for (const auto& [name, count] : summary.formats) formats += fmt::format("{}{} {}", formats.empty() ? "" : ", ", count, name);
-    log->info("{} files ({}): {} incidents imported: {} new, {} updated, {} unchanged; {} rejected",
-              summary.files, formats.empty() ? "none read" : formats,
-              summary.added + summary.updated + summary.unchanged, summary.added, summary.updated,
-              summary.unchanged, summary.rejects.size());
+    log->info("{} ({}): {} imported: {} new, {} updated, {} unchanged; {} rejected",
+              report::Plural(summary.files, "file"), formats.empty() ? "none read" : formats,
+              report::Plural(summary.added + summary.updated + summary.unchanged, "incident"), summary.added,
+              summary.updated, summary.unchanged, summary.rejects.size());
     if (!summary.unknown_techniques.empty()) {
       log->warn("{} unknown techniques (kept in unknown_techniques, not scored): {}",
                 summary.unknown_techniques.size(), Listed(summary.unknown_techniques));

@@ -8,6 +8,7 @@
 
 #include "engine/core/json.h"
 #include "engine/core/logging.h"
+#include "engine/report/text_table.h"
 #include "engine/store/org_catalog.h"
 #include "importers/controls/asset_inventory.h"
 #include "importers/controls/control_catalog.h"
@@ -156,9 +157,10 @@ Status RunImportControls(Context& ctx, const ControlsArgs& args) {
   }));
   for (size_t catalog_idx = 0; catalog_idx < catalogs.size(); ++catalog_idx) {
     const auto& catalog = catalogs[catalog_idx];
-    log->info("{}: {} catalog: {} controls imported, {} direct mappings stored, {} records rejected", catalog.file,
-              importers::CatalogFormatName(catalog.format), catalog.controls.size(), resolutions[catalog_idx].rows.size(),
-              catalog.rejects.items.size());
+    log->info("{}: {} catalog: {} imported, {} stored, {} rejected", catalog.file,
+              importers::CatalogFormatName(catalog.format), report::Plural(catalog.controls.size(), "control"),
+              report::Plural(resolutions[catalog_idx].rows.size(), "direct mapping"),
+              report::Plural(catalog.rejects.items.size(), "record"));
     LogResolution(*log, catalog.file, resolutions[catalog_idx]);
   }
   if (!unknown_mitigations.empty()) {
@@ -303,8 +305,8 @@ Status RunImportPosture(Context& ctx, const FilesArgs& args) {
     return Status::Ok();
   }));
   for (size_t file_idx = 0; file_idx < files.size(); ++file_idx) {
-    log->info("{}: {} posture: {} snapshots, {} records imported, {} rejected", files[file_idx].file,
-              files[file_idx].format, files[file_idx].snapshots, records[file_idx].size(),
+    log->info("{}: {} posture: {}, {} imported, {} rejected", files[file_idx].file, files[file_idx].format,
+              report::Plural(files[file_idx].snapshots, "snapshot"), report::Plural(records[file_idx].size(), "record"),
               files[file_idx].rejects.items.size());
   }
   return Status::Ok();

@@ -156,10 +156,12 @@ RunFn Setup(CLI::App& app) {
       return Status::Ok();
     }
     report::TextTable table({"ID", "TIME", "STATUS", "CLASSIFICATION", "SEVERITY", "TECHNIQUES", "TITLE"});
+    bool any_unknown = false;
     for (const auto& inc : found) {
       std::vector<std::string> ids;
       for (const auto& t : inc.techniques) ids.push_back(t.id);
-      for (const auto& t : inc.unknown_techniques) ids.push_back(t + "?");
+      for (const auto& t : inc.unknown_techniques) ids.push_back(report::UnknownIdMark(t));
+      any_unknown |= !inc.unknown_techniques.empty();
       auto time = inc.Time();
       table.AddRow({report::Printable(inc.id), time ? FormatIsoTime(*time) : "-", inc.status,
                     std::string(model::ClassificationName(inc.classification)),
@@ -167,7 +169,8 @@ RunFn Setup(CLI::App& app) {
                     report::Printable(inc.title)});
     }
     ctx.Print(table.Render());
-    ctx.Print(fmt::format("{} incidents\n", found.size()));
+    if (any_unknown) ctx.Print(std::string(report::kUnknownIdLegend) + "\n");
+    ctx.Print(report::Plural(found.size(), "incident") + "\n");
     return Status::Ok();
   };
 }

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "engine/report/html_report.h"
+#include "engine/report/scope_view.h"
 #include "engine/store/incident_catalog.h"
 #include "tools/tidemark/graph_loader.h"
 
@@ -12,6 +13,7 @@ namespace tidemark::cli {
 namespace {
 
 constexpr size_t kListedIncidents = 200;
+constexpr size_t kChartedThreats = 5;  // lines beside `all`: more would not be told apart
 
 RunFn Setup(CLI::App& app) {
   auto scope_id = std::make_shared<std::string>();
@@ -31,7 +33,28 @@ RunFn Setup(CLI::App& app) {
     if (!scope.ok()) return scope.status();
     scoring::Scorer scorer(**graph);
     scoring::Evaluation ev = scorer.Evaluate(*scope, ctx.AsOf());
-    auto history = scorer.History(*scope, std::nullopt, ctx.AsOf());
+    // The chart: the scope's resilience, and for `all` the most exposed threats seen in
+    // incidents beside it (ranked like `tidemark threats`).
+    std::vector<report::ReportSeries> series;
+    series.push_back({scope->kind == scoring::ScopeKind::kAll ? "All incidents" : scope->name.empty() ? scope->id : scope->name,
+                      scorer.History(*scope, std::nullopt, ctx.AsOf())});
+    if (scope->kind == scoring::ScopeKind::kAll) {
+      std::vector<report::ThreatRank> ranks;
+      for (auto& threat : scoring::AllThreatScopes(**graph)) {
+        report::ThreatRank rank;
+        for (size_t idx : threat.incidents) rank.incidents += (*graph)->incidents()[idx].CountsAt(ctx.AsOf());
+        if (rank.incidents == 0) continue;
+        rank.resilience = scorer.Resilience(threat, ctx.AsOf(), &rank.techniques);
+        rank.scope = std::move(threat);
+        ranks.push_back(std::move(rank));
+      }
+      report::RankThreats(ranks);
+      for (size_t idx = 0; idx < ranks.size() && idx < kChartedThreats; ++idx) {
+        const auto& threat = ranks[idx].scope;
+        std::string name = threat.name.empty() || threat.name == threat.id ? threat.id : threat.name + " (" + threat.id + ")";
+        series.push_back({name, scorer.History(threat, std::nullopt, ctx.AsOf())});
+      }
+    }
     // The listed incidents with their full records (titles, assets): the newest first.
     std::vector<model::Incident> incidents;
     size_t total = 0;
@@ -49,7 +72,7 @@ RunFn Setup(CLI::App& app) {
         if (auto record = store::IncidentCatalog::Find(txn, counted[idx].second)) incidents.push_back(std::move(*record));
       }
     }
-    std::string html = report::HtmlReport(**graph, ev, history, incidents, total);
+    std::string html = report::HtmlReport(**graph, ev, series, incidents, total);
     if (*out == "-") {
       ctx.Print(html);
       return Status::Ok();

@@ -41,7 +41,57 @@ Rendered Chromium(const std::vector<std::string>& args) {
   return rendered;
 }
 
+// What a first-time analyst looks for in the demo report (issue 13).
+void CheckReadsForAnalysts(const std::string& html) {
+  // Technique IDs carry their names and link to ATT&CK (sub-techniques as T1059/001).
+  CHECK(html.find("<a href=\"https://attack.mitre.org/techniques/T1059/001/\">T1059.001</a></span> PowerShell") !=
+        std::string::npos);
+  CHECK(html.find("<a href=\"https://attack.mitre.org/techniques/T1486/\">T1486</a></span> Data Encrypted for Impact") !=
+        std::string::npos);
+  // The why path, in the words of the terminal's technique rows.
+  CHECK(html.find("id=\"why\"") != std::string::npos);
+  CHECK(html.find("&rarr; mitigation:M") != std::string::npos);
+  CHECK(html.find("&rarr; mapping") == std::string::npos);
+  // License and owner beside each control.
+  CHECK(html.find("<th>license</th><th>owner</th>") != std::string::npos);
+  // The top threats over time in one chart, with a swatch per line.
+  CHECK(html.find("<g class=\"legend\"><rect") != std::string::npos);
+  CHECK(html.find(">All incidents</text></g>") != std::string::npos);
+  CHECK(html.find("(G0016)</text></g>") != std::string::npos);
+  CHECK(html.find("(G0102)</text></g>") != std::string::npos);
+  // No developer text, no raw timestamps.
+  for (const char* dev : {"SPEC", "§", "closed (else created)", "T23:59:59", ".999Z", "nothing left to raise"}) {
+    CAPTURE(dev);
+    CHECK(html.find(dev) == std::string::npos);
+  }
+  CHECK(html.find("As of 2026-03-15.") != std::string::npos);
+  // Date labels never overlap: each at least a label's width from the next.
+  std::vector<double> xs;
+  for (size_t at = html.find("class=\"date\" x=\""); at != std::string::npos; at = html.find("class=\"date\" x=\"", at + 1)) {
+    xs.push_back(std::stod(html.substr(at + 16)));
+  }
+  REQUIRE(xs.size() >= 2);
+  for (size_t idx = 1; idx < xs.size(); ++idx) CHECK(xs[idx] - xs[idx - 1] >= 70);
+}
+
 }  // namespace
+
+TEST_CASE("an ATT&CK technique links to its page, a sub-technique under its parent's") {
+  CHECK(report::AttackTechniqueUrl("T1059") == "https://attack.mitre.org/techniques/T1059/");
+  CHECK(report::AttackTechniqueUrl("T1059.001") == "https://attack.mitre.org/techniques/T1059/001/");
+}
+
+TEST_CASE("an empty store's report says there is no data yet, not that nothing is left to fix") {
+  std::string store = StoreWithAttack();  // ATT&CK only: what `tidemark import attack` leaves
+  std::string html_path = TempDir("report") + "/report.html";
+  auto result = RunTidemark({"--store", store, "--as-of", "2026-03-15", "report", "--scope", "all", "--out", html_path});
+  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  std::string html = ReadText(html_path);
+  CHECK(html.find("No data yet.") != std::string::npos);
+  CHECK(html.find("tidemark import incidents") != std::string::npos);
+  CHECK(html.find("No control to raise") == std::string::npos);
+  CHECK(html.find("nothing left to raise") == std::string::npos);
+}
 
 TEST_CASE("the demo report renders in headless Chromium with its chart and tables, and fetches nothing") {
   std::string store = DemoStore();
@@ -51,10 +101,16 @@ TEST_CASE("the demo report renders in headless Chromium with its chart and table
   REQUIRE(result.exit_code == 0);
   CHECK(result.out.empty());
   std::string html = ReadText(html_path);
-  // Self-contained: no external resource of any kind.
-  for (const char* fetch : {"src=\"http", "href=\"http", "src='http", "url(http", "<script", "<link", "@import"}) {
+  // Self-contained: no external resource of any kind. The only links are the ATT&CK pages of
+  // techniques, which are followed when clicked, never fetched.
+  for (const char* fetch : {"src=\"http", "src='http", "url(http", "<script", "<link", "@import"}) {
     CAPTURE(fetch);
     CHECK(html.find(fetch) == std::string::npos);
+  }
+  for (size_t at = html.find("href="); at != std::string::npos; at = html.find("href=", at + 1)) {
+    std::string link = html.substr(at, 48);
+    CAPTURE(link);
+    CHECK(link.rfind("href=\"https://attack.mitre.org/techniques/T", 0) == 0);
   }
   Rendered page = Chromium({"--dump-dom", "file://" + html_path});
   CHECK_MESSAGE(page.console.empty(), page.console);  // no error, nothing blocked
@@ -65,6 +121,7 @@ TEST_CASE("the demo report renders in headless Chromium with its chart and table
   CHECK(dom.find("id=\"recommendations\"") != std::string::npos);
   CHECK(dom.find("EDR-ASR") != std::string::npos);
   CHECK(dom.find("14.6") != std::string::npos);  // resilience of all at 2026-03-15 (with evidence)
+  CheckReadsForAnalysts(html);
   std::string png = dir + "/report.png";
   CHECK(Chromium({"--screenshot=" + png, "--window-size=1200,1700", "file://" + html_path}).console.empty());
   REQUIRE(std::filesystem::exists(png));

@@ -52,6 +52,16 @@ TEST_CASE("a table wider than its width is cut to it with an ellipsis and +N mor
   CHECK(text.find("T1003.001 +") != std::string::npos);
 }
 
+TEST_CASE("the raises column of `incident` is a list: cut to whole techniques, never T1 in the middle") {
+  TextTable table({"#", "control", "title", "impact", "raises"});
+  table.AddRow({"4", "EDR-ASR", "Attack surface reduction", "+16.00",
+                "T1003.001, T1486, T1490, T1059.001, T1566.001, T1078.004"});
+  std::string text = table.Render(80);
+  CHECK(LongestLine(text) <= 80);
+  CHECK(text.find(" more") != std::string::npos);
+  CHECK(text.find(", T1\xE2\x80\xA6") == std::string::npos);
+}
+
 TEST_CASE("cutting counts code points, not bytes") {
   TextTable table({"id", "name"});
   table.AddRow({"x", "éééééééééééééééééééééééééééééééééééééééé"});

@@ -125,7 +125,7 @@ TEST_CASE("Jira opened bodies: project, Task, summary, ADF doc version 1 with th
   CHECK(doc["version"].GetInt() == 1);
   CHECK(AllAdfText(body) ==
         "tidemark recommendation.opened: control EDR-ASR (Attack surface reduction rules), status to-address. "
-        "Implementing it raises the resilience of incident INC-1042 by 12.5 points.\n"
+        "Implementing it raises the resilience of incident INC-1042 by 12.50 points.\n"
         "Techniques and paths:\n"
         "INC-1042 -> T1059.001 -> mitigation:M1038 -> EDR-ASR\n"
         "INC-1042 -> T1566.001 -> direct -> EDR-ASR\n"
@@ -197,7 +197,7 @@ TEST_CASE("ServiceNow open bodies carry correlation_id = key, description and wo
         "[tidemark] Update: Attack surface reduction rules (EDR-ASR) for incident INC-1042");
   CHECK(std::string(body["description"].GetString()) ==
         "tidemark recommendation.updated: control EDR-ASR (Attack surface reduction rules), status to-address. "
-        "Implementing it raises the resilience of incident INC-1042 by 12.5 points.\n"
+        "Implementing it raises the resilience of incident INC-1042 by 12.50 points.\n"
         "Techniques and paths:\n- INC-1042 -> T1059.001 -> mitigation:M1038 -> EDR-ASR\n"
         "- INC-1042 -> T1566.001 -> direct -> EDR-ASR\n");
   CHECK(std::string(body["work_notes"].GetString()) == "tidemark recommendation.updated (techniques: T1059.001, T1566.001)");
@@ -245,10 +245,10 @@ TEST_CASE("a resilience drop becomes a ticket of its own, prioritised by the poi
   auto jira = JiraBody(EventJson(9, 0, drop), Options());
   REQUIRE(jira.ok());
   auto body = Parse(*jira);
-  CHECK(std::string(body["fields"]["summary"].GetString()) == "[tidemark] Resilience dropped by 4.1 points for APT29 (G0016)");
+  CHECK(std::string(body["fields"]["summary"].GetString()) == "[tidemark] Resilience dropped by 4.10 points for APT29 (G0016)");
   CHECK(std::string(body["fields"]["priority"]["name"].GetString()) == "Medium");
   CHECK(Labels(body) == std::set<std::string>{"tidemark", "tidemark-" + drop.key, "tidemark-open", "tidemark-resilience"});
-  CHECK(AllAdfText(body).find("the resilience of APT29 (G0016) fell from 52.1 to 48 (4.1 points) since the previous run "
+  CHECK(AllAdfText(body).find("the resilience of APT29 (G0016) fell from 52.1 to 48.0 (4.10 points) since the previous run "
                               "that evaluated it. Its techniques and recommendations: tidemark threat \"G0016\".") !=
         std::string::npos);
   auto snow = ServiceNowBody(EventJson(9, 0, drop));
@@ -282,9 +282,9 @@ TEST_CASE("a per-control ticket lists every scope it serves, highest impact firs
   CHECK(AllAdfText(body) ==
         "tidemark: control EDR-ASR (Attack surface reduction rules), status to-address, owner Endpoint Team, is recommended "
         "for 3 scopes. Implementing it raises the resilience of each by the points shown:\n"
-        "APT29 (G0016): +12.5 points (T1059.001, T1566.001)\n"
-        "the whole organisation: +4 points (T1059.001, T1566.001)\n"
-        "incident INC-7: +4 points (T1059.001, T1566.001)\n"
+        "APT29 (G0016): +12.50 points (T1059.001, T1566.001)\n"
+        "the whole organisation: +4.00 points (T1059.001, T1566.001)\n"
+        "incident INC-7: +4.00 points (T1059.001, T1566.001)\n"
         "No longer needed for:\n"
         "incident INC-1: reclassified\n"
         "tidemark key " + ticket.key + " (label tidemark-" + ticket.key + ")\n");

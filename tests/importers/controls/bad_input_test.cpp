@@ -106,7 +106,7 @@ TEST_CASE("--skip-invalid imports the valid records and lists each reject on std
   auto result = RunTidemark({"--store", store, "import", "controls", "--skip-invalid", "--rejects", dir + "/r.txt", dir + "/c.json"});
   CHECK(result.exit_code == 0);
   CHECK(result.out.empty());
-  CHECK(result.err.find("1 controls imported") != std::string::npos);
+  CHECK(result.err.find("1 control imported") != std::string::npos);
   std::string rejects = ReadText(dir + "/r.txt");
   CHECK(rejects == dir + "/c.json:controls[1]: field \"id\" is missing (every record needs an id)\n" + dir +
                        "/c.json:controls[2]: field \"remediation_type\": \"x\" is not one of configuration, software, "
