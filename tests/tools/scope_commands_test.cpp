@@ -301,3 +301,29 @@ TEST_CASE("threats: the threats seen in incidents come first; --all, --domain an
 }
 
 }  // namespace tidemark::testing
+
+namespace tidemark::testing {
+
+TEST_CASE("incidents explains the ? after unknown technique IDs under the table, and counts in the singular for one") {
+  std::string store = DemoStore();
+  auto all = RunTidemark({"--store", store, "--as-of", "2026-03-15", "incidents"});
+  REQUIRE(all.exit_code == 0);
+  REQUIRE(all.out.find("? ") != std::string::npos);  // the demo has an unknown ID
+  CHECK(all.out.find("\n?  not in the loaded ATT&CK data") != std::string::npos);
+  // A list without an unknown ID has no legend; one row says "1 incident".
+  auto one = RunTidemark({"--store", store, "--as-of", "2026-03-15", "incidents", "--technique", "T1486"});
+  REQUIRE(one.exit_code == 0);
+  CHECK(one.out.find("not in the loaded ATT&CK data") == std::string::npos);
+  CHECK(one.out.find("\n1 incident\n") != std::string::npos);
+}
+
+TEST_CASE("a posture file of one snapshot says 1 snapshot") {
+  std::string store = DemoStore();
+  std::string path = TempDir("posture") + "/one.json";
+  WriteText(path, R"({"as_of": "2026-03-01", "controls": [{"id": "EDR-ASR", "status": "planned"}]})");
+  auto result = RunTidemark({"--store", store, "import", "posture", path});
+  REQUIRE(result.exit_code == 0);
+  CHECK(result.err.find("1 snapshot, 1 record imported") != std::string::npos);
+}
+
+}  // namespace tidemark::testing

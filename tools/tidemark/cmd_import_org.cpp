@@ -246,10 +246,11 @@ Status RunImportMappings(Context& ctx, const MappingsArgs& args) {
     size_t counts[3] = {0, 0, 0};
     for (const auto& mapping : resolved.rows) ++counts[static_cast<int>(mapping.type)];
     std::string framework = file.framework.empty() ? "" : " " + file.framework;
-    log->info("{}: {}{} set \"{}\": {} mappings stored ({} protect, {} detect, {} respond), {} mitigation links, {} controls "
+    log->info("{}: {}{} set \"{}\": {} stored ({} protect, {} detect, {} respond), {}, {} "
               "created; skipped: {} non_mappable rows, {} null rows, {} duplicate rows merged, {} invalid rows",
-              file.file, file.format, framework, file.source, resolved.rows.size(), counts[0], counts[1], counts[2],
-              resolved.implements.size(), stats[file_idx].controls_created, file.non_mappable, file.null_rows,
+              file.file, file.format, framework, file.source, report::Plural(resolved.rows.size(), "mapping"), counts[0],
+              counts[1], counts[2], report::Plural(resolved.implements.size(), "mitigation link"),
+              report::Plural(stats[file_idx].controls_created, "control"), file.non_mappable, file.null_rows,
               resolved.merged, file.rejects.items.size());
     if (const auto& replaced = stats[file_idx].replaced) {
       log->info("{}: replaced set \"{}\" ({}{} mappings, {} mitigation links)", file.file, replaced->name,

@@ -206,7 +206,7 @@ TEST_CASE("two mapping files with the same base name do not silently replace eac
   // An explicit name keeps both sets.
   auto both = RunTidemark({"--store", store, "import", "mappings", "--set", "map-b", dir + "/b/map.csv"});
   REQUIRE(both.exit_code == 0);
-  CHECK(both.err.find("set \"map-b\": 1 mappings stored") != std::string::npos);
+  CHECK(both.err.find("set \"map-b\": 1 mapping stored") != std::string::npos);
   auto listed = Json(RunTidemark({"--store", store, "--json", "mappings"}).out);
   REQUIRE(listed["sets"].Size() == 2);
   CHECK(std::string(listed["sets"][0]["name"].GetString()) == "map");
