@@ -4,6 +4,7 @@
 
 #include "engine/core/json.h"
 #include "engine/report/line_chart.h"
+#include "engine/report/number_format.h"
 #include "engine/report/text_table.h"
 
 namespace tidemark::report {
@@ -13,7 +14,7 @@ using scoring::PointsTally;
 
 std::string Finish(rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
 
-// Points are often whole numbers: print 58, not 58.0, and at most 4 decimals otherwise.
+// CSV points keep 4 decimals (machine output); whole numbers print as 58, not 58.0.
 std::string Points(double value) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.4f", RoundScore(value));
@@ -21,13 +22,6 @@ std::string Points(double value) {
   while (text.back() == '0') text.pop_back();
   if (text.back() == '.') text.pop_back();
   return text;
-}
-
-std::string Percent(std::optional<double> value) {
-  if (!value) return "-";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", *value);
-  return buf;
 }
 
 template <typename W>
@@ -55,7 +49,7 @@ void WriteTally(W& w, const PointsTally& tally) {
 
 }  // namespace
 
-std::string PointsText(double achieved, double achievable) { return Points(achieved) + " of " + Points(achievable); }
+std::string PointsText(double achieved, double achievable) { return FormatAmount(achieved) + " of " + FormatAmount(achievable); }
 
 std::string ScoreJson(const scoring::PostureScore& score) {
   rapidjson::StringBuffer buf;
@@ -92,8 +86,8 @@ std::string ScoreJson(const scoring::PostureScore& score) {
 std::string ScoreText(const scoring::PostureScore& score) {
   std::string out = "Posture score at " + FormatIsoTime(score.tau) + ": ";
   if (auto value = score.total.Score()) {
-    out += Percent(value) + "% (" + PointsText(score.total.achieved, score.total.achievable) + " points, " +
-           std::to_string(score.total.controls) + " controls, " + std::to_string(score.total.completed) + " completed)\n";
+    out += FormatScore(value) + "% (" + PointsText(score.total.achieved, score.total.achievable) + " points, " +
+           Plural(score.total.controls, "control") + ", " + std::to_string(score.total.completed) + " completed)\n";
   } else {
     out += "- (no control has max_points: import a catalog with max_points or Graph secureScoreControlProfiles)\n";
   }
@@ -104,8 +98,8 @@ std::string ScoreText(const scoring::PostureScore& score) {
   if (score.by != scoring::PointsGroupBy::kNone && !score.groups.empty()) {
     TextTable table({std::string(scoring::PointsGroupByName(score.by)), "score", "achieved", "achievable", "controls", "completed"});
     for (const auto& group : score.groups) {
-      table.AddRow({group.name.empty() ? "(none)" : Printable(group.name), Percent(group.Score()), Points(group.achieved),
-                    Points(group.achievable), std::to_string(group.controls), std::to_string(group.completed)});
+      table.AddRow({group.name.empty() ? "(none)" : Printable(group.name), FormatScore(group.Score()), FormatAmount(group.achieved),
+                    FormatAmount(group.achievable), std::to_string(group.controls), std::to_string(group.completed)});
     }
     out += "\n" + table.Render();
   }
@@ -144,8 +138,8 @@ std::string ScoreHistoryCsv(const std::vector<scoring::PostureScorePoint>& point
 std::string ScoreHistoryText(const std::vector<scoring::PostureScorePoint>& points) {
   TextTable table({"date", "score", "achieved", "achievable", "controls", "completed"});
   for (const auto& point : points) {
-    table.AddRow({FormatDate(point.date), Percent(point.total.Score()), Points(point.total.achieved),
-                  Points(point.total.achievable), std::to_string(point.total.controls), std::to_string(point.total.completed)});
+    table.AddRow({FormatDate(point.date), FormatScore(point.total.Score()), FormatAmount(point.total.achieved),
+                  FormatAmount(point.total.achievable), std::to_string(point.total.controls), std::to_string(point.total.completed)});
   }
   return "Posture score over time\n\n" + table.Render();
 }
