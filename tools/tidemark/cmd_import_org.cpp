@@ -344,7 +344,7 @@ Status RunImportAssets(Context& ctx, const FilesArgs& args) {
     return Status::Ok();
   }));
   for (const auto& file : files) {
-    log->info("{}: {} inventory: {} assets imported, {} rejected", file.file, file.format, file.assets.size(),
+    log->info("{}: {} inventory: {} imported, {} rejected", file.file, file.format, report::Plural(file.assets.size(), "asset"),
               file.rejects.items.size());
   }
   return Status::Ok();
