@@ -515,6 +515,26 @@ void RankThreats(std::vector<ThreatRank>& ranks) {
   });
 }
 
+size_t CountedIncidents(const DefenseGraph& graph, const scoring::Scope& scope, TimeMs tau) {
+  size_t counted = 0;
+  for (size_t idx : scope.incidents) counted += graph.incidents()[idx].CountsAt(tau);
+  return counted;
+}
+
+std::vector<ThreatRank> ObservedThreats(const DefenseGraph& graph, scoring::Scorer& scorer, TimeMs tau) {
+  std::vector<ThreatRank> ranks;
+  for (auto& scope : scoring::AllThreatScopes(graph)) {
+    ThreatRank rank;
+    rank.incidents = CountedIncidents(graph, scope, tau);
+    if (rank.incidents == 0) continue;
+    rank.resilience = scorer.Resilience(scope, tau, &rank.techniques);
+    rank.scope = std::move(scope);
+    ranks.push_back(std::move(rank));
+  }
+  RankThreats(ranks);
+  return ranks;
+}
+
 std::string ThreatsJson(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);

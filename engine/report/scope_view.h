@@ -28,6 +28,11 @@ struct ThreatRank {
 // Threats with counted incidents first, then the others; within each, by exposure (100 - R,
 // highest first; null R last), then by incidents, then id.
 void RankThreats(std::vector<ThreatRank>& ranks);
+// How many of a scope's incidents count at τ (SPEC §3 "Counted incidents").
+size_t CountedIncidents(const graph::DefenseGraph& graph, const scoring::Scope& scope, TimeMs tau);
+// The threats with counted incidents at τ, ranked by RankThreats: what `threats
+// --observed-only` lists and the HTML report charts beside `all`.
+std::vector<ThreatRank> ObservedThreats(const graph::DefenseGraph& graph, scoring::Scorer& scorer, TimeMs tau);
 // `more`: ranked threats left out of `ranks` (the default view's cut; --all shows them).
 std::string ThreatsJson(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more = 0);
 std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more = 0);

@@ -39,16 +39,7 @@ RunFn Setup(CLI::App& app) {
     series.push_back({scope->kind == scoring::ScopeKind::kAll ? "All incidents" : scope->name.empty() ? scope->id : scope->name,
                       scorer.History(*scope, std::nullopt, ctx.AsOf())});
     if (scope->kind == scoring::ScopeKind::kAll) {
-      std::vector<report::ThreatRank> ranks;
-      for (auto& threat : scoring::AllThreatScopes(**graph)) {
-        report::ThreatRank rank;
-        for (size_t idx : threat.incidents) rank.incidents += (*graph)->incidents()[idx].CountsAt(ctx.AsOf());
-        if (rank.incidents == 0) continue;
-        rank.resilience = scorer.Resilience(threat, ctx.AsOf(), &rank.techniques);
-        rank.scope = std::move(threat);
-        ranks.push_back(std::move(rank));
-      }
-      report::RankThreats(ranks);
+      std::vector<report::ThreatRank> ranks = report::ObservedThreats(**graph, scorer, ctx.AsOf());
       for (size_t idx = 0; idx < ranks.size() && idx < kChartedThreats; ++idx) {
         const auto& threat = ranks[idx].scope;
         std::string name = threat.name.empty() || threat.name == threat.id ? threat.id : threat.name + " (" + threat.id + ")";

@@ -65,7 +65,7 @@ RunFn SetupThreats(CLI::App& app) {
           !scoring::ThreatInDomain(**graph, scope, o->domain))
         continue;
       report::ThreatRank rank;
-      for (size_t idx : scope.incidents) rank.incidents += (*graph)->incidents()[idx].CountsAt(ctx.AsOf());
+      rank.incidents = report::CountedIncidents(**graph, scope, ctx.AsOf());
       if (o->observed_only && rank.incidents == 0) continue;
       if (scope.base_techniques.empty() && rank.incidents == 0) continue;
       rank.resilience = scorer.Resilience(scope, ctx.AsOf(), &rank.techniques);
