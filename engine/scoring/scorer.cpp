@@ -195,9 +195,25 @@ const Scorer::TechniqueState& Scorer::StateAt(Vertex technique, TimeMs tau) {
     state.factors.push_back(f);
   }
   state.coverage = state.zeros > 0 ? 1.0 : 1.0 - state.product;
+  state.rises.clear();
+  for (const Factor& f : state.factors) {
+    if (f.status == model::ControlStatus::kRiskAccepted) continue;
+    double rise = RiseOf(state, f);
+    if (rise > 0) state.rises.push_back(TechniqueState::Rise{f.control_index, rise});
+  }
   state.tau = tau;
   state.valid = true;
   return state;
+}
+
+// impl(c) = 1 makes impl* = 1 − β: the factor falls to 1 − s·(1 − β). Coverage rises by
+// (product of the other factors) × (old factor − new factor), and not at all when another
+// factor is already 0.
+double Scorer::RiseOf(const TechniqueState& state, const Factor& f) {
+  double raised_factor = std::max(0.0, 1.0 - f.strength * std::max(0.0, 1.0 - f.baseline));
+  if (raised_factor >= f.factor || state.zeros > 0) return 0.0;
+  double others = state.product / f.factor;
+  return others * (f.factor - raised_factor);
 }
 
 std::string_view Scorer::Status(const TechniqueState& state) {
@@ -317,42 +333,28 @@ Evaluation Scorer::Evaluate(const Scope& scope, TimeMs tau, const EvaluateOption
 
 void Scorer::Recommend(Evaluation& ev, const Weighted& weighted, size_t limit) {
   if (ev.total_weight <= 0) return;
-  // One accumulator per control reached, found through a dense slot table (reset after use), so
-  // a scope costs O(its reach) whatever the size of the catalog. Only the gain is accumulated
-  // here; the techniques of a recommendation are collected below for those listed.
+  // One accumulator per control that raises a scope technique, found through a dense slot
+  // table (reset after use), so a scope costs O(its reach) whatever the size of the catalog.
+  // Only the gain is accumulated here; the rest of a recommendation is filled below for those
+  // listed.
   struct Candidate {
-    Vertex control;
     uint32_t control_index;
-    double implemented;
-    model::ControlStatus status;
     double gain;
   };
   std::vector<Candidate> candidates;
   size_t reach = 0;
-  for (const auto& [t, w] : weighted.techniques) reach += StateAt(t, ev.tau).factors.size();
+  for (const auto& [t, w] : weighted.techniques) reach += StateAt(t, ev.tau).rises.size();
   candidates.reserve(std::min(reach, graph_.control_vertices().size()));
   slot_.resize(graph_.control_vertices().size(), kNoSlot);
-  // impl(c) = 1 makes impl* = 1 − β: the factor falls to 1 − s·(1 − β). Coverage rises by
-  // (product of the other factors) × (old factor − new factor), and not at all when another
-  // factor is already 0. 0 when it does not rise.
-  auto rise = [](const TechniqueState& state, const Factor& f) {
-    double raised_factor = std::max(0.0, 1.0 - f.strength * std::max(0.0, 1.0 - f.baseline));
-    if (raised_factor >= f.factor || state.zeros > 0) return 0.0;
-    double others = state.product / f.factor;
-    return others * (f.factor - raised_factor);
-  };
   for (const auto& [t, w] : weighted.techniques) {
     const TechniqueState& state = StateAt(t, ev.tau);
-    for (const Factor& f : state.factors) {
-      if (f.status == model::ControlStatus::kRiskAccepted) continue;
-      uint32_t& slot = slot_[f.control_index];
+    for (const TechniqueState::Rise& rise : state.rises) {
+      uint32_t& slot = slot_[rise.control_index];
       if (slot == kNoSlot) {
         slot = static_cast<uint32_t>(candidates.size());
-        candidates.push_back(Candidate{f.control, f.control_index, f.implemented, f.status, 0.0});
+        candidates.push_back(Candidate{rise.control_index, 0.0});
       }
-      double delta = rise(state, f);
-      if (delta <= 0) continue;
-      candidates[slot].gain += w * delta;
+      candidates[slot].gain += w * rise.rise;
     }
   }
   for (const auto& candidate : candidates) slot_[candidate.control_index] = kNoSlot;
@@ -374,17 +376,14 @@ void Scorer::Recommend(Evaluation& ev, const Weighted& weighted, size_t limit) {
   for (uint32_t idx : order) {
     const Candidate& candidate = candidates[recommended[idx]];
     Recommendation rec;
-    rec.control = candidate.control;
-    rec.implemented = candidate.implemented;
-    rec.status = candidate.status;
+    rec.control = Vertex{};  // set below, from its first factor
     rec.impact = ranked[idx].impact;
-    const auto& control = graph_.control_info(rec.control).control;
-    rec.points_gain = control.max_points.value_or(0.0) * (1.0 - rec.implemented);
-    if (total_max_points_ > 0) rec.score_gain = 100.0 * rec.points_gain / total_max_points_;
     slot_[candidate.control_index] = static_cast<uint32_t>(ev.recommendations.size());
     ev.recommendations.push_back(std::move(rec));
   }
   if (ev.recommendations.empty()) return;
+  // The control, its posture (from its first factor), what it reaches and raises.
+  std::vector<bool> seen(ev.recommendations.size(), false);
   for (const auto& [t, w] : weighted.techniques) {
     const TechniqueState& state = StateAt(t, ev.tau);
     for (const Factor& f : state.factors) {
@@ -392,13 +391,22 @@ void Scorer::Recommend(Evaluation& ev, const Weighted& weighted, size_t limit) {
       uint32_t slot = slot_[f.control_index];
       if (slot == kNoSlot) continue;
       Recommendation& rec = ev.recommendations[slot];
+      if (!seen[slot]) {
+        seen[slot] = true;
+        rec.control = f.control;
+        rec.implemented = f.implemented;
+        rec.status = f.status;
+        const auto& control = graph_.control_info(rec.control).control;
+        rec.points_gain = control.max_points.value_or(0.0) * (1.0 - rec.implemented);
+        if (total_max_points_ > 0) rec.score_gain = 100.0 * rec.points_gain / total_max_points_;
+      }
       rec.reaches.push_back(t);
-      if (rise(state, f) <= 0) continue;
+      if (RiseOf(state, f) <= 0) continue;
       rec.techniques.push_back(t);
       rec.paths.push_back(ControlsOf(t)[f.reach].via);
     }
   }
-  for (const auto& rec : ev.recommendations) slot_[graph_.props(rec.control).data] = kNoSlot;
+  for (const auto& candidate : candidates) slot_[candidate.control_index] = kNoSlot;
 }
 
 const std::vector<uint32_t>& Scorer::ControlRanks() {

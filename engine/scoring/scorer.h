@@ -214,6 +214,13 @@ class Scorer {
     uint32_t zeros = 0;   // how many factors are 0
     double coverage = 0;
     std::vector<Factor> factors;
+    // The factors (not risk-accepted) whose impl = 1 would raise the coverage, with that rise:
+    // what a scope's recommendation gains add up, compact.
+    struct Rise {
+      uint32_t control_index;
+      double rise;
+    };
+    std::vector<Rise> rises;
     // β per counted reach, with how many uses of B(t) it has read (kept across τ).
     std::vector<std::pair<double, size_t>> baselines;
     uint64_t generation = 0;
@@ -229,6 +236,8 @@ class Scorer {
   // cov(t) with the given controls' factors replaced by their impl = 1 factor.
   double CoverageWith(const TechniqueState& state, const std::vector<bool>& raised_by_control_index) const;
   static std::string_view Status(const TechniqueState& state);
+  // How much cov(t) rises when f's control is set to impl 1 (0 when it does not).
+  static double RiseOf(const TechniqueState& state, const Factor& f);
   void Recommend(Evaluation& ev, const Weighted& weighted, size_t limit);
   // Ranks of the controls by id (per ControlInfo index), kept in step with the catalog.
   const std::vector<uint32_t>& ControlRanks();
