@@ -196,7 +196,9 @@ const Scorer::TechniqueState& Scorer::StateAt(Vertex technique, TimeMs tau) {
   }
   state.coverage = state.zeros > 0 ? 1.0 : 1.0 - state.product;
   state.rises.clear();
+  state.factor_controls.clear();
   for (const Factor& f : state.factors) {
+    state.factor_controls.push_back(f.control_index);
     if (f.status == model::ControlStatus::kRiskAccepted) continue;
     double rise = RiseOf(state, f);
     if (rise > 0) state.rises.push_back(TechniqueState::Rise{f.control_index, rise});
@@ -386,10 +388,11 @@ void Scorer::Recommend(Evaluation& ev, const Weighted& weighted, size_t limit) {
   std::vector<bool> seen(ev.recommendations.size(), false);
   for (const auto& [t, w] : weighted.techniques) {
     const TechniqueState& state = StateAt(t, ev.tau);
-    for (const Factor& f : state.factors) {
-      if (f.status == model::ControlStatus::kRiskAccepted) continue;
-      uint32_t slot = slot_[f.control_index];
+    for (size_t factor_idx = 0; factor_idx < state.factor_controls.size(); ++factor_idx) {
+      uint32_t slot = slot_[state.factor_controls[factor_idx]];
       if (slot == kNoSlot) continue;
+      const Factor& f = state.factors[factor_idx];
+      if (f.status == model::ControlStatus::kRiskAccepted) continue;
       Recommendation& rec = ev.recommendations[slot];
       if (!seen[slot]) {
         seen[slot] = true;

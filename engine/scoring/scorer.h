@@ -221,6 +221,7 @@ class Scorer {
       double rise;
     };
     std::vector<Rise> rises;
+    std::vector<uint32_t> factor_controls;  // factors[k].control_index: a dense array to scan
     // β per counted reach, with how many uses of B(t) it has read (kept across τ).
     std::vector<std::pair<double, size_t>> baselines;
     uint64_t generation = 0;
