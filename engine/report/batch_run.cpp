@@ -108,8 +108,12 @@ class BatchRun {
   }
 
   void KeepInStep(const scoring::Scope& scope) {
-    // Recommendations only: the feed item carries each technique's path from the recommendation.
-    scoring::Evaluation ev = scorer_->Evaluate(scope, options_.tau, scoring::EvaluateOptions{.details = false});
+    // Recommendations only, and of an incident only the top K it keeps (the first K of its whole
+    // list, without building the rest): the feed item carries each technique's path from the
+    // recommendation.
+    scoring::EvaluateOptions evaluate{.details = false};
+    if (scope.kind == scoring::ScopeKind::kIncident) evaluate.max_recommendations = options_.top;
+    scoring::Evaluation ev = scorer_->Evaluate(scope, options_.tau, evaluate);
     FeedScope feed_scope = FeedScopeOf(scope);
     evaluated_.insert(ScopeId(feed_scope.kind, feed_scope.id));
     CheckResilience(feed_scope, ev.resilience);

@@ -1,5 +1,7 @@
 #include "engine/scoring/scorer.h"
 
+#include "engine/scoring/recommendation_order.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -10,7 +12,6 @@
 namespace tidemark::scoring {
 namespace {
 
-constexpr double kImpactEpsilon = 1e-9;  // SPEC §3: impacts within 1e-9 are equal
 constexpr TimeMs kDayMs = 86'400'000;
 constexpr uint32_t kNoSlot = UINT32_MAX;
 
@@ -178,6 +179,7 @@ const Scorer::TechniqueState& Scorer::StateAt(Vertex technique, TimeMs tau) {
     }
     Factor f;
     f.control = reach.control;
+    f.control_index = static_cast<uint32_t>(graph_.props(reach.control).data);
     f.reach = k;
     f.strength = reach.strength;
     f.implemented = posture.implemented;
@@ -193,9 +195,27 @@ const Scorer::TechniqueState& Scorer::StateAt(Vertex technique, TimeMs tau) {
     state.factors.push_back(f);
   }
   state.coverage = state.zeros > 0 ? 1.0 : 1.0 - state.product;
+  state.rises.clear();
+  state.factor_controls.clear();
+  for (const Factor& f : state.factors) {
+    state.factor_controls.push_back(f.control_index);
+    if (f.status == model::ControlStatus::kRiskAccepted) continue;
+    double rise = RiseOf(state, f);
+    if (rise > 0) state.rises.push_back(TechniqueState::Rise{f.control_index, rise});
+  }
   state.tau = tau;
   state.valid = true;
   return state;
+}
+
+// impl(c) = 1 makes impl* = 1 − β: the factor falls to 1 − s·(1 − β). Coverage rises by
+// (product of the other factors) × (old factor − new factor), and not at all when another
+// factor is already 0.
+double Scorer::RiseOf(const TechniqueState& state, const Factor& f) {
+  double raised_factor = std::max(0.0, 1.0 - f.strength * std::max(0.0, 1.0 - f.baseline));
+  if (raised_factor >= f.factor || state.zeros > 0) return 0.0;
+  double others = state.product / f.factor;
+  return others * (f.factor - raised_factor);
 }
 
 std::string_view Scorer::Status(const TechniqueState& state) {
@@ -206,12 +226,12 @@ std::string_view Scorer::Status(const TechniqueState& state) {
 }
 
 Scorer::Weighted Scorer::Weigh(const Scope& scope, TimeMs tau, bool count_assets) {
-  // Dense per-vertex weights: technique vertices are the first few thousand of the graph.
-  std::vector<double> weight(boost::num_vertices(graph_.graph()), 0.0);
+  // Dense per-vertex weights (reset after use: a batch run weighs tens of thousands of scopes).
+  weight_.resize(boost::num_vertices(graph_.graph()), 0.0);
   std::vector<Vertex> present;
   auto touch = [&](Vertex t) {
-    if (weight[t] == 0.0) {
-      weight[t] = 1.0;
+    if (weight_[t] == 0.0) {
+      weight_[t] = 1.0;
       present.push_back(t);
     }
   };
@@ -232,13 +252,16 @@ Scorer::Weighted Scorer::Weigh(const Scope& scope, TimeMs tau, bool count_assets
     }
     for (Vertex t : info.techniques) {
       touch(t);
-      weight[t] += info.asset_weight;
+      weight_[t] += info.asset_weight;
     }
   }
   std::sort(present.begin(), present.end(),
             [this](Vertex a, Vertex b) { return graph_.props(a).id < graph_.props(b).id; });
   out.techniques.reserve(present.size());
-  for (Vertex t : present) out.techniques.emplace_back(t, weight[t]);
+  for (Vertex t : present) {
+    out.techniques.emplace_back(t, weight_[t]);
+    weight_[t] = 0.0;
+  }
   return out;
 }
 
@@ -302,7 +325,7 @@ Evaluation Scorer::Evaluate(const Scope& scope, TimeMs tau, const EvaluateOption
   }
   ev.total_weight = total;
   if (total > 0) ev.resilience = 100.0 * covered / total;
-  Recommend(ev, weighted);
+  Recommend(ev, weighted, options.max_recommendations);
   if (options.details) {
     FindGaps(ev, weighted);
     FindValidations(ev, weighted);
@@ -310,58 +333,93 @@ Evaluation Scorer::Evaluate(const Scope& scope, TimeMs tau, const EvaluateOption
   return ev;
 }
 
-void Scorer::Recommend(Evaluation& ev, const Weighted& weighted) {
+void Scorer::Recommend(Evaluation& ev, const Weighted& weighted, size_t limit) {
   if (ev.total_weight <= 0) return;
-  // One accumulator per control reached, found through a dense slot table (reset after use), so
-  // a scope costs O(its reach) whatever the size of the catalog.
-  std::vector<Recommendation> candidates;
-  std::vector<double> gains;
+  // One accumulator per control that raises a scope technique, found through a dense slot
+  // table (reset after use), so a scope costs O(its reach) whatever the size of the catalog.
+  // Only the gain is accumulated here; the rest of a recommendation is filled below for those
+  // listed.
+  struct Candidate {
+    uint32_t control_index;
+    double gain;
+  };
+  std::vector<Candidate> candidates;
+  size_t reach = 0;
+  for (const auto& [t, w] : weighted.techniques) reach += StateAt(t, ev.tau).rises.size();
+  candidates.reserve(std::min(reach, graph_.control_vertices().size()));
   slot_.resize(graph_.control_vertices().size(), kNoSlot);
   for (const auto& [t, w] : weighted.techniques) {
     const TechniqueState& state = StateAt(t, ev.tau);
-    for (const Factor& f : state.factors) {
-      if (f.status == model::ControlStatus::kRiskAccepted) continue;
-      uint32_t& slot = slot_[graph_.props(f.control).data];
+    for (const TechniqueState::Rise& rise : state.rises) {
+      uint32_t& slot = slot_[rise.control_index];
       if (slot == kNoSlot) {
         slot = static_cast<uint32_t>(candidates.size());
-        Recommendation rec;
+        candidates.push_back(Candidate{rise.control_index, 0.0});
+      }
+      candidates[slot].gain += w * rise.rise;
+    }
+  }
+  for (const auto& candidate : candidates) slot_[candidate.control_index] = kNoSlot;
+
+  // The recommended ones (impact > 0), listed in SPEC order.
+  const auto& rank = ControlRanks();
+  std::vector<uint32_t> recommended;
+  std::vector<RankedImpact> ranked;
+  recommended.reserve(candidates.size());
+  ranked.reserve(candidates.size());
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    double impact = 100.0 * candidates[k].gain / ev.total_weight;
+    if (impact <= kImpactEpsilon) continue;
+    recommended.push_back(static_cast<uint32_t>(k));
+    ranked.push_back(RankedImpact{impact, rank[candidates[k].control_index]});
+  }
+  std::vector<uint32_t> order = SpecOrder(ranked, limit);
+  ev.recommendations.reserve(order.size());
+  for (uint32_t idx : order) {
+    const Candidate& candidate = candidates[recommended[idx]];
+    Recommendation rec;
+    rec.control = Vertex{};  // set below, from its first factor
+    rec.impact = ranked[idx].impact;
+    slot_[candidate.control_index] = static_cast<uint32_t>(ev.recommendations.size());
+    ev.recommendations.push_back(std::move(rec));
+  }
+  if (ev.recommendations.empty()) return;
+  // The control, its posture (from its first factor), what it reaches and raises.
+  std::vector<bool> seen(ev.recommendations.size(), false);
+  for (const auto& [t, w] : weighted.techniques) {
+    const TechniqueState& state = StateAt(t, ev.tau);
+    for (size_t factor_idx = 0; factor_idx < state.factor_controls.size(); ++factor_idx) {
+      uint32_t slot = slot_[state.factor_controls[factor_idx]];
+      if (slot == kNoSlot) continue;
+      const Factor& f = state.factors[factor_idx];
+      if (f.status == model::ControlStatus::kRiskAccepted) continue;
+      Recommendation& rec = ev.recommendations[slot];
+      if (!seen[slot]) {
+        seen[slot] = true;
         rec.control = f.control;
         rec.implemented = f.implemented;
         rec.status = f.status;
-        candidates.push_back(std::move(rec));
-        gains.push_back(0.0);
+        const auto& control = graph_.control_info(rec.control).control;
+        rec.points_gain = control.max_points.value_or(0.0) * (1.0 - rec.implemented);
+        if (total_max_points_ > 0) rec.score_gain = 100.0 * rec.points_gain / total_max_points_;
       }
-      Recommendation& rec = candidates[slot];
       rec.reaches.push_back(t);
-      // impl(c) = 1 makes impl* = 1 − β: the factor falls to 1 − s·(1 − β). Coverage rises by
-      // (product of the other factors) × (old factor − new factor), and not at all when another
-      // factor is already 0.
-      double raised_factor = std::max(0.0, 1.0 - f.strength * std::max(0.0, 1.0 - f.baseline));
-      if (raised_factor >= f.factor || state.zeros > 0) continue;
-      double others = state.product / f.factor;
-      double delta = others * (f.factor - raised_factor);
-      if (delta <= 0) continue;
-      gains[slot] += w * delta;
+      if (RiseOf(state, f) <= 0) continue;
       rec.techniques.push_back(t);
       rec.paths.push_back(ControlsOf(t)[f.reach].via);
     }
   }
-  for (const auto& rec : candidates) slot_[graph_.props(rec.control).data] = kNoSlot;
-  for (size_t k = 0; k < candidates.size(); ++k) {
-    Recommendation& rec = candidates[k];
-    rec.impact = 100.0 * gains[k] / ev.total_weight;
-    if (rec.impact <= kImpactEpsilon) continue;
-    const auto& control = graph_.control_info(rec.control).control;
-    rec.points_gain = control.max_points.value_or(0.0) * (1.0 - rec.implemented);
-    if (total_max_points_ > 0) rec.score_gain = 100.0 * rec.points_gain / total_max_points_;
-    ev.recommendations.push_back(std::move(rec));
-  }
-  std::sort(ev.recommendations.begin(), ev.recommendations.end(), [this](const Recommendation& a, const Recommendation& b) {
-    return graph_.props(a.control).id < graph_.props(b.control).id;
-  });
-  // A stable sort on impact keeps id order among equal impacts (within 1e-9).
-  std::stable_sort(ev.recommendations.begin(), ev.recommendations.end(),
-                   [](const Recommendation& a, const Recommendation& b) { return a.impact > b.impact + kImpactEpsilon; });
+  for (const auto& candidate : candidates) slot_[candidate.control_index] = kNoSlot;
+}
+
+const std::vector<uint32_t>& Scorer::ControlRanks() {
+  const auto& controls = graph_.control_vertices();
+  if (control_rank_.size() == controls.size()) return control_rank_;
+  std::vector<Vertex> by_id = controls;
+  std::sort(by_id.begin(), by_id.end(), [this](Vertex a, Vertex b) { return graph_.props(a).id < graph_.props(b).id; });
+  control_rank_.assign(controls.size(), 0);
+  for (size_t rank = 0; rank < by_id.size(); ++rank) control_rank_[graph_.props(by_id[rank]).data] = static_cast<uint32_t>(rank);
+  return control_rank_;
 }
 
 double Scorer::JointImpact(const Evaluation& ev, const std::vector<Vertex>& controls) {

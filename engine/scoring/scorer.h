@@ -158,6 +158,9 @@ struct EvaluateOptions {
   // Technique rows with their control rows and `succeeded_in`, gaps and validations. Off for
   // callers that only need resilience and recommendations (a batch run over every incident).
   bool details = true;
+  // When > 0, `recommendations` holds only the first this many, exactly as the whole list
+  // would begin (a batch run keeps an incident's top K; SPEC v2 §4). 0: all of them.
+  size_t max_recommendations = 0;
 };
 
 // The SPEC §3 formulas over a graph. Coverage does not depend on the scope (evidence is the
@@ -194,6 +197,7 @@ class Scorer {
   // One counted control of a technique at τ.
   struct Factor {
     Vertex control;
+    uint32_t control_index = 0;  // graph.props(control).data: dense tables without a vertex lookup
     size_t reach = 0;  // index into ControlsOf(t)
     double strength = 0;
     double implemented = 0;
@@ -210,6 +214,14 @@ class Scorer {
     uint32_t zeros = 0;   // how many factors are 0
     double coverage = 0;
     std::vector<Factor> factors;
+    // The factors (not risk-accepted) whose impl = 1 would raise the coverage, with that rise:
+    // what a scope's recommendation gains add up, compact.
+    struct Rise {
+      uint32_t control_index;
+      double rise;
+    };
+    std::vector<Rise> rises;
+    std::vector<uint32_t> factor_controls;  // factors[k].control_index: a dense array to scan
     // β per counted reach, with how many uses of B(t) it has read (kept across τ).
     std::vector<std::pair<double, size_t>> baselines;
     uint64_t generation = 0;
@@ -225,7 +237,11 @@ class Scorer {
   // cov(t) with the given controls' factors replaced by their impl = 1 factor.
   double CoverageWith(const TechniqueState& state, const std::vector<bool>& raised_by_control_index) const;
   static std::string_view Status(const TechniqueState& state);
-  void Recommend(Evaluation& ev, const Weighted& weighted);
+  // How much cov(t) rises when f's control is set to impl 1 (0 when it does not).
+  static double RiseOf(const TechniqueState& state, const Factor& f);
+  void Recommend(Evaluation& ev, const Weighted& weighted, size_t limit);
+  // Ranks of the controls by id (per ControlInfo index), kept in step with the catalog.
+  const std::vector<uint32_t>& ControlRanks();
   void FindGaps(Evaluation& ev, const Weighted& weighted);
   void FindValidations(Evaluation& ev, const Weighted& weighted);
 
@@ -248,6 +264,9 @@ class Scorer {
   std::unordered_map<Vertex, bool> mitigation_implemented_;
   // Per control index: its accumulator in the recommendation being built, or UINT32_MAX.
   std::vector<uint32_t> slot_;
+  std::vector<uint32_t> control_rank_;
+  // Per vertex: w_θ(t) of the scope being weighed, 0 elsewhere (reset after use).
+  std::vector<double> weight_;
 };
 
 }  // namespace tidemark::scoring
