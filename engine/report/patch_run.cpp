@@ -52,10 +52,7 @@ void PatchRun::Emit(std::string_view event, const PatchItem& patch, bool open) {
 
 void PatchRun::KeepInStep(const FeedScope& scope, const scoring::Evaluation& ev, const graph::DefenseGraph& graph) {
   if (vx_.open_findings() == 0) return;
-  std::vector<scoring::WeightedTechnique> techniques;
-  techniques.reserve(ev.techniques.size());
-  for (const auto& row : ev.techniques) techniques.push_back({graph.props(row.technique).id, row.weight});
-  for (const auto& patch : vx_.Patches(techniques)) {
+  for (const auto& patch : vx_.Patches(scoring::VulnerabilityExposure::ScopeTechniques(ev, graph))) {
     PatchItem item = ItemOf(scope, patch);
     current_.insert(item.key);
     auto stored = FeedCatalog::Patch(txn_, item.key);

@@ -516,9 +516,13 @@ std::string RecommendationsText(scoring::Scorer& scorer, const DefenseGraph& gra
   return out;
 }
 
-void RankThreats(std::vector<ThreatRank>& ranks) {
-  std::sort(ranks.begin(), ranks.end(), [](const ThreatRank& a, const ThreatRank& b) {
+void RankThreats(std::vector<ThreatRank>& ranks, bool by_ve) {
+  std::sort(ranks.begin(), ranks.end(), [by_ve](const ThreatRank& a, const ThreatRank& b) {
     if ((a.incidents > 0) != (b.incidents > 0)) return a.incidents > 0;
+    if (by_ve) {
+      double va = a.vulnerability_exposure.value_or(-1), vb = b.vulnerability_exposure.value_or(-1);
+      if (std::abs(va - vb) > 1e-9) return va > vb;
+    }
     double ea = a.resilience ? 100 - *a.resilience : -1, eb = b.resilience ? 100 - *b.resilience : -1;
     if (std::abs(ea - eb) > 1e-9) return ea > eb;
     if (a.incidents != b.incidents) return a.incidents > b.incidents;
@@ -540,6 +544,7 @@ std::string ThreatsJson(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t
     WriteField(w, "kind", scoring::ScopeKindName(r.scope.kind));
     WriteScore(w, "resilience", r.resilience);
     WriteScore(w, "exposure", r.resilience ? std::optional<double>(100 - *r.resilience) : std::nullopt);
+    WriteScore(w, "vulnerability_exposure", r.vulnerability_exposure);
     w.Key("incidents");
     w.Uint64(r.incidents);
     w.Key("techniques");
@@ -554,12 +559,12 @@ std::string ThreatsJson(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t
 }
 
 std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more) {
-  TextTable table({"#", "threat", "name", "kind", "exposure", "resilience", "incidents", "techniques"});
+  TextTable table({"#", "threat", "name", "kind", "exposure", "resilience", "VE", "incidents", "techniques"});
   size_t rank = 0;
   for (const auto& r : ranks) {
     table.AddRow({std::to_string(++rank), r.scope.id, r.scope.name, std::string(scoring::ScopeKindName(r.scope.kind)),
                   Score(r.resilience ? std::optional<double>(100 - *r.resilience) : std::nullopt), Score(r.resilience),
-                  std::to_string(r.incidents), std::to_string(r.techniques)});
+                  Score(r.vulnerability_exposure), std::to_string(r.incidents), std::to_string(r.techniques)});
   }
   std::string footer;
   if (more > 0) {

@@ -21,12 +21,14 @@ std::string ScopeText(const graph::DefenseGraph& graph, const scoring::Evaluatio
 struct ThreatRank {
   scoring::Scope scope;
   std::optional<double> resilience;
+  std::optional<double> vulnerability_exposure;  // VE(θ, τ) (SPEC v2 §3); null without technique
   size_t incidents = 0;
   size_t techniques = 0;
 };
 // Threats with counted incidents first, then the others; within each, by exposure (100 - R,
-// highest first; null R last), then by incidents, then id.
-void RankThreats(std::vector<ThreatRank>& ranks);
+// highest first; null R last), then by incidents, then id. `by_ve`: by vulnerability exposure
+// first (highest first, null last), then as above.
+void RankThreats(std::vector<ThreatRank>& ranks, bool by_ve = false);
 // `more`: ranked threats left out of `ranks` (the default view's cut; --all shows them).
 std::string ThreatsJson(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more = 0);
 std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more = 0);
