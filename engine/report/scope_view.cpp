@@ -576,7 +576,8 @@ std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t
 }
 
 std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points,
-                        const std::vector<std::optional<double>>* posture_scores) {
+                        const std::vector<std::optional<double>>* posture_scores,
+                        const std::vector<std::optional<double>>* exposures) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
@@ -599,6 +600,7 @@ std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::
     w.Key("incident_added");
     w.Bool(p.incident_added);
     if (posture_scores) WriteScore(w, "posture_score", (*posture_scores)[static_cast<size_t>(&p - points.data())]);
+    if (exposures) WriteScore(w, "vulnerability_exposure", (*exposures)[static_cast<size_t>(&p - points.data())]);
     w.EndObject();
   }
   w.EndArray();
@@ -607,9 +609,11 @@ std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::
 }
 
 std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points,
-                       const std::vector<std::optional<double>>* posture_scores) {
+                       const std::vector<std::optional<double>>* posture_scores,
+                       const std::vector<std::optional<double>>* exposures) {
   std::string out = "date,resilience,exposure,incidents,posture_changed,incident_added";
-  out += posture_scores ? ",posture_score\n" : "\n";
+  out += posture_scores ? ",posture_score" : "";
+  out += exposures ? ",vulnerability_exposure\n" : "\n";
   for (const auto& p : points) {
     char buf[160];
     if (p.resilience) {
@@ -625,6 +629,16 @@ std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points,
       out.pop_back();  // the newline
       if (score) {
         std::snprintf(buf, sizeof buf, ",%.4f\n", RoundScore(*score));
+        out += buf;
+      } else {
+        out += ",\n";
+      }
+    }
+    if (exposures) {
+      auto ve = (*exposures)[static_cast<size_t>(&p - points.data())];
+      out.pop_back();  // the newline
+      if (ve) {
+        std::snprintf(buf, sizeof buf, ",%.4f\n", RoundScore(*ve));
         out += buf;
       } else {
         out += ",\n";

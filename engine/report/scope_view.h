@@ -48,11 +48,14 @@ std::string RecommendationsText(scoring::Scorer& scorer, const graph::DefenseGra
                                 const RecommendationFilter& filter, const std::string& group_by);
 
 // `posture_scores`, when given (the `all` scope), is S at each point (SPEC §3 "History"):
-// JSON `posture_score` and a last CSV column `posture_score`.
+// JSON `posture_score` and a CSV column `posture_score`. `exposures`, when given, is VE at each
+// point (SPEC v2 §3 "History"): JSON `vulnerability_exposure`, a last CSV column of that name.
 std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points,
-                        const std::vector<std::optional<double>>* posture_scores = nullptr);
+                        const std::vector<std::optional<double>>* posture_scores = nullptr,
+                        const std::vector<std::optional<double>>* exposures = nullptr);
 std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points,
-                       const std::vector<std::optional<double>>* posture_scores = nullptr);
+                       const std::vector<std::optional<double>>* posture_scores = nullptr,
+                       const std::vector<std::optional<double>>* exposures = nullptr);
 // A line chart of resilience over time: dates on the x axis, 0-100 on the y axis, a point
 // where posture or incidents changed. Self-contained SVG; every text escaped.
 std::string HistorySvg(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points);
