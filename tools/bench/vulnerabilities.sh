@@ -40,6 +40,14 @@ for run in 1 2 3; do
 done
 /usr/bin/time -v "$bin" --store "$work/store.db" --as-of 2026-01-01 threat all --json > /dev/null 2> "$work/time.txt"
 report "threat all --json (with vulnerability exposure)"
+/usr/bin/time -v "$bin" --store "$work/store.db" --as-of 2026-01-01 threats --json > /dev/null 2> "$work/time.txt"
+report "threats --json (VE of every threat)"
+if /usr/bin/time -v timeout 300 "$bin" --store "$work/store.db" --as-of 2026-01-01 history --scope all --format csv \
+    > "$work/history.csv" 2> "$work/time.txt"; then
+  report "history --scope all ($(( $(wc -l < "$work/history.csv") - 1 )) points, VE at each)"
+else
+  echo "history --scope all: over 300 s (stopped)"
+fi
 /usr/bin/time -v "$bin" -q --store "$work/store.db" --as-of 2026-01-01 run > /dev/null 2> "$work/time.txt"
 report "run (first: every event, patch events of all and each threat included)"
 /usr/bin/time -v "$bin" -q --store "$work/store.db" --as-of 2026-01-01 run > /dev/null 2> "$work/time.txt"
