@@ -98,13 +98,25 @@ ExposureHistory HistoryWithExposure(Scorer& scorer, const DefenseGraph& graph, c
     out.points.push_back(point);
   }
   std::sort(out.points.begin(), out.points.end(), [](const HistoryPoint& a, const HistoryPoint& b) { return a.date < b.date; });
+  // The times at which some finding opens or closes: between two points without one, the open
+  // findings (and so the shares) are the same and the previous exposure is reused.
+  std::vector<TimeMs> events;
+  for (const auto& f : knowledge.findings) {
+    events.push_back(f.first_seen);
+    if (f.fixed) events.push_back(*f.fixed);
+  }
+  std::sort(events.begin(), events.end());
   // Oldest first, with a Scorer of its own (the caller's has swept to the end already).
   Scorer sweep(graph);
+  std::optional<VulnerabilityExposure> vx;
   for (auto& point : out.points) {
     TimeMs tau = point.date + kDayEndOffset;
     Evaluation ev = sweep.Evaluate(scope, tau, EvaluateOptions{.details = false});
     if (days.count(point.date)) point.resilience = ev.resilience;
-    out.exposure.push_back(knowledge.At(tau).Exposure(VulnerabilityExposure::ScopeTechniques(ev, graph)));
+    bool changed = !vx || std::upper_bound(events.begin(), events.end(), vx->tau()) !=
+                              std::upper_bound(events.begin(), events.end(), tau);
+    if (changed) vx.emplace(knowledge.At(tau));
+    out.exposure.push_back(vx->Exposure(VulnerabilityExposure::ScopeTechniques(ev, graph)));
   }
   return out;
 }
