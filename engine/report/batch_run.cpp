@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "engine/core/json.h"
+#include "engine/report/patch_run.h"
 #include "engine/scoring/scorer.h"
 #include "engine/store/feed_catalog.h"
 
@@ -55,7 +56,11 @@ scoring::Scope IncidentScope(const DefenseGraph& graph, size_t idx) {
 class BatchRun {
  public:
   BatchRun(store::WriteTxn& txn, const RunOptions& options)
-      : txn_(txn), options_(options), graph_(DefenseGraph::Build(txn)), seq_(FeedCatalog::LastSeq(txn)) {
+      : txn_(txn),
+        options_(options),
+        graph_(DefenseGraph::Build(txn)),
+        seq_(FeedCatalog::LastSeq(txn)),
+        patches_(txn, options.tau, options.event_time, seq_) {
     graph_.LoadIncidents(txn);
     scorer_ = std::make_unique<scoring::Scorer>(graph_);
   }
@@ -87,6 +92,8 @@ class BatchRun {
       KeepInStep(*all);
     }
     ResolveStale();
+    patches_.ResolveStale([&](std::string_view kind, std::string_view id) { return alive_.count(ScopeId(kind, id)) > 0; });
+    summary_.patches = patches_.counts();
     summary_.last_seq = seq_;
     return summary_;
   }
@@ -130,6 +137,8 @@ class BatchRun {
         ++summary_.updated;
       }
     }
+    // Patches (patch_run.h) for threats and `all`, after the scope's recommendation events.
+    if (scope.kind != scoring::ScopeKind::kIncident) patches_.KeepInStep(feed_scope, ev, graph_);
   }
 
   FeedItem ItemOf(const FeedScope& scope, const scoring::Recommendation& rec) const {
@@ -239,6 +248,7 @@ class BatchRun {
   DefenseGraph graph_;
   std::unique_ptr<scoring::Scorer> scorer_;
   uint64_t seq_;
+  PatchRun patches_;  // advances seq_
   RunSummary summary_;
   // Scopes evaluated in this run; scopes kept in step (counted), even if skipped by --since;
   // the item keys this run keeps in step.
@@ -287,6 +297,7 @@ std::string RunSummaryJson(const RunSummary& summary, const RunOptions& options)
     w.Uint64(summary.resolved_by_reason[reason]);
   }
   w.EndObject();
+  WritePatchRunCounts(w, summary.patches);
   w.Key("last_seq");
   w.Uint64(summary.last_seq);
   w.EndObject();

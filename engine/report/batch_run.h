@@ -18,7 +18,8 @@
 //                         implemented (other controls cover what it would raise; or it no
 //                         longer reaches the scope's techniques, or left the catalog);
 //  - scope.resilience_dropped: an evaluated scope's resilience is at least 2 points below the
-//    one the previous run that evaluated it stored.
+//    one the previous run that evaluated it stored;
+//  - patch.opened / updated / resolved for the patches of threats and `all` (PatchRun).
 // Scopes skipped by `since` keep their items and stored resilience. Running twice on the same
 // data appends nothing. Not thread-safe (one writer).
 #pragma once
@@ -30,6 +31,7 @@
 #include "engine/core/status.h"
 #include "engine/core/time_util.h"
 #include "engine/report/feed.h"
+#include "engine/report/patch_run.h"
 #include "engine/store/store.h"
 
 namespace tidemark::report {
@@ -50,6 +52,7 @@ struct RunSummary {
   size_t threats = 0;    // threat scopes evaluated
   size_t opened = 0, updated = 0, resolved = 0, resilience_dropped = 0;
   std::array<size_t, 6> resolved_by_reason = {};  // indexed by ResolveReason
+  PatchRunCounts patches;  // patch.* events (patch_run.h)
   uint64_t last_seq = 0;
 };
 
@@ -57,7 +60,7 @@ Result<RunSummary> RunBatch(store::Store& store, const RunOptions& options);
 
 // `run --json`: {"as_of", "top", "incidents", "threats", "events": {"opened", "updated",
 // "resolved", "resilience_dropped"}, "resolved_by_reason": {"implemented": N, ...},
-// "last_seq"} (compact).
+// "patches": {"opened", "updated", "resolved", "resolved_by_reason"}, "last_seq"} (compact).
 std::string RunSummaryJson(const RunSummary& summary, const RunOptions& options);
 
 }  // namespace tidemark::report

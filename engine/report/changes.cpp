@@ -41,11 +41,16 @@ std::optional<double> Delta(std::optional<double> from, std::optional<double> to
 
 }  // namespace
 
-Changes CompareDates(const DefenseGraph& graph, TimeMs from, TimeMs to) {
+Changes CompareDates(const DefenseGraph& graph, TimeMs from, TimeMs to, ExposureAt exposure) {
   Changes out;
   out.from = from;
   out.to = to;
+  out.has_vulnerabilities = exposure.from && exposure.to;
   scoring::Scorer scorer(graph);
+  // VE of an evaluated scope (its weights come from the evaluation).
+  auto ve = [&](const scoring::VulnerabilityExposure* vx, const scoring::Evaluation& ev) {
+    return vx->Exposure(scoring::VulnerabilityExposure::ScopeTechniques(ev, graph));
+  };
   scoring::PostureScorer points(graph);
 
   // `all`: full evaluations at both dates (techniques and recommendations are compared).
@@ -63,6 +68,10 @@ Changes CompareDates(const DefenseGraph& graph, TimeMs from, TimeMs to) {
   all_change.incidents_to = after.incidents;
   all_change.posture_score_from = points.Evaluate(from).total.Score();
   all_change.posture_score_to = points.Evaluate(to).total.Score();
+  if (out.has_vulnerabilities) {
+    all_change.vulnerability_exposure_from = ve(exposure.from, before);
+    all_change.vulnerability_exposure_to = ve(exposure.to, after);
+  }
   out.scopes.push_back(std::move(all_change));
 
   // Threats with counted incidents at `to` (incidents only accumulate over time).
@@ -83,6 +92,11 @@ Changes CompareDates(const DefenseGraph& graph, TimeMs from, TimeMs to) {
     change.resilience_to = scorer.Resilience(threat, to);
     change.incidents_from = counted_at(from);
     change.incidents_to = incidents_to;
+    if (out.has_vulnerabilities) {
+      scoring::EvaluateOptions weights_only{.details = false};
+      change.vulnerability_exposure_from = ve(exposure.from, scorer.Evaluate(threat, from, weights_only));
+      change.vulnerability_exposure_to = ve(exposure.to, scorer.Evaluate(threat, to, weights_only));
+    }
     out.scopes.push_back(std::move(change));
   }
 
@@ -226,6 +240,11 @@ std::string ChangesJson(const DefenseGraph& graph, const Changes& changes) {
       WriteNumber(w, "posture_score_to", scope.posture_score_to);
       WriteNumber(w, "posture_score_delta", Delta(scope.posture_score_from, scope.posture_score_to));
     }
+    if (changes.has_vulnerabilities) {
+      WriteNumber(w, "vulnerability_exposure_from", scope.vulnerability_exposure_from);
+      WriteNumber(w, "vulnerability_exposure_to", scope.vulnerability_exposure_to);
+      WriteNumber(w, "vulnerability_exposure_delta", Delta(scope.vulnerability_exposure_from, scope.vulnerability_exposure_to));
+    }
     w.EndObject();
   }
   w.EndArray();
@@ -284,15 +303,22 @@ std::string ChangesJson(const DefenseGraph& graph, const Changes& changes) {
 
 std::string ChangesText(const DefenseGraph& graph, const Changes& changes) {
   std::string out = "Changes from " + FormatIsoTime(changes.from) + " to " + FormatIsoTime(changes.to) + "\n\n";
-  TextTable scores({"scope", "resilience", "delta", "incidents", "posture score", "delta"});
+  std::vector<std::string> headers = {"scope", "resilience", "delta", "incidents", "posture score", "delta"};
+  if (changes.has_vulnerabilities) headers.insert(headers.end(), {"VE", "delta"});
+  TextTable scores(headers);
   for (const auto& scope : changes.scopes) {
     bool all = scope.kind == scoring::ScopeKind::kAll;
     std::string label = all ? "all" : Printable(scope.id) + (scope.name.empty() || scope.name == scope.id ? "" : " " + Printable(scope.name));
-    scores.AddRow({label, Score(scope.resilience_from) + " -> " + Score(scope.resilience_to),
-                   SignedScore(Delta(scope.resilience_from, scope.resilience_to)),
-                   std::to_string(scope.incidents_from) + " -> " + std::to_string(scope.incidents_to),
-                   all ? Score(scope.posture_score_from) + " -> " + Score(scope.posture_score_to) : "",
-                   all ? SignedScore(Delta(scope.posture_score_from, scope.posture_score_to)) : ""});
+    std::vector<std::string> row = {label, Score(scope.resilience_from) + " -> " + Score(scope.resilience_to),
+                                    SignedScore(Delta(scope.resilience_from, scope.resilience_to)),
+                                    std::to_string(scope.incidents_from) + " -> " + std::to_string(scope.incidents_to),
+                                    all ? Score(scope.posture_score_from) + " -> " + Score(scope.posture_score_to) : "",
+                                    all ? SignedScore(Delta(scope.posture_score_from, scope.posture_score_to)) : ""};
+    if (changes.has_vulnerabilities) {
+      row.push_back(Score(scope.vulnerability_exposure_from) + " -> " + Score(scope.vulnerability_exposure_to));
+      row.push_back(SignedScore(Delta(scope.vulnerability_exposure_from, scope.vulnerability_exposure_to)));
+    }
+    scores.AddRow(row);
   }
   out += scores.Render();
 

@@ -16,6 +16,7 @@
 
 #include "engine/scoring/posture_score.h"
 #include "engine/scoring/scorer.h"
+#include "engine/scoring/vulnerability_exposure.h"
 
 namespace tidemark::report {
 
@@ -27,6 +28,8 @@ struct ScopeChange {
   size_t incidents_from = 0, incidents_to = 0;
   // `all` only: the posture score (S) at both dates.
   std::optional<double> posture_score_from, posture_score_to;
+  // VE(θ) at both dates (SPEC v2 §3), when vulnerability exposure was given.
+  std::optional<double> vulnerability_exposure_from, vulnerability_exposure_to;
 };
 
 struct ControlChange {
@@ -49,10 +52,18 @@ struct Changes {
   std::vector<scoring::Recommendation> appeared;     // at `to`, SPEC order
   std::vector<scoring::Recommendation> disappeared;  // at `from`, SPEC order
   std::vector<size_t> incidents;  // indexes into graph.incidents(): counted at `to`, time in (from, to], by time then id
+  bool has_vulnerabilities = false;  // scopes carry VE (CompareDates was given it)
+};
+
+// Vulnerability exposure at `from` and at `to` (VulnerabilityExposure::Load at each date).
+struct ExposureAt {
+  const scoring::VulnerabilityExposure* from = nullptr;
+  const scoring::VulnerabilityExposure* to = nullptr;
 };
 
 // Compares the organisation at `from` and at `to` (from < to; equal dates give no change).
-Changes CompareDates(const graph::DefenseGraph& graph, TimeMs from, TimeMs to);
+// With `exposure` (both set, loaded at those dates), every scope also carries VE at both dates.
+Changes CompareDates(const graph::DefenseGraph& graph, TimeMs from, TimeMs to, ExposureAt exposure = {});
 
 std::string ChangesJson(const graph::DefenseGraph& graph, const Changes& changes);
 std::string ChangesText(const graph::DefenseGraph& graph, const Changes& changes);

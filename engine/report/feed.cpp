@@ -22,6 +22,18 @@ constexpr ReasonInfo kReasons[] = {
     {ResolveReason::kOutranked, "outranked", "other controls now raise this incident's resilience more (it left the top recommendations)"},
 };
 
+struct PatchReasonInfo {
+  PatchResolveReason reason;
+  std::string_view name;
+  std::string_view text;
+};
+constexpr PatchReasonInfo kPatchReasons[] = {
+    {PatchResolveReason::kScopeGone, "scope-gone", "the scope is no longer kept in step (no counted incident)"},
+    {PatchResolveReason::kPatched, "patched", "no finding of this software is open any more"},
+    {PatchResolveReason::kNoImpact, "no-impact",
+     "fixing it would no longer lower the vulnerability exposure here: other open findings give the same techniques on those assets, or the scope no longer has the techniques its CVEs give"},
+};
+
 template <typename W>
 void WriteScope(W& w, const FeedScope& scope) {
   w.Key("scope");
@@ -88,6 +100,50 @@ FeedItem ReadItem(const rapidjson::Value& doc) {
 }
 
 template <typename W>
+void WritePatchBody(W& w, const PatchItem& patch) {
+  WriteField(w, "key", patch.key);
+  WriteScope(w, patch.scope);
+  WriteField(w, "software", patch.software);
+  w.Key("impact");
+  w.Double(patch.impact);
+  WriteStrings(w, "cves", patch.cves);
+  w.Key("assets");
+  w.Uint64(patch.assets);
+  WriteStrings(w, "techniques", patch.techniques);
+  WriteField(w, "remediation_type", patch.remediation_type);
+  w.Key("kev");
+  w.Bool(patch.kev);
+  w.Key("ransomware");
+  w.Bool(patch.ransomware);
+  w.Key("due_date");
+  if (patch.due_date.empty()) {
+    w.Null();
+  } else {
+    WriteString(w, patch.due_date);
+  }
+  if (patch.reason) WriteField(w, "reason", PatchResolveReasonName(*patch.reason));
+}
+
+PatchItem ReadPatch(const rapidjson::Value& doc) {
+  PatchItem patch;
+  patch.key = StringOr(doc, "key");
+  patch.scope = ReadScope(doc);
+  patch.software = StringOr(doc, "software");
+  patch.impact = NumberMember(doc, "impact").value_or(0);
+  patch.cves = StringArray(doc, "cves");
+  if (const auto* assets = Member(doc, "assets"); assets && assets->IsUint64()) patch.assets = assets->GetUint64();
+  patch.techniques = StringArray(doc, "techniques");
+  patch.remediation_type = StringOr(doc, "remediation_type");
+  if (const auto* kev = Member(doc, "kev"); kev && kev->IsBool()) patch.kev = kev->GetBool();
+  if (const auto* ransomware = Member(doc, "ransomware"); ransomware && ransomware->IsBool()) {
+    patch.ransomware = ransomware->GetBool();
+  }
+  patch.due_date = StringOr(doc, "due_date");
+  patch.reason = ParsePatchResolveReason(StringOr(doc, "reason"));
+  return patch;
+}
+
+template <typename W>
 void WriteEventHead(W& w, uint64_t seq, std::string_view event, TimeMs time) {
   WriteField(w, "schema", kSchema);
   w.Key("seq");
@@ -114,6 +170,27 @@ std::optional<ResolveReason> ParseResolveReason(std::string_view text) {
 
 std::string_view ResolveReasonText(ResolveReason reason) {
   for (const auto& info : kReasons) {
+    if (info.reason == reason) return info.text;
+  }
+  return "";
+}
+
+std::string_view PatchResolveReasonName(PatchResolveReason reason) {
+  for (const auto& info : kPatchReasons) {
+    if (info.reason == reason) return info.name;
+  }
+  return "";
+}
+
+std::optional<PatchResolveReason> ParsePatchResolveReason(std::string_view text) {
+  for (const auto& info : kPatchReasons) {
+    if (info.name == text) return info.reason;
+  }
+  return std::nullopt;
+}
+
+std::string_view PatchResolveReasonText(PatchResolveReason reason) {
+  for (const auto& info : kPatchReasons) {
     if (info.reason == reason) return info.text;
   }
   return "";
@@ -154,6 +231,32 @@ std::string EventJson(uint64_t seq, TimeMs time, const ResilienceDrop& drop) {
   return std::string(buf.GetString(), buf.GetSize());
 }
 
+std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const PatchItem& patch) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  WriteEventHead(w, seq, event, time);
+  WritePatchBody(w, patch);
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string PatchItemJson(const PatchItem& patch) {
+  rapidjson::StringBuffer buf;
+  JsonWriter w(buf);
+  w.StartObject();
+  WritePatchBody(w, patch);
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::optional<PatchItem> ParsePatchItem(std::string_view json) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  return ReadPatch(doc);
+}
+
 std::string ItemJson(const FeedItem& item) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
@@ -182,6 +285,8 @@ Result<FeedEvent> ParseEvent(std::string_view event_json) {
   event.time = StringOr(doc, "time");
   if (event.event.rfind("recommendation.", 0) == 0) {
     event.item = ReadItem(doc);
+  } else if (event.event.rfind("patch.", 0) == 0) {
+    event.patch = ReadPatch(doc);
   } else if (event.event == kEventResilienceDropped) {
     ResilienceDrop drop;
     drop.key = StringOr(doc, "key");

@@ -1,6 +1,7 @@
 // Feed events (SPEC §4 "Feed", docs/feed-and-tickets.md): one FeedItem per (scope, control)
 // recommendation a run keeps in step, the event JSON of schema tidemark.feed/1 built from it,
-// the scope event `scope.resilience_dropped`, the item JSON a run stores as the last published
+// one PatchItem per (scope, software) patch (patch.* events, SPEC v2 §3 "Vulnerability
+// exposure"), the scope event `scope.resilience_dropped`, the item JSON a run stores as the last published
 // state, and the reading of an event line back (for ticket bodies). Pure functions; thread-safe.
 #pragma once
 
@@ -19,6 +20,10 @@ inline constexpr std::string_view kEventOpened = "recommendation.opened";
 inline constexpr std::string_view kEventUpdated = "recommendation.updated";
 inline constexpr std::string_view kEventResolved = "recommendation.resolved";
 inline constexpr std::string_view kEventResilienceDropped = "scope.resilience_dropped";
+
+inline constexpr std::string_view kEventPatchOpened = "patch.opened";
+inline constexpr std::string_view kEventPatchUpdated = "patch.updated";
+inline constexpr std::string_view kEventPatchResolved = "patch.resolved";
 
 // Why a recommendation.resolved event resolved (SPEC v2 §4 "reason"); how each is decided is
 // RunBatch's (batch_run.h) and docs/feed-and-tickets.md's.
@@ -52,6 +57,31 @@ struct FeedItem {
   std::optional<ResolveReason> reason;  // resolved events only
 };
 
+// Why a patch.resolved event resolved; decided by PatchRun (patch_run.h) in this order:
+// scope-gone (the scope is no longer kept in step), patched (no finding of the software is open
+// at τ any more), no-impact (findings are open but fixing them would no longer lower the
+// scope's vulnerability exposure).
+enum class PatchResolveReason { kScopeGone, kPatched, kNoImpact };
+std::string_view PatchResolveReasonName(PatchResolveReason reason);  // "scope-gone", "patched", "no-impact"
+std::optional<PatchResolveReason> ParsePatchResolveReason(std::string_view text);
+std::string_view PatchResolveReasonText(PatchResolveReason reason);  // one sentence for ticket text
+
+// A (scope, software) patch a run keeps in step: scoring::Patch as published.
+struct PatchItem {
+  std::string key;  // FeedCatalog::PatchKey(scope kind, scope id, software)
+  FeedScope scope;
+  std::string software;   // the software key ("apache/log4j"), or the CVE of a finding without software
+  double impact = 0;      // the fall of VE, rounded to 4 decimals; on a resolved event as last published
+  std::vector<std::string> cves;
+  size_t assets = 0;
+  std::vector<std::string> techniques;
+  std::string remediation_type;  // software or firmware
+  bool kev = false;
+  bool ransomware = false;
+  std::string due_date;  // earliest KEV due date, or "" (null)
+  std::optional<PatchResolveReason> reason;  // resolved events only
+};
+
 // A scope whose resilience fell by at least kResilienceDropPoints since the previous run that
 // evaluated it.
 inline constexpr double kResilienceDropPoints = 2.0;
@@ -66,21 +96,26 @@ struct ResilienceDrop {
 // scope.resilience_dropped.
 std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const FeedItem& item);
 std::string EventJson(uint64_t seq, TimeMs time, const ResilienceDrop& drop);
+std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const PatchItem& patch);
 
 // The item as a JSON object (the event's fields after "time"), what a run stores as the last
 // published state; ParseItem reads it back (and the state JSON of version-1 stores, which
 // carried an extra "open"). nullopt when `json` is not an object.
 std::string ItemJson(const FeedItem& item);
 std::optional<FeedItem> ParseItem(std::string_view json);
+// The same for patch items.
+std::string PatchItemJson(const PatchItem& patch);
+std::optional<PatchItem> ParsePatchItem(std::string_view json);
 
-// An event line read back. `item` is set for recommendation.* events, `drop` for
-// scope.resilience_dropped; other event names keep only `event`, `seq` and `time`.
+// An event line read back. `item` is set for recommendation.* events, `patch` for patch.*,
+// `drop` for scope.resilience_dropped; other event names keep only `event`, `seq` and `time`.
 struct FeedEvent {
   uint64_t seq = 0;
   std::string event;
   std::string time;
   std::optional<FeedItem> item;
   std::optional<ResilienceDrop> drop;
+  std::optional<PatchItem> patch;
 };
 // BadInput when the line is not a tidemark.feed/1 event.
 Result<FeedEvent> ParseEvent(std::string_view event_json);

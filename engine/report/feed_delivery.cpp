@@ -34,8 +34,9 @@ Result<uint64_t> PerEvent(const store::ReadTxn& txn, uint64_t from, const Delive
   return last;
 }
 
-// One control's ticket or one scope event's body, in the order the events first name them.
-using Unit = std::variant<std::string /*control id*/, std::string /*scope event JSON*/>;
+// One control's ticket, or the body of a scope or patch event, in the order the events first
+// name them.
+using Unit = std::variant<std::string /*control id*/, std::string /*scope or patch event JSON*/>;
 
 Result<uint64_t> PerControl(const store::ReadTxn& txn, uint64_t from, const DeliveryOptions& options,
                             const std::function<void(std::string_view)>& out) {
@@ -57,7 +58,7 @@ Result<uint64_t> PerControl(const store::ReadTxn& txn, uint64_t from, const Deli
         ticket.key = store::FeedCatalog::ControlKey(control);
         ticket.control_id = control;
       }
-    } else if (event->drop) {
+    } else if (event->drop || event->patch) {
       units.emplace_back(std::in_place_index<1>, std::string(line));
     } else {
       status = Corrupt(seq);

@@ -1,7 +1,7 @@
 // What `tidemark feed` prints (docs/feed-and-tickets.md): the events from a seq on, as NDJSON
 // lines, as one ticketing body per event, or (`--per-control`) as one body per control touched
 // by those events, listing every scope the feed keeps for that control as last published, with
-// scope.resilience_dropped events keeping a body of their own. Reads one snapshot; writes
+// scope.resilience_dropped and patch.* events keeping a body of their own. Reads one snapshot; writes
 // nothing (moving a consumer's cursor is the caller's, once the output is written).
 // Thread-compatible.
 #pragma once

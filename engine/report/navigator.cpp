@@ -44,10 +44,18 @@ std::string NavigatorLayer(const graph::DefenseGraph& graph, const scoring::Eval
   WriteField(w, "layer", "4.5");
   w.EndObject();
   WriteField(w, "domain", domain);
+  bool by_share = color == LayerColor::kVulnerabilityShare;
   char resilience[64] = "no known technique";
   if (ev.resilience) std::snprintf(resilience, sizeof resilience, "resilience %.1f", *ev.resilience);
+  std::string figures = resilience;
+  if (by_share && ev.vulnerability_exposure) {
+    char ve[64];
+    std::snprintf(ve, sizeof ve, ", vulnerability exposure %.1f", *ev.vulnerability_exposure);
+    figures += ve;
+  }
   WriteField(w, "description", "tidemark exposures of " + ev.scope.id + " (" + ev.scope.name + ") as of " +
-                                   FormatIsoTime(ev.tau) + ": " + resilience + "; score = coverage x 100");
+                                   FormatIsoTime(ev.tau) + ": " + figures + "; score = " +
+                                   (by_share ? "vulnerability share x 100" : "coverage x 100"));
   w.Key("sorting");
   w.Int(3);
   w.Key("layout");
@@ -83,12 +91,14 @@ std::string NavigatorLayer(const graph::DefenseGraph& graph, const scoring::Eval
     }
     std::string comment = row.status + "; " + (controls.empty() ? "no control reaches it" : "controls: " + JoinList(controls));
     if (!row.succeeded_in.empty()) comment += "; succeeded in " + std::to_string(row.succeeded_count) + " incident(s)";
+    if (by_share) comment += "; open findings give it on " + std::to_string(row.vulnerable_assets.value_or(0)) + " asset(s)";
+    double score = by_share ? row.vulnerability_share.value_or(0) : row.coverage;
     for (const auto& tactic : t.tactics) {
       w.StartObject();
       WriteField(w, "techniqueID", t.id);
       WriteField(w, "tactic", tactic);
       w.Key("score");
-      w.Double(RoundScore(row.coverage * 100));
+      w.Double(RoundScore(score * 100));
       if (color == LayerColor::kStatus) WriteField(w, "color", StatusColor(row.status));
       WriteField(w, "comment", comment);
       w.Key("enabled");
@@ -116,7 +126,11 @@ std::string NavigatorLayer(const graph::DefenseGraph& graph, const scoring::Eval
   w.StartObject();
   w.Key("colors");
   w.StartArray();
-  for (const char* c : {"#ff6666", "#ffe766", "#8ec843"}) WriteString(w, c);
+  // Coverage: red (0) to green (100); a vulnerability share: white (0) to red (100).
+  static constexpr const char* kCoverageColors[] = {"#ff6666", "#ffe766", "#8ec843"};
+  static constexpr const char* kShareColors[] = {"#ffffff", "#ff9966", "#e60d0d"};
+  const auto& colors = by_share ? kShareColors : kCoverageColors;
+  for (const char* c : colors) WriteString(w, c);
   w.EndArray();
   w.Key("minValue");
   w.Int(0);
@@ -126,6 +140,7 @@ std::string NavigatorLayer(const graph::DefenseGraph& graph, const scoring::Eval
   w.Key("legendItems");
   w.StartArray();
   for (const char* status : {"mitigated", "partial", "exposed", "no-control"}) {
+    if (by_share) break;  // the gradient is the legend
     w.StartObject();
     WriteField(w, "label", status);
     WriteField(w, "color", StatusColor(status));

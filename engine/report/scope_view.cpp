@@ -505,9 +505,13 @@ std::string RecommendationsText(scoring::Scorer& scorer, const DefenseGraph& gra
   return out;
 }
 
-void RankThreats(std::vector<ThreatRank>& ranks) {
-  std::sort(ranks.begin(), ranks.end(), [](const ThreatRank& a, const ThreatRank& b) {
+void RankThreats(std::vector<ThreatRank>& ranks, bool by_ve) {
+  std::sort(ranks.begin(), ranks.end(), [by_ve](const ThreatRank& a, const ThreatRank& b) {
     if ((a.incidents > 0) != (b.incidents > 0)) return a.incidents > 0;
+    if (by_ve) {
+      double va = a.vulnerability_exposure.value_or(-1), vb = b.vulnerability_exposure.value_or(-1);
+      if (std::abs(va - vb) > 1e-9) return va > vb;
+    }
     double ea = a.resilience ? 100 - *a.resilience : -1, eb = b.resilience ? 100 - *b.resilience : -1;
     if (std::abs(ea - eb) > 1e-9) return ea > eb;
     if (a.incidents != b.incidents) return a.incidents > b.incidents;
@@ -549,6 +553,7 @@ std::string ThreatsJson(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t
     WriteField(w, "kind", scoring::ScopeKindName(r.scope.kind));
     WriteScore(w, "resilience", r.resilience);
     WriteScore(w, "exposure", r.resilience ? std::optional<double>(100 - *r.resilience) : std::nullopt);
+    WriteScore(w, "vulnerability_exposure", r.vulnerability_exposure);
     w.Key("incidents");
     w.Uint64(r.incidents);
     w.Key("techniques");
@@ -563,12 +568,12 @@ std::string ThreatsJson(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t
 }
 
 std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more) {
-  TextTable table({"#", "threat", "name", "kind", "exposure", "resilience", "incidents", "techniques"});
+  TextTable table({"#", "threat", "name", "kind", "exposure", "resilience", "VE", "incidents", "techniques"});
   size_t rank = 0;
   for (const auto& r : ranks) {
     table.AddRow({std::to_string(++rank), r.scope.id, r.scope.name, std::string(scoring::ScopeKindName(r.scope.kind)),
                   FormatScore(r.resilience ? std::optional<double>(100 - *r.resilience) : std::nullopt), FormatScore(r.resilience),
-                  std::to_string(r.incidents), std::to_string(r.techniques)});
+                  FormatScore(r.vulnerability_exposure), std::to_string(r.incidents), std::to_string(r.techniques)});
   }
   std::string footer;
   if (more > 0) {
@@ -580,7 +585,8 @@ std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t
 }
 
 std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points,
-                        const std::vector<std::optional<double>>* posture_scores) {
+                        const std::vector<std::optional<double>>* posture_scores,
+                        const std::vector<std::optional<double>>* exposures) {
   rapidjson::StringBuffer buf;
   JsonWriter w(buf);
   w.StartObject();
@@ -603,6 +609,7 @@ std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::
     w.Key("incident_added");
     w.Bool(p.incident_added);
     if (posture_scores) WriteScore(w, "posture_score", (*posture_scores)[static_cast<size_t>(&p - points.data())]);
+    if (exposures) WriteScore(w, "vulnerability_exposure", (*exposures)[static_cast<size_t>(&p - points.data())]);
     w.EndObject();
   }
   w.EndArray();
@@ -611,9 +618,11 @@ std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::
 }
 
 std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points,
-                       const std::vector<std::optional<double>>* posture_scores) {
+                       const std::vector<std::optional<double>>* posture_scores,
+                       const std::vector<std::optional<double>>* exposures) {
   std::string out = "date,resilience,exposure,incidents,posture_changed,incident_added";
-  out += posture_scores ? ",posture_score\n" : "\n";
+  out += posture_scores ? ",posture_score" : "";
+  out += exposures ? ",vulnerability_exposure\n" : "\n";
   for (const auto& p : points) {
     char buf[160];
     if (p.resilience) {
@@ -629,6 +638,16 @@ std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points,
       out.pop_back();  // the newline
       if (score) {
         std::snprintf(buf, sizeof buf, ",%.4f\n", RoundScore(*score));
+        out += buf;
+      } else {
+        out += ",\n";
+      }
+    }
+    if (exposures) {
+      auto ve = (*exposures)[static_cast<size_t>(&p - points.data())];
+      out.pop_back();  // the newline
+      if (ve) {
+        std::snprintf(buf, sizeof buf, ",%.4f\n", RoundScore(*ve));
         out += buf;
       } else {
         out += ",\n";

@@ -22,12 +22,14 @@ std::string ScopeText(const graph::DefenseGraph& graph, const scoring::Evaluatio
 struct ThreatRank {
   scoring::Scope scope;
   std::optional<double> resilience;
+  std::optional<double> vulnerability_exposure;  // VE(θ, τ) (SPEC v2 §3); null without technique
   size_t incidents = 0;
   size_t techniques = 0;
 };
 // Threats with counted incidents first, then the others; within each, by exposure (100 - R,
-// highest first; null R last), then by incidents, then id.
-void RankThreats(std::vector<ThreatRank>& ranks);
+// highest first; null R last), then by incidents, then id. `by_ve`: by vulnerability exposure
+// first (highest first, null last), then as above.
+void RankThreats(std::vector<ThreatRank>& ranks, bool by_ve = false);
 // How many of a scope's incidents count at τ (SPEC §3 "Counted incidents").
 size_t CountedIncidents(const graph::DefenseGraph& graph, const scoring::Scope& scope, TimeMs tau);
 // The threats with counted incidents at τ, ranked by RankThreats: what `threats
@@ -52,11 +54,14 @@ std::string RecommendationsText(scoring::Scorer& scorer, const graph::DefenseGra
                                 const RecommendationFilter& filter, const std::string& group_by);
 
 // `posture_scores`, when given (the `all` scope), is S at each point (SPEC §3 "History"):
-// JSON `posture_score` and a last CSV column `posture_score`.
+// JSON `posture_score` and a CSV column `posture_score`. `exposures`, when given, is VE at each
+// point (SPEC v2 §3 "History"): JSON `vulnerability_exposure`, a last CSV column of that name.
 std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points,
-                        const std::vector<std::optional<double>>* posture_scores = nullptr);
+                        const std::vector<std::optional<double>>* posture_scores = nullptr,
+                        const std::vector<std::optional<double>>* exposures = nullptr);
 std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points,
-                       const std::vector<std::optional<double>>* posture_scores = nullptr);
+                       const std::vector<std::optional<double>>* posture_scores = nullptr,
+                       const std::vector<std::optional<double>>* exposures = nullptr);
 // A line chart of resilience over time: dates on the x axis, 0-100 on the y axis, a point
 // where posture or incidents changed. Self-contained SVG; every text escaped.
 std::string HistorySvg(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points);

@@ -29,6 +29,7 @@ struct Ticket {
   std::string_view priority = "Low";
   bool resolved = false;
   std::optional<ResolveReason> reason;
+  std::string_view close_code;  // ServiceNow close code when not that of `reason` (patches)
   std::string owner;
   std::vector<std::string> labels;  // beyond tidemark, tidemark-<key>, tidemark-open/resolved
   std::string work_notes;
@@ -164,6 +165,53 @@ Ticket DropTicket(const ResilienceDrop& drop) {
   ticket.labels = {"tidemark-open", "tidemark-resilience"};
   ticket.work_notes = "tidemark " + std::string(kEventResilienceDropped) + " (" + FormatScore(drop.previous) + " -> " +
                       FormatScore(drop.resilience) + ")";
+  return ticket;
+}
+
+// A patch.* event: update a software so that the vulnerability exposure of a scope falls.
+Ticket PatchTicket(const std::string& event, const PatchItem& patch) {
+  Ticket ticket;
+  ticket.key = patch.key;
+  std::string scope = ScopePhrase(patch.scope);
+  std::string name = "patch " + patch.software;
+  ticket.summary_scopes = {scope};
+  std::string assets = std::to_string(patch.assets) + (patch.assets == 1 ? " asset" : " assets");
+  std::string kev;
+  if (patch.kev) {
+    kev = " In the CISA KEV catalog" + std::string(patch.ransomware ? ", known ransomware use" : "") +
+          (patch.due_date.empty() ? "" : ", due " + patch.due_date) + ".";
+  }
+  Ticket::Section cves{"CVEs:", patch.cves};
+  Ticket::Section techniques{"", {}};
+  for (const auto& technique : patch.techniques) techniques.bullets.push_back(technique);
+  ticket.labels.push_back("tidemark-patch");
+  if (event == kEventPatchResolved) {
+    ticket.resolved = true;
+    std::string reason = patch.reason ? std::string(PatchResolveReasonName(*patch.reason)) : "";
+    std::string why = reason.empty() ? "" : " (" + reason + ")";
+    ticket.summary_head = "[tidemark] Resolved" + why + ": " + name;
+    ticket.lead = "tidemark " + event + why + ": " + name + " no longer needs action for " + scope +
+                  (patch.reason ? ": " + std::string(PatchResolveReasonText(*patch.reason)) : std::string()) + ".";
+    techniques.heading = "It had been listed for these techniques:";
+    ticket.close_code = patch.reason == PatchResolveReason::kPatched    ? "Solution provided"
+                        : patch.reason == PatchResolveReason::kNoImpact ? "Workaround provided"
+                                                                        : "No resolution provided";
+    ticket.labels.push_back("tidemark-resolved");
+    if (!reason.empty()) ticket.labels.push_back("tidemark-reason-" + reason);
+    ticket.work_notes = "tidemark " + event + (reason.empty() ? "" : ", reason " + reason) + " (CVEs: " + Joined(patch.cves) + ")";
+  } else {
+    ticket.summary_head = std::string("[tidemark] ") + (event == kEventPatchOpened ? "Patch" : "Update patch") + ": " + patch.software;
+    std::string_view priority = PriorityOf(patch.impact);
+    ticket.priority = patch.kev && priority == "Low" ? "Medium" : priority;
+    ticket.lead = "tidemark " + event + ": " + name + " (" + patch.remediation_type + " update), open on " + assets +
+                  ". Fixing its findings lowers the vulnerability exposure of " + scope + " by " + Points(patch.impact) +
+                  " points." + kev;
+    techniques.heading = "Techniques its CVEs give attackers:";
+    ticket.labels.push_back("tidemark-open");
+    ticket.work_notes = "tidemark " + event + " (CVEs: " + Joined(patch.cves) + ")";
+  }
+  ticket.sections.push_back(std::move(cves));
+  ticket.sections.push_back(std::move(techniques));
   return ticket;
 }
 
@@ -350,7 +398,7 @@ std::string RenderServiceNow(const Ticket& ticket) {
   if (!ticket.owner.empty()) WriteField(w, "assignment_group", TicketText(ticket.owner));
   if (ticket.resolved) {
     WriteField(w, "state", "6");
-    WriteField(w, "close_code", CloseCode(ticket.reason));
+    WriteField(w, "close_code", ticket.close_code.empty() ? CloseCode(ticket.reason) : ticket.close_code);
     WriteField(w, "close_notes", TicketText(ticket.lead));
   }
   w.EndObject();
@@ -362,6 +410,7 @@ Result<Ticket> EventTicket(std::string_view event_json) {
   if (!event.ok()) return event.status();
   if (event->item) return ItemTicket(event->event, *event->item);
   if (event->drop) return DropTicket(*event->drop);
+  if (event->patch) return PatchTicket(event->event, *event->patch);
   return Status::BadInput("feed event " + std::to_string(event->seq) + ": no ticket for event \"" + event->event + "\"");
 }
 

@@ -33,7 +33,12 @@ struct TicketOptions {
 std::string_view PriorityOf(double points);
 
 // One body per event line; BadInput when the line is not a tidemark event. Events of another
-// kind than recommendation.* and scope.resilience_dropped are BadInput too (a newer feed).
+// kind than recommendation.*, patch.* and scope.resilience_dropped are BadInput too (a newer
+// feed). A patch body names the software, its CVEs, assets, techniques and KEV facts and what
+// fixing it lowers the scope's vulnerability exposure by (priority from that fall, at least
+// Medium for a KEV CVE); a resolved one says why (close code Solution provided for patched,
+// Workaround provided for no-impact, No resolution provided for scope-gone) and never what
+// fixing it would lower.
 Result<std::string> JiraBody(std::string_view event_json, const TicketOptions& options);
 Result<std::string> ServiceNowBody(std::string_view event_json);
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <initializer_list>
 
 #include "engine/store/key_codec.h"
 
@@ -11,6 +12,7 @@ namespace {
 constexpr std::string_view kOpen = "O|";
 constexpr std::string_view kClosed = "C|";
 constexpr std::string_view kScopePart = "scope";
+constexpr std::string_view kPatchPart = "patch";
 constexpr size_t kItemKeySize = 16;
 
 std::string ScopeStateKey(std::string_view scope_kind, std::string_view scope_id) {
@@ -36,23 +38,62 @@ std::optional<FeedCatalog::ItemState> DecodeItem(std::string_view value) {
   return state;
 }
 
-}  // namespace
+std::string EncodeItem(const FeedCatalog::ItemState& state) {
+  std::string value;
+  value.reserve(3 + state.fingerprint.size() + state.item_json.size());
+  value.append(state.open ? kOpen : kClosed);
+  value.append(state.fingerprint);
+  value.push_back('\n');
+  value.append(state.item_json);
+  return value;
+}
 
-std::string FeedCatalog::ItemKey(std::string_view scope_kind, std::string_view scope_id, std::string_view control_id) {
+// FNV-1a 64 over each part followed by a NUL, as 16 lower-case hex digits.
+std::string HexKey(std::initializer_list<std::string_view> parts) {
   uint64_t hash = 14695981039346656037ull;
-  auto mix = [&hash](std::string_view part) {
+  for (std::string_view part : parts) {
     for (unsigned char c : part) {
       hash ^= c;
       hash *= 1099511628211ull;
     }
     hash *= 1099511628211ull;  // the NUL separator (x ^ 0 == x)
-  };
-  mix(scope_kind);
-  mix(scope_id);
-  mix(control_id);
+  }
   char buf[kItemKeySize + 1];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
   return buf;
+}
+
+}  // namespace
+
+std::string FeedCatalog::ItemKey(std::string_view scope_kind, std::string_view scope_id, std::string_view control_id) {
+  return HexKey({scope_kind, scope_id, control_id});
+}
+
+std::string FeedCatalog::PatchKey(std::string_view scope_kind, std::string_view scope_id, std::string_view software) {
+  return HexKey({kPatchPart, scope_kind, scope_id, software});
+}
+
+std::optional<FeedCatalog::ItemState> FeedCatalog::Patch(const ReadTxn& txn, std::string_view key) {
+  auto value = txn.Get(Db::kFeedState, JoinKey({kPatchPart, key}));
+  if (!value) return std::nullopt;
+  auto state = DecodeItem(*value);
+  if (!state) throw StoreFailure("feed_state: the patch entry of key " + std::string(key) + " is not an item state");
+  return state;
+}
+
+void FeedCatalog::PutPatch(WriteTxn& txn, std::string_view key, const ItemState& state) {
+  txn.Put(Db::kFeedState, JoinKey({kPatchPart, key}), EncodeItem(state));
+}
+
+void FeedCatalog::ForEachPatch(const ReadTxn& txn, const std::function<void(std::string_view, const ItemState&)>& fn) {
+  std::string prefix = KeyPrefix({kPatchPart});
+  txn.ForEach(Db::kFeedState, prefix, [&](std::string_view key, std::string_view value) {
+    std::string_view patch_key = key.substr(prefix.size());
+    auto state = DecodeItem(value);
+    if (!state) throw StoreFailure("feed_state: the patch entry of key " + std::string(patch_key) + " is not an item state");
+    fn(patch_key, *state);
+    return true;
+  });
 }
 
 std::string FeedCatalog::ScopeKey(std::string_view scope_kind, std::string_view scope_id) {
@@ -86,13 +127,7 @@ std::optional<FeedCatalog::ItemState> FeedCatalog::Item(const ReadTxn& txn, std:
 }
 
 void FeedCatalog::PutItem(WriteTxn& txn, std::string_view key, const ItemState& state) {
-  std::string value;
-  value.reserve(3 + state.fingerprint.size() + state.item_json.size());
-  value.append(state.open ? kOpen : kClosed);
-  value.append(state.fingerprint);
-  value.push_back('\n');
-  value.append(state.item_json);
-  txn.Put(Db::kFeedState, key, value);
+  txn.Put(Db::kFeedState, key, EncodeItem(state));
 }
 
 void FeedCatalog::ForEachItem(const ReadTxn& txn, const std::function<void(std::string_view, const ItemState&)>& fn) {

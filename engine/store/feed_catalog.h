@@ -11,7 +11,9 @@
 //    then the item JSON as last published (a version-1 store wrote the same layout);
 //  - "scope" \0 kind \0 scope-id -> the resilience at the last run that evaluated the scope,
 //    as decimal text, or "null" when it had none. Hex keys never contain NUL, so the two never
-//    meet, and "scope\0" sorts after every hex key.
+//    meet, and "scope\0" sorts after every hex key;
+//  - "patch" \0 patch key -> a (scope, software) patch item's state, the same layout as an
+//    item's (schema 2; ForEachItem never sees them, ForEachPatch only them).
 // Stateless; the transactions decide consistency. Thread-safe.
 #pragma once
 
@@ -60,6 +62,14 @@ class FeedCatalog {
   static void PutItem(WriteTxn& txn, std::string_view key, const ItemState& state);
   // Every item state, in key order (scope resilience entries are skipped).
   static void ForEachItem(const ReadTxn& txn, const std::function<void(std::string_view key, const ItemState&)>& fn);
+
+  // The public key of a (scope, software) patch item (patch.* events): 16 hex digits of FNV-1a 64
+  // over "patch\0<kind>\0<scope id>\0<software key>\0". Depends only on scope and software.
+  static std::string PatchKey(std::string_view scope_kind, std::string_view scope_id, std::string_view software);
+  // A patch item's last published state, like Item/PutItem/ForEachItem for recommendations.
+  static std::optional<ItemState> Patch(const ReadTxn& txn, std::string_view key);
+  static void PutPatch(WriteTxn& txn, std::string_view key, const ItemState& state);
+  static void ForEachPatch(const ReadTxn& txn, const std::function<void(std::string_view key, const ItemState&)>& fn);
 
   // The resilience stored for a scope by the last run that evaluated it: nullopt when no run
   // has; an inner nullopt when that run found no known technique (no resilience).

@@ -20,7 +20,8 @@
 //  incidents_by_time  be64(time) \0 incident-id            -> "" (time = closed, else created)
 //  incident_facts     incident-id                          -> binary facts for scoring (below)
 //  feed               be64(seq)                            -> feed event JSON
-//  feed_state         key                                  -> last published state JSON
+//  feed_state         key                                  -> last published state JSON (item keys,
+//                     "scope" \0 kind \0 id, "patch" \0 patch key: feed_catalog.h)
 //  cursors            consumer name                        -> be64(seq)
 // Added by schema version 2 (created when a version-1 store opens, see store.cpp):
 //  findings           asset-id \0 cve \0 software-key         -> finding JSON (a vulnerability

@@ -177,7 +177,7 @@ TEST_CASE("demo: history --scope all never rises on a day that only adds inciden
       if (comma == std::string::npos) break;
       from = comma + 1;
     }
-    REQUIRE(cells.size() == 7);  // the all scope adds posture_score
+    REQUIRE(cells.size() == 8);  // the all scope adds posture_score; then vulnerability_exposure
     std::optional<double> r;
     if (!cells[1].empty()) r = std::stod(cells[1]);
     if (cells[4] == "0" && cells[5] == "1" && previous && r) {

@@ -114,8 +114,8 @@ TEST_CASE("history of the all scope carries the posture score at each point") {
   std::string store = GraphStore();
   auto csv = RunTidemark({"--store", store, "history", "--scope", "all", "--format", "csv"});
   REQUIRE(csv.exit_code == 0);
-  CHECK(csv.out.rfind("date,resilience,exposure,incidents,posture_changed,incident_added,posture_score\n", 0) == 0);
-  CHECK(csv.out.find("2026-03-02,,,0,1,0,62.5000\n") != std::string::npos);
+  CHECK(csv.out.rfind("date,resilience,exposure,incidents,posture_changed,incident_added,posture_score,vulnerability_exposure\n", 0) == 0);
+  CHECK(csv.out.find("2026-03-02,,,0,1,0,62.5000,\n") != std::string::npos);
   auto json = Json(RunTidemark({"--store", store, "history", "--scope", "all", "--format", "json"}).out);
   CHECK(json["points"][2]["posture_score"].GetDouble() == doctest::Approx(100.0 * 50 / 60).epsilon(1e-6));
 }

@@ -3,7 +3,7 @@
 # into a store holding ATT&CK v18.1, the CTID KEV/CVE mappings, the CISA KEV catalog and an
 # inventory; then `vulnerabilities --json` with them and 100,000 incidents stored. Whole
 # process, wall time and peak RSS (/usr/bin/time -v). Targets: import <= 5 s;
-# vulnerabilities --json <= 500 ms and <= 500 MB.
+# vulnerabilities --json <= 500 ms and <= 500 MB. `run` is timed too (it keeps patch events).
 # Usage: tools/bench/vulnerabilities.sh [ASSETS] [PER_ASSET] [INCIDENTS] (10000 100 100000).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -40,4 +40,16 @@ for run in 1 2 3; do
 done
 /usr/bin/time -v "$bin" --store "$work/store.db" --as-of 2026-01-01 threat all --json > /dev/null 2> "$work/time.txt"
 report "threat all --json (with vulnerability exposure)"
+/usr/bin/time -v "$bin" --store "$work/store.db" --as-of 2026-01-01 threats --json > /dev/null 2> "$work/time.txt"
+report "threats --json (VE of every threat)"
+if /usr/bin/time -v timeout 300 "$bin" --store "$work/store.db" --as-of 2026-01-01 history --scope all --format csv \
+    > "$work/history.csv" 2> "$work/time.txt"; then
+  report "history --scope all ($(( $(wc -l < "$work/history.csv") - 1 )) points, VE at each)"
+else
+  echo "history --scope all: over 300 s (stopped)"
+fi
+/usr/bin/time -v "$bin" -q --store "$work/store.db" --as-of 2026-01-01 run > /dev/null 2> "$work/time.txt"
+report "run (first: every event, patch events of all and each threat included)"
+/usr/bin/time -v "$bin" -q --store "$work/store.db" --as-of 2026-01-01 run > /dev/null 2> "$work/time.txt"
+report "run (second: nothing changed, appends nothing)"
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print('VE', d['vulnerability_exposure'], 'patches', len(d['patches']), 'open', d['open_findings'])" "$work/out.json"

@@ -2,6 +2,7 @@
 // technique statuses, recommendations, incidents). --to defaults to --as-of, else now.
 #include "engine/report/changes.h"
 #include "tools/tidemark/graph_loader.h"
+#include "tools/tidemark/vulnerability_loader.h"
 
 namespace tidemark::cli {
 namespace {
@@ -23,7 +24,11 @@ RunFn Setup(CLI::App& app) {
     }
     auto graph = LoadGraph(ctx, IncidentLoad::kAll, /*with_threats=*/true, PostureLoad::kAll);
     if (!graph.ok()) return graph.status();
-    report::Changes changes = report::CompareDates(**graph, *from_ms, *to_ms);
+    auto store = ctx.OpenStore(false);
+    if (!store.ok()) return store.status();
+    scoring::VulnerabilityExposure vx_from = scoring::VulnerabilityExposure::Load((*store)->Read(), *from_ms);
+    scoring::VulnerabilityExposure vx_to = scoring::VulnerabilityExposure::Load((*store)->Read(), *to_ms);
+    report::Changes changes = report::CompareDates(**graph, *from_ms, *to_ms, {&vx_from, &vx_to});
     ctx.Print(ctx.options.json ? PrettyJson(report::ChangesJson(**graph, changes)) : report::ChangesText(**graph, changes));
     ReleaseAtExit(std::move(*graph));
     return Status::Ok();

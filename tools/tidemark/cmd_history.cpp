@@ -1,5 +1,7 @@
-// tidemark history --scope ID [--from --to] [--format json|csv|svg] : resilience over time.
+// tidemark history --scope ID [--from --to] [--format json|csv|svg] : resilience (and vulnerability
+// exposure) over time.
 #include "engine/report/scope_view.h"
+#include "engine/scoring/exposure_history.h"
 #include "engine/scoring/posture_score.h"
 #include "engine/report/text_table.h"
 #include "tools/tidemark/graph_loader.h"
@@ -31,7 +33,11 @@ RunFn Setup(CLI::App& app) {
     auto scope = scoring::ResolveScope(**graph, *scope_id);
     if (!scope.ok()) return scope.status();
     scoring::Scorer scorer(**graph);
-    auto points = scorer.History(*scope, from_ms, to_ms);
+    auto store = ctx.OpenStore(false);
+    if (!store.ok()) return store.status();
+    scoring::ExposureHistory history =
+        scoring::HistoryWithExposure(scorer, **graph, *scope, (*store)->Read(), from_ms, to_ms);
+    const auto& points = history.points;
     // SPEC §3 "History": the `all` scope carries the posture score S at each point.
     std::vector<std::optional<double>> posture_scores;
     const std::vector<std::optional<double>>* scores = nullptr;
@@ -42,21 +48,25 @@ RunFn Setup(CLI::App& app) {
     }
     std::string chosen = !format->empty() ? *format : ctx.options.json ? "json" : "";
     if (chosen == "json") {
-      ctx.Print(PrettyJson(report::HistoryJson(*scope, points, scores)));
+      ctx.Print(PrettyJson(report::HistoryJson(*scope, points, scores, &history.exposure)));
     } else if (chosen == "csv") {
-      ctx.Print(report::HistoryCsv(points, scores));
+      ctx.Print(report::HistoryCsv(points, scores, &history.exposure));
     } else if (chosen == "svg") {
       ctx.Print(report::HistorySvg(*scope, points));
     } else {
-      report::TextTable table({"date", "resilience", "exposure", "incidents", "change"});
+      report::TextTable table({"date", "resilience", "exposure", "VE", "incidents", "change"});
       for (const auto& p : points) {
-        char r[16] = "-", e[16] = "-";
+        char r[16] = "-", e[16] = "-", ve[16] = "-";
         if (p.resilience) {
           std::snprintf(r, sizeof r, "%.1f", *p.resilience);
           std::snprintf(e, sizeof e, "%.1f", 100 - *p.resilience);
         }
+        if (auto exposure = history.exposure[static_cast<size_t>(&p - points.data())]) {
+          std::snprintf(ve, sizeof ve, "%.1f", *exposure);
+        }
         std::string change = std::string(p.posture_changed ? "posture " : "") + (p.incident_added ? "incident" : "");
-        table.AddRow({FormatDate(p.date), r, e, std::to_string(p.incidents), change});
+        if (change.empty()) change = "findings";  // a point only a finding's first_seen or fixed adds
+        table.AddRow({FormatDate(p.date), r, e, ve, std::to_string(p.incidents), change});
       }
       ctx.Print("Resilience of " + scope->id + "\n\n" + table.Render());
     }

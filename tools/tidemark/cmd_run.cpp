@@ -47,6 +47,11 @@ RunFn Setup(CLI::App& app) {
       }
       text += "resolved by reason: " + reasons + "\n";
     }
+    const report::PatchRunCounts& patches = summary->patches;
+    if (patches.opened + patches.updated + patches.resolved > 0) {
+      text += "patch events: opened " + std::to_string(patches.opened) + ", updated " + std::to_string(patches.updated) +
+              ", resolved " + std::to_string(patches.resolved) + "\n";
+    }
     ctx.Print(text);
     return Status::Ok();
   };

@@ -1,6 +1,7 @@
 // tidemark threat ID|NAME|all : exposures and mitigations of a threat (ATT&CK group, campaign,
 // software by ID, name or alias; a custom threat by name; or all incidents).
-// tidemark threats : every threat with incidents or an ATT&CK profile, ranked by exposure.
+// tidemark threats [--sort exposure|ve] : every threat with incidents or an ATT&CK profile, ranked
+// by exposure (or by vulnerability exposure), with VE beside R.
 #include <algorithm>
 
 #include "engine/report/scope_view.h"
@@ -39,6 +40,7 @@ RunFn SetupThreats(CLI::App& app) {
     bool observed_only = false, all = false;
     size_t limit = 0;
     std::string domain;
+    std::string sort = "exposure";
     std::vector<std::string> kinds;
   };
   auto o = std::make_shared<Options>();
@@ -50,6 +52,8 @@ RunFn SetupThreats(CLI::App& app) {
   app.add_option("--kind", o->kinds, "group, campaign, software or custom (repeat or comma-separate)")
       ->delimiter(',')
       ->check(CLI::IsMember({"group", "campaign", "software", "custom"}));
+  app.add_option("--sort", o->sort, "exposure (100 - R, the default) or ve (vulnerability exposure)")
+      ->check(CLI::IsMember({"exposure", "ve"}));
   app.add_option("--limit", o->limit, "show the first N")->check(CLI::Validator(
       [](std::string& value) { return !value.empty() && value[0] == '-' ? "must be 0 or more, not " + value : std::string(); },
       "N >= 0"));
@@ -57,6 +61,8 @@ RunFn SetupThreats(CLI::App& app) {
     auto graph = LoadGraph(ctx, IncidentLoad::kAll, /*with_threats=*/true, PostureLoad::kAll);
     if (!graph.ok()) return graph.status();
     scoring::Scorer scorer(**graph);
+    auto vx = LoadVulnerabilities(ctx);
+    if (!vx.ok()) return vx.status();
     std::vector<report::ThreatRank> ranks;
     for (auto& scope : scoring::AllThreatScopes(**graph)) {
       std::string_view kind = scoring::ScopeKindName(scope.kind);
@@ -69,10 +75,18 @@ RunFn SetupThreats(CLI::App& app) {
       if (o->observed_only && rank.incidents == 0) continue;
       if (scope.base_techniques.empty() && rank.incidents == 0) continue;
       rank.resilience = scorer.Resilience(scope, ctx.AsOf(), &rank.techniques);
+      // VE needs the scope's weights (an evaluation); without open findings it is 0 wherever
+      // the scope has a technique, and the evaluation is skipped.
+      if (rank.resilience && vx->open_findings() == 0) {
+        rank.vulnerability_exposure = 0;
+      } else if (rank.resilience) {
+        auto ev = scorer.Evaluate(scope, ctx.AsOf(), scoring::EvaluateOptions{.details = false});
+        rank.vulnerability_exposure = vx->Exposure(scoring::VulnerabilityExposure::ScopeTechniques(ev, **graph));
+      }
       rank.scope = std::move(scope);
       ranks.push_back(std::move(rank));
     }
-    report::RankThreats(ranks);
+    report::RankThreats(ranks, o->sort == "ve");
     size_t shown = ranks.size();
     if (!o->all) {
       size_t observed = static_cast<size_t>(

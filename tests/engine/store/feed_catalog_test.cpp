@@ -99,3 +99,32 @@ TEST_CASE("a version-1 feed_state value (open flag, fingerprint, item JSON with 
 }
 
 }  // namespace tidemark::store
+
+namespace tidemark::store {
+
+TEST_CASE("patch states round-trip apart from item states: ForEachItem never sees them, ForEachPatch only them") {
+  auto store = Store::Open(testing::TempDir("feed_patch"));
+  REQUIRE(store.ok());
+  std::string patch_key = FeedCatalog::PatchKey("all", "all", "apache/log4j");
+  std::string item_key = FeedCatalog::ItemKey("all", "all", "EDR-ASR");
+  REQUIRE((*store)->Write([&](WriteTxn& txn) {
+                     FeedCatalog::PutPatch(txn, patch_key, {true, "22.2222|2", "{\"software\":\"apache/log4j\"}"});
+                     FeedCatalog::PutItem(txn, item_key, {true, "4.0000|T1059,", "{\"control\":{\"id\":\"EDR-ASR\"}}"});
+                     return Status::Ok();
+                   }).ok());
+  ReadTxn txn = (*store)->Read();
+  auto patch = FeedCatalog::Patch(txn, patch_key);
+  REQUIRE(patch);
+  CHECK(patch->open);
+  CHECK(patch->fingerprint == "22.2222|2");
+  CHECK(patch->item_json == "{\"software\":\"apache/log4j\"}");
+  CHECK_FALSE(FeedCatalog::Item(txn, patch_key));
+  CHECK_FALSE(FeedCatalog::Patch(txn, item_key));
+  std::vector<std::string> items, patches;
+  FeedCatalog::ForEachItem(txn, [&](std::string_view key, const FeedCatalog::ItemState&) { items.emplace_back(key); });
+  FeedCatalog::ForEachPatch(txn, [&](std::string_view key, const FeedCatalog::ItemState&) { patches.emplace_back(key); });
+  CHECK(items == std::vector<std::string>{item_key});
+  CHECK(patches == std::vector<std::string>{patch_key});
+}
+
+}  // namespace tidemark::store

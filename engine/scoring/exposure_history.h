@@ -1,0 +1,31 @@
+// SPEC v2 §3 "History" for vulnerability exposure: the history points of a scope (Scorer::History:
+// posture snapshot and counted-incident dates) plus the dates on which a finding's first_seen or
+// fixed falls, with R at those added dates and VE(θ, τ) at every point (each point evaluated at
+// the end of its day, like Scorer::History's).
+//
+// Findings, CVE knowledge and the inventory are read once from the store; at each point a
+// VulnerabilityExposure is built from them at that τ (one pass over the findings per point) and
+// the scope's weights come from an evaluation at that τ (a Scorer of its own, swept forward in
+// time). Without findings VE is 0 wherever the scope has a known technique, and nothing more is
+// evaluated. Not thread-safe (borrows `scorer`).
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "engine/scoring/scorer.h"
+#include "engine/store/store.h"
+
+namespace tidemark::scoring {
+
+struct ExposureHistory {
+  std::vector<HistoryPoint> points;                    // oldest first
+  std::vector<std::optional<double>> exposure;         // VE at each point; null without technique
+};
+
+// `from`/`to` as for Scorer::History (either may be absent). `scorer` and `graph` as for
+// Scorer::History (every posture record and incident loaded).
+ExposureHistory HistoryWithExposure(Scorer& scorer, const DefenseGraph& graph, const Scope& scope,
+                                    const store::ReadTxn& txn, std::optional<TimeMs> from, std::optional<TimeMs> to);
+
+}  // namespace tidemark::scoring
