@@ -62,7 +62,6 @@ std::string RefList(const std::vector<Ref>& refs) {
   return JoinList(parts, "\n");
 }
 
-std::string Finish(rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
 
 }  // namespace
 
@@ -144,7 +143,7 @@ Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view te
     WriteRefs(w, "threats", threats, true);
     WriteField(w, "url", t.url);
     w.EndObject();
-    return Finish(buf);
+    return BufferString(buf);
   }
   std::vector<std::pair<std::string, std::string>> fields = {{"Technique", t.id + " " + t.name}};
   if (!resolution.revoked_from.empty()) fields.push_back({"Revoked from", resolution.revoked_from});
@@ -203,7 +202,7 @@ Result<std::string> MitigationCard(const store::ReadTxn& txn, std::string_view t
     w.EndArray();
     WriteField(w, "url", m->url);
     w.EndObject();
-    return Finish(buf);
+    return BufferString(buf);
   }
   TextTable table({"technique", "name"});
   for (const auto& t : techniques) table.AddRow({t.id, t.name});
@@ -272,7 +271,7 @@ Result<std::string> SearchAttack(const store::ReadTxn& txn, std::string_view tex
     }
     w.EndArray();
     w.EndObject();
-    return Finish(buf);
+    return BufferString(buf);
   }
   if (hits.empty()) return "Nothing matches \"" + std::string(text) + "\" in ATT&CK, controls, incidents or custom threats.\n";
   TextTable table({"kind", "id", "name", "domain", "matched"});
@@ -324,7 +323,7 @@ std::string StoreInfo(const store::Store& store, const store::ReadTxn& txn, Form
       w.Uint64(n);
     }
     w.EndObject();
-    return Finish(buf);
+    return BufferString(buf);
   }
   std::vector<std::pair<std::string, std::string>> fields = {{"Store", store.path()},
                                                              {"Schema version", schema}};

@@ -8,11 +8,10 @@
 #include <string_view>
 
 #include "engine/core/status.h"
+#include "engine/report/format.h"
 #include "engine/store/store.h"
 
 namespace tidemark::report {
-
-enum class Format { kText, kJson };
 
 // The card of a technique. A revoked ID leads to the end of its revoked-by chain and the card
 // says `revoked_from`. NotFound when the ID is not in the loaded ATT&CK data.

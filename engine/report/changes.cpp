@@ -128,7 +128,6 @@ Changes CompareDates(const DefenseGraph& graph, TimeMs from, TimeMs to) {
 
 namespace {
 
-std::string Finish(rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
 
 template <typename W>
 void WriteNumber(W& w, const char* key, std::optional<double> value) {
@@ -279,7 +278,7 @@ std::string ChangesJson(const DefenseGraph& graph, const Changes& changes) {
   }
   w.EndArray();
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 std::string ChangesText(const DefenseGraph& graph, const Changes& changes) {

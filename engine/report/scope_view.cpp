@@ -21,7 +21,6 @@ using graph::DefenseGraph;
 using graph::Vertex;
 using scoring::Evaluation;
 
-std::string Finish(rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
 
 template <typename W>
 void WriteScore(W& w, const char* key, std::optional<double> value) {
@@ -35,7 +34,7 @@ std::string Num(double value) {
   return buf;
 }
 
-std::string Score(std::optional<double> value) {
+std::string ScoreText(std::optional<double> value) {
   if (!value) return "-";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", *value);
@@ -285,7 +284,7 @@ std::string ScopeJson(const DefenseGraph& graph, const Evaluation& ev) {
   WritePatches(w, ev.patches);
   if (ev.known_cves) WriteKnownCves(w, *ev.known_cves);
   w.EndObject();
-  return Finish(buf) + "\n";
+  return BufferString(buf) + "\n";
 }
 
 std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
@@ -311,8 +310,8 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
     if (!incident->threats.empty()) fields.push_back({"Threats", JoinList(incident->threats)});
   }
   fields.push_back({"As of", FormatIsoTime(ev.tau)});
-  fields.push_back({"Resilience", Score(ev.resilience) + "   exposure " +
-                                      Score(ev.resilience ? std::optional<double>(100 - *ev.resilience) : std::nullopt)});
+  fields.push_back({"Resilience", ScoreText(ev.resilience) + "   exposure " +
+                                      ScoreText(ev.resilience ? std::optional<double>(100 - *ev.resilience) : std::nullopt)});
   fields.push_back({"Incidents", std::to_string(ev.incidents) + " counted, " + std::to_string(ev.affected_assets) +
                                      " affected assets"});
   if (!ev.scope.unknown_techniques.empty()) fields.push_back({"Unknown IDs", JoinList(ev.scope.unknown_techniques)});
@@ -489,12 +488,12 @@ std::string RecommendationsJson(scoring::Scorer& scorer, const DefenseGraph& gra
   }
   WriteGapsAndValidations(w, graph, ev);
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 std::string RecommendationsText(scoring::Scorer& scorer, const DefenseGraph& graph, const Evaluation& ev,
                                 const RecommendationFilter& filter, const std::string& group_by) {
-  std::string out = "Scope " + ev.scope.id + ", resilience " + Score(ev.resilience) + " as of " + FormatIsoTime(ev.tau) + "\n\n";
+  std::string out = "Scope " + ev.scope.id + ", resilience " + ScoreText(ev.resilience) + " as of " + FormatIsoTime(ev.tau) + "\n\n";
   TextTable table({"#", "control", "title", "product", "category", "license", "status", "impact", "points", "owner", "techniques"});
   Groups grouped = GroupRecommendations(scorer, graph, ev, filter, group_by);
   size_t rank = 0;
@@ -550,7 +549,7 @@ std::string ThreatsJson(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t
   w.Key("more");
   w.Uint64(more);
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more) {
@@ -558,7 +557,7 @@ std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t
   size_t rank = 0;
   for (const auto& r : ranks) {
     table.AddRow({std::to_string(++rank), r.scope.id, r.scope.name, std::string(scoring::ScopeKindName(r.scope.kind)),
-                  Score(r.resilience ? std::optional<double>(100 - *r.resilience) : std::nullopt), Score(r.resilience),
+                  ScoreText(r.resilience ? std::optional<double>(100 - *r.resilience) : std::nullopt), ScoreText(r.resilience),
                   std::to_string(r.incidents), std::to_string(r.techniques)});
   }
   std::string footer;
@@ -598,7 +597,7 @@ std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::
   }
   w.EndArray();
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points,

@@ -11,7 +11,6 @@ namespace {
 
 using scoring::PointsTally;
 
-std::string Finish(rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
 
 // Points are often whole numbers: print 58, not 58.0, and at most 4 decimals otherwise.
 std::string Points(double value) {
@@ -86,7 +85,7 @@ std::string ScoreJson(const scoring::PostureScore& score) {
   }
   w.EndArray();
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 std::string ScoreText(const scoring::PostureScore& score) {
@@ -126,7 +125,7 @@ std::string ScoreHistoryJson(const std::vector<scoring::PostureScorePoint>& poin
   }
   w.EndArray();
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 std::string ScoreHistoryCsv(const std::vector<scoring::PostureScorePoint>& points) {

@@ -79,7 +79,7 @@ std::string Summary(const Ticket& ticket, size_t max_bytes) {
   return Truncate(head + JoinScopes(phrases, room), max_bytes);
 }
 
-std::string Points(double value) {
+std::string TicketPoints(double value) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.4g", value);
   return buf;
@@ -145,7 +145,7 @@ Ticket ItemTicket(const std::string& event, const FeedItem& item) {
     ticket.priority = PriorityOf(item.impact);
     ticket.lead = "tidemark " + event + ": control " + item.control_id + " (" + item.control_title + "), " +
                   StatusAndOwner(item.status, item.owner) + ". Implementing it raises the resilience of " + scope + " by " +
-                  Points(item.impact) + " points.";
+                  TicketPoints(item.impact) + " points.";
     paths.heading = "Techniques and paths:";
     ticket.labels.push_back("tidemark-open");
     ticket.work_notes = "tidemark " + event + " (techniques: " + Joined(item.techniques) + ")";
@@ -159,16 +159,16 @@ Ticket DropTicket(const ResilienceDrop& drop) {
   ticket.key = drop.key;
   double points = RoundScore(drop.previous - drop.resilience);
   std::string scope = ScopePhrase(drop.scope);
-  ticket.summary_head = "[tidemark] Resilience dropped by " + Points(points) + " points";
+  ticket.summary_head = "[tidemark] Resilience dropped by " + TicketPoints(points) + " points";
   ticket.summary_scopes = {scope};
   ticket.priority = PriorityOf(points);
   ticket.lead = "tidemark " + std::string(kEventResilienceDropped) + ": the resilience of " + scope + " fell from " +
-                Points(drop.previous) + " to " + Points(drop.resilience) + " (" + Points(points) +
+                TicketPoints(drop.previous) + " to " + TicketPoints(drop.resilience) + " (" + TicketPoints(points) +
                 " points) since the previous run that evaluated it. Its techniques and recommendations: " +
                 ScopeCommand(drop.scope) + ".";
   ticket.labels = {"tidemark-open", "tidemark-resilience"};
-  ticket.work_notes = "tidemark " + std::string(kEventResilienceDropped) + " (" + Points(drop.previous) + " -> " +
-                      Points(drop.resilience) + ")";
+  ticket.work_notes = "tidemark " + std::string(kEventResilienceDropped) + " (" + TicketPoints(drop.previous) + " -> " +
+                      TicketPoints(drop.resilience) + ")";
   return ticket;
 }
 
@@ -218,7 +218,7 @@ Ticket PerControlTicket(const ControlTicket& control) {
                   (open.size() == 1 ? " scope" : " scopes") + ". Implementing it raises the resilience of each by the points shown:";
     Ticket::Section serves{"", {}};
     for (const auto& item : open) {
-      serves.bullets.push_back(ScopePhrase(item.scope) + ": +" + Points(item.impact) + " points (" + Joined(item.techniques) + ")");
+      serves.bullets.push_back(ScopePhrase(item.scope) + ": +" + TicketPoints(item.impact) + " points (" + Joined(item.techniques) + ")");
     }
     ticket.sections.push_back(std::move(serves));
     ticket.labels = {"tidemark-open", "tidemark-control"};
