@@ -1,5 +1,8 @@
 #include "tests/test_support.h"
 
+#include "engine/core/time_util.h"
+
+#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -152,6 +155,23 @@ bool MatchesGolden(const std::string& name, const std::string& actual) {
     return true;
   }
   return fs::exists(path) && ReadText(path) == actual;
+}
+
+rapidjson::Document Json(const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.c_str());
+  REQUIRE_MESSAGE(!doc.HasParseError(), text);
+  return doc;
+}
+
+int64_t Day(const char* date) { return *ParseIsoTime(date); }
+int64_t EndOf(const char* date) { return *ParseIsoTime(date, DateOnly::kEndOfDay); }
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
 }
 
 }  // namespace tidemark::testing

@@ -3,6 +3,10 @@
 // imported (imported once per test process, then copied).
 #pragma once
 
+#include <rapidjson/document.h>
+
+#include <cstdint>
+
 #include <string>
 #include <vector>
 
@@ -41,6 +45,16 @@ std::string ReadText(const std::string& path);
 void WriteText(const std::string& path, const std::string& text);
 
 // Compares `actual` with tests/golden/<name>; TIDEMARK_UPDATE_GOLDEN=1 rewrites the file.
+// Milliseconds of an ISO date or time (a date alone: its start), and of a date's last millisecond.
+int64_t Day(const char* date);
+int64_t EndOf(const char* date);
+
+// The lines of `text`, without their newlines.
+std::vector<std::string> Lines(const std::string& text);
+
+// Parses JSON a command printed; the test fails, showing the text, when it does not parse.
+rapidjson::Document Json(const std::string& text);
+
 bool MatchesGolden(const std::string& name, const std::string& actual);
 
 }  // namespace tidemark::testing

@@ -292,4 +292,13 @@ double RoundScore(double value) {
   return rounded == 0.0 ? 0.0 : rounded;  // no "-0"
 }
 
+Result<rapidjson::Document> ParseStoredRecord(std::string_view json, const char* what) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    return Status::StoreError(std::string("corrupt ") + what + " record in store");
+  }
+  return doc;
+}
+
 }  // namespace tidemark

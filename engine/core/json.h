@@ -50,6 +50,15 @@ std::string StringOr(const rapidjson::Value& obj, const char* name, std::string 
 // Serialises a value compactly.
 std::string ToJsonString(const rapidjson::Value& value);
 
+// The bytes a writer left in `buf`.
+inline std::string BufferString(const rapidjson::StringBuffer& buf) {
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+// Parses a record tidemark stored itself (an object); a record that does not parse is a store
+// error naming `what` ("corrupt control record in store").
+Result<rapidjson::Document> ParseStoredRecord(std::string_view json, const char* what);
+
 // The longest string read or written as JSON: 512 MiB. RapidJSON 1.1.0 reserves 6 bytes per
 // byte of a string it writes in 32-bit arithmetic, so a string past 715,827,882 bytes overflows
 // that reservation and corrupts the heap ("double free or corruption", issue 12). ParseJson

@@ -7,8 +7,6 @@
 namespace tidemark {
 namespace {
 
-constexpr TimeMs kDayMs = 86'400'000;
-
 // Days from 1970-01-01 to the given civil date (Howard Hinnant's days_from_civil).
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;

@@ -11,6 +11,7 @@
 namespace tidemark {
 
 using TimeMs = int64_t;  // milliseconds since 1970-01-01T00:00:00Z
+constexpr TimeMs kDayMs = 86'400'000;
 
 enum class DateOnly { kStartOfDay, kEndOfDay };
 

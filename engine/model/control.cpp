@@ -10,16 +10,7 @@
 namespace tidemark::model {
 namespace {
 
-Result<rapidjson::Document> ParseRecord(std::string_view json, const char* what) {
-  rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsObject()) {
-    return Status::StoreError(std::string("corrupt ") + what + " record in store");
-  }
-  return doc;
-}
 
-std::string Finish(rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
 
 }  // namespace
 
@@ -93,7 +84,6 @@ double ImplementedFraction(const PostureRecord& record) {
 }
 
 bool IsOverdue(const Control& control, double implemented, TimeMs tau) {
-  constexpr TimeMs kDayMs = 86'400'000;
   return control.due && StartOfDay(*control.due) + kDayMs <= tau && implemented < 1.0 - 1e-9;
 }
 
@@ -124,11 +114,11 @@ std::string ToJson(const Control& c) {
     w.RawValue(c.extra_json.data(), c.extra_json.size(), rapidjson::kObjectType);
   }
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 Result<Control> ControlFromJson(std::string_view json) {
-  auto doc = ParseRecord(json, "control");
+  auto doc = ParseStoredRecord(json, "control");
   if (!doc.ok()) return doc.status();
   Control c;
   c.id = StringOr(*doc, "id");
@@ -160,11 +150,11 @@ std::string ToJson(const Mapping& m) {
   w.Double(m.strength);
   WriteFieldIfSet(w, "source", m.source);
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 Result<Mapping> MappingFromJson(std::string_view json) {
-  auto doc = ParseRecord(json, "mapping");
+  auto doc = ParseStoredRecord(json, "mapping");
   if (!doc.ok()) return doc.status();
   Mapping m;
   m.control = StringOr(*doc, "control");
@@ -189,11 +179,11 @@ std::string ToJson(const PostureRecord& r) {
   }
   WriteFieldIfSet(w, "source", r.source);
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 Result<PostureRecord> PostureRecordFromJson(std::string_view json) {
-  auto doc = ParseRecord(json, "posture");
+  auto doc = ParseStoredRecord(json, "posture");
   if (!doc.ok()) return doc.status();
   PostureRecord r;
   r.control = StringOr(*doc, "control");
@@ -217,11 +207,11 @@ std::string ToJson(const Asset& a) {
   w.Key("weight");
   w.Double(a.weight);
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 Result<Asset> AssetFromJson(std::string_view json) {
-  auto doc = ParseRecord(json, "asset");
+  auto doc = ParseStoredRecord(json, "asset");
   if (!doc.ok()) return doc.status();
   Asset a;
   a.id = StringOr(*doc, "id");

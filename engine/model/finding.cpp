@@ -9,16 +9,7 @@
 namespace tidemark::model {
 namespace {
 
-Result<rapidjson::Document> ParseRecord(std::string_view json, const char* what) {
-  rapidjson::Document doc;
-  doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsObject()) {
-    return Status::StoreError(std::string("corrupt ") + what + " record in store");
-  }
-  return doc;
-}
 
-std::string Finish(rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -162,11 +153,11 @@ std::string ToJson(const Finding& f) {
   WriteField(w, "remediation_type", RemediationTypeName(f.remediation_type));
   WriteDetails(w, f);
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 Result<Finding> FindingFromJson(std::string_view json) {
-  auto doc = ParseRecord(json, "finding");
+  auto doc = ParseStoredRecord(json, "finding");
   if (!doc.ok()) return doc.status();
   Finding f;
   f.asset = StringOr(*doc, "asset");
@@ -184,11 +175,11 @@ std::string DetailsToJson(const Finding& f) {
   w.StartObject();
   WriteDetails(w, f);
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 Status ApplyDetailsJson(std::string_view json, Finding& f) {
-  auto doc = ParseRecord(json, "finding");
+  auto doc = ParseStoredRecord(json, "finding");
   if (!doc.ok()) return doc.status();
   ReadDetails(*doc, f);
   return Status::Ok();
@@ -204,11 +195,11 @@ std::string ToJson(const CveMapping& m) {
   WriteField(w, "type", CveMappingTypeName(m.type));
   WriteStringsIfSet(w, "sources", m.sources);
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 Result<CveMapping> CveMappingFromJson(std::string_view json) {
-  auto doc = ParseRecord(json, "CVE mapping");
+  auto doc = ParseStoredRecord(json, "CVE mapping");
   if (!doc.ok()) return doc.status();
   CveMapping m;
   m.cve = StringOr(*doc, "cve");
@@ -233,11 +224,11 @@ std::string ToJson(const KevEntry& e) {
   w.Bool(e.ransomware);
   WriteFieldIfSet(w, "catalog_version", e.catalog_version);
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 Result<KevEntry> KevEntryFromJson(std::string_view json) {
-  auto doc = ParseRecord(json, "KEV");
+  auto doc = ParseStoredRecord(json, "KEV");
   if (!doc.ok()) return doc.status();
   KevEntry e;
   e.cve = StringOr(*doc, "cve");

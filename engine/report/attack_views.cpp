@@ -63,7 +63,6 @@ std::string RefList(const std::vector<Ref>& refs) {
   return JoinList(parts, "\n");
 }
 
-std::string Finish(rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
 
 // The technique card names the newest incidents it was seen in, then counts the others.
 constexpr size_t kCardIncidents = 10;
@@ -196,7 +195,7 @@ Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view te
     WriteRefs(w, "threats", threats, true);
     WriteField(w, "url", t.url);
     w.EndObject();
-    return Finish(buf);
+    return BufferString(buf);
   }
   std::vector<std::pair<std::string, std::string>> fields = {{"Technique", t.id + " " + t.name}};
   if (!resolution.revoked_from.empty()) fields.push_back({"Revoked from", resolution.revoked_from});
@@ -263,7 +262,7 @@ Result<std::string> MitigationCard(const store::ReadTxn& txn, std::string_view t
     w.EndArray();
     WriteField(w, "url", m->url);
     w.EndObject();
-    return Finish(buf);
+    return BufferString(buf);
   }
   TextTable table({"technique", "name"});
   for (const auto& t : techniques) table.AddRow({t.id, t.name});
@@ -332,7 +331,7 @@ Result<std::string> SearchAttack(const store::ReadTxn& txn, std::string_view tex
     }
     w.EndArray();
     w.EndObject();
-    return Finish(buf);
+    return BufferString(buf);
   }
   if (hits.empty()) return "Nothing matches \"" + std::string(text) + "\" in ATT&CK, controls, incidents or custom threats.\n";
   TextTable table({"kind", "id", "name", "domain", "matched"});
@@ -384,7 +383,7 @@ std::string StoreInfo(const store::Store& store, const store::ReadTxn& txn, Form
       w.Uint64(n);
     }
     w.EndObject();
-    return Finish(buf);
+    return BufferString(buf);
   }
   std::vector<std::pair<std::string, std::string>> fields = {{"Store", store.path()},
                                                              {"Schema version", schema}};

@@ -9,11 +9,10 @@
 
 #include "engine/core/status.h"
 #include "engine/core/time_util.h"
+#include "engine/report/format.h"
 #include "engine/store/store.h"
 
 namespace tidemark::report {
-
-enum class Format { kText, kJson };
 
 // The card of a technique at τ: ATT&CK facts, the organisation's controls that reach it with
 // their implementation, its coverage and status (SPEC §3, evidence included), and the counted

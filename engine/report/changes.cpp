@@ -142,7 +142,6 @@ Changes CompareDates(const DefenseGraph& graph, TimeMs from, TimeMs to, Exposure
 
 namespace {
 
-std::string Finish(rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
 
 template <typename W>
 void WriteNumber(W& w, const char* key, std::optional<double> value) {
@@ -298,7 +297,7 @@ std::string ChangesJson(const DefenseGraph& graph, const Changes& changes) {
   }
   w.EndArray();
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 std::string ChangesText(const DefenseGraph& graph, const Changes& changes) {

@@ -24,7 +24,6 @@ using model::AttackKind;
 using store::AttackCatalog;
 using store::OrgCatalog;
 
-std::string Finish(rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
 
 std::vector<model::PostureRecord> PostureOf(const store::ReadTxn& txn, std::string_view control) {
   std::vector<model::PostureRecord> records;
@@ -32,7 +31,7 @@ std::vector<model::PostureRecord> PostureOf(const store::ReadTxn& txn, std::stri
   return records;
 }
 
-std::string NameOf(const store::ReadTxn& txn, AttackKind kind, const std::string& id) {
+std::string AttackNameOf(const store::ReadTxn& txn, AttackKind kind, const std::string& id) {
   auto found = AttackCatalog::Find(txn, kind, id);
   return found ? found->name : "";
 }
@@ -127,7 +126,7 @@ Result<std::string> ControlCard(const store::ReadTxn& txn, std::string_view id, 
   auto reach = ReachOf(txn, *control);
   std::map<std::string, std::string> names;
   for (const auto& row : reach) {
-    if (!names.count(row.technique)) names[row.technique] = NameOf(txn, AttackKind::kTechnique, row.technique);
+    if (!names.count(row.technique)) names[row.technique] = AttackNameOf(txn, AttackKind::kTechnique, row.technique);
   }
   size_t counted = 0;
   for (const auto& row : reach) counted += row.counted();
@@ -142,7 +141,7 @@ Result<std::string> ControlCard(const store::ReadTxn& txn, std::string_view id, 
     for (const auto& m : control->mitigations) {
       w.StartObject();
       WriteField(w, "id", m);
-      WriteField(w, "name", NameOf(txn, AttackKind::kMitigation, m));
+      WriteField(w, "name", AttackNameOf(txn, AttackKind::kMitigation, m));
       w.EndObject();
     }
     w.EndArray();
@@ -191,11 +190,11 @@ Result<std::string> ControlCard(const store::ReadTxn& txn, std::string_view id, 
     }
     w.EndArray();
     w.EndObject();
-    return Finish(buf);
+    return BufferString(buf);
   }
 
   std::vector<std::string> mitigation_list;
-  for (const auto& m : control->mitigations) mitigation_list.push_back(m + " " + NameOf(txn, AttackKind::kMitigation, m));
+  for (const auto& m : control->mitigations) mitigation_list.push_back(m + " " + AttackNameOf(txn, AttackKind::kMitigation, m));
   std::vector<std::pair<std::string, std::string>> fields = {{"Control", control->id + " " + Printable(control->title)}};
   for (auto [label, value] : {std::pair<const char*, const std::string*>{"Product", &control->product},
                               {"Category", &control->category},
@@ -282,7 +281,7 @@ std::string ControlList(const store::ReadTxn& txn, const ControlFilters& filters
     }
     w.EndArray();
     w.EndObject();
-    return Finish(buf);
+    return BufferString(buf);
   }
   TextTable table({"id", "title", "product", "category", "license", "status", "impl", "owner", "due", "techniques"});
   for (const auto& row : rows) {

@@ -23,7 +23,6 @@ using graph::DefenseGraph;
 using graph::Vertex;
 using scoring::Evaluation;
 
-std::string Finish(rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
 
 template <typename W>
 void WriteScore(W& w, const char* key, std::optional<double> value) {
@@ -280,7 +279,7 @@ std::string ScopeJson(const DefenseGraph& graph, const Evaluation& ev) {
   WritePatches(w, ev.patches);
   if (ev.known_cves) WriteKnownCves(w, *ev.known_cves);
   w.EndObject();
-  return Finish(buf) + "\n";
+  return BufferString(buf) + "\n";
 }
 
 std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
@@ -478,7 +477,7 @@ std::string RecommendationsJson(scoring::Scorer& scorer, const DefenseGraph& gra
   }
   WriteGapsAndValidations(w, graph, ev);
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 std::string RecommendationsText(scoring::Scorer& scorer, const DefenseGraph& graph, const Evaluation& ev,
@@ -564,7 +563,7 @@ std::string ThreatsJson(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t
   w.Key("more");
   w.Uint64(more);
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more) {
@@ -614,7 +613,7 @@ std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::
   }
   w.EndArray();
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points,

@@ -12,7 +12,6 @@ namespace {
 
 using scoring::PointsTally;
 
-std::string Finish(rapidjson::StringBuffer& buf) { return std::string(buf.GetString(), buf.GetSize()); }
 
 // CSV points keep 4 decimals (machine output); whole numbers print as 58, not 58.0.
 std::string Points(double value) {
@@ -80,7 +79,7 @@ std::string ScoreJson(const scoring::PostureScore& score) {
   }
   w.EndArray();
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 std::string ScoreText(const scoring::PostureScore& score) {
@@ -120,7 +119,7 @@ std::string ScoreHistoryJson(const std::vector<scoring::PostureScorePoint>& poin
   }
   w.EndArray();
   w.EndObject();
-  return Finish(buf);
+  return BufferString(buf);
 }
 
 std::string ScoreHistoryCsv(const std::vector<scoring::PostureScorePoint>& points) {

@@ -10,7 +10,6 @@
 namespace tidemark::scoring {
 namespace {
 
-constexpr TimeMs kDayMs = 24LL * 60 * 60 * 1000;
 // impl within this of 1 counts as completed (fractions from Graph score / maxScore).
 constexpr double kFull = 1.0 - 1e-9;
 

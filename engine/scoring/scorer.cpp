@@ -9,10 +9,11 @@
 #include <set>
 #include <unordered_set>
 
+#include "engine/scoring/impact.h"
+
 namespace tidemark::scoring {
 namespace {
 
-constexpr TimeMs kDayMs = 86'400'000;
 constexpr uint32_t kNoSlot = UINT32_MAX;
 
 bool Counts(const graph::Reach& reach) { return reach.type == model::MappingType::kProtect; }

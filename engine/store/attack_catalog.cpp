@@ -36,7 +36,7 @@ void Merge(AttackObject& into, const AttackObject& from) {
   }
 }
 
-AttackObject Decode(std::string_view value) {
+AttackObject DecodeAttackRecord(std::string_view value) {
   auto object = model::AttackObjectFromJson(value);
   if (!object.ok()) throw StoreFailure(object.status().message());
   return std::move(object).value();
@@ -50,7 +50,7 @@ void AttackCatalog::Put(WriteTxn& txn, const AttackObject& object) {
   std::string key = JoinKey({model::AttackKindName(object.kind), object.id, object.domain});
   // A live object wins over a revoked one that carries the same ATT&CK ID.
   if (object.revoked) {
-    if (auto existing = txn.Get(Db::kAttack, key); existing && !Decode(*existing).revoked) return;
+    if (auto existing = txn.Get(Db::kAttack, key); existing && !DecodeAttackRecord(*existing).revoked) return;
   }
   if (object.kind == AttackKind::kTechnique && !object.used_by.empty()) {
     rapidjson::StringBuffer buf;
@@ -128,8 +128,8 @@ std::optional<AttackObject> AttackCatalog::Find(const ReadTxn& txn, AttackKind k
   std::optional<AttackObject> found;
   txn.ForEach(Db::kAttack, KeyPrefix({model::AttackKindName(kind), id}),
               [&](std::string_view, std::string_view value) {
-                if (!found) found = Decode(value);
-                else Merge(*found, Decode(value));
+                if (!found) found = DecodeAttackRecord(value);
+                else Merge(*found, DecodeAttackRecord(value));
                 return true;
               });
   return found;
@@ -140,7 +140,7 @@ void AttackCatalog::ForEach(const ReadTxn& txn, AttackKind kind,
   std::optional<AttackObject> current;
   txn.ForEach(Db::kAttack, KeyPrefix({model::AttackKindName(kind)}),
               [&](std::string_view, std::string_view value) {
-                AttackObject object = Decode(value);
+                AttackObject object = DecodeAttackRecord(value);
                 if (current && current->id == object.id) {
                   Merge(*current, object);
                 } else {

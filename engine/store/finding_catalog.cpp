@@ -27,7 +27,7 @@ void CheckHeader(std::string_view value) {
   }
 }
 
-model::Finding Decode(std::string_view key, std::string_view value) {
+model::Finding DecodeFindingRecord(std::string_view key, std::string_view value) {
   CheckHeader(value);
   std::vector<std::string_view> parts = SplitKey(key);
   if (parts.size() != 3) throw StoreFailure("corrupt finding key in store");
@@ -63,12 +63,12 @@ std::optional<model::Finding> FindingCatalog::Find(const ReadTxn& txn, std::stri
   std::string key = JoinKey({asset, cve, software_key});
   auto value = txn.Get(Db::kFindings, key);
   if (!value) return std::nullopt;
-  return Decode(key, *value);
+  return DecodeFindingRecord(key, *value);
 }
 
 void FindingCatalog::ForEach(const ReadTxn& txn, const std::function<void(const model::Finding&)>& fn) {
   txn.ForEach(Db::kFindings, "", [&](std::string_view key, std::string_view value) {
-    fn(Decode(key, value));
+    fn(DecodeFindingRecord(key, value));
     return true;
   });
 }

@@ -6,7 +6,7 @@
 namespace tidemark::store {
 namespace {
 
-model::Incident Decode(std::string_view value) {
+model::Incident DecodeIncidentRecord(std::string_view value) {
   auto decoded = model::IncidentFromJson(value);
   if (!decoded.ok()) throw StoreFailure(decoded.status().message());
   return std::move(decoded).value();
@@ -20,7 +20,7 @@ bool IncidentCatalog::Put(WriteTxn& txn, const model::Incident& incident) {
   std::string json = model::ToJson(incident);
   if (auto existing = txn.Get(Db::kIncidents, incident.id)) {
     if (*existing == json) return false;
-    model::Incident old = Decode(*existing);
+    model::Incident old = DecodeIncidentRecord(*existing);
     if (auto time = old.Time()) txn.Del(Db::kIncidentsByTime, TimeKey(*time, old.id));
   }
   txn.Put(Db::kIncidents, incident.id, json);
@@ -32,12 +32,12 @@ bool IncidentCatalog::Put(WriteTxn& txn, const model::Incident& incident) {
 std::optional<model::Incident> IncidentCatalog::Find(const ReadTxn& txn, std::string_view id) {
   auto value = txn.Get(Db::kIncidents, id);
   if (!value) return std::nullopt;
-  return Decode(*value);
+  return DecodeIncidentRecord(*value);
 }
 
 void IncidentCatalog::ForEach(const ReadTxn& txn, const std::function<void(const model::Incident&)>& fn) {
   txn.ForEach(Db::kIncidents, "", [&](std::string_view, std::string_view value) {
-    fn(Decode(value));
+    fn(DecodeIncidentRecord(value));
     return true;
   });
 }
@@ -66,7 +66,7 @@ void IncidentCatalog::ForEachSince(const ReadTxn& txn, TimeMs since,
                                    const std::function<void(const model::Incident&)>& fn) {
   txn.ForEachFrom(Db::kIncidentsByTime, EncodeInt64(since), [&](std::string_view key, std::string_view) {
     auto value = txn.Get(Db::kIncidents, key.substr(9));
-    if (value) fn(Decode(*value));
+    if (value) fn(DecodeIncidentRecord(*value));
     return true;
   });
 }

@@ -43,7 +43,7 @@ constexpr FieldRule kIdNameFields[] = {{"id", Shape::kText}, {"name", Shape::kTe
 constexpr FieldRule kTechniqueFields[] = {{"id", Shape::kText}, {"subtechnique", Shape::kObjects, kIdNameFields}};
 constexpr FieldRule kRuleThreatFields[] = {{"tactic", Shape::kObject, kIdNameFields},
                                            {"technique", Shape::kObjects, kTechniqueFields}};
-constexpr FieldRule kAlertFields[] = {
+constexpr FieldRule kElasticAlertFields[] = {
     {"kibana.alert.uuid", Shape::kText},
     {"event.id", Shape::kText},
     {"@timestamp", Shape::kTime},
@@ -109,7 +109,7 @@ void ReadThreats(const rapidjson::Value& doc, SourceIncident& out) {
   // Only one of ID and name is needed; the normaliser merges an ID and a name of one threat.
 }
 
-model::Classification ClassificationOf(const rapidjson::Value& doc) {
+model::Classification ElasticClassification(const rapidjson::Value& doc) {
   std::vector<std::string> candidates = AsTextList(Field(doc, "kibana.alert.workflow_reason"));
   for (auto& tag : AsTextList(Field(doc, "kibana.alert.workflow_tags"))) candidates.push_back(std::move(tag));
   for (const auto& candidate : candidates) {
@@ -124,7 +124,7 @@ model::Classification ClassificationOf(const rapidjson::Value& doc) {
 // e.g. "Malware Prevention Alert" with event.type [info, change, denied]; the Kibana alert
 // keeps the source event's as kibana.alert.original_event.type), or an Endgame alert with
 // endgame.metadata.type "prevention".
-model::TechniqueOutcome OutcomeOf(const rapidjson::Value& doc) {
+model::TechniqueOutcome ElasticOutcome(const rapidjson::Value& doc) {
   for (const char* path : {"event.type", "kibana.alert.original_event.type", "signal.original_event.type"}) {
     for (const auto& type : AsTextList(Field(doc, path))) {
       if (FoldEnum(type) == "denied") return model::TechniqueOutcome::kBlocked;
@@ -183,7 +183,7 @@ class ElasticReader : public IncidentReader {
       }
       const rapidjson::Value& doc = SourceOf(record);
       std::string problem = FieldsProblem(record, kHitFields);
-      if (problem.empty()) problem = FieldsProblem(doc, kAlertFields, &doc == &record ? "" : "_source.");
+      if (problem.empty()) problem = FieldsProblem(doc, kElasticAlertFields, &doc == &record ? "" : "_source.");
       if (!problem.empty()) {
         out.rejects.push_back({where, problem});
         return;
@@ -213,10 +213,10 @@ class ElasticReader : public IncidentReader {
         inc.closed = AsTime(Field(doc, "kibana.alert.workflow_status_updated_at"));
         if (!inc.closed) inc.closed = timestamp;
       }
-      inc.classification = ClassificationOf(doc);
+      inc.classification = ElasticClassification(doc);
       inc.severity = SeverityOf(doc);
       ReadThreats(doc, source);
-      model::TechniqueOutcome outcome = OutcomeOf(doc);
+      model::TechniqueOutcome outcome = ElasticOutcome(doc);
       for (auto& technique : source.techniques) technique.outcome = outcome;
       ReadAssets(doc, inc);
       TimeMs version = timestamp.value_or(0);

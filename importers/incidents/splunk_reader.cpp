@@ -120,7 +120,7 @@ bool IsClosed(const rapidjson::Value& doc) {
   return label == "resolved" || label == "closed";
 }
 
-void ReadAssets(const rapidjson::Value& doc, model::Incident& inc) {
+void ReadSplunkAssets(const rapidjson::Value& doc, model::Incident& inc) {
   for (const char* key : {"dest", "dvc", "orig_host"}) {
     for (auto& host : AsTextList(Field(doc, key))) AddAsset(inc, "device", host);
   }
@@ -179,7 +179,7 @@ class SplunkReader : public IncidentReader {
         if (value != nullptr && value->IsObject()) continue;  // nested form: the ids are below it
         for (auto& technique : AsTextList(value)) source.techniques.push_back({technique, tactic, outcome});
       }
-      ReadAssets(doc, inc);
+      ReadSplunkAssets(doc, inc);
       out.incidents.push_back(std::move(source));
     });
     return Status::Ok();

@@ -8,7 +8,7 @@
 namespace tidemark::importers::incidents {
 namespace {
 
-constexpr std::initializer_list<const char*> kWrappers = {"data", "cases"};
+constexpr std::initializer_list<const char*> kTheHiveWrappers = {"data", "cases"};
 
 bool IsCase(const rapidjson::Value& doc) {
   if (!doc.IsObject()) return false;
@@ -20,7 +20,7 @@ bool IsCase(const rapidjson::Value& doc) {
                                    Member(doc, "resolutionStatus"));
 }
 
-std::string SeverityOf(const rapidjson::Value& doc) {
+std::string TheHiveSeverity(const rapidjson::Value& doc) {
   // Bounded before the cast: converting a double beyond int's range is undefined behaviour.
   if (auto number = AsNumber(Member(doc, "severity")); number && *number >= 0 && *number <= 4) {
     switch (static_cast<int>(*number)) {
@@ -81,7 +81,7 @@ constexpr FieldRule kCaseFields[] = {
 // Why `record` cannot become an incident, or "" when it can: the id must be text, and the
 // fields of kCaseFields well typed. The rest is read leniently (an unknown status or severity
 // is just left unset).
-std::string Problem(const rapidjson::Value& record) {
+std::string TheHiveProblem(const rapidjson::Value& record) {
   if (!record.IsObject()) return "record must be a JSON object";
   std::string problem = IdProblem(record, "_id", "_id");
   return problem.empty() ? FieldsProblem(record, kCaseFields) : problem;
@@ -93,13 +93,13 @@ class TheHiveReader : public IncidentReader {
 
   int Detect(const SourceFile& file) const override {
     rapidjson::Document scratch;
-    const rapidjson::Value* first = FirstJsonRecord(file, kWrappers, scratch);
+    const rapidjson::Value* first = FirstJsonRecord(file, kTheHiveWrappers, scratch);
     return first != nullptr && IsCase(*first) ? 90 : 0;
   }
 
   Status Read(const SourceFile& file, ReadOutput& out) const override {
-    ForEachJsonRecord(file, kWrappers, out, [&](const rapidjson::Value& record, const std::string& where) {
-      if (std::string problem = Problem(record); !problem.empty()) {
+    ForEachJsonRecord(file, kTheHiveWrappers, out, [&](const rapidjson::Value& record, const std::string& where) {
+      if (std::string problem = TheHiveProblem(record); !problem.empty()) {
         out.rejects.push_back({where, problem});
         return;
       }
@@ -107,7 +107,7 @@ class TheHiveReader : public IncidentReader {
       SourceIncident source;
       source.where = where;
       model::Incident& inc = source.incident;
-      inc.id = "thehive:" + *id;  // Problem() made sure it is there
+      inc.id = "thehive:" + *id;  // TheHiveProblem() made sure it is there
       inc.source = "thehive";
       inc.title = FirstText(record, {"title"}).value_or("");
       inc.created = AsTime(Member(record, "_createdAt"));
@@ -124,7 +124,7 @@ class TheHiveReader : public IncidentReader {
           if ((inc.closed = AsTime(Member(record, key)))) break;
         }
       }
-      inc.severity = SeverityOf(record);
+      inc.severity = TheHiveSeverity(record);
       if (const rapidjson::Value* procedures = Present(record, "procedures")) {
         for (const auto& procedure : procedures->GetArray()) {
           if (!procedure.IsObject()) continue;

@@ -9,8 +9,8 @@
 namespace tidemark::testing::reliability {
 namespace {
 
-constexpr int kIncidents = 30000 / kWorkloadDivisor;
-constexpr int kAlreadyImported = 5000 / kWorkloadDivisor;
+constexpr int kConcurrentIncidents = 30000 / kWorkloadDivisor;
+constexpr int kConcurrentAlreadyImported = 5000 / kWorkloadDivisor;
 const char* kAsOf = "2026-03-15";
 
 // What the queries report about one state of the store.
@@ -95,17 +95,17 @@ std::string Lines(const std::string& path, int from, int to) {
 
 TEST_CASE("queries while import incidents writes see the state before or after, never between") {
   std::string base = DemoStore();
-  auto pre = RunTidemark({"--store", base, "-q", "import", "incidents", GeneratedIncidents(kIncidents, kAlreadyImported)});
+  auto pre = RunTidemark({"--store", base, "-q", "import", "incidents", GeneratedIncidents(kConcurrentIncidents, kConcurrentAlreadyImported)});
   REQUIRE_MESSAGE(pre.exit_code == 0, pre.err);
   std::string reference = CopyStore(base);
-  auto full = RunTidemark({"--store", reference, "-q", "import", "incidents", GeneratedIncidents(kIncidents)});
+  auto full = RunTidemark({"--store", reference, "-q", "import", "incidents", GeneratedIncidents(kConcurrentIncidents)});
   REQUIRE_MESSAGE(full.exit_code == 0, full.err);
   Snapshot before = Full(base), after = Full(reference);
   REQUIRE(before.incidents != after.incidents);
   REQUIRE(before.counted != after.counted);
   int queries = 0;
   for (int round = 0; round < 3; ++round) {
-    queries += QueryWhileWriting(CopyStore(base), {"import", "incidents", GeneratedIncidents(kIncidents)}, before, after);
+    queries += QueryWhileWriting(CopyStore(base), {"import", "incidents", GeneratedIncidents(kConcurrentIncidents)}, before, after);
   }
   MESSAGE(queries << " queries answered during 3 imports");
   CHECK(queries > 0);
@@ -113,7 +113,7 @@ TEST_CASE("queries while import incidents writes see the state before or after, 
 
 TEST_CASE("queries while run writes see the feed before or after") {
   std::string base = DemoStore();
-  auto pre = RunTidemark({"--store", base, "-q", "import", "incidents", GeneratedIncidents(kIncidents)});
+  auto pre = RunTidemark({"--store", base, "-q", "import", "incidents", GeneratedIncidents(kConcurrentIncidents)});
   REQUIRE_MESSAGE(pre.exit_code == 0, pre.err);
   std::string reference = CopyStore(base);
   auto run = RunTidemark({"--store", reference, "-q", "run"});
@@ -128,17 +128,17 @@ TEST_CASE("queries while run writes see the feed before or after") {
 TEST_CASE("two writers at once both succeed and the store holds both writes") {
   std::string base = DemoStore();
   int64_t demo = InfoCounts(base).at("incidents");
-  std::string all = GeneratedIncidents(kIncidents);
-  std::string first_half = Lines(all, 0, kIncidents / 2), second_half = Lines(all, kIncidents / 2, kIncidents);
+  std::string all = GeneratedIncidents(kConcurrentIncidents);
+  std::string first_half = Lines(all, 0, kConcurrentIncidents / 2), second_half = Lines(all, kConcurrentIncidents / 2, kConcurrentIncidents);
   for (int round = 0; round < 3; ++round) {
     std::string store = CopyStore(base);
     auto first = SpawnTidemark({"--store", store, "-q", "import", "incidents", first_half});
     auto second = SpawnTidemark({"--store", store, "-q", "import", "incidents", second_half});
     CHECK_MESSAGE(WaitFor(first) == 0, ReadText(first.err_path));
     CHECK_MESSAGE(WaitFor(second) == 0, ReadText(second.err_path));
-    CHECK(InfoCounts(store).at("incidents") == demo + kIncidents);
+    CHECK(InfoCounts(store).at("incidents") == demo + kConcurrentIncidents);
     auto again = RunTidemark({"--store", store, "import", "incidents", all});
-    CHECK(again.err.find("0 new, 0 updated, " + std::to_string(kIncidents) + " unchanged") != std::string::npos);
+    CHECK(again.err.find("0 new, 0 updated, " + std::to_string(kConcurrentIncidents) + " unchanged") != std::string::npos);
   }
   // A run beside an import: both succeed; a later run brings the feed in step with everything.
   std::string store = CopyStore(base);
@@ -146,7 +146,7 @@ TEST_CASE("two writers at once both succeed and the store holds both writes") {
   auto run = SpawnTidemark({"--store", store, "-q", "run"});
   CHECK_MESSAGE(WaitFor(import) == 0, ReadText(import.err_path));
   CHECK_MESSAGE(WaitFor(run) == 0, ReadText(run.err_path));
-  CHECK(InfoCounts(store).at("incidents") == demo + kIncidents);
+  CHECK(InfoCounts(store).at("incidents") == demo + kConcurrentIncidents);
   CHECK(RunTidemark({"--store", store, "run"}).exit_code == 0);
   auto idle = RunTidemark({"--store", store, "run"});
   CHECK_MESSAGE(idle.out.find("opened 0, updated 0, resolved 0") != std::string::npos, idle.out);

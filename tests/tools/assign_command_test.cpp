@@ -8,15 +8,9 @@
 namespace tidemark::testing {
 namespace {
 
-rapidjson::Document Json(const std::string& text) {
-  rapidjson::Document doc;
-  doc.Parse(text.c_str());
-  REQUIRE_FALSE(doc.HasParseError());
-  return doc;
-}
 
 // controls/catalog.json with controls/posture.json: MFA-ADMINS completed 0.8 from 2026-02-01.
-std::string StoreWithOrg() {
+std::string StoreWithAssignableOrg() {
   std::string store = StoreWithAttack();
   REQUIRE(RunTidemark({"--store", store, "-q", "import", "controls", DataPath("controls/catalog.json")}).exit_code == 0);
   REQUIRE(RunTidemark({"--store", store, "-q", "import", "posture", DataPath("controls/posture.json")}).exit_code == 0);
@@ -26,7 +20,7 @@ std::string StoreWithOrg() {
 }  // namespace
 
 TEST_CASE("assign sets a control's owner and due date, and controls filters and flags by them") {
-  std::string store = StoreWithOrg();
+  std::string store = StoreWithAssignableOrg();
   REQUIRE(RunTidemark({"--store", store, "assign", "MFA-ADMINS", "--owner", "identity-team", "--due", "2026-02-10"}).exit_code == 0);
   REQUIRE(RunTidemark({"--store", store, "assign", "EDR-ASR", "--owner", "endpoint-team"}).exit_code == 0);
   auto card = Json(RunTidemark({"--store", store, "--json", "--as-of", "2026-02-15", "control", "MFA-ADMINS"}).out);
@@ -52,7 +46,7 @@ TEST_CASE("assign sets a control's owner and due date, and controls filters and 
 }
 
 TEST_CASE("assign refuses unknown controls, bad dates and an empty request") {
-  std::string store = StoreWithOrg();
+  std::string store = StoreWithAssignableOrg();
   CHECK(RunTidemark({"--store", store, "assign", "NOPE", "--owner", "x"}).exit_code == 2);
   CHECK(RunTidemark({"--store", store, "assign", "MFA-ADMINS", "--due", "soon"}).exit_code == 1);
   CHECK(RunTidemark({"--store", store, "assign", "MFA-ADMINS"}).exit_code == 1);

@@ -11,12 +11,6 @@
 namespace tidemark::testing {
 namespace {
 
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 // Relative markdown links `](path)` of `file`, resolved from its directory; web links skipped.
 void CheckLinks(const std::filesystem::path& file) {

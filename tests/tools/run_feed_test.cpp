@@ -19,19 +19,7 @@ namespace {
 
 const char* kAsOf = "2026-03-15";
 
-rapidjson::Document Json(const std::string& text) {
-  rapidjson::Document doc;
-  doc.Parse(text.c_str());
-  REQUIRE_MESSAGE(!doc.HasParseError(), text);
-  return doc;
-}
 
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 using ScopeControl = std::tuple<std::string, std::string, std::string>;  // kind, scope, control
 

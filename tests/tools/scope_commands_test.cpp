@@ -14,12 +14,6 @@
 namespace tidemark::testing {
 namespace {
 
-rapidjson::Document Json(const std::string& text) {
-  rapidjson::Document doc;
-  doc.Parse(text.c_str());
-  REQUIRE_FALSE(doc.HasParseError());
-  return doc;
-}
 
 std::string AttackId(const rapidjson::Value& object) {
   for (const auto& ref : object["external_references"].GetArray()) {

@@ -17,7 +17,7 @@ struct AssignArgs {
   bool no_due = false;
 };
 
-RunFn Setup(CLI::App& app) {
+RunFn SetupAssign(CLI::App& app) {
   auto args = std::make_shared<AssignArgs>();
   app.add_option("CONTROL", args->id, "control id")->required();
   auto owner = app.add_option("--owner", args->owner, "team, queue or person who fixes it");
@@ -56,8 +56,8 @@ RunFn Setup(CLI::App& app) {
   };
 }
 
-const bool kRegistered = RegisterCommand(
-    {"assign", "set a control's owner and due date (without re-importing the catalog)", Setup});
+const bool kAssignCommand = RegisterCommand(
+    {"assign", "set a control's owner and due date (without re-importing the catalog)", SetupAssign});
 
 }  // namespace
 }  // namespace tidemark::cli

@@ -5,10 +5,6 @@
 namespace tidemark::cli {
 namespace {
 
-report::Format FormatOf(const Context& ctx) {
-  return ctx.options.json ? report::Format::kJson : report::Format::kText;
-}
-
 // Prints a view: JSON pretty-printed, text as is.
 Status Emit(Context& ctx, Result<std::string> view) {
   if (!view.ok()) return view.status();
@@ -25,7 +21,7 @@ std::function<RunFn(CLI::App&)> LookupCommand(const char* what, ViewFn view) {
     return [id, view](Context& ctx) -> Status {
       auto store = ctx.OpenStore(false);
       if (!store.ok()) return store.status();
-      return Emit(ctx, view((*store)->Read(), *id, FormatOf(ctx)));
+      return Emit(ctx, view((*store)->Read(), *id, ctx.Format()));
     };
   };
 }
@@ -36,7 +32,7 @@ RunFn SetupTechnique(CLI::App& app) {
   return [id](Context& ctx) -> Status {
     auto store = ctx.OpenStore(false);
     if (!store.ok()) return store.status();
-    return Emit(ctx, report::TechniqueCard((*store)->Read(), *id, FormatOf(ctx), ctx.AsOf()));
+    return Emit(ctx, report::TechniqueCard((*store)->Read(), *id, ctx.Format(), ctx.AsOf()));
   };
 }
 
@@ -46,7 +42,7 @@ RunFn SetupSearch(CLI::App& app) {
   return [text](Context& ctx) -> Status {
     auto store = ctx.OpenStore(false);
     if (!store.ok()) return store.status();
-    return Emit(ctx, report::SearchAttack((*store)->Read(), *text, FormatOf(ctx)));
+    return Emit(ctx, report::SearchAttack((*store)->Read(), *text, ctx.Format()));
   };
 }
 
@@ -54,7 +50,7 @@ RunFn SetupInfo(CLI::App&) {
   return [](Context& ctx) -> Status {
     auto store = ctx.OpenStore(false);
     if (!store.ok()) return store.status();
-    return Emit(ctx, report::StoreInfo(**store, (*store)->Read(), FormatOf(ctx)));
+    return Emit(ctx, report::StoreInfo(**store, (*store)->Read(), ctx.Format()));
   };
 }
 

@@ -7,7 +7,7 @@
 namespace tidemark::cli {
 namespace {
 
-RunFn Setup(CLI::App& app) {
+RunFn SetupChanges(CLI::App& app) {
   auto from = std::make_shared<std::string>();
   auto to = std::make_shared<std::string>();
   app.add_option("--from", *from, "the earlier date (YYYY-MM-DD: its end; or a time)")->required();
@@ -35,8 +35,8 @@ RunFn Setup(CLI::App& app) {
   };
 }
 
-const bool kRegistered = RegisterCommand(
-    {"changes", "what changed between two dates: scores, controls, technique statuses, recommendations, incidents", Setup});
+const bool kChangesCommand = RegisterCommand(
+    {"changes", "what changed between two dates: scores, controls, technique statuses, recommendations, incidents", SetupChanges});
 
 }  // namespace
 }  // namespace tidemark::cli

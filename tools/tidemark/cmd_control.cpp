@@ -11,7 +11,6 @@
 namespace tidemark::cli {
 namespace {
 
-report::Format FormatOf(const Context& ctx) { return ctx.options.json ? report::Format::kJson : report::Format::kText; }
 
 void Emit(Context& ctx, const std::string& view) { ctx.Print(ctx.options.json ? PrettyJson(view) : view); }
 
@@ -22,7 +21,7 @@ RunFn SetupControl(CLI::App& app) {
     auto store = ctx.OpenStore(false);
     if (!store.ok()) return store.status();
     auto txn = (*store)->Read();
-    auto card = report::ControlCard(txn, *id, ctx.AsOf(), FormatOf(ctx));
+    auto card = report::ControlCard(txn, *id, ctx.AsOf(), ctx.Format());
     if (!card.ok() && !store::OrgCatalog::FindControl(txn, *id)) {
       std::vector<std::string> ids;
       store::OrgCatalog::ForEachControl(txn, [&](const model::Control& control) { ids.push_back(control.id); });
@@ -61,7 +60,7 @@ RunFn SetupControls(CLI::App& app) {
     }
     auto store = ctx.OpenStore(false);
     if (!store.ok()) return store.status();
-    Emit(ctx, report::ControlList((*store)->Read(), args->filters, ctx.AsOf(), FormatOf(ctx)));
+    Emit(ctx, report::ControlList((*store)->Read(), args->filters, ctx.AsOf(), ctx.Format()));
     return Status::Ok();
   };
 }

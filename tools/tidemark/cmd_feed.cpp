@@ -11,7 +11,7 @@ namespace {
 
 constexpr size_t kMaxConsumerName = 200;
 
-RunFn Setup(CLI::App& app) {
+RunFn SetupFeed(CLI::App& app) {
   auto consumer = std::make_shared<std::string>();
   auto from = std::make_shared<uint64_t>(0);
   auto format = std::make_shared<std::string>("ndjson");
@@ -76,7 +76,7 @@ RunFn Setup(CLI::App& app) {
   };
 }
 
-const bool kRegistered = RegisterCommand({"feed", "recommendation events (NDJSON, Jira, ServiceNow)", Setup});
+const bool kFeedCommand = RegisterCommand({"feed", "recommendation events (NDJSON, Jira, ServiceNow)", SetupFeed});
 
 }  // namespace
 }  // namespace tidemark::cli

@@ -11,7 +11,7 @@ namespace {
 
 constexpr TimeMs kDayEndOffset = 86'400'000 - 1;  // a history point is evaluated at the end of its day
 
-RunFn Setup(CLI::App& app) {
+RunFn SetupHistory(CLI::App& app) {
   auto scope_id = std::make_shared<std::string>();
   auto from = std::make_shared<std::string>();
   auto to = std::make_shared<std::string>();
@@ -74,7 +74,7 @@ RunFn Setup(CLI::App& app) {
   };
 }
 
-const bool kRegistered = RegisterCommand({"history", "resilience of a scope over time", Setup});
+const bool kHistoryCommand = RegisterCommand({"history", "resilience of a scope over time", SetupHistory});
 
 }  // namespace
 }  // namespace tidemark::cli

@@ -24,7 +24,7 @@ std::string JoinList(const std::vector<std::string>& names) {
   return names.empty() ? "" : "(" + out + ")";
 }
 
-RunFn Setup(CLI::App& app) {
+RunFn SetupImportAttack(CLI::App& app) {
   auto files = std::make_shared<std::vector<std::string>>();
   app.add_option("FILE", *files, "ATT&CK STIX 2.1 bundle(s)")->required();
   return [files](Context& ctx) -> Status {
@@ -71,7 +71,7 @@ RunFn Setup(CLI::App& app) {
   };
 }
 
-const bool kRegistered = RegisterCommand({"import attack", "load ATT&CK STIX 2.1 bundles", Setup});
+const bool kImportAttackCommand = RegisterCommand({"import attack", "load ATT&CK STIX 2.1 bundles", SetupImportAttack});
 
 }  // namespace
 }  // namespace tidemark::cli

@@ -54,7 +54,7 @@ std::string Listed(const std::vector<std::string>& items, size_t limit = 20) {
   return out;
 }
 
-RunFn Setup(CLI::App& app) {
+RunFn SetupImportIncidents(CLI::App& app) {
   auto opts = std::make_shared<Options>();
   app.add_option("FILE", opts->paths, "incident export files or directories (read recursively)")->required();
   app.add_option("--format", opts->format,
@@ -105,7 +105,7 @@ RunFn Setup(CLI::App& app) {
   };
 }
 
-const bool kRegistered = RegisterCommand({"import incidents", "load incident exports (any supported format)", Setup});
+const bool kImportIncidentsCommand = RegisterCommand({"import incidents", "load incident exports (any supported format)", SetupImportIncidents});
 
 }  // namespace
 }  // namespace tidemark::cli

@@ -16,34 +16,12 @@
 #include "importers/controls/posture_file.h"
 #include "importers/controls/secure_score_mapping.h"
 #include "tools/tidemark/command.h"
+#include "tools/tidemark/reject_options.h"
 
 namespace tidemark::cli {
 namespace {
 
 using importers::RejectList;
-
-struct RejectOptions {
-  bool skip_invalid = false;
-  std::string rejects_path;
-};
-
-void AddRejectOptions(CLI::App& app, RejectOptions& options) {
-  app.add_flag("--skip-invalid", options.skip_invalid, "import the valid records, report the invalid ones");
-  app.add_option("--rejects", options.rejects_path, "also write the rejected records (file:record: reason) here");
-}
-
-// Reports the rejects (stderr, --rejects) and fails unless --skip-invalid.
-Status HandleRejects(const RejectList& rejects, const RejectOptions& options, spdlog::logger& log) {
-  if (!options.rejects_path.empty()) {
-    std::ofstream out(options.rejects_path, std::ios::binary | std::ios::trunc);
-    for (const auto& reject : rejects.items) out << reject.Message() << "\n";
-    if (!out) return Status::BadInput("--rejects: cannot write " + options.rejects_path);
-  }
-  if (options.skip_invalid) {
-    for (const auto& reject : rejects.items) log.warn("rejected {}", reject.Message());
-  }
-  return importers::RejectsAsError(rejects, options.skip_invalid);
-}
 
 std::string JoinSet(const std::set<std::string>& ids, size_t limit = 20) {
   std::string out;
@@ -175,7 +153,7 @@ Status RunImportControls(Context& ctx, const ControlsArgs& args) {
   return Status::Ok();
 }
 
-RunFn SetupControls(CLI::App& app) {
+RunFn SetupImportControls(CLI::App& app) {
   auto args = std::make_shared<ControlsArgs>();
   app.add_option("FILE", args->files, "catalog: tidemark JSON/CSV or Graph secureScoreControlProfiles export");
   app.add_option("--builtin", args->builtin, "a built-in catalog instead of a file: attack-mitigations");
@@ -263,7 +241,7 @@ Status RunImportMappings(Context& ctx, const MappingsArgs& args) {
   return Status::Ok();
 }
 
-RunFn SetupMappings(CLI::App& app) {
+RunFn SetupImportMappings(CLI::App& app) {
   auto args = std::make_shared<MappingsArgs>();
   app.add_option("FILE", args->files, "tidemark JSON/CSV or CTID Mappings Explorer JSON")->required();
   app.add_option("--set", args->set, "the set's name (default: the file's `source`, else its file name without extension)");
@@ -313,7 +291,7 @@ Status RunImportPosture(Context& ctx, const FilesArgs& args) {
   return Status::Ok();
 }
 
-RunFn SetupPosture(CLI::App& app) {
+RunFn SetupImportPosture(CLI::App& app) {
   auto args = std::make_shared<FilesArgs>();
   app.add_option("FILE", args->files, "snapshots: tidemark JSON/CSV or Graph secureScores export")->required();
   AddRejectOptions(app, args->rejects);
@@ -350,20 +328,20 @@ Status RunImportAssets(Context& ctx, const FilesArgs& args) {
   return Status::Ok();
 }
 
-RunFn SetupAssets(CLI::App& app) {
+RunFn SetupImportAssets(CLI::App& app) {
   auto args = std::make_shared<FilesArgs>();
   app.add_option("FILE", args->files, "asset inventory: tidemark JSON or CSV")->required();
   AddRejectOptions(app, args->rejects);
   return [args](Context& ctx) { return RunImportAssets(ctx, *args); };
 }
 
-const bool kControls = RegisterCommand(
-    {"import controls", "load a control catalog (tidemark JSON/CSV, Graph secureScoreControlProfiles, --builtin)", SetupControls});
-const bool kMappings = RegisterCommand(
-    {"import mappings", "load control->technique mappings (tidemark JSON/CSV, CTID Mappings Explorer)", SetupMappings});
-const bool kPosture = RegisterCommand(
-    {"import posture", "load dated control states (tidemark JSON/CSV, Graph secureScores)", SetupPosture});
-const bool kAssets = RegisterCommand({"import assets", "load the asset inventory (tidemark JSON/CSV)", SetupAssets});
+const bool kImportControls = RegisterCommand(
+    {"import controls", "load a control catalog (tidemark JSON/CSV, Graph secureScoreControlProfiles, --builtin)", SetupImportControls});
+const bool kImportMappings = RegisterCommand(
+    {"import mappings", "load control->technique mappings (tidemark JSON/CSV, CTID Mappings Explorer)", SetupImportMappings});
+const bool kImportPosture = RegisterCommand(
+    {"import posture", "load dated control states (tidemark JSON/CSV, Graph secureScores)", SetupImportPosture});
+const bool kImportAssets = RegisterCommand({"import assets", "load the asset inventory (tidemark JSON/CSV)", SetupImportAssets});
 
 }  // namespace
 }  // namespace tidemark::cli

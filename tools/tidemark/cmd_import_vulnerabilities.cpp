@@ -92,7 +92,7 @@ Status RunImportVulnerabilities(Context& ctx, const VulnerabilityArgs& args) {
   return Status::Ok();
 }
 
-RunFn SetupVulnerabilities(CLI::App& app) {
+RunFn SetupImportVulnerabilities(CLI::App& app) {
   auto args = std::make_shared<VulnerabilityArgs>();
   app.add_option("FILE", args->files, "findings: tidemark JSON/NDJSON/CSV, Defender export or delta, Trivy JSON")->required();
   app.add_option("--format", args->format, "auto (default), native, mdvm, mdvm-delta, trivy or csv");
@@ -155,18 +155,18 @@ Status RunImportCves(Context& ctx, const CveArgs& args) {
   return Status::Ok();
 }
 
-RunFn SetupCves(CLI::App& app) {
+RunFn SetupImportCves(CLI::App& app) {
   auto args = std::make_shared<CveArgs>();
   app.add_option("FILE", args->files, "CTID KEV mapping set (JSON), CTID ATT&CK-to-CVE CSV, CISA KEV catalog JSON")->required();
   AddRejectOptions(app, args->rejects);
   return [args](Context& ctx) { return RunImportCves(ctx, *args); };
 }
 
-const bool kVulnerabilities = RegisterCommand(
+const bool kImportVulnerabilities = RegisterCommand(
     {"import vulnerabilities", "load vulnerability findings (tidemark JSON/NDJSON/CSV, Defender export/delta, Trivy)",
-     SetupVulnerabilities});
-const bool kCves = RegisterCommand(
-    {"import cves", "load CVE knowledge (CTID KEV mappings, CTID CVE CSV, CISA KEV catalog)", SetupCves});
+     SetupImportVulnerabilities});
+const bool kImportCves = RegisterCommand(
+    {"import cves", "load CVE knowledge (CTID KEV mappings, CTID CVE CSV, CISA KEV catalog)", SetupImportCves});
 
 }  // namespace
 }  // namespace tidemark::cli

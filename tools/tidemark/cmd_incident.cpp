@@ -10,7 +10,7 @@
 namespace tidemark::cli {
 namespace {
 
-RunFn Setup(CLI::App& app) {
+RunFn SetupIncident(CLI::App& app) {
   auto id = std::make_shared<std::string>();
   app.add_option("ID", *id, "incident id (INC-1042, defender:3127, ...)")->required();
   return [id](Context& ctx) -> Status {
@@ -51,7 +51,7 @@ RunFn Setup(CLI::App& app) {
   };
 }
 
-const bool kRegistered = RegisterCommand({"incident", "exposures and mitigations of one incident", Setup});
+const bool kIncidentCommand = RegisterCommand({"incident", "exposures and mitigations of one incident", SetupIncident});
 
 }  // namespace
 }  // namespace tidemark::cli

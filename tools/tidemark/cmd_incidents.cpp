@@ -99,7 +99,7 @@ Result<Matcher> BuildMatcher(const Filters& f, const store::ReadTxn& txn) {
   return m;
 }
 
-RunFn Setup(CLI::App& app) {
+RunFn SetupIncidents(CLI::App& app) {
   auto f = std::make_shared<Filters>();
   app.add_option("--since", f->since, "incidents whose time (closed, else created) is on or after DATE");
   app.add_option("--until", f->until, "incidents whose time is on or before DATE (a date: end of that day)");
@@ -175,7 +175,7 @@ RunFn Setup(CLI::App& app) {
   };
 }
 
-const bool kRegistered = RegisterCommand({"incidents", "list stored incidents (filters combine)", Setup});
+const bool kIncidentsCommand = RegisterCommand({"incidents", "list stored incidents (filters combine)", SetupIncidents});
 
 }  // namespace
 }  // namespace tidemark::cli

@@ -14,7 +14,7 @@
 namespace tidemark::cli {
 namespace {
 
-RunFn Setup(CLI::App& app) {
+RunFn SetupMappings(CLI::App& app) {
   return [](Context& ctx) -> Status {
     auto store = ctx.OpenStore(false);
     if (!store.ok()) return store.status();
@@ -57,8 +57,8 @@ RunFn Setup(CLI::App& app) {
   };
 }
 
-const bool kRegistered =
-    RegisterCommand({"mappings", "list the mapping sets: name, mappings, controls, source file", Setup});
+const bool kMappingsCommand =
+    RegisterCommand({"mappings", "list the mapping sets: name, mappings, controls, source file", SetupMappings});
 
 }  // namespace
 }  // namespace tidemark::cli

@@ -8,7 +8,7 @@
 namespace tidemark::cli {
 namespace {
 
-RunFn Setup(CLI::App& app) {
+RunFn SetupNavigator(CLI::App& app) {
   auto scope_id = std::make_shared<std::string>();
   auto color = std::make_shared<std::string>("status");
   app.add_option("--scope", *scope_id, "incident, threat or all")->required();
@@ -37,7 +37,7 @@ RunFn Setup(CLI::App& app) {
   };
 }
 
-const bool kRegistered = RegisterCommand({"navigator", "ATT&CK Navigator layer (format 4.5) of a scope", Setup});
+const bool kNavigatorCommand = RegisterCommand({"navigator", "ATT&CK Navigator layer (format 4.5) of a scope", SetupNavigator});
 
 }  // namespace
 }  // namespace tidemark::cli

@@ -8,7 +8,7 @@
 namespace tidemark::cli {
 namespace {
 
-RunFn Setup(CLI::App& app) {
+RunFn SetupRecommendations(CLI::App& app) {
   auto scope_id = std::make_shared<std::string>("all");
   auto filter = std::make_shared<report::RecommendationFilter>();
   auto group_by = std::make_shared<std::string>();
@@ -45,7 +45,7 @@ RunFn Setup(CLI::App& app) {
   };
 }
 
-const bool kRegistered = RegisterCommand({"recommendations", "controls to fix first, ranked by impact", Setup});
+const bool kRecommendationsCommand = RegisterCommand({"recommendations", "controls to fix first, ranked by impact", SetupRecommendations});
 
 }  // namespace
 }  // namespace tidemark::cli

@@ -15,7 +15,7 @@ namespace {
 constexpr size_t kListedIncidents = 200;
 constexpr size_t kChartedThreats = 5;  // lines beside `all`: more would not be told apart
 
-RunFn Setup(CLI::App& app) {
+RunFn SetupReport(CLI::App& app) {
   auto scope_id = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   app.add_option("--scope", *scope_id, "incident, threat or all")->required();
@@ -80,7 +80,7 @@ RunFn Setup(CLI::App& app) {
   };
 }
 
-const bool kRegistered = RegisterCommand({"report", "a self-contained HTML report of a scope", Setup});
+const bool kReportCommand = RegisterCommand({"report", "a self-contained HTML report of a scope", SetupReport});
 
 }  // namespace
 }  // namespace tidemark::cli

@@ -8,7 +8,7 @@
 namespace tidemark::cli {
 namespace {
 
-RunFn Setup(CLI::App& app) {
+RunFn SetupRun(CLI::App& app) {
   auto since = std::make_shared<std::string>();
   auto top = std::make_shared<int64_t>(static_cast<int64_t>(report::kDefaultTop));
   app.add_option("--since", *since, "only re-map incidents closed (else created) on or after DATE");
@@ -57,7 +57,7 @@ RunFn Setup(CLI::App& app) {
   };
 }
 
-const bool kRegistered = RegisterCommand({"run", "batch after incident closure: map, score, append feed events", Setup});
+const bool kRunCommand = RegisterCommand({"run", "batch after incident closure: map, score, append feed events", SetupRun});
 
 }  // namespace
 }  // namespace tidemark::cli

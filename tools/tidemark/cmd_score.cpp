@@ -13,7 +13,7 @@ struct ScoreArgs {
   std::string from, to, format;
 };
 
-RunFn Setup(CLI::App& app) {
+RunFn SetupScore(CLI::App& app) {
   auto args = std::make_shared<ScoreArgs>();
   app.add_option("--by", args->by, "group by category (default), product or license")
       ->check(CLI::IsMember({"category", "product", "license"}, CLI::ignore_case));
@@ -56,8 +56,8 @@ RunFn Setup(CLI::App& app) {
   };
 }
 
-const bool kRegistered = RegisterCommand(
-    {"score", "posture score (Secure Score points): achieved, achievable and the percentage, by group or over time", Setup});
+const bool kScoreCommand = RegisterCommand(
+    {"score", "posture score (Secure Score points): achieved, achievable and the percentage, by group or over time", SetupScore});
 
 }  // namespace
 }  // namespace tidemark::cli

@@ -7,7 +7,7 @@
 namespace tidemark::cli {
 namespace {
 
-RunFn Setup(CLI::App& app) {
+RunFn SetupVulnerabilities(CLI::App& app) {
   auto scope_id = std::make_shared<std::string>("all");
   auto filter = std::make_shared<report::PatchFilter>();
   app.add_option("--scope", *scope_id, "incident, threat or all (default)");
@@ -31,8 +31,8 @@ RunFn Setup(CLI::App& app) {
   };
 }
 
-const bool kRegistered =
-    RegisterCommand({"vulnerabilities", "patches that lower vulnerability exposure most, ranked", Setup});
+const bool kVulnerabilitiesCommand =
+    RegisterCommand({"vulnerabilities", "patches that lower vulnerability exposure most, ranked", SetupVulnerabilities});
 
 }  // namespace
 }  // namespace tidemark::cli

@@ -13,6 +13,7 @@
 
 #include "engine/core/status.h"
 #include "engine/core/time_util.h"
+#include "engine/report/format.h"
 #include "engine/store/store.h"
 
 namespace tidemark::cli {
@@ -36,6 +37,9 @@ class Context {
   TimeMs AsOf() const { return as_of_; }
   bool HasAsOf() const { return !options.as_of.empty(); }
   Status Resolve();  // checks the global options once parsing is done
+
+  // --json or the text rendering.
+  report::Format Format() const { return options.json ? report::Format::kJson : report::Format::kText; }
 
   // Everything a command prints goes through here (stdout); fails on a write error such as
   // a closed pipe, so the exit status tells.

@@ -1,7 +1,6 @@
 // --skip-invalid and --rejects FILE for the importers whose parsers return a RejectList
 // (SPEC §6): declaring the options, and turning the rejects into stderr lines, the rejects
-// file and the exit status. (cmd_import_org.cpp still has its own copy of these three; it
-// can switch to this header.)
+// file and the exit status.
 #pragma once
 
 #include <spdlog/logger.h>

@@ -38,7 +38,7 @@ using model::Classification;
 using model::ControlStatus;
 using store::FeedCatalog;
 
-TimeMs Day(const char* date) { return *ParseIsoTime(date); }
+using testing::Day;
 const TimeMs kTau = *ParseIsoTime("2026-03-15", DateOnly::kEndOfDay);
 
 model::Incident MakeIncident(const char* id, Classification cls, const char* closed, std::vector<std::string> techniques,

@@ -37,8 +37,8 @@ namespace {
 using model::ControlStatus;
 using model::MappingType;
 
-TimeMs Day(const char* date) { return *ParseIsoTime(date); }
-TimeMs EndOf(const char* date) { return *ParseIsoTime(date, DateOnly::kEndOfDay); }
+using testing::Day;
+using testing::EndOf;
 
 model::Incident MakeIncident(std::string id, model::Classification cls, std::optional<TimeMs> created, TimeMs closed,
                              std::vector<std::string> techniques, std::vector<std::string> threats) {
@@ -107,19 +107,19 @@ std::string ChangesStore() {
   return dir;
 }
 
-struct Org {
+struct ChangesOrg {
   std::unique_ptr<store::Store> store;
   graph::DefenseGraph graph;
 };
 
-Org LoadOrg() {
+ChangesOrg LoadOrg() {
   static std::string dir = ChangesStore();
   auto store = store::Store::Open(dir);
   REQUIRE(store.ok());
   auto txn = (*store)->Read();
   graph::DefenseGraph g = graph::DefenseGraph::Build(txn);
   g.LoadIncidents(txn);
-  return Org{std::move(store).value(), std::move(g)};
+  return ChangesOrg{std::move(store).value(), std::move(g)};
 }
 
 constexpr const char* kExpected =
@@ -154,13 +154,13 @@ constexpr const char* kExpected =
     R"({"id":"I3","time":"2026-03-09T00:00:00Z","classification":"true-positive","threats":["G9000"]}]})";
 
 TEST_CASE("changes between two dates list scores, changed controls, techniques, recommendations and new incidents") {
-  Org org = LoadOrg();
+  ChangesOrg org = LoadOrg();
   Changes changes = CompareDates(org.graph, EndOf("2026-03-03"), EndOf("2026-03-15"));
   CHECK(ChangesJson(org.graph, changes) == std::string(kExpected));
 }
 
 TEST_CASE("changes between a date and itself are only the scores") {
-  Org org = LoadOrg();
+  ChangesOrg org = LoadOrg();
   Changes changes = CompareDates(org.graph, EndOf("2026-03-15"), EndOf("2026-03-15"));
   REQUIRE(changes.scopes.size() == 3);
   CHECK(*changes.scopes[0].resilience_from == doctest::Approx(75));
@@ -173,7 +173,7 @@ TEST_CASE("changes between a date and itself are only the scores") {
 }
 
 TEST_CASE("changes text names owners and shows every section") {
-  Org org = LoadOrg();
+  ChangesOrg org = LoadOrg();
   std::string text = ChangesText(org.graph, CompareDates(org.graph, EndOf("2026-03-03"), EndOf("2026-03-15")));
   CHECK(text.find("Changes from 2026-03-03T23:59:59.999Z to 2026-03-15T23:59:59.999Z") != std::string::npos);
   CHECK(text.find("50.0 -> 75.0") != std::string::npos);

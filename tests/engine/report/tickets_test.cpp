@@ -15,7 +15,7 @@
 namespace tidemark::report {
 namespace {
 
-FeedItem Item(std::string scope_id = "INC-1042", std::string control_title = "Attack surface reduction rules") {
+FeedItem TicketItem(std::string scope_id = "INC-1042", std::string control_title = "Attack surface reduction rules") {
   FeedItem item;
   item.scope = {"incident", std::move(scope_id), ""};
   item.control_id = "EDR-ASR";
@@ -29,7 +29,7 @@ FeedItem Item(std::string scope_id = "INC-1042", std::string control_title = "At
 }
 
 FeedItem Resolved(ResolveReason reason) {
-  FeedItem item = Item();
+  FeedItem item = TicketItem();
   item.reason = reason;
   item.status = reason == ResolveReason::kImplemented ? "completed" : "to-address";
   return item;
@@ -101,7 +101,7 @@ TEST_CASE("priority thresholds: >= 10 High, >= 3 Medium, else Low") {
                         Case{2.9999, "Low", "3"}, Case{0.0001, "Low", "3"}}) {
     CAPTURE(c.impact);
     CHECK(PriorityOf(c.impact) == c.jira);
-    FeedItem item = Item();
+    FeedItem item = TicketItem();
     item.impact = c.impact;
     CHECK(std::string(Jira(kEventOpened, item)["fields"]["priority"]["name"].GetString()) == c.jira);
     auto snow = Snow(kEventOpened, item);
@@ -111,7 +111,7 @@ TEST_CASE("priority thresholds: >= 10 High, >= 3 Medium, else Low") {
 }
 
 TEST_CASE("Jira opened bodies: project, Task, summary, ADF doc version 1 with the paths, tidemark labels") {
-  FeedItem item = Item();
+  FeedItem item = TicketItem();
   auto body = Jira(kEventOpened, item, Options("SOC"));
   const auto& fields = body["fields"];
   CHECK(std::string(fields["project"]["key"].GetString()) == "SOC");
@@ -142,7 +142,7 @@ TEST_CASE("resolved Jira bodies say why in the summary and the text, are Low, an
   CHECK(std::string(body["fields"]["summary"].GetString()) ==
         "[tidemark] Resolved (implemented): Attack surface reduction rules (EDR-ASR) for incident INC-1042");
   CHECK(std::string(body["fields"]["priority"]["name"].GetString()) == "Low");
-  std::string key = Item().key;
+  std::string key = TicketItem().key;
   CHECK(Labels(body) == std::set<std::string>{"tidemark", "tidemark-" + key, "tidemark-resolved", "tidemark-reason-implemented"});
   CHECK(AllAdfText(body) ==
         "tidemark recommendation.resolved (implemented): control EDR-ASR (Attack surface reduction rules) no longer "
@@ -190,7 +190,7 @@ TEST_CASE("for every reason, resolved bodies name it and its sentence; ServiceNo
 }
 
 TEST_CASE("ServiceNow open bodies carry correlation_id = key, description and work notes, and no state") {
-  FeedItem item = Item();
+  FeedItem item = TicketItem();
   auto body = Snow(kEventUpdated, item);
   CHECK(std::string(body["correlation_id"].GetString()) == item.key);
   CHECK(std::string(body["short_description"].GetString()) ==
@@ -207,7 +207,7 @@ TEST_CASE("ServiceNow open bodies carry correlation_id = key, description and wo
 }
 
 TEST_CASE("summaries name a threat by name then ID and `all` as the whole organisation") {
-  FeedItem item = Item();
+  FeedItem item = TicketItem();
   item.scope = {"group", "G0016", "APT29"};
   CHECK(std::string(Jira(kEventOpened, item)["fields"]["summary"].GetString()) ==
         "[tidemark] Implement: Attack surface reduction rules (EDR-ASR) for APT29 (G0016)");
@@ -222,7 +222,7 @@ TEST_CASE("owners assign: Jira by the account ID the assignees file maps, else a
   REQUIRE(assignees.ok());
   TicketOptions options = Options();
   options.assignees = &*assignees;
-  FeedItem item = Item();
+  FeedItem item = TicketItem();
   item.owner = "Endpoint Team";
   auto mapped = Jira(kEventOpened, item, options);
   CHECK(std::string(mapped["fields"]["assignee"]["accountId"].GetString()) == "5b10ac8d82e05b22cc7d4ef5");
@@ -264,7 +264,7 @@ TEST_CASE("a per-control ticket lists every scope it serves, highest impact firs
   ticket.control_title = "Attack surface reduction rules";
   ticket.owner = "Endpoint Team";
   ticket.status = "to-address";
-  FeedItem incident = Item("INC-7"), apt = Item(), all = Item(), gone = Item("INC-1");
+  FeedItem incident = TicketItem("INC-7"), apt = TicketItem(), all = TicketItem(), gone = TicketItem("INC-1");
   incident.impact = 4;
   apt.scope = {"group", "G0016", "APT29"};
   apt.impact = 12.5;
@@ -290,7 +290,7 @@ TEST_CASE("a per-control ticket lists every scope it serves, highest impact firs
         "tidemark key " + ticket.key + " (label tidemark-" + ticket.key + ")\n");
 
   // Nothing open: resolved, with the first reason by precedence (implemented before the others).
-  FeedItem done = Item("INC-7");
+  FeedItem done = TicketItem("INC-7");
   done.reason = ResolveReason::kImplemented;
   ticket.open.clear();
   ticket.resolved = {gone, done};
@@ -313,7 +313,7 @@ TEST_CASE("a per-control summary that does not fit lists as many scopes as fit a
   ticket.control_id = "EDR-ASR";
   ticket.key = store::FeedCatalog::ControlKey("EDR-ASR");
   ticket.control_title = "Attack surface reduction rules";
-  for (int idx = 0; idx < 40; ++idx) ticket.open.push_back(Item("INC-" + std::to_string(1000 + idx)));
+  for (int idx = 0; idx < 40; ++idx) ticket.open.push_back(TicketItem("INC-" + std::to_string(1000 + idx)));
   std::string summary = Parse(ServiceNowControlBody(ticket))["short_description"].GetString();
   CHECK(summary.size() <= 160);
   CHECK(summary.rfind("[tidemark] Implement: Attack surface reduction rules (EDR-ASR) for incident INC-1000, incident INC-1001", 0) == 0);
@@ -323,7 +323,7 @@ TEST_CASE("a per-control summary that does not fit lists as many scopes as fit a
 TEST_CASE("markup, control characters and long multi-byte titles stay valid and inert in ticket bodies") {
   std::string title = "<script>alert('x')</script>\a\x1b[31m & \"q\"";
   for (int idx = 0; idx < 120; ++idx) title += "\xc3\xa9";  // é, two bytes each: the cut falls inside one
-  FeedItem item = Item("INC-<b>9</b>\r\n", title);
+  FeedItem item = TicketItem("INC-<b>9</b>\r\n", title);
   item.owner = "Team\x07 <b>";
   std::string event = EventJson(1, kEventOpened, 0, item);
   Parse(event);  // the event itself is valid JSON (the writer escapes control characters)

@@ -73,8 +73,8 @@ using model::ControlStatus;
 using model::MappingType;
 using model::TechniqueOutcome;
 
-TimeMs Day(const char* date) { return *ParseIsoTime(date); }
-TimeMs EndOf(const char* date) { return *ParseIsoTime(date, DateOnly::kEndOfDay); }
+using testing::Day;
+using testing::EndOf;
 
 struct Use {
   const char* id;
@@ -161,22 +161,22 @@ std::string EvidenceStore() {
   return dir;
 }
 
-struct Org {
+struct EvidenceOrg {
   std::unique_ptr<store::Store> store;
   graph::DefenseGraph graph;
 };
 
-Org Load() {
+EvidenceOrg Load() {
   static std::string dir = EvidenceStore();
   auto store = store::Store::Open(dir);
   REQUIRE(store.ok());
   auto txn = (*store)->Read();
   graph::DefenseGraph g = graph::DefenseGraph::Build(txn);
   g.LoadIncidents(txn);
-  return Org{std::move(store).value(), std::move(g)};
+  return EvidenceOrg{std::move(store).value(), std::move(g)};
 }
 
-const TechniqueRow& Row(const Evaluation& ev, const graph::DefenseGraph& g, const char* id) {
+const TechniqueRow& EvidenceRow(const Evaluation& ev, const graph::DefenseGraph& g, const char* id) {
   for (const auto& row : ev.techniques) {
     if (g.props(row.technique).id == id) return row;
   }
@@ -202,12 +202,12 @@ using Strings = std::vector<std::string>;
 }  // namespace
 
 TEST_CASE("evidence: several incidents on one technique, blocked uses, no created time, improvement after creation") {
-  Org org = Load();
+  EvidenceOrg org = Load();
   Scorer scorer(org.graph);
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "all"), EndOf("2026-06-30"));
   CHECK(ev.incidents == 4);
   REQUIRE(ev.techniques.size() == 4);
-  const auto& bravo = Row(ev, org.graph, "T2200");
+  const auto& bravo = EvidenceRow(ev, org.graph, "T2200");
   CHECK(bravo.weight == 9);
   CHECK(IncidentIds(org.graph, bravo.succeeded_in) == Strings{"J1", "J2", "J3"});
   CHECK(bravo.status == "exposed");
@@ -218,17 +218,17 @@ TEST_CASE("evidence: several incidents on one technique, blocked uses, no create
   CHECK(bravo.controls[0].credited == doctest::Approx(0.0));
   CHECK(bravo.controls[1].baseline == 0.0);
   // T2300: J3 only blocked it: no evidence, no baseline fields; K-Z at 1 mitigates it.
-  const auto& charlie = Row(ev, org.graph, "T2300");
+  const auto& charlie = EvidenceRow(ev, org.graph, "T2300");
   CHECK(charlie.succeeded_in.empty());
   CHECK(charlie.status == "mitigated");
   CHECK_FALSE(charlie.controls[0].has_evidence);
   // T2400: J1's blocked use weighs but is no evidence; J5's succeeded use is.
-  const auto& delta = Row(ev, org.graph, "T2400");
+  const auto& delta = EvidenceRow(ev, org.graph, "T2400");
   CHECK(delta.weight == 5);
   CHECK(IncidentIds(org.graph, delta.succeeded_in) == Strings{"J5"});
   CHECK(delta.status == "exposed");
   // T2100.001: the parent's control, with the sub-technique's own evidence.
-  const auto& sub = Row(ev, org.graph, "T2100.001");
+  const auto& sub = EvidenceRow(ev, org.graph, "T2100.001");
   REQUIRE(sub.controls.size() == 1);
   CHECK(sub.controls[0].via == "parent");
   CHECK(sub.controls[0].baseline == doctest::Approx(0.3));
@@ -240,7 +240,7 @@ TEST_CASE("evidence: several incidents on one technique, blocked uses, no create
 }
 
 TEST_CASE("recommendations raise only techniques below 1, skip risk-accepted controls, and carry points") {
-  Org org = Load();
+  EvidenceOrg org = Load();
   Scorer scorer(org.graph);
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "all"), EndOf("2026-06-30"));
   CHECK(scorer.TotalMaxPoints() == 20);
@@ -265,7 +265,7 @@ TEST_CASE("recommendations raise only techniques below 1, skip risk-accepted con
 }
 
 TEST_CASE("a group's impact is joint, not the sum of its controls' impacts") {
-  Org org = Load();
+  EvidenceOrg org = Load();
   Scorer scorer(org.graph);
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "all"), EndOf("2026-06-30"));
   auto km = *org.graph.Control("K-M");
@@ -275,7 +275,7 @@ TEST_CASE("a group's impact is joint, not the sum of its controls' impacts") {
 }
 
 TEST_CASE("gaps: unimplemented live mitigations of techniques below 1, without parent fallback") {
-  Org org = Load();
+  EvidenceOrg org = Load();
   Scorer scorer(org.graph);
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "all"), EndOf("2026-06-30"));
   REQUIRE(ev.gaps.size() == 2);
@@ -287,7 +287,7 @@ TEST_CASE("gaps: unimplemented live mitigations of techniques below 1, without p
 }
 
 TEST_CASE("validations: controls in place when a technique still succeeded, by control id") {
-  Org org = Load();
+  EvidenceOrg org = Load();
   Scorer scorer(org.graph);
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "all"), EndOf("2026-06-30"));
   REQUIRE(ev.validations.size() == 3);
@@ -304,13 +304,13 @@ TEST_CASE("validations: controls in place when a technique still succeeded, by c
 }
 
 TEST_CASE("an earlier date: only the incidents counted then are evidence") {
-  Org org = Load();
+  EvidenceOrg org = Load();
   Scorer scorer(org.graph);
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "all"), EndOf("2026-03-03"));
   CHECK(ev.incidents == 2);
   CHECK(*ev.resilience == doctest::Approx(500.0 / 17));
-  CHECK(Row(ev, org.graph, "T2400").succeeded_in.empty());
-  CHECK(IncidentIds(org.graph, Row(ev, org.graph, "T2200").succeeded_in) == Strings{"J1", "J3"});
+  CHECK(EvidenceRow(ev, org.graph, "T2400").succeeded_in.empty());
+  CHECK(IncidentIds(org.graph, EvidenceRow(ev, org.graph, "T2200").succeeded_in) == Strings{"J1", "J3"});
   REQUIRE(ev.recommendations.size() == 3);
   CHECK(org.graph.props(ev.recommendations[0].control).id == "K-S");
   CHECK(ev.recommendations[0].impact == doctest::Approx(200.0 / 17));
@@ -328,7 +328,7 @@ TEST_CASE("an earlier date: only the incidents counted then are evidence") {
 }
 
 TEST_CASE("an incident scope uses the whole organisation's evidence") {
-  Org org = Load();
+  EvidenceOrg org = Load();
   auto txn = org.store->Read();
   org.graph = graph::DefenseGraph::Build(txn, /*with_threats=*/false, /*with_posture=*/false);
   size_t index = org.graph.AddIncident(*store::IncidentCatalog::Find(txn, "J2"));
@@ -353,7 +353,7 @@ TEST_CASE("an incident scope uses the whole organisation's evidence") {
 }
 
 TEST_CASE("an incident that used a technique twice, once blocked, shows it succeeded") {
-  Org org = Load();
+  EvidenceOrg org = Load();
   auto txn = org.store->Read();
   org.graph = graph::DefenseGraph::Build(txn);
   size_t index = org.graph.AddIncident(Incident("J7", Classification::kTruePositive, Day("2026-06-01"), Day("2026-06-02"),
@@ -366,12 +366,12 @@ TEST_CASE("an incident that used a technique twice, once blocked, shows it succe
   CHECK(info.record->techniques[0].outcome == TechniqueOutcome::kSucceeded);
   Scorer scorer(org.graph);
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "J7"), EndOf("2026-06-30"));
-  CHECK(IncidentIds(org.graph, Row(ev, org.graph, "T2300").succeeded_in) == Strings{"J7"});
-  CHECK(Row(ev, org.graph, "T2200").succeeded_in.empty());
+  CHECK(IncidentIds(org.graph, EvidenceRow(ev, org.graph, "T2300").succeeded_in) == Strings{"J7"});
+  CHECK(EvidenceRow(ev, org.graph, "T2200").succeeded_in.empty());
 }
 
 TEST_CASE("a custom threat's resilience reads the same technique states") {
-  Org org = Load();
+  EvidenceOrg org = Load();
   Scorer scorer(org.graph);
   auto scope = ResolveScope(org.graph, "Crew");
   REQUIRE(scope.ok());

@@ -28,8 +28,8 @@ namespace {
 
 using model::ControlStatus;
 
-TimeMs Day(const char* date) { return *ParseIsoTime(date); }
-TimeMs EndOf(const char* date) { return *ParseIsoTime(date, DateOnly::kEndOfDay); }
+using testing::Day;
+using testing::EndOf;
 
 std::string PointsStore() {
   std::string dir = testing::TempDir("points");

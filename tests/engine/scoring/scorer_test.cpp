@@ -48,8 +48,8 @@ namespace {
 using model::ControlStatus;
 using model::MappingType;
 
-TimeMs Day(const char* date) { return *ParseIsoTime(date); }
-TimeMs EndOf(const char* date) { return *ParseIsoTime(date, DateOnly::kEndOfDay); }
+using testing::Day;
+using testing::EndOf;
 
 model::Incident MakeIncident(std::string id, model::Classification cls, std::optional<TimeMs> created,
                              std::optional<TimeMs> closed, std::vector<std::string> techniques,

@@ -12,12 +12,6 @@
 namespace tidemark::testing {
 namespace {
 
-rapidjson::Document Json(const std::string& text) {
-  rapidjson::Document doc;
-  doc.Parse(text.c_str());
-  REQUIRE_FALSE(doc.HasParseError());
-  return doc;
-}
 
 std::set<std::string> Ids(const rapidjson::Value& array) {
   std::set<std::string> out;

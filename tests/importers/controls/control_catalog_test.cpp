@@ -14,12 +14,6 @@
 namespace tidemark::testing {
 namespace {
 
-rapidjson::Document Json(const std::string& text) {
-  rapidjson::Document doc;
-  doc.Parse(text.c_str());
-  REQUIRE_FALSE(doc.HasParseError());
-  return doc;
-}
 
 std::set<std::string> TechniquesVia(const rapidjson::Value& card, const std::string& via) {
   std::set<std::string> out;

@@ -14,7 +14,7 @@ namespace {
 
 using tidemark::testing::SharedPath;
 
-const IncidentReader& Reader() {
+const IncidentReader& FlowReader() {
   static const auto reader = MakeAttackFlowReader();
   return *reader;
 }
@@ -28,7 +28,7 @@ std::string Afb(const std::string& flow_props, const std::string& objects = "") 
 }  // namespace
 
 TEST_CASE("the sample .afb reads field by field: technique_id and ttp pairs, created with a zone, group candidates") {
-  auto run = RunFixture(Reader(), "incidents/attack-flow/small_flow.afb");
+  auto run = RunFixture(FlowReader(), "incidents/attack-flow/small_flow.afb");
   REQUIRE(run->status.ok());
   CHECK(run->out.rejects.empty());
   REQUIRE(run->out.incidents.size() == 1);
@@ -51,7 +51,7 @@ TEST_CASE("the sample .afb reads field by field: technique_id and ttp pairs, cre
 }
 
 TEST_CASE("the upstream STIX Attack Flow example keeps its flow id (plus the name's slug) and passes \"1598.003\" on for the normaliser") {
-  auto run = RunReader(Reader(), "attack-flow-example.json", ReadText(SharedPath("incidents/attack-flow/stix/attack-flow-example.json")));
+  auto run = RunReader(FlowReader(), "attack-flow-example.json", ReadText(SharedPath("incidents/attack-flow/stix/attack-flow-example.json")));
   REQUIRE(run->status.ok());
   CHECK(run->out.rejects.empty());
   REQUIRE(run->out.incidents.size() == 1);
@@ -77,7 +77,7 @@ TEST_CASE("a STIX bundle with two attack-flows gives each the actions its start_
      "external_references": [{"source_name": "mitre-attack", "external_id": "G0016"}, {"source_name": "blog", "external_id": "x"}]},
     {"type": "attack-action", "id": "attack-action--c", "technique_id": "T1486", "name": "no tactic"},
     {"type": "attack-action", "id": "attack-action--d", "technique_id": "T1490", "name": "reached by nothing"}]})";
-  auto run = RunReader(Reader(), "flows.json", text);
+  auto run = RunReader(FlowReader(), "flows.json", text);
   REQUIRE(run->status.ok());
   CHECK(run->out.rejects.empty());
   REQUIRE(run->out.incidents.size() == 2);
@@ -99,7 +99,7 @@ TEST_CASE("a STIX bundle with two attack-flows gives each the actions its start_
 TEST_CASE(".afb ids add the flow name's slug, so corpus files sharing a builder instance uuid stay apart") {
   std::vector<std::string> ids;
   for (const char* name : {"Conti CISA Alert.afb", "Conti PWC.afb"}) {
-    auto run = RunReader(Reader(), name, ReadText(SharedPath(std::string("incidents/attack-flow/") + name)));
+    auto run = RunReader(FlowReader(), name, ReadText(SharedPath(std::string("incidents/attack-flow/") + name)));
     REQUIRE(run->out.incidents.size() == 1);
     CHECK(run->out.rejects.empty());
     ids.push_back(run->out.incidents[0].incident.id);
@@ -121,7 +121,7 @@ TEST_CASE(".afb ids add the flow name's slug, so corpus files sharing a builder 
   };
   for (const auto& c : cases) {
     CAPTURE(c.name);
-    auto run = RunReader(Reader(), "n.afb",
+    auto run = RunReader(FlowReader(), "n.afb",
                          std::string(R"({"schema": "attack_flow_v2", "objects": [{"id": "flow", "instance": "f-1", "properties": [)") + c.name + "]}]}");
     REQUIRE(run->out.incidents.size() == 1);
     CHECK(run->out.incidents[0].incident.id == c.id);
@@ -132,20 +132,20 @@ TEST_CASE("Attack Flow detection: .afb by schema, STIX by an attack-flow object;
   CHECK(Detected(ReadText(DataPath("incidents/attack-flow/small_flow.afb"))) == "attack-flow");
   CHECK(Detected(ReadText(SharedPath("incidents/attack-flow/stix/attack-flow-example.json"))) == "attack-flow");
   auto afb = Prepare("a.afb", Afb(""));
-  CHECK(Reader().Detect(afb->file) == 95);
+  CHECK(FlowReader().Detect(afb->file) == 95);
   for (const char* text : {R"({"schema": "attack_flow_v2", "objects": "x"})", R"({"schema": "other", "objects": []})",
                            R"({"type": "bundle", "objects": [{"type": "attack-action", "technique_id": "T1059"}]})",
                            R"([{"type": "attack-flow", "id": "attack-flow--1"}])"}) {
     CAPTURE(text);
     auto run = Prepare("x.json", text);
-    CHECK(Reader().Detect(run->file) == 0);
+    CHECK(FlowReader().Detect(run->file) == 0);
   }
   for (const char* other : {"incidents/thehive/cases.json", "incidents/misp/event.json", "incidents/stix/incident_bundle.json"}) {
     CAPTURE(other);
     auto run = Prepare(other, ReadText(DataPath(other)));
-    CHECK(Reader().Detect(run->file) == 0);
+    CHECK(FlowReader().Detect(run->file) == 0);
   }
-  auto not_flow = RunReader(Reader(), "x.json", R"({"type": "bundle", "objects": []})");
+  auto not_flow = RunReader(FlowReader(), "x.json", R"({"type": "bundle", "objects": []})");
   CHECK(not_flow->status.code() == StatusCode::kBadInput);
   CHECK(not_flow->status.message().find("x.json: not an Attack Flow") == 0);
 }
@@ -167,7 +167,7 @@ TEST_CASE("a broken .afb action is rejected by position and instance while the f
   for (const auto& c : cases) {
     CAPTURE(c.action);
     std::string objects = std::string(R"(, {"id": "action", "instance": "a-1", "properties": [["technique_id", "T1078"]]}, )") + c.action;
-    auto run = RunReader(Reader(), "broken.afb", Afb("", objects));
+    auto run = RunReader(FlowReader(), "broken.afb", Afb("", objects));
     REQUIRE(run->status.ok());
     REQUIRE(run->out.incidents.size() == 1);
     CHECK(Techniques(run->out.incidents[0]) == std::vector<std::string>{"T1078/"});
@@ -175,7 +175,7 @@ TEST_CASE("a broken .afb action is rejected by position and instance while the f
     CHECK(Rejects(run->out) == std::vector<std::string>{"broken.afb: objects[2] (action " + instance + "): " + c.reject});
   }
   // Odd shapes elsewhere are not actions' techniques and are read leniently.
-  auto lenient = RunReader(Reader(), "odd.afb", Afb(R"(, ["author", 5], 7, ["x"], ["created", null])",
+  auto lenient = RunReader(FlowReader(), "odd.afb", Afb(R"(, ["author", 5], 7, ["x"], ["created", null])",
                                                     R"(, 3, {"id": 4}, {"id": "action", "properties": [7, ["name"], ["technique_id", null], ["ttp", [["technique", null]]]]},
                                                        {"id": "threat_actor", "properties": [["aliases", "x"], ["name", 5]]}, {"id": "flow", "instance": "f-2"})"));
   CHECK(lenient->out.rejects.empty());
@@ -212,7 +212,7 @@ TEST_CASE("broken Attack Flow flows are rejected naming record and field") {
   };
   for (const auto& c : cases) {
     CAPTURE(c.text);
-    auto run = RunReader(Reader(), "f.json", c.text);
+    auto run = RunReader(FlowReader(), "f.json", c.text);
     REQUIRE(run->status.ok());
     CHECK(Rejects(run->out) == std::vector<std::string>{c.reject});
   }

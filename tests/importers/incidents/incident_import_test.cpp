@@ -12,12 +12,6 @@
 namespace tidemark::testing {
 namespace {
 
-rapidjson::Document Json(const std::string& text) {
-  rapidjson::Document doc;
-  doc.Parse(text.c_str());
-  REQUIRE_FALSE(doc.HasParseError());
-  return doc;
-}
 
 std::string ListJson(const std::string& store) {
   auto result = RunTidemark({"--store", store, "--json", "incidents"});

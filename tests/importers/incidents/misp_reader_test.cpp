@@ -11,13 +11,13 @@
 namespace tidemark::importers::incidents::testing {
 namespace {
 
-const IncidentReader& Reader() {
+const IncidentReader& MispReader() {
   static const auto reader = MakeMispReader();
   return *reader;
 }
 
 SourceIncident ReadOne(const std::string& event_fields) {
-  auto run = RunReader(Reader(), "e.json", std::string(R"({"Event": {"uuid": "u-1", )") + event_fields + "}}");
+  auto run = RunReader(MispReader(), "e.json", std::string(R"({"Event": {"uuid": "u-1", )") + event_fields + "}}");
   REQUIRE(run->status.ok());
   REQUIRE(run->out.rejects.empty());
   REQUIRE(run->out.incidents.size() == 1);
@@ -27,7 +27,7 @@ SourceIncident ReadOne(const std::string& event_fields) {
 }  // namespace
 
 TEST_CASE("the MISP sample event reads field by field: galaxy tags and clusters, attribute tags, targeting data") {
-  auto run = RunFixture(Reader(), "incidents/misp/event.json");
+  auto run = RunFixture(MispReader(), "incidents/misp/event.json");
   REQUIRE(run->status.ok());
   CHECK(run->out.rejects.empty());
   REQUIRE(run->out.incidents.size() == 1);
@@ -53,7 +53,7 @@ TEST_CASE("the MISP sample event reads field by field: galaxy tags and clusters,
 }
 
 TEST_CASE("a MISP restSearch response gives one incident per event, verdict from false-positive tags") {
-  auto run = RunFixture(Reader(), "incidents/misp/restsearch.json");
+  auto run = RunFixture(MispReader(), "incidents/misp/restsearch.json");
   REQUIRE(run->status.ok());
   CHECK(run->out.rejects.empty());
   REQUIRE(run->out.incidents.size() == 2);
@@ -138,12 +138,12 @@ TEST_CASE("MISP detection is by content: events alone, in arrays, in restSearch 
   for (const char* text : {R"({"Event": {"uuid": "a"}})", R"({"Event": "x"})", R"({"event": {"uuid": "a", "info": "x"}})"}) {
     CAPTURE(text);
     auto run = Prepare("x.json", text);
-    CHECK(Reader().Detect(run->file) == 0);
+    CHECK(MispReader().Detect(run->file) == 0);
   }
   for (const char* other : {"incidents/thehive/cases.json", "incidents/stix/incident_bundle.json", "incidents/attack-flow/small_flow.afb"}) {
     CAPTURE(other);
     auto run = Prepare(other, ReadText(DataPath(other)));
-    CHECK(Reader().Detect(run->file) == 0);
+    CHECK(MispReader().Detect(run->file) == 0);
   }
 }
 
@@ -177,7 +177,7 @@ TEST_CASE("malformed MISP events are rejected naming record and field; the valid
   };
   for (const auto& c : cases) {
     CAPTURE(c.record);
-    auto run = RunReader(Reader(), "bad.json", std::string(R"([{"Event": {"uuid": "u-ok"}}, )") + c.record + "]");
+    auto run = RunReader(MispReader(), "bad.json", std::string(R"([{"Event": {"uuid": "u-ok"}}, )") + c.record + "]");
     REQUIRE(run->status.ok());
     CHECK(run->out.incidents.front().incident.id == "misp:u-ok");
     if (*c.reject == '\0') {

@@ -11,7 +11,7 @@
 namespace tidemark::importers::incidents::testing {
 namespace {
 
-const IncidentReader& Reader() {
+const IncidentReader& StixReader() {
   static const auto reader = MakeStixReader();
   return *reader;
 }
@@ -28,7 +28,7 @@ std::string Bundle(const std::string& ext_fields, const std::string& more = "", 
 }  // namespace
 
 TEST_CASE("the STIX sample bundle reads field by field: extension, related attack-patterns, sightings, assets, threats") {
-  auto run = RunFixture(Reader(), "incidents/stix/incident_bundle.json");
+  auto run = RunFixture(StixReader(), "incidents/stix/incident_bundle.json");
   REQUIRE(run->status.ok());
   CHECK(run->out.rejects.empty());
   REQUIRE(run->out.incidents.size() == 1);
@@ -71,7 +71,7 @@ TEST_CASE("STIX determination and investigation_status map to classification and
   };
   for (const auto& c : cases) {
     CAPTURE(c.fields);
-    auto run = RunReader(Reader(), "b.json", Bundle(c.fields));
+    auto run = RunReader(StixReader(), "b.json", Bundle(c.fields));
     REQUIRE(run->out.incidents.size() == 1);
     const model::Incident& inc = run->out.incidents[0].incident;
     CHECK(inc.classification == c.classification);
@@ -92,7 +92,7 @@ TEST_CASE("STIX criticality 0-100 maps to severity; out of range or absent leave
                         {"\"high\"", ""},       {"null", ""}};
   for (const auto& c : cases) {
     CAPTURE(c.criticality);
-    auto run = RunReader(Reader(), "b.json", Bundle(std::string(R"(, "criticality": )") + c.criticality));
+    auto run = RunReader(StixReader(), "b.json", Bundle(std::string(R"(, "criticality": )") + c.criticality));
     REQUIRE(run->out.incidents.size() == 1);
     CHECK(run->out.incidents[0].incident.severity == c.severity);
   }
@@ -110,7 +110,7 @@ TEST_CASE("STIX techniques also come from attacker_activities and from relations
     {"type": "relationship", "id": "relationship--1", "relationship_type": "indicates", "source_ref": "attack-pattern--b", "target_ref": "incident--1"},
     {"type": "relationship", "id": "relationship--2", "relationship_type": "related-to", "source_ref": "incident--1", "target_ref": "attack-pattern--c"},
     {"type": "relationship", "id": "relationship--3", "relationship_type": "related-to", "source_ref": "incident--1", "target_ref": "attack-pattern--a"})";
-  auto run = RunReader(Reader(), "b.json",
+  auto run = RunReader(StixReader(), "b.json",
                        Bundle(R"(, "attacker_activities": [{"pattern_ref": "attack-pattern--a"}, null, {"pattern_ref": "attack-pattern--zz"}])",
                               more, R"("attacker_activities": [{"pattern_ref": "attack-pattern--b"}], )"));
   REQUIRE(run->out.incidents.size() == 1);
@@ -139,7 +139,7 @@ TEST_CASE("a STIX bundle with several incidents gives each only its own linked t
     {"type": "relationship", "id": "relationship--5", "relationship_type": "impacts", "source_ref": "incident--b", "target_ref": "ipv4-addr--1"},
     {"type": "relationship", "id": "relationship--6", "relationship_type": "uses", "source_ref": "malware--1", "target_ref": "incident--b"},
     {"type": "relationship", "id": "relationship--7", "relationship_type": "related-to", "source_ref": "incident--b", "target_ref": "incident--b"}])";
-  auto run = RunReader(Reader(), "array.json", text);
+  auto run = RunReader(StixReader(), "array.json", text);
   REQUIRE(run->status.ok());
   REQUIRE(run->out.incidents.size() == 2);
   const SourceIncident& a = run->out.incidents[0];
@@ -158,24 +158,24 @@ TEST_CASE("a STIX bundle with several incidents gives each only its own linked t
 TEST_CASE("STIX detection needs an incident object; ATT&CK and Attack Flow bundles are not incidents") {
   CHECK(Detected(ReadText(DataPath("incidents/stix/incident_bundle.json"))) == "stix");
   auto bundle = Prepare("b.json", Bundle(""));
-  CHECK(Reader().Detect(bundle->file) == 80);
+  CHECK(StixReader().Detect(bundle->file) == 80);
   auto array = Prepare("a.json", R"([{"type": "incident", "id": "incident--1"}])");
-  CHECK(Reader().Detect(array->file) == 60);
+  CHECK(StixReader().Detect(array->file) == 60);
   auto no_id = Prepare("n.json", R"({"type": "bundle", "objects": [{"type": "incident"}]})");
-  CHECK(Reader().Detect(no_id->file) == 80);  // recognised, then rejected by name
+  CHECK(StixReader().Detect(no_id->file) == 80);  // recognised, then rejected by name
   for (const char* text : {R"({"type": "bundle", "objects": [{"type": "attack-pattern", "id": "attack-pattern--1"}]})",
                            R"({"type": "bundle", "objects": "incident"})", R"({"objects": [1, "incident", null]})", "[]"}) {
     CAPTURE(text);
     auto run = Prepare("x.json", text);
-    CHECK(Reader().Detect(run->file) == 0);
+    CHECK(StixReader().Detect(run->file) == 0);
   }
   for (const char* other : {"incidents/thehive/cases.json", "incidents/misp/event.json", "incidents/attack-flow/small_flow.afb"}) {
     CAPTURE(other);
     auto run = Prepare(other, ReadText(DataPath(other)));
-    CHECK(Reader().Detect(run->file) == 0);
+    CHECK(StixReader().Detect(run->file) == 0);
   }
   auto flow = Prepare("flow.json", ReadText(tidemark::testing::SharedPath("incidents/attack-flow/stix/attack-flow-example.json")));
-  CHECK(Reader().Detect(flow->file) == 0);
+  CHECK(StixReader().Detect(flow->file) == 0);
 }
 
 TEST_CASE("malformed STIX incidents are rejected naming record and field; a non-bundle is bad input") {
@@ -208,7 +208,7 @@ TEST_CASE("malformed STIX incidents are rejected naming record and field; a non-
   for (const auto& c : cases) {
     CAPTURE(c.incident);
     std::string text = std::string(R"({"type": "bundle", "objects": [{"type": "incident", "id": "incident--ok"}, )") + c.incident + "]}";
-    auto run = RunReader(Reader(), "bad.json", text);
+    auto run = RunReader(StixReader(), "bad.json", text);
     REQUIRE(run->status.ok());
     REQUIRE_FALSE(run->out.incidents.empty());
     CHECK(run->out.incidents.front().incident.id == "stix:incident--ok");
@@ -220,7 +220,7 @@ TEST_CASE("malformed STIX incidents are rejected naming record and field; a non-
       CHECK(run->out.incidents.size() == 1);
     }
   }
-  auto not_stix = RunReader(Reader(), "misp.json", R"({"Event": {"uuid": "u"}})");
+  auto not_stix = RunReader(StixReader(), "misp.json", R"({"Event": {"uuid": "u"}})");
   CHECK(not_stix->status.code() == StatusCode::kBadInput);
   CHECK(not_stix->status.message().find("misp.json") == 0);
 }

@@ -10,7 +10,7 @@
 namespace tidemark::importers::incidents::testing {
 namespace {
 
-const IncidentReader& Reader() {
+const IncidentReader& TheHiveReader() {
   static const auto reader = MakeTheHiveReader();
   return *reader;
 }
@@ -18,7 +18,7 @@ const IncidentReader& Reader() {
 }  // namespace
 
 TEST_CASE("TheHive sample cases read field by field: epoch-ms times, procedures, observables, threat tags") {
-  auto run = RunFixture(Reader(), "incidents/thehive/cases.json");
+  auto run = RunFixture(TheHiveReader(), "incidents/thehive/cases.json");
   REQUIRE(run->status.ok());
   CHECK(run->out.rejects.empty());
   REQUIRE(run->out.incidents.size() == 3);
@@ -90,7 +90,7 @@ TEST_CASE("TheHive status, stage and severity map to status, classification and 
   };
   for (const auto& c : cases) {
     CAPTURE(c.fields);
-    auto run = RunReader(Reader(), "t.json", std::string(R"({"_id": "~9", "_type": "Case", )") + c.fields + "}");
+    auto run = RunReader(TheHiveReader(), "t.json", std::string(R"({"_id": "~9", "_type": "Case", )") + c.fields + "}");
     REQUIRE(run->status.ok());
     REQUIRE(run->out.incidents.size() == 1);
     const model::Incident& inc = run->out.incidents[0].incident;
@@ -131,17 +131,17 @@ TEST_CASE("TheHive cases come as one object, wrapped in data/cases, or as NDJSON
   const char* wrapped = R"({"data": [{"_id": "~1", "procedures": []}, {"_id": "~2", "procedures": []}]})";
   const char* ndjson = "{\"_id\": \"~1\", \"procedures\": [{\"patternId\": \"T1078\", \"tactic\": \"defense-evasion\"}]}\n\n"
                        "{\"_id\": \"~2\", \"procedures\": [{\"patterId\": \"T1021.001\", \"tacticLabel\": \"Lateral Movement\"}]}\n";
-  auto single = RunReader(Reader(), "one.json", one);
+  auto single = RunReader(TheHiveReader(), "one.json", one);
   REQUIRE(single->out.incidents.size() == 1);
   CHECK(single->out.incidents[0].incident.title == "one");
   CHECK(single->out.incidents[0].where == "one.json: record 1");
 
-  auto list = RunReader(Reader(), "cases.json", wrapped);
+  auto list = RunReader(TheHiveReader(), "cases.json", wrapped);
   REQUIRE(list->out.incidents.size() == 2);
   CHECK(list->out.incidents[1].incident.id == "thehive:~2");
   CHECK(list->out.incidents[1].where == "cases.json: record 2");
 
-  auto lines = RunReader(Reader(), "cases.ndjson", ndjson);
+  auto lines = RunReader(TheHiveReader(), "cases.ndjson", ndjson);
   REQUIRE(lines->out.incidents.size() == 2);
   CHECK(lines->out.incidents[1].where == "cases.ndjson:3");
   CHECK(Techniques(lines->out.incidents[0]) == std::vector<std::string>{"T1078/defense-evasion"});
@@ -155,10 +155,10 @@ TEST_CASE("TheHive detection is by content: cases yes, alerts without case field
                             "incidents/attack-flow/small_flow.afb", "incidents/native/incidents.json"}) {
     CAPTURE(other);
     auto run = Prepare(other, ReadText(DataPath(other)));
-    CHECK(Reader().Detect(run->file) == 0);
+    CHECK(TheHiveReader().Detect(run->file) == 0);
   }
   auto alert = Prepare("alert.json", R"({"_id": "~7", "_type": "Alert", "type": "external", "sourceRef": "x"})");
-  CHECK(Reader().Detect(alert->file) == 0);
+  CHECK(TheHiveReader().Detect(alert->file) == 0);
 }
 
 TEST_CASE("malformed TheHive cases are rejected naming record and field; the valid ones still read") {
@@ -186,7 +186,7 @@ TEST_CASE("malformed TheHive cases are rejected naming record and field; the val
   };
   for (const auto& c : cases) {
     CAPTURE(c.record);
-    auto run = RunReader(Reader(), "bad.json", std::string("[{\"_id\": \"~ok\"}, ") + c.record + "]");
+    auto run = RunReader(TheHiveReader(), "bad.json", std::string("[{\"_id\": \"~ok\"}, ") + c.record + "]");
     REQUIRE(run->status.ok());
     CHECK(run->out.incidents.front().incident.id == "thehive:~ok");
     if (*c.reject == '\0') {
@@ -203,7 +203,7 @@ TEST_CASE("a TheHive case with a huge title and many procedures is read whole") 
   std::string title(1 << 20, 'x');
   std::string procedures;
   for (int index = 0; index < 5000; ++index) procedures += std::string(index ? "," : "") + R"({"patternId": "T1059"})";
-  auto run = RunReader(Reader(), "big.json", R"({"_id": "~big", "title": ")" + title + R"(", "procedures": [)" + procedures + "]}");
+  auto run = RunReader(TheHiveReader(), "big.json", R"({"_id": "~big", "title": ")" + title + R"(", "procedures": [)" + procedures + "]}");
   REQUIRE(run->out.incidents.size() == 1);
   CHECK(run->out.incidents[0].incident.title.size() == title.size());
   CHECK(run->out.incidents[0].techniques.size() == 5000);  // the normaliser removes repeats

@@ -21,7 +21,7 @@ namespace tidemark::testing {
 namespace {
 
 // The store's observable state: counts and every stored record.
-std::string Snapshot(const std::string& store) {
+std::string StoreSnapshot(const std::string& store) {
   auto info = RunTidemark({"--store", store, "--json", "info"});
   auto list = RunTidemark({"--store", store, "--json", "incidents"});
   REQUIRE(info.exit_code == 0);
@@ -108,12 +108,12 @@ TEST_CASE("wrong-typed fields are refused in every reader, not dropped") {
     CAPTURE(name);
     std::string path = dir + "/" + std::to_string(++index) + "-" + name.substr(name.rfind('/') + 1);
     WriteText(path, Mutated(ReadText(DataPath(std::string("incidents/") + c.fixture)), c.line, c.sets));
-    std::string before = Snapshot(store);
+    std::string before = StoreSnapshot(store);
     auto strict = RunTidemark({"--store", store, "import", "incidents", path});
     CHECK(strict.exit_code == 2);
     CHECK(strict.out.empty());
     CHECK_MESSAGE(strict.err.find(path + c.expected) != std::string::npos, strict.err);
-    CHECK(Snapshot(store) == before);
+    CHECK(StoreSnapshot(store) == before);
     // The same reject through --skip-invalid/--rejects: reported, the rest imported.
     std::string rejects = path + ".rejects.ndjson";
     auto lenient = RunTidemark({"--store", store, "import", "incidents", "--skip-invalid", "--rejects", rejects, path});
@@ -138,14 +138,14 @@ TEST_CASE("a Sentinel file of SecurityAlert rows alone is refused naming the fil
     std::string path = dir + "/alerts.ndjson";
     WriteText(path, rows.substr(second, rows.find('\n', second) - second + 1));
     REQUIRE(ReadText(path).find("SystemAlertId") != std::string::npos);
-    std::string before = Snapshot(store);
+    std::string before = StoreSnapshot(store);
     auto result = RunTidemark({"--store", store, "import", "incidents", path});
     CHECK(result.exit_code == 2);
     CHECK_MESSAGE(result.err.find(path + ": SecurityAlert rows but no SecurityIncident row to attach them to") !=
                       std::string::npos,
                   result.err);
     CHECK(result.err.find("0 incidents") == std::string::npos);
-    CHECK(Snapshot(store) == before);
+    CHECK(StoreSnapshot(store) == before);
   }
 }
 
