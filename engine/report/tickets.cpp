@@ -204,7 +204,7 @@ Ticket PatchTicket(const std::string& event, const PatchItem& patch) {
     std::string_view priority = PriorityOf(patch.impact);
     ticket.priority = patch.kev && priority == "Low" ? "Medium" : priority;
     ticket.lead = "tidemark " + event + ": " + name + " (" + patch.remediation_type + " update), open on " + assets +
-                  ". Fixing its findings lowers the vulnerability exposure of " + scope + " by " + Points(patch.impact) +
+                  ". Fixing its findings lowers the vulnerability exposure of " + scope + " by " + FormatPoints(patch.impact) +
                   " points." + kev;
     techniques.heading = "Techniques its CVEs give attackers:";
     ticket.labels.push_back("tidemark-open");

@@ -9,7 +9,7 @@
 #include <set>
 #include <unordered_set>
 
-#include "engine/scoring/impact.h"
+#include "engine/scoring/recommendation_order.h"
 
 namespace tidemark::scoring {
 namespace {

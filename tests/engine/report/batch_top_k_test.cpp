@@ -19,7 +19,7 @@
 namespace tidemark::report {
 namespace {
 
-const TimeMs kTau = *ParseIsoTime("2026-03-15", DateOnly::kEndOfDay);
+const TimeMs kTopKTau = *ParseIsoTime("2026-03-15", DateOnly::kEndOfDay);
 const char* const kTechniques[] = {"T1100", "T1200", "T1300", "T1400"};
 
 // A store with `seed`'s organisation: 60 controls with strengths and implementations from few
@@ -77,8 +77,8 @@ std::unique_ptr<store::Store> RandomStore(uint32_t seed) {
 // The events after a first run, each without its seq, and the scope it belongs to.
 std::vector<std::pair<std::string, std::string>> Feed(store::Store& store, size_t top) {
   RunOptions options;
-  options.tau = kTau;
-  options.event_time = kTau;
+  options.tau = kTopKTau;
+  options.event_time = kTopKTau;
   options.top = top;
   REQUIRE(RunBatch(store, options).ok());
   std::vector<std::pair<std::string, std::string>> events;
@@ -109,11 +109,11 @@ TEST_CASE("an incident's top K evaluated alone is exactly the beginning of its w
     for (const auto& info : graph.incidents()) {
       auto scope = scoring::ResolveScope(graph, info.id);
       REQUIRE(scope.ok());
-      scoring::Evaluation whole = scorer.Evaluate(*scope, kTau, scoring::EvaluateOptions{.details = false});
+      scoring::Evaluation whole = scorer.Evaluate(*scope, kTopKTau, scoring::EvaluateOptions{.details = false});
       for (size_t top : {1, 3, 10}) {
         CAPTURE(top);
         scoring::Evaluation first =
-            scorer.Evaluate(*scope, kTau, scoring::EvaluateOptions{.details = false, .max_recommendations = top});
+            scorer.Evaluate(*scope, kTopKTau, scoring::EvaluateOptions{.details = false, .max_recommendations = top});
         REQUIRE(first.recommendations.size() == std::min(top, whole.recommendations.size()));
         CHECK(first.resilience == whole.resilience);
         for (size_t k = 0; k < first.recommendations.size(); ++k) {

@@ -44,7 +44,7 @@ using model::Classification;
 using store::FeedCatalog;
 
 TimeMs Day(const char* date) { return *ParseIsoTime(date); }
-const TimeMs kTau = *ParseIsoTime("2026-03-15", DateOnly::kEndOfDay);
+const TimeMs kPatchTau = *ParseIsoTime("2026-03-15", DateOnly::kEndOfDay);
 
 model::Incident MakeIncident(const char* id, Classification cls, const char* closed, std::vector<std::string> techniques,
                              std::vector<std::string> threats) {
@@ -104,8 +104,8 @@ std::unique_ptr<store::Store> OrgStore() {
 
 RunSummary Run(store::Store& store) {
   RunOptions options;
-  options.tau = kTau;
-  options.event_time = kTau;
+  options.tau = kPatchTau;
+  options.event_time = kPatchTau;
   auto summary = RunBatch(store, options);
   REQUIRE(summary.ok());
   return *summary;
@@ -217,7 +217,7 @@ TEST_CASE("run --json counts patch events by kind and reason") {
   summary.patches.resolved = 1;
   summary.patches.resolved_by_reason[static_cast<size_t>(PatchResolveReason::kNoImpact)] = 1;
   RunOptions options;
-  options.tau = kTau;
+  options.tau = kPatchTau;
   std::string json = RunSummaryJson(summary, options);
   CHECK(json.find(R"("patches":{"opened":5,"updated":0,"resolved":1,"resolved_by_reason":{"scope-gone":0,"patched":0,"no-impact":1}})") !=
         std::string::npos);
