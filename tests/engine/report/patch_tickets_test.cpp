@@ -75,7 +75,7 @@ TEST_CASE("a patch.updated ServiceNow body carries the new figures and a priorit
         R"~({"correlation_id":"c4793cb69edbf498","correlation_display":"tidemark",)~"
         R"~("short_description":"[tidemark] Update patch: microsoft/windows for Kestrel (G9000)",)~"
         R"~("description":"tidemark patch.updated: patch microsoft/windows (software update), open on 1 asset. )~"
-        R"~(Fixing its findings lowers the vulnerability exposure of Kestrel (G9000) by 5.556 points.\nCVEs:\n- CVE-2021-0002\n)~"
+        R"~(Fixing its findings lowers the vulnerability exposure of Kestrel (G9000) by 5.56 points.\nCVEs:\n- CVE-2021-0002\n)~"
         R"~(Techniques its CVEs give attackers:\n- T1300\n",)~"
         R"~("work_notes":"tidemark patch.updated (CVEs: CVE-2021-0002)","urgency":"2","impact":"2"})~");
 }
