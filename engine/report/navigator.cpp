@@ -4,6 +4,7 @@
 #include <map>
 
 #include "engine/core/json.h"
+#include "engine/report/number_format.h"
 #include "engine/report/text_table.h"
 
 namespace tidemark::report {
@@ -78,20 +79,17 @@ std::string NavigatorLayer(const graph::DefenseGraph& graph, const scoring::Eval
     if (t.domain != domain && !t.domain.empty()) continue;
     std::vector<std::string> controls;
     for (const auto& c : row.controls) {
-      char entry[200];
-      std::snprintf(entry, sizeof entry, " (%s %.2g x %.2g, %s)", std::string(model::MappingTypeName(c.type)).c_str(),
-                    c.strength, c.implemented, std::string(c.via).c_str());
-      std::string credited;
+      std::string entry = " (" + std::string(model::MappingTypeName(c.type)) + " " + FormatFraction(c.strength) + " x " +
+                          FormatFraction(c.implemented) + ", " + std::string(c.via) + ")";
       if (c.has_evidence && c.baseline > 0) {
-        char note[80];
-        std::snprintf(note, sizeof note, " [in place when it succeeded: %.2g, credited %.2g]", c.baseline, c.credited);
-        credited = note;
+        entry += " [in place when it succeeded: " + FormatFraction(c.baseline) + ", credited " +
+                 FormatFraction(c.credited) + "]";
       }
-      controls.push_back(graph.props(c.control).id + entry + credited);
+      controls.push_back(graph.props(c.control).id + entry);
     }
     std::string comment = row.status + "; " + (controls.empty() ? "no control reaches it" : "controls: " + JoinList(controls));
-    if (!row.succeeded_in.empty()) comment += "; succeeded in " + std::to_string(row.succeeded_count) + " incident(s)";
-    if (by_share) comment += "; open findings give it on " + std::to_string(row.vulnerable_assets.value_or(0)) + " asset(s)";
+    if (!row.succeeded_in.empty()) comment += "; succeeded in " + Plural(row.succeeded_count, "incident");
+    if (by_share) comment += "; open findings give it on " + Plural(row.vulnerable_assets.value_or(0), "asset");
     double score = by_share ? row.vulnerability_share.value_or(0) : row.coverage;
     for (const auto& tactic : t.tactics) {
       w.StartObject();

@@ -231,9 +231,9 @@ Status RunImportMappings(Context& ctx, const MappingsArgs& args) {
               report::Plural(stats[file_idx].controls_created, "control"), file.non_mappable, file.null_rows,
               resolved.merged, file.rejects.items.size());
     if (const auto& replaced = stats[file_idx].replaced) {
-      log->info("{}: replaced set \"{}\" ({}{} mappings, {} mitigation links)", file.file, replaced->name,
-                replaced->file.empty() ? "" : "from " + replaced->file + ": ", replaced->mappings,
-                replaced->mitigation_links);
+      log->info("{}: replaced set \"{}\" ({}{}, {})", file.file, replaced->name,
+                replaced->file.empty() ? "" : "from " + replaced->file + ": ", report::Plural(replaced->mappings, "mapping"),
+                report::Plural(replaced->mitigation_links, "mitigation link"));
     }
     if (!notes[file_idx].empty()) log->warn("{}: {}", file.file, notes[file_idx]);
     LogResolution(*log, file.file, resolved);

@@ -147,6 +147,12 @@ TEST_CASE("demo layers: scores are coverage x 100, --color coverage leaves colou
     if (id == "T1133") CHECK(std::string(t["color"].GetString()) == "#ff6666");
     if (id == "T1133") CHECK(std::string(t["comment"].GetString()).find("succeeded in 1 incident") != std::string::npos);
     if (id == "T1490") CHECK(std::string(t["comment"].GetString()).find("BACKUP-IMMUTABLE") != std::string::npos);
+    // Comments follow the number formats and plurals of every other view (docs/report.md):
+    // fractions with two decimals, "1 incident", never "incident(s)".
+    const std::string comment = t.HasMember("comment") ? t["comment"].GetString() : "";
+    CHECK_MESSAGE(comment.find("(s)") == std::string::npos, comment);
+    if (id == "T1133") CHECK(comment.substr(comment.rfind("; ") + 2) == "succeeded in 1 incident");
+    if (id == "T1490") CHECK(comment.find("BACKUP-IMMUTABLE (protect 1.00 x ") != std::string::npos);
   }
   auto coverage = RunTidemark({"--store", store, "--as-of", "2026-03-15", "navigator", "--scope", "INC-2004", "--color", "coverage"});
   rapidjson::Document plain;

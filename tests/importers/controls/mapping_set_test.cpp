@@ -230,7 +230,7 @@ TEST_CASE("two mapping files with the same base name do not silently replace eac
   // --replace replaces a set imported from another file, saying so.
   auto replaced = RunTidemark({"--store", store, "import", "mappings", "--replace", dir + "/b/map.csv"});
   REQUIRE(replaced.exit_code == 0);
-  CHECK(replaced.err.find("replaced set \"map\" (from " + dir + "/a/map.json: 1 mappings") != std::string::npos);
+  CHECK(replaced.err.find("replaced set \"map\" (from " + dir + "/a/map.json: 1 mapping,") != std::string::npos);
   // A set name the file declares is meant: no refusal.
   WriteText(dir + "/b/named.json", R"({"source": "map", "mappings": [{"control": "X", "technique": "T1110"}]})");
   CHECK(RunTidemark({"--store", store, "-q", "import", "mappings", dir + "/b/named.json"}).exit_code == 0);
