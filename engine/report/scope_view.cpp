@@ -282,6 +282,21 @@ std::string ScopeJson(const DefenseGraph& graph, const Evaluation& ev) {
   return BufferString(buf) + "\n";
 }
 
+namespace {
+
+// One "why" line: "  <head><name><tail>", fitted to OutputWidth() like a table cell: the
+// technique name is cut first (with "…"), so the path and the control stay readable.
+std::string WhyLine(const std::string& head, const std::string& name, const std::string& tail) {
+  std::string line = Printable("  " + head + name + tail);
+  size_t width = OutputWidth();
+  size_t fixed = DisplayWidth(Printable("  " + head + tail));
+  if (width == 0 || DisplayWidth(line) <= width) return line + "\n";
+  if (width > fixed + 1) return Printable("  " + head) + FitText(Printable(name), width - fixed) + Printable(tail) + "\n";
+  return FitText(line, width) + "\n";
+}
+
+}  // namespace
+
 std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
   std::string out;
   std::vector<std::pair<std::string, std::string>> fields;
@@ -344,7 +359,8 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
                    FormatFraction(rec.implemented), FormatImpact(rec.impact), ShortList(TechniqueIds(graph, rec.techniques))});
     }
     out += recs.Render();
-    out += "\nWhy (scope -> technique -> path: direct, mitigation:<ID> or parent <ID> -> control)\n";
+    out += "\nWhy (scope -> technique -> path -> control)\n";
+    out += "  path: direct (mapped to the technique), mitigation:<ID> or parent <ID>\n";
     for (const auto& rec : ev.recommendations) {
       const std::string& control_id = graph.props(rec.control).id;
       for (Vertex t : rec.techniques) {
@@ -352,8 +368,9 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
           if (row.technique != t) continue;
           for (const auto& c : row.controls) {
             if (c.control != rec.control || !c.counted) continue;
-            out += Printable("  " + ev.scope.id + " -> " + graph.props(t).id + " " + graph.props(t).name + " -> " +
-                             PathWord(graph, t, c.via) + " -> " + control_id + " (strength " + FormatFraction(c.strength) + ")") + "\n";
+            out += WhyLine(ev.scope.id + " -> " + graph.props(t).id + " ", graph.props(t).name,
+                           " -> " + PathWord(graph, t, c.via) + " -> " + control_id + " (strength " +
+                               FormatFraction(c.strength) + ")");
           }
         }
       }

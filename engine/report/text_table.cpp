@@ -15,14 +15,6 @@ constexpr size_t kMinColumn = 8;  // a column is cut no narrower than this (or i
 constexpr size_t kNarrowest = 4;  // ...unless the columns do not fit otherwise: then down to this
 const std::string kEllipsis = "\xE2\x80\xA6";  // "…"
 
-size_t DisplayWidth(const std::string& text) {
-  size_t width = 0;
-  for (unsigned char c : text) {
-    if ((c & 0xC0) != 0x80) ++width;  // count UTF-8 lead bytes only
-  }
-  return width;
-}
-
 // The first `count` code points of `text`.
 std::string Prefix(const std::string& text, size_t count) {
   size_t seen = 0;
@@ -111,6 +103,14 @@ std::vector<size_t> FitWidths(const std::vector<size_t>& natural, size_t width) 
 
 void SetOutputWidth(size_t columns) { g_output_width = columns; }
 size_t OutputWidth() { return g_output_width; }
+
+size_t DisplayWidth(const std::string& text) {
+  size_t width = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) != 0x80) ++width;  // count UTF-8 lead bytes only
+  }
+  return width;
+}
 
 std::string Printable(const std::string& text) { return NeutralizeText(text); }
 

@@ -37,6 +37,9 @@ class TextTable {
 // "Key:  value" lines with the values aligned; values longer than OutputWidth() end in "…".
 std::string RenderFields(const std::vector<std::pair<std::string, std::string>>& fields);
 
+// Columns `text` takes: its code points (UTF-8 lead bytes).
+size_t DisplayWidth(const std::string& text);
+
 // `text` cut to `width` code points, ending in "…" when cut (width 0: unchanged).
 std::string FitText(const std::string& text, size_t width);
 
