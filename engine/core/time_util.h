@@ -31,6 +31,8 @@ std::string FormatDate(TimeMs ms);
 
 // Start of the UTC day containing `ms`.
 TimeMs StartOfDay(TimeMs ms);
+// The last millisecond of the UTC day that starts at `day` (a day's history point is evaluated then).
+constexpr TimeMs EndOfDay(TimeMs day) { return day + kDayMs - 1; }
 
 // The current time.
 TimeMs NowMs();

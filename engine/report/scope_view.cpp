@@ -686,6 +686,20 @@ std::vector<ChartPoint> HistoryChartPoints(const std::vector<scoring::HistoryPoi
   return chart;
 }
 
+std::string HistoryText(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points,
+                        const std::vector<std::optional<double>>* exposures) {
+  TextTable table({"date", "resilience", "exposure", "VE", "incidents", "change"});
+  for (size_t i = 0; i < points.size(); ++i) {
+    const auto& p = points[i];
+    std::optional<double> exposure = p.resilience ? std::optional<double>(100 - *p.resilience) : std::nullopt;
+    std::string change = std::string(p.posture_changed ? "posture " : "") + (p.incident_added ? "incident" : "");
+    if (change.empty()) change = "findings";  // a point only a finding's first_seen or fixed adds
+    table.AddRow({FormatDate(p.date), FormatScore(p.resilience), FormatScore(exposure),
+                  FormatScore(exposures ? (*exposures)[i] : std::nullopt), std::to_string(p.incidents), change});
+  }
+  return "Resilience of " + scope.id + "\n\n" + table.Render();
+}
+
 std::string HistorySvg(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points) {
   return LineChartSvg("Resilience: " + (scope.name.empty() ? scope.id : scope.name),
                       HistoryChartPoints(points, /*mark_incidents=*/true), "blue: posture change, red: new incident");

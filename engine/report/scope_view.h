@@ -62,6 +62,10 @@ std::string HistoryJson(const scoring::Scope& scope, const std::vector<scoring::
 std::string HistoryCsv(const std::vector<scoring::HistoryPoint>& points,
                        const std::vector<std::optional<double>>* posture_scores = nullptr,
                        const std::vector<std::optional<double>>* exposures = nullptr);
+// The terminal table of a history: date, resilience, exposure, VE (`exposures`, may be null),
+// incidents and what changed at each point, under "Resilience of <scope>".
+std::string HistoryText(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points,
+                        const std::vector<std::optional<double>>* exposures);
 // A line chart of resilience over time: dates on the x axis, 0-100 on the y axis, a point
 // where posture or incidents changed. Self-contained SVG; every text escaped.
 std::string HistorySvg(const scoring::Scope& scope, const std::vector<scoring::HistoryPoint>& points);

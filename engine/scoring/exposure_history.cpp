@@ -12,7 +12,6 @@
 namespace tidemark::scoring {
 namespace {
 
-constexpr TimeMs kDayEndOffset = 86'400'000 - 1;  // a history point is evaluated at the end of its day
 
 // What VulnerabilityExposure needs, read once and kept (the store's views end with the snapshot).
 struct Knowledge {
@@ -94,7 +93,7 @@ ExposureHistory HistoryWithExposure(Scorer& scorer, const DefenseGraph& graph, c
   for (TimeMs day : days) {
     HistoryPoint point;
     point.date = day;
-    for (size_t idx : scope.incidents) point.incidents += graph.incidents()[idx].CountsAt(day + kDayEndOffset);
+    for (size_t idx : scope.incidents) point.incidents += graph.incidents()[idx].CountsAt(EndOfDay(day));
     out.points.push_back(point);
   }
   std::sort(out.points.begin(), out.points.end(), [](const HistoryPoint& a, const HistoryPoint& b) { return a.date < b.date; });
@@ -110,7 +109,7 @@ ExposureHistory HistoryWithExposure(Scorer& scorer, const DefenseGraph& graph, c
   Scorer sweep(graph);
   std::optional<VulnerabilityExposure> vx;
   for (auto& point : out.points) {
-    TimeMs tau = point.date + kDayEndOffset;
+    TimeMs tau = EndOfDay(point.date);
     Evaluation ev = sweep.Evaluate(scope, tau, EvaluateOptions{.details = false});
     if (days.count(point.date)) point.resilience = ev.resilience;
     bool changed = !vx || std::upper_bound(events.begin(), events.end(), vx->tau()) !=

@@ -119,7 +119,7 @@ std::vector<PostureScorePoint> PostureScorer::History(std::optional<TimeMs> from
   }
   std::vector<PostureScorePoint> points;
   for (TimeMs day : days) {
-    TimeMs tau = day + kDayMs - 1;
+    TimeMs tau = EndOfDay(day);
     // The same range rule as Scorer::History: a day counts when its end is ≥ from and its
     // start ≤ to.
     if ((from && tau < *from) || (to && day > *to)) continue;

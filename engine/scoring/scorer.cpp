@@ -537,7 +537,7 @@ std::vector<HistoryPoint> Scorer::History(const Scope& scope, std::optional<Time
   size_t next = 0, counted = 0;
   std::vector<HistoryPoint> points;
   for (TimeMs day : days) {
-    TimeMs tau = day + kDayMs - 1;
+    TimeMs tau = EndOfDay(day);
     for (; next < timeline.size() && timeline[next].first <= tau; ++next) {
       const auto& info = graph_.incidents()[timeline[next].second];
       ++counted;

@@ -3,13 +3,10 @@
 #include "engine/report/scope_view.h"
 #include "engine/scoring/exposure_history.h"
 #include "engine/scoring/posture_score.h"
-#include "engine/report/text_table.h"
 #include "tools/tidemark/graph_loader.h"
 
 namespace tidemark::cli {
 namespace {
-
-constexpr TimeMs kDayEndOffset = 86'400'000 - 1;  // a history point is evaluated at the end of its day
 
 RunFn SetupHistory(CLI::App& app) {
   auto scope_id = std::make_shared<std::string>();
@@ -43,7 +40,7 @@ RunFn SetupHistory(CLI::App& app) {
     const std::vector<std::optional<double>>* scores = nullptr;
     if (scope->kind == scoring::ScopeKind::kAll) {
       scoring::PostureScorer points_scorer(**graph);
-      for (const auto& p : points) posture_scores.push_back(points_scorer.Evaluate(p.date + kDayEndOffset).total.Score());
+      for (const auto& p : points) posture_scores.push_back(points_scorer.Evaluate(EndOfDay(p.date)).total.Score());
       scores = &posture_scores;
     }
     std::string chosen = !format->empty() ? *format : ctx.options.json ? "json" : "";
@@ -54,21 +51,7 @@ RunFn SetupHistory(CLI::App& app) {
     } else if (chosen == "svg") {
       ctx.Print(report::HistorySvg(*scope, points));
     } else {
-      report::TextTable table({"date", "resilience", "exposure", "VE", "incidents", "change"});
-      for (const auto& p : points) {
-        char r[16] = "-", e[16] = "-", ve[16] = "-";
-        if (p.resilience) {
-          std::snprintf(r, sizeof r, "%.1f", *p.resilience);
-          std::snprintf(e, sizeof e, "%.1f", 100 - *p.resilience);
-        }
-        if (auto exposure = history.exposure[static_cast<size_t>(&p - points.data())]) {
-          std::snprintf(ve, sizeof ve, "%.1f", *exposure);
-        }
-        std::string change = std::string(p.posture_changed ? "posture " : "") + (p.incident_added ? "incident" : "");
-        if (change.empty()) change = "findings";  // a point only a finding's first_seen or fixed adds
-        table.AddRow({FormatDate(p.date), r, e, ve, std::to_string(p.incidents), change});
-      }
-      ctx.Print("Resilience of " + scope->id + "\n\n" + table.Render());
+      ctx.Print(report::HistoryText(*scope, points, &history.exposure));
     }
     return Status::Ok();
   };
