@@ -65,7 +65,7 @@ std::optional<model::Classification> FromVerdict(const rapidjson::Value& doc) {
   }
 }
 
-std::string SeverityOf(const rapidjson::Value& doc) {
+std::string OcsfSeverity(const rapidjson::Value& doc) {
   auto id = IntField(doc, "severity_id");
   if (!id) return NormalizeSeverity(FirstText(doc, {"severity"}).value_or(""));
   switch (*id) {
@@ -84,10 +84,10 @@ constexpr FieldRule kAttackFields[] = {{"tactic", Shape::kObject, kUidNameFields
                                        {"tactics", Shape::kObjects, kUidNameFields},
                                        {"technique", Shape::kObject, kUidNameFields},
                                        {"sub_technique", Shape::kObject, kUidNameFields}};
-constexpr FieldRule kDeviceFields[] = {
+constexpr FieldRule kOcsfDeviceFields[] = {
     {"hostname", Shape::kText}, {"name", Shape::kText}, {"uid", Shape::kText}, {"ip", Shape::kText}};
 constexpr FieldRule kUserFields[] = {{"email_addr", Shape::kText}, {"name", Shape::kText}, {"uid", Shape::kText}};
-constexpr FieldRule kEvidenceFields[] = {{"device", Shape::kObject, kDeviceFields}, {"user", Shape::kObject, kUserFields}};
+constexpr FieldRule kOcsfEvidenceFields[] = {{"device", Shape::kObject, kOcsfDeviceFields}, {"user", Shape::kObject, kUserFields}};
 constexpr FieldRule kResourceFields[] = {{"hostname", Shape::kText}, {"uid", Shape::kText}, {"name", Shape::kText}};
 constexpr FieldRule kListedFields[] = {{"uid", Shape::kText}};
 constexpr FieldRule kFindingFields[] = {
@@ -106,8 +106,8 @@ constexpr FieldRule kFindingFields[] = {
     {"finding_info.attacks", Shape::kObjects, kAttackFields},
     {"attacks", Shape::kObjects, kAttackFields},
     {"resources", Shape::kObjects, kResourceFields},
-    {"evidences", Shape::kObjects, kEvidenceFields},
-    {"device", Shape::kObject, kDeviceFields}};
+    {"evidences", Shape::kObjects, kOcsfEvidenceFields},
+    {"device", Shape::kObject, kOcsfDeviceFields}};
 
 // One OCSF attack object: {tactic{uid,name}, tactics[...] (1.0), technique{uid}, sub_technique{uid}}.
 void ReadAttack(const rapidjson::Value& attack, model::TechniqueOutcome outcome, SourceIncident& out) {
@@ -141,7 +141,7 @@ void ReadUser(const rapidjson::Value* user, model::Incident& inc) {
   if (auto id = FirstText(*user, {"email_addr", "name", "uid"})) AddAsset(inc, "user", *id);
 }
 
-void ReadAssets(const rapidjson::Value& doc, model::Incident& inc) {
+void ReadOcsfAssets(const rapidjson::Value& doc, model::Incident& inc) {
   if (const rapidjson::Value* resources = Field(doc, "resources"); resources && resources->IsArray()) {
     for (const auto& resource : resources->GetArray()) {
       if (auto host = FirstText(resource, {"hostname"})) AddAsset(inc, "device", *host);
@@ -258,11 +258,11 @@ class OcsfReader : public IncidentReader {
       if (!inc.closed) inc.closed = AsTime(Field(doc, "time"));
     }
     inc.classification = FromVerdict(doc).value_or(model::Classification::kUndetermined);
-    inc.severity = SeverityOf(doc);
+    inc.severity = OcsfSeverity(doc);
     model::TechniqueOutcome outcome = DispositionOf(doc).value_or(model::TechniqueOutcome::kSucceeded);
     ReadAttacks(Field(doc, "finding_info.attacks"), outcome, source);
     ReadAttacks(Field(doc, "attacks"), outcome, source);
-    ReadAssets(doc, inc);
+    ReadOcsfAssets(doc, inc);
     return source;
   }
 

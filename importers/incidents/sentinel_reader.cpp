@@ -45,7 +45,7 @@ void AddTechniques(const std::vector<std::string>& techniques, const std::vector
 }
 
 // Sentinel entity objects (learn.microsoft.com/azure/sentinel/entities-reference).
-void ReadEntity(const rapidjson::Value& entity, model::Incident& inc) {
+void ReadSentinelEntity(const rapidjson::Value& entity, model::Incident& inc) {
   std::string type = FoldEnum(StringOr(entity, "Type"));
   if (type == "host") {
     auto host = FirstText(entity, {"HostName"});
@@ -70,7 +70,7 @@ void ReadEntities(const rapidjson::Value* value, model::Incident& inc) {
   rapidjson::Document doc;
   const rapidjson::Value* entities = JsonOrStringified(value, doc);
   if (entities == nullptr || !entities->IsArray()) return;
-  for (const auto& entity : entities->GetArray()) ReadEntity(entity, inc);
+  for (const auto& entity : entities->GetArray()) ReadSentinelEntity(entity, inc);
 }
 
 void ReadAdditionalData(const rapidjson::Value* value, SourceIncident& out) {
@@ -92,7 +92,7 @@ model::Classification ClassificationOf(std::string_view text) {
 
 // The columns the reader uses, as Log Analytics names them; a CSV header names them in any
 // case, datetime columns with a " [UTC]" suffix ("TimeGenerated [UTC]").
-constexpr const char* kColumns[] = {
+constexpr const char* kSentinelColumns[] = {
     "IncidentNumber", "IncidentName", "Title", "Severity", "Status", "Classification", "CreatedTime",
     "ClosedTime", "LastModifiedTime", "TimeGenerated", "AlertIds", "AdditionalData", "SystemAlertId",
     "AlertName", "AlertSeverity", "Tactics", "Techniques", "SubTechniques", "Entities"};
@@ -105,7 +105,7 @@ std::string ColumnOf(std::string_view header) {
   while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.pop_back();
   if (size_t bracket = name.find(" ["); bracket != std::string::npos && name.back() == ']') name.resize(bracket);
   while (!name.empty() && name.back() == ' ') name.pop_back();
-  for (const char* column : kColumns) {
+  for (const char* column : kSentinelColumns) {
     if (EqualsIgnoreCase(name, column)) return column;
   }
   return name;

@@ -104,7 +104,7 @@ model::Classification FromDisposition(const rapidjson::Value& doc) {
 
 // CIM `action` of the notable's events (allowed, blocked, deferred, ...): blocked when every
 // value given says the activity was stopped (blocked, denied, dropped, quarantined, ...).
-model::TechniqueOutcome OutcomeOf(const rapidjson::Value& doc) {
+model::TechniqueOutcome SplunkOutcome(const rapidjson::Value& doc) {
   auto actions = AsTextList(Field(doc, "action"));
   bool blocked = !actions.empty();
   for (const auto& action : actions) {
@@ -173,7 +173,7 @@ class SplunkReader : public IncidentReader {
       if (inc.severity.empty()) inc.severity = NormalizeSeverity(FirstText(doc, {"urgency"}).value_or(""));
       auto tactics = AsTextList(Field(doc, "annotations.mitre_attack.mitre_tactic_id"));
       std::string tactic = tactics.size() == 1 ? tactics.front() : "";
-      model::TechniqueOutcome outcome = OutcomeOf(doc);
+      model::TechniqueOutcome outcome = SplunkOutcome(doc);
       for (const char* key : {"annotations.mitre_attack", "annotations.mitre_attack.mitre_technique_id"}) {
         const rapidjson::Value* value = Field(doc, key);
         if (value != nullptr && value->IsObject()) continue;  // nested form: the ids are below it

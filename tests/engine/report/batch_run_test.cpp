@@ -29,10 +29,14 @@
 #include "engine/store/feed_catalog.h"
 #include "engine/store/incident_catalog.h"
 #include "engine/store/org_catalog.h"
+#include "tests/store_support.h"
 #include "tests/test_support.h"
 
 namespace tidemark::report {
 namespace {
+
+using testing::ClosedIncident;
+using testing::WriteOrFail;
 
 using model::Classification;
 using model::ControlStatus;
@@ -40,21 +44,6 @@ using store::FeedCatalog;
 
 using testing::Day;
 const TimeMs kTau = *ParseIsoTime("2026-03-15", DateOnly::kEndOfDay);
-
-model::Incident MakeIncident(const char* id, Classification cls, const char* closed, std::vector<std::string> techniques,
-                             std::vector<std::string> threats, const char* created = nullptr) {
-  model::Incident inc;
-  inc.id = id;
-  inc.title = std::string("incident ") + id;
-  inc.source = "native";
-  inc.classification = cls;
-  inc.closed = Day(closed);
-  if (created) inc.created = Day(created);
-  inc.status = "closed";
-  for (auto& t : techniques) inc.techniques.push_back({t, "", ""});
-  inc.threats = std::move(threats);
-  return inc;
-}
 
 void PutControl(store::WriteTxn& txn, const char* id, std::vector<std::pair<const char*, double>> mappings,
                 std::optional<ControlStatus> status, const char* as_of = "2026-01-01", const char* owner = "") {
@@ -82,23 +71,16 @@ std::unique_ptr<store::Store> AttackStore() {
   return std::move(store).value();
 }
 
-void Write(store::Store& store, const std::function<void(store::WriteTxn&)>& fn) {
-  REQUIRE(store.Write([&](store::WriteTxn& txn) {
-                fn(txn);
-                return Status::Ok();
-              }).ok());
-}
-
 std::unique_ptr<store::Store> OrgStore() {
   auto store = AttackStore();
-  Write(*store, [](store::WriteTxn& txn) {
+  WriteOrFail(*store, [](store::WriteTxn& txn) {
     PutControl(txn, "C-A", {{"T1100", 1.0}}, ControlStatus::kToAddress, "2026-01-01", "Endpoint Team");
     PutControl(txn, "C-B", {{"T1200", 1.0}}, ControlStatus::kCompleted);
     PutControl(txn, "C-C", {{"T1300", 0.5}}, ControlStatus::kPlanned);
     PutControl(txn, "C-E", {{"T1400", 1.0}}, std::nullopt);
-    store::IncidentCatalog::Put(txn, MakeIncident("I1", Classification::kTruePositive, "2026-03-01", {"T1100", "T1200"}, {"G9000"}));
-    store::IncidentCatalog::Put(txn, MakeIncident("I2", Classification::kTruePositive, "2026-03-02", {"T1300"}, {}));
-    store::IncidentCatalog::Put(txn, MakeIncident("I3", Classification::kFalsePositive, "2026-03-03", {"T1400"}, {"Custom Crew"}));
+    store::IncidentCatalog::Put(txn, ClosedIncident("I1", Classification::kTruePositive, "2026-03-01", {"T1100", "T1200"}, {"G9000"}));
+    store::IncidentCatalog::Put(txn, ClosedIncident("I2", Classification::kTruePositive, "2026-03-02", {"T1300"}, {}));
+    store::IncidentCatalog::Put(txn, ClosedIncident("I3", Classification::kFalsePositive, "2026-03-03", {"T1400"}, {"Custom Crew"}));
   });
   return store;
 }
@@ -214,7 +196,7 @@ TEST_CASE("each resolution says why: implemented, reclassified, risk-accepted, s
   Run(*store);
 
   // C-A completed: every C-A pair resolves; C-C and C-E impacts do not depend on T1100's coverage.
-  Write(*store, [](store::WriteTxn& txn) { PutPosture(txn, "C-A", "2026-03-10", ControlStatus::kCompleted); });
+  WriteOrFail(*store, [](store::WriteTxn& txn) { PutPosture(txn, "C-A", "2026-03-10", ControlStatus::kCompleted); });
   RunSummary implemented = Run(*store);
   CHECK(implemented.resolved == 3);
   CHECK(implemented.resolved_by_reason[static_cast<size_t>(ResolveReason::kImplemented)] == 3);
@@ -229,8 +211,8 @@ TEST_CASE("each resolution says why: implemented, reclassified, risk-accepted, s
   // I4 (T1300, G9000): a new scope, and T1300 weighs more in G9000 (Σw 7) and all (Σw 7):
   // G9000 C-C 2×0.5/7 = 14.29, C-E 1/7 = 14.29, all C-C 3×0.5/7 = 21.43. Both lose resilience
   // (more weight on an uncovered technique) by more than 2 points.
-  Write(*store, [](store::WriteTxn& txn) {
-    store::IncidentCatalog::Put(txn, MakeIncident("I4", Classification::kTruePositive, "2026-03-12", {"T1300"}, {"G9000"}));
+  WriteOrFail(*store, [](store::WriteTxn& txn) {
+    store::IncidentCatalog::Put(txn, ClosedIncident("I4", Classification::kTruePositive, "2026-03-12", {"T1300"}, {"G9000"}));
   });
   RunSummary added = Run(*store);
   CHECK(added.opened == 1);
@@ -245,8 +227,8 @@ TEST_CASE("each resolution says why: implemented, reclassified, risk-accepted, s
   uint64_t next = added.last_seq + 1;
 
   // I2 reclassified false positive: its scope is gone (reclassified) and all loses a T1300 weight.
-  Write(*store, [](store::WriteTxn& txn) {
-    store::IncidentCatalog::Put(txn, MakeIncident("I2", Classification::kFalsePositive, "2026-03-02", {"T1300"}, {}));
+  WriteOrFail(*store, [](store::WriteTxn& txn) {
+    store::IncidentCatalog::Put(txn, ClosedIncident("I2", Classification::kFalsePositive, "2026-03-02", {"T1300"}, {}));
   });
   RunSummary reclassified = Run(*store);
   events = EventsFrom(*store, next);
@@ -255,7 +237,7 @@ TEST_CASE("each resolution says why: implemented, reclassified, risk-accepted, s
   next = reclassified.last_seq + 1;
 
   // C-E risk-accepted: no longer recommended anywhere.
-  Write(*store, [](store::WriteTxn& txn) { PutPosture(txn, "C-E", "2026-03-11", ControlStatus::kRiskAccepted); });
+  WriteOrFail(*store, [](store::WriteTxn& txn) { PutPosture(txn, "C-E", "2026-03-11", ControlStatus::kRiskAccepted); });
   RunSummary accepted = Run(*store);
   events = EventsFrom(*store, next);
   CHECK(Triples(events) == std::set<Triple>{{kResolved, "G9000", "C-E"}});
@@ -265,9 +247,9 @@ TEST_CASE("each resolution says why: implemented, reclassified, risk-accepted, s
 
   // Every attributed incident of G9000 reclassified: the threat scope is gone, and with no
   // incident counting `all` is not kept in step either, so every pair still open resolves.
-  Write(*store, [](store::WriteTxn& txn) {
-    store::IncidentCatalog::Put(txn, MakeIncident("I1", Classification::kFalsePositive, "2026-03-01", {"T1100", "T1200"}, {"G9000"}));
-    store::IncidentCatalog::Put(txn, MakeIncident("I4", Classification::kBenignPositive, "2026-03-12", {"T1300"}, {"G9000"}));
+  WriteOrFail(*store, [](store::WriteTxn& txn) {
+    store::IncidentCatalog::Put(txn, ClosedIncident("I1", Classification::kFalsePositive, "2026-03-01", {"T1100", "T1200"}, {"G9000"}));
+    store::IncidentCatalog::Put(txn, ClosedIncident("I4", Classification::kBenignPositive, "2026-03-12", {"T1300"}, {"G9000"}));
   });
   RunSummary gone = Run(*store);
   CHECK(gone.incidents == 0);
@@ -282,7 +264,7 @@ TEST_CASE("a control whose techniques other controls now cover resolves as cover
   auto store = OrgStore();
   Run(*store);
   // C-G (T1300, 1.0) completed: T1300 is covered, so C-C (planned, impl 0) raises nothing anywhere.
-  Write(*store, [](store::WriteTxn& txn) { PutControl(txn, "C-G", {{"T1300", 1.0}}, ControlStatus::kCompleted, "2026-03-13"); });
+  WriteOrFail(*store, [](store::WriteTxn& txn) { PutControl(txn, "C-G", {{"T1300", 1.0}}, ControlStatus::kCompleted, "2026-03-13"); });
   RunSummary summary = Run(*store);
   CHECK(summary.opened + summary.updated == 0);
   CHECK(summary.resolved_by_reason[static_cast<size_t>(ResolveReason::kCoveredByOthers)] == 3);
@@ -301,8 +283,8 @@ TEST_CASE("a control whose techniques other controls now cover resolves as cover
 //   all: C-F (3×0.5 + 3)/8 = +56.25, kept.
 TEST_CASE("--top K keeps an incident's K highest impacts; a control that leaves them resolves as outranked") {
   auto store = OrgStore();
-  Write(*store, [](store::WriteTxn& txn) {
-    store::IncidentCatalog::Put(txn, MakeIncident("I5", Classification::kTruePositive, "2026-03-04", {"T1100", "T1300"}, {}));
+  WriteOrFail(*store, [](store::WriteTxn& txn) {
+    store::IncidentCatalog::Put(txn, ClosedIncident("I5", Classification::kTruePositive, "2026-03-04", {"T1100", "T1300"}, {}));
   });
   RunSummary first = Run(*store, /*top=*/1);
   CHECK(first.opened == 8);
@@ -311,7 +293,7 @@ TEST_CASE("--top K keeps an incident's K highest impacts; a control that leaves 
   CHECK(Triples(events) == std::set<Triple>{{o, "I1", "C-A"}, {o, "I2", "C-C"}, {o, "I5", "C-A"}, {o, "G9000", "C-A"},
                                             {o, "G9000", "C-C"}, {o, "G9000", "C-E"}, {o, "all", "C-A"}, {o, "all", "C-C"}});
 
-  Write(*store, [](store::WriteTxn& txn) { PutControl(txn, "C-F", {{"T1100", 0.5}, {"T1300", 1.0}}, ControlStatus::kToAddress); });
+  WriteOrFail(*store, [](store::WriteTxn& txn) { PutControl(txn, "C-F", {{"T1100", 0.5}, {"T1300", 1.0}}, ControlStatus::kToAddress); });
   RunSummary second = Run(*store, /*top=*/1);
   CHECK(second.opened == 4);
   CHECK(second.updated == 0);
@@ -339,13 +321,13 @@ TEST_CASE("--since leaves older incidents' open events alone; a resolved pair th
   auto store = OrgStore();
   Run(*store);
   // C-A completed, but only incidents closed on or after 03-02 are re-mapped: I1's C-A stays open.
-  Write(*store, [](store::WriteTxn& txn) { PutPosture(txn, "C-A", "2026-03-10", ControlStatus::kCompleted); });
+  WriteOrFail(*store, [](store::WriteTxn& txn) { PutPosture(txn, "C-A", "2026-03-10", ControlStatus::kCompleted); });
   RunSummary since = Run(*store, kDefaultTop, Day("2026-03-02"));
   CHECK(since.incidents == 1);
   CHECK(Resolutions(EventsFrom(*store, 8)) ==
         std::set<Resolution>{{"G9000", "C-A", "implemented"}, {"all", "C-A", "implemented"}});
   // Back to to-address: the resolved pairs open again (new events, same keys).
-  Write(*store, [](store::WriteTxn& txn) { PutPosture(txn, "C-A", "2026-03-11", ControlStatus::kToAddress); });
+  WriteOrFail(*store, [](store::WriteTxn& txn) { PutPosture(txn, "C-A", "2026-03-11", ControlStatus::kToAddress); });
   Run(*store);
   CHECK(Triples(EventsFrom(*store, 10)) == std::set<Triple>{{kOpened, "G9000", "C-A"}, {kOpened, "all", "C-A"}});
 }
@@ -355,16 +337,16 @@ TEST_CASE("--since leaves older incidents' open events alone; a resolved pair th
 // falls back to to-address on 03-10: R = 0, a drop of 50 in both scopes.
 TEST_CASE("a resilience drop of 2 points or more since the previous run appends scope.resilience_dropped once") {
   auto store = AttackStore();
-  Write(*store, [](store::WriteTxn& txn) {
+  WriteOrFail(*store, [](store::WriteTxn& txn) {
     PutControl(txn, "C-A", {{"T1100", 1.0}}, ControlStatus::kCompleted, "2026-03-01");
     store::IncidentCatalog::Put(
-        txn, MakeIncident("J1", Classification::kTruePositive, "2026-02-02", {"T1100", "T1200"}, {}, "2026-02-01"));
+        txn, ClosedIncident("J1", Classification::kTruePositive, "2026-02-02", {"T1100", "T1200"}, {}, "2026-02-01"));
   });
   RunSummary first = Run(*store);
   CHECK(first.last_seq == 0);
   CHECK(FeedCatalog::ScopeResilience(store->Read(), "incident", "J1") == std::optional<std::optional<double>>(50.0));
 
-  Write(*store, [](store::WriteTxn& txn) { PutPosture(txn, "C-A", "2026-03-10", ControlStatus::kToAddress); });
+  WriteOrFail(*store, [](store::WriteTxn& txn) { PutPosture(txn, "C-A", "2026-03-10", ControlStatus::kToAddress); });
   RunSummary second = Run(*store);
   CHECK(second.resilience_dropped == 2);
   CHECK(second.opened == 2);
@@ -386,7 +368,7 @@ TEST_CASE("a resilience drop of 2 points or more since the previous run appends 
   CHECK(third.last_seq == 4);
   CHECK(third.resilience_dropped == 0);
   // A rise is no event; a later fall is measured from the last run, not from the first.
-  Write(*store, [](store::WriteTxn& txn) { PutPosture(txn, "C-A", "2026-03-12", ControlStatus::kCompleted); });
+  WriteOrFail(*store, [](store::WriteTxn& txn) { PutPosture(txn, "C-A", "2026-03-12", ControlStatus::kCompleted); });
   RunSummary rise = Run(*store);
   CHECK(rise.resilience_dropped == 0);
   CHECK(rise.resolved == 2);
@@ -396,12 +378,12 @@ TEST_CASE("a fall of less than 2 points is no event, and the stored resilience f
   // J1 (T1100 only) and C-A (T1100, strength 0.99) completed after it: R = 99. The mapping
   // weakens to 0.98: R = 98, one point less.
   auto store = AttackStore();
-  Write(*store, [](store::WriteTxn& txn) {
+  WriteOrFail(*store, [](store::WriteTxn& txn) {
     PutControl(txn, "C-A", {{"T1100", 0.99}}, ControlStatus::kCompleted, "2026-03-01");
-    store::IncidentCatalog::Put(txn, MakeIncident("J1", Classification::kTruePositive, "2026-02-02", {"T1100"}, {}, "2026-02-01"));
+    store::IncidentCatalog::Put(txn, ClosedIncident("J1", Classification::kTruePositive, "2026-02-02", {"T1100"}, {}, "2026-02-01"));
   });
   Run(*store);
-  Write(*store, [](store::WriteTxn& txn) {
+  WriteOrFail(*store, [](store::WriteTxn& txn) {
     store::OrgCatalog::PutMapping(txn, model::Mapping{"C-A", "T1100", "", model::MappingType::kProtect, 0.98, "fixture"});
   });
   RunSummary small = Run(*store);

@@ -35,30 +35,20 @@
 #include "engine/store/feed_catalog.h"
 #include "engine/store/finding_catalog.h"
 #include "engine/store/incident_catalog.h"
+#include "tests/store_support.h"
 #include "tests/test_support.h"
 
 namespace tidemark::report {
 namespace {
 
+using testing::ClosedIncident;
+using testing::Day;
+using testing::WriteOrFail;
+
 using model::Classification;
 using store::FeedCatalog;
 
-TimeMs Day(const char* date) { return *ParseIsoTime(date); }
 const TimeMs kPatchTau = *ParseIsoTime("2026-03-15", DateOnly::kEndOfDay);
-
-model::Incident MakeIncident(const char* id, Classification cls, const char* closed, std::vector<std::string> techniques,
-                             std::vector<std::string> threats) {
-  model::Incident inc;
-  inc.id = id;
-  inc.title = std::string("incident ") + id;
-  inc.source = "native";
-  inc.classification = cls;
-  inc.closed = Day(closed);
-  inc.status = "closed";
-  for (auto& t : techniques) inc.techniques.push_back({t, "", ""});
-  inc.threats = std::move(threats);
-  return inc;
-}
 
 model::Finding MakeFinding(const char* asset, const char* cve, const char* vendor, const char* name,
                            const char* fixed = nullptr) {
@@ -72,21 +62,14 @@ model::Finding MakeFinding(const char* asset, const char* cve, const char* vendo
   return finding;
 }
 
-void Write(store::Store& store, const std::function<void(store::WriteTxn&)>& fn) {
-  REQUIRE(store.Write([&](store::WriteTxn& txn) {
-                fn(txn);
-                return Status::Ok();
-              }).ok());
-}
-
-std::unique_ptr<store::Store> OrgStore() {
+std::unique_ptr<store::Store> PatchOrgStore() {
   std::string dir = testing::TempDir("patch_run");
   auto imported = testing::RunTidemark({"--store", dir, "-q", "import", "attack", testing::DataPath("scoring/mini-attack.json")});
   REQUIRE(imported.exit_code == 0);
   auto opened = store::Store::Open(dir);
   REQUIRE(opened.ok());
   std::unique_ptr<store::Store> store = std::move(opened).value();
-  Write(*store, [](store::WriteTxn& txn) {
+  WriteOrFail(*store, [](store::WriteTxn& txn) {
     using model::CveMappingType;
     store::CveCatalog::PutMapping(txn, {"CVE-2021-0001", "T1100", "", CveMappingType::kExploitationTechnique, {"fixture"}});
     store::CveCatalog::PutMapping(txn, {"CVE-2021-0002", "T1300", "", CveMappingType::kPrimaryImpact, {"fixture"}});
@@ -96,13 +79,13 @@ std::unique_ptr<store::Store> OrgStore() {
     store::FindingCatalog::Upsert(txn, MakeFinding("db01", "CVE-2021-0001", "Apache", "Log4j"));
     store::FindingCatalog::Upsert(txn, MakeFinding("db01", "CVE-2021-0002", "Microsoft", "Windows"));
     store::FindingCatalog::Upsert(txn, MakeFinding("ws01", "CVE-2021-0003", "Acme", "Widget"));
-    store::IncidentCatalog::Put(txn, MakeIncident("I1", Classification::kTruePositive, "2026-03-01", {"T1100", "T1200"}, {"G9000"}));
-    store::IncidentCatalog::Put(txn, MakeIncident("I2", Classification::kTruePositive, "2026-03-02", {"T1300"}, {}));
+    store::IncidentCatalog::Put(txn, ClosedIncident("I1", Classification::kTruePositive, "2026-03-01", {"T1100", "T1200"}, {"G9000"}));
+    store::IncidentCatalog::Put(txn, ClosedIncident("I2", Classification::kTruePositive, "2026-03-02", {"T1300"}, {}));
   });
   return store;
 }
 
-RunSummary Run(store::Store& store) {
+RunSummary RunPatches(store::Store& store) {
   RunOptions options;
   options.tau = kPatchTau;
   options.event_time = kPatchTau;
@@ -121,7 +104,7 @@ std::vector<std::string> Lines(store::Store& store, uint64_t from) {
 }
 
 const std::string kHead = R"({"schema":"tidemark.feed/1","seq":)";
-const std::string kTime = R"(,"time":"2026-03-15T23:59:59.999Z",)";
+const std::string kPatchTime = R"(,"time":"2026-03-15T23:59:59.999Z",)";
 const std::string kGroup = R"("scope":{"kind":"group","id":"G9000","name":"Kestrel"},)";
 const std::string kAll = R"("scope":{"kind":"all","id":"all"},)";
 const std::string kLog4j = R"("software":"apache/log4j",)";
@@ -139,7 +122,7 @@ const std::string kWidgetFacts =
 
 std::string Line(int seq, const char* event, const char* key, const std::string& scope, const std::string& software,
                  const char* impact, const std::string& facts, const char* reason = nullptr) {
-  return kHead + std::to_string(seq) + R"(,"event":")" + event + "\"" + kTime + R"("key":")" + key + "\"," + scope + software +
+  return kHead + std::to_string(seq) + R"(,"event":")" + event + "\"" + kPatchTime + R"("key":")" + key + "\"," + scope + software +
          R"("impact":)" + impact + "," + facts + (reason ? std::string(R"(,"reason":")") + reason + "\"" : "") + "}";
 }
 
@@ -150,8 +133,8 @@ TEST_CASE("patch keys depend only on scope and software, and never equal a recom
 }
 
 TEST_CASE("run opens a patch event per scope and software with exact fields, threats before all") {
-  auto store = OrgStore();
-  RunSummary summary = Run(*store);
+  auto store = PatchOrgStore();
+  RunSummary summary = RunPatches(*store);
   CHECK(summary.patches.opened == 5);
   CHECK(summary.opened == 0);
   auto lines = Lines(*store, 1);
@@ -163,21 +146,21 @@ TEST_CASE("run opens a patch event per scope and software with exact fields, thr
   CHECK(lines[4] == Line(5, "patch.opened", "78f1a46f11a9f6d5", kAll, kWindows, "11.1111", kWindowsFacts));
 
   SUBCASE("a second run on the same data appends nothing") {
-    RunSummary again = Run(*store);
+    RunSummary again = RunPatches(*store);
     CHECK(again.patches.opened + again.patches.updated + again.patches.resolved == 0);
     CHECK(again.last_seq == 5);
   }
 }
 
 TEST_CASE("fixed findings update a patch and resolve it as patched once none is open; a gone scope resolves its patches") {
-  auto store = OrgStore();
-  Run(*store);
+  auto store = PatchOrgStore();
+  RunPatches(*store);
   // What a Defender delta's Fixed rows do: the findings get a fixed time.
-  Write(*store, [](store::WriteTxn& txn) {
+  WriteOrFail(*store, [](store::WriteTxn& txn) {
     store::FindingCatalog::Upsert(txn, MakeFinding("web01", "CVE-2021-0001", "Apache", "Log4j", "2026-03-10"));
     store::FindingCatalog::Upsert(txn, MakeFinding("db01", "CVE-2021-0002", "Microsoft", "Windows", "2026-03-10"));
   });
-  RunSummary fixed = Run(*store);
+  RunSummary fixed = RunPatches(*store);
   CHECK(fixed.patches.updated == 2);
   CHECK(fixed.patches.resolved == 2);
   CHECK(fixed.patches.resolved_by_reason[static_cast<size_t>(PatchResolveReason::kPatched)] == 2);
@@ -187,25 +170,25 @@ TEST_CASE("fixed findings update a patch and resolve it as patched once none is 
   CHECK(lines[1] == Line(7, "patch.updated", "735c2639b941892a", kAll, kLog4j, "11.1111", kLog4jFactsAfterFix));
   CHECK(lines[2] == Line(8, "patch.resolved", "78f1a46f11a9f6d5", kAll, kWindows, "11.1111", kWindowsFacts, "patched"));
   CHECK(lines[3] == Line(9, "patch.resolved", "c4793cb69edbf498", kGroup, kWindows, "5.5556", kWindowsFacts, "patched"));
-  CHECK(Run(*store).last_seq == 9);
+  CHECK(RunPatches(*store).last_seq == 9);
 
-  Write(*store, [](store::WriteTxn& txn) {
-    store::IncidentCatalog::Put(txn, MakeIncident("I1", Classification::kFalsePositive, "2026-03-01", {"T1100", "T1200"}, {"G9000"}));
+  WriteOrFail(*store, [](store::WriteTxn& txn) {
+    store::IncidentCatalog::Put(txn, ClosedIncident("I1", Classification::kFalsePositive, "2026-03-01", {"T1100", "T1200"}, {"G9000"}));
   });
-  RunSummary gone = Run(*store);
+  RunSummary gone = RunPatches(*store);
   CHECK(gone.patches.resolved == 3);
   lines = Lines(*store, 10);
   REQUIRE(lines.size() == 3);
   CHECK(lines[0] == Line(10, "patch.resolved", "30f88a4ce28c2251", kGroup, kLog4j, "11.1111", kLog4jFactsAfterFix, "scope-gone"));
   CHECK(lines[1] == Line(11, "patch.resolved", "735c2639b941892a", kAll, kLog4j, "11.1111", kLog4jFactsAfterFix, "no-impact"));
   CHECK(lines[2] == Line(12, "patch.resolved", "ad91c32882f32d27", kGroup, kWidget, "5.5556", kWidgetFacts, "scope-gone"));
-  CHECK(Run(*store).last_seq == 12);
+  CHECK(RunPatches(*store).last_seq == 12);
 
   SUBCASE("a patch that is open again reopens its item") {
-    Write(*store, [](store::WriteTxn& txn) {
-      store::IncidentCatalog::Put(txn, MakeIncident("I1", Classification::kTruePositive, "2026-03-01", {"T1100", "T1200"}, {"G9000"}));
+    WriteOrFail(*store, [](store::WriteTxn& txn) {
+      store::IncidentCatalog::Put(txn, ClosedIncident("I1", Classification::kTruePositive, "2026-03-01", {"T1100", "T1200"}, {"G9000"}));
     });
-    RunSummary back = Run(*store);
+    RunSummary back = RunPatches(*store);
     CHECK(back.patches.opened == 3);  // G9000 log4j and widget, all log4j
     CHECK(back.patches.resolved == 0);
   }
