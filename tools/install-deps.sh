@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages tidemark builds and tests with, only those missing.
 set -euo pipefail
-packages=(build-essential cmake pkg-config git rapidjson-dev libboost-graph-dev liblmdb-dev
+packages=(build-essential cmake ninja-build pkg-config git rapidjson-dev libboost-graph-dev liblmdb-dev
           libspdlog-dev libfmt-dev doctest-dev libcli11-dev python3 curl ca-certificates
           chromium hyperfine time
           clang libclang-rt-14-dev

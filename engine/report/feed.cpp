@@ -1,6 +1,7 @@
 #include "engine/report/feed.h"
 
 #include "engine/core/json.h"
+#include "engine/report/kev_json.h"
 
 namespace tidemark::report {
 namespace {
@@ -111,16 +112,7 @@ void WritePatchBody(W& w, const PatchItem& patch) {
   w.Uint64(patch.assets);
   WriteStrings(w, "techniques", patch.techniques);
   WriteField(w, "remediation_type", patch.remediation_type);
-  w.Key("kev");
-  w.Bool(patch.kev);
-  w.Key("ransomware");
-  w.Bool(patch.ransomware);
-  w.Key("due_date");
-  if (patch.due_date.empty()) {
-    w.Null();
-  } else {
-    WriteString(w, patch.due_date);
-  }
+  WriteKevFacts(w, patch.kev, patch.ransomware, patch.due_date);
   if (patch.reason) WriteField(w, "reason", PatchResolveReasonName(*patch.reason));
 }
 

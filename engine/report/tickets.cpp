@@ -7,6 +7,7 @@
 #include "engine/core/json.h"
 #include "engine/core/terminal_text.h"
 #include "engine/report/number_format.h"
+#include "engine/report/text_table.h"
 
 namespace tidemark::report {
 namespace {
@@ -175,7 +176,7 @@ Ticket PatchTicket(const std::string& event, const PatchItem& patch) {
   std::string scope = ScopePhrase(patch.scope);
   std::string name = "patch " + patch.software;
   ticket.summary_scopes = {scope};
-  std::string assets = std::to_string(patch.assets) + (patch.assets == 1 ? " asset" : " assets");
+  std::string assets = Plural(patch.assets, "asset");
   std::string kev;
   if (patch.kev) {
     kev = " In the CISA KEV catalog" + std::string(patch.ransomware ? ", known ransomware use" : "") +
