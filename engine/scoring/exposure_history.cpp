@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "engine/scoring/posture_score.h"
 #include "engine/scoring/vulnerability_exposure.h"
 #include "engine/store/cve_catalog.h"
 #include "engine/store/finding_catalog.h"
@@ -67,10 +68,8 @@ Knowledge Read(const store::ReadTxn& txn) {
   return k;
 }
 
-}  // namespace
-
-ExposureHistory HistoryWithExposure(Scorer& scorer, const DefenseGraph& graph, const Scope& scope,
-                                    const store::ReadTxn& txn, std::optional<TimeMs> from, std::optional<TimeMs> to) {
+ExposureHistory PointsWithExposure(Scorer& scorer, const DefenseGraph& graph, const Scope& scope,
+                                   const store::ReadTxn& txn, std::optional<TimeMs> from, std::optional<TimeMs> to) {
   ExposureHistory out;
   out.points = scorer.History(scope, from, to);
   Knowledge knowledge = Read(txn);
@@ -116,6 +115,19 @@ ExposureHistory HistoryWithExposure(Scorer& scorer, const DefenseGraph& graph, c
                               std::upper_bound(events.begin(), events.end(), tau);
     if (changed) vx.emplace(knowledge.At(tau));
     out.exposure.push_back(vx->Exposure(VulnerabilityExposure::ScopeTechniques(ev, graph)));
+  }
+  return out;
+}
+
+}  // namespace
+
+ExposureHistory HistoryWithExposure(Scorer& scorer, const DefenseGraph& graph, const Scope& scope,
+                                    const store::ReadTxn& txn, std::optional<TimeMs> from, std::optional<TimeMs> to) {
+  ExposureHistory out = PointsWithExposure(scorer, graph, scope, txn, from, to);
+  // SPEC §3 "History": the `all` scope carries the posture score S at each point.
+  if (scope.kind == ScopeKind::kAll) {
+    PostureScorer posture(graph);
+    for (const auto& point : out.points) out.posture_scores.push_back(posture.Evaluate(EndOfDay(point.date)).total.Score());
   }
   return out;
 }

@@ -7,7 +7,8 @@
 // VulnerabilityExposure is built from them at that τ (one pass over the findings per point) and
 // the scope's weights come from an evaluation at that τ (a Scorer of its own, swept forward in
 // time). Without findings VE is 0 wherever the scope has a known technique, and nothing more is
-// evaluated. Not thread-safe (borrows `scorer`).
+// evaluated. For the `all` scope, also the posture score S at each point (SPEC §3 "History").
+// Not thread-safe (borrows `scorer`).
 #pragma once
 
 #include <optional>
@@ -21,6 +22,7 @@ namespace tidemark::scoring {
 struct ExposureHistory {
   std::vector<HistoryPoint> points;                    // oldest first
   std::vector<std::optional<double>> exposure;         // VE at each point; null without technique
+  std::vector<std::optional<double>> posture_scores;   // S at each point, `all` scope only (else empty)
 };
 
 // `from`/`to` as for Scorer::History (either may be absent). `scorer` and `graph` as for

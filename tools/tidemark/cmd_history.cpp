@@ -2,7 +2,6 @@
 // exposure) over time.
 #include "engine/report/scope_view.h"
 #include "engine/scoring/exposure_history.h"
-#include "engine/scoring/posture_score.h"
 #include "tools/tidemark/graph_loader.h"
 
 namespace tidemark::cli {
@@ -35,14 +34,7 @@ RunFn SetupHistory(CLI::App& app) {
     scoring::ExposureHistory history =
         scoring::HistoryWithExposure(scorer, **graph, *scope, (*store)->Read(), from_ms, to_ms);
     const auto& points = history.points;
-    // SPEC §3 "History": the `all` scope carries the posture score S at each point.
-    std::vector<std::optional<double>> posture_scores;
-    const std::vector<std::optional<double>>* scores = nullptr;
-    if (scope->kind == scoring::ScopeKind::kAll) {
-      scoring::PostureScorer points_scorer(**graph);
-      for (const auto& p : points) posture_scores.push_back(points_scorer.Evaluate(EndOfDay(p.date)).total.Score());
-      scores = &posture_scores;
-    }
+    const auto* scores = scope->kind == scoring::ScopeKind::kAll ? &history.posture_scores : nullptr;
     std::string chosen = !format->empty() ? *format : ctx.options.json ? "json" : "";
     if (chosen == "json") {
       ctx.Print(PrettyJson(report::HistoryJson(*scope, points, scores, &history.exposure)));
