@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz/*_fuzz.cpp) with clang, ASan and UBSan, and runs each
-# for a fixed share of a time budget. A crash leaves its input in build-fuzz/crashes/<target>/
+# for a fixed share of a time budget. A crash leaves its input in build-san/crashes/<target>/
 # and fails the script; fix it, add the input under tests/fuzz/regressions/<format>/ and a
 # regression test.
 #
@@ -84,10 +84,12 @@ seeds_of() {
 }
 
 max_corpus=5000
-per_target=$(( budget / ${#targets[@]} ))
+# Targets run as many at a time as there are cores; each gets budget x cores / targets seconds,
+# so the step takes about the budget in wall time.
+per_target=$(( budget * jobs / ${#targets[@]} ))
 [ "$per_target" -ge 1 ] || per_target=1
-status=0
-for target in "${targets[@]}"; do
+fuzz_one() {
+  local target=$1 format corpus crashes
   format=${target%_fuzz}
   format=${format//_/-}
   corpus="$build/corpus/$target"
@@ -106,13 +108,27 @@ for target in "${targets[@]}"; do
   fi
   if ! "$build/$target" "$corpus" -max_total_time="$per_target" -max_len=65536 -timeout=10 \
        -artifact_prefix="$crashes/" -print_final_stats=1 2>"$build/$target.log"; then
-    echo "$target: FAILED, see $build/$target.log and $crashes/" >&2
-    tail -30 "$build/$target.log" >&2
-    status=1
+    { echo "$target: FAILED, see $build/$target.log and $crashes/"; tail -30 "$build/$target.log"; } > "$build/$target.summary"
+    return 1
+  fi
+  local execs rss
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$build/$target.log")
+  rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$build/$target.log")
+  echo "fuzz: $target: ${per_target}s, ${execs} runs, peak RSS ${rss} MB, corpus $(ls "$corpus" | wc -l) files" > "$build/$target.summary"
+}
+for target in "${targets[@]}"; do
+  rm -f "$build/$target.summary"
+  fuzz_one "$target" &
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+done
+wait
+status=0
+for target in "${targets[@]}"; do
+  if grep -q "^fuzz: $target:" "$build/$target.summary" 2>/dev/null; then
+    cat "$build/$target.summary"
   else
-    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$build/$target.log")
-    rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$build/$target.log")
-    echo "fuzz: $target: ${per_target}s, ${execs} runs, peak RSS ${rss} MB, corpus $(ls "$corpus" | wc -l) files"
+    cat "$build/$target.summary" >&2 2>/dev/null || echo "$target: FAILED (no summary)" >&2
+    status=1
   fi
 done
 exit $status

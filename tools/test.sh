@@ -36,7 +36,7 @@ if [ "${TIDEMARK_SKIP_SANITIZE:-0}" != 1 ]; then
 fi
 # The libFuzzer targets of every reader, briefly (tools/fuzz.sh: clang, ASan+UBSan, only the
 # importer libraries built); TIDEMARK_FUZZ_SECONDS sets the budget over all targets, 0 skips.
-if [ "${TIDEMARK_FUZZ_SECONDS:-60}" != 0 ]; then
-  tools/fuzz.sh "${TIDEMARK_FUZZ_SECONDS:-60}"
+if [ "${TIDEMARK_FUZZ_SECONDS:-30}" != 0 ]; then
+  tools/fuzz.sh "${TIDEMARK_FUZZ_SECONDS:-30}"
   phase_done "the fuzz step"
 fi
