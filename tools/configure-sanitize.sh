@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Configures the one instrumented build that tools/test.sh (the test suite under ASan + UBSan +
 # LeakSanitizer) and tools/fuzz.sh (the libFuzzer targets) share: clang, ASan+UBSan (UBSan
-# fatal), coverage instrumentation for libFuzzer (-fsanitize=fuzzer-no-link, harmless for the
-# test binary), -O1 with line tables only (enough for sanitizer stack traces, cheaper to compile
+# fatal), coverage instrumentation for libFuzzer in the readers' libraries only
+# (TIDEMARK_FUZZ_COVERAGE: -fsanitize=fuzzer-no-link on core, model, store, importers), -O1 with line tables only (enough for sanitizer stack traces, cheaper to compile
 # and link than full -g), precompiled headers (TIDEMARK_PCH; clang loads them cheaply), assertions on
 # (RelWithDebInfo without -DNDEBUG), RapidJSON's SSE4.2 scans
 # off (TIDEMARK_SANITIZE: their aligned reads past a string's end are ASan reports). Warnings are
@@ -17,6 +17,6 @@ ignorelist="-fsanitize-ignorelist=$root/tests/fuzz/ubsan_ignorelist.txt"
 # (RapidJSON's member iterators trip clang's C++20 reversed-operator warning in every file that
 # iterates an object; the warning is about the header, not our code.)
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DBUILD_TESTING=ON -DTIDEMARK_FUZZ=OFF -DTIDEMARK_WERROR=OFF \
-  -DTIDEMARK_SANITIZE=ON -DTIDEMARK_PCH=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
-  -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link $ignorelist -Wno-ambiguous-reversed-operator" \
+  -DTIDEMARK_SANITIZE=ON -DTIDEMARK_FUZZ_COVERAGE=ON -DTIDEMARK_PCH=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
+  -DCMAKE_CXX_FLAGS="$ignorelist -Wno-ambiguous-reversed-operator" \
   ${CMAKE_CXX_COMPILER_LAUNCHER:+-DCMAKE_CXX_COMPILER_LAUNCHER=$CMAKE_CXX_COMPILER_LAUNCHER} >/dev/null
