@@ -103,11 +103,12 @@ class EvidenceIndex {
     void Finish(WriteTxn& txn);
 
    private:
-    struct Change {
+    struct Change {  // 32 bytes: an import of 1,000,000 incidents records ~4 million
       uint32_t technique;
       uint32_t id_offset;
-      uint32_t id_length;
-      bool present;
+      uint32_t id_length : 31;
+      uint32_t present : 1;
+      uint32_t seq;  // arrival order: the later change of an (technique, incident) wins
       TimeMs time;
       TimeMs baseline;
     };
