@@ -23,15 +23,15 @@ using model::Classification;
 using model::TechniqueOutcome;
 using testing::Day;
 
-struct Expected {
+struct ExpectedUse {
   TimeMs time;
   TimeMs baseline;
 };
 // technique -> incident id -> (time, b), by the SPEC's words over whole incidents.
-using Oracle = std::map<std::string, std::map<std::string, Expected>>;
+using IndexOracle = std::map<std::string, std::map<std::string, ExpectedUse>>;
 
-Oracle BruteForce(const std::map<std::string, model::Incident>& incidents) {
-  Oracle oracle;
+IndexOracle IndexByBruteForce(const std::map<std::string, model::Incident>& incidents) {
+  IndexOracle oracle;
   for (const auto& [id, inc] : incidents) {
     // Counts at some τ: not a false or benign positive, and has a time (closed, else created).
     if (inc.classification == Classification::kFalsePositive || inc.classification == Classification::kBenignPositive) continue;
@@ -39,14 +39,14 @@ Oracle BruteForce(const std::map<std::string, model::Incident>& incidents) {
     if (!time) continue;
     TimeMs baseline = inc.created ? *inc.created : *inc.closed;
     for (const auto& t : inc.techniques) {
-      if (t.outcome == TechniqueOutcome::kSucceeded) oracle[t.id][id] = Expected{*time, baseline};
+      if (t.outcome == TechniqueOutcome::kSucceeded) oracle[t.id][id] = ExpectedUse{*time, baseline};
     }
   }
   return oracle;
 }
 
-Oracle Stored(const Store& store) {
-  Oracle stored;
+IndexOracle StoredIndex(const Store& store) {
+  IndexOracle stored;
   auto txn = store.Read();
   EvidenceIndex::ForEach(txn, [&](std::string_view technique, EvidenceList&& list) {
     auto& uses = stored[std::string(technique)];
@@ -54,7 +54,7 @@ Oracle Stored(const Store& store) {
     list.ForEachById([&](const EvidenceList::Use& use) {
       CHECK(previous < std::string(use.incident));  // id order, distinct
       previous = std::string(use.incident);
-      uses[previous] = Expected{use.time, use.baseline};
+      uses[previous] = ExpectedUse{use.time, use.baseline};
       return true;
     });
     CHECK(uses.size() == list.size());
@@ -63,9 +63,9 @@ Oracle Stored(const Store& store) {
   return stored;
 }
 
-bool operator==(const Expected& a, const Expected& b) { return a.time == b.time && a.baseline == b.baseline; }
+bool operator==(const ExpectedUse& a, const ExpectedUse& b) { return a.time == b.time && a.baseline == b.baseline; }
 
-model::Incident RandomIncident(std::mt19937& rng, const std::string& id) {
+model::Incident RandomStoredIncident(std::mt19937& rng, const std::string& id) {
   static const char* kTechniques[] = {"T1001", "T1002", "T1003", "T1003.001", "T1004", "T1005"};
   static const Classification kClasses[] = {Classification::kTruePositive, Classification::kFalsePositive,
                                             Classification::kBenignPositive, Classification::kUndetermined};
@@ -111,7 +111,7 @@ TEST_CASE("the evidence index holds exactly the incidents that can show each tec
         EvidenceIndex::Writer writer;
         for (int k = 0; k < 40; ++k) {
           std::string id = "I-" + std::to_string(rng() % 60);
-          model::Incident inc = RandomIncident(rng, id);
+          model::Incident inc = RandomStoredIncident(rng, id);
           if (current.count(id) && rng() % 3 == 0) {
             inc = current[id];  // the same record again, or reclassified
             if (rng() % 2) inc.classification = Classification::kFalsePositive;
@@ -125,12 +125,12 @@ TEST_CASE("the evidence index holds exactly the incidents that can show each tec
         }
         writer.Finish(txn);
       });
-      CHECK(Stored(store) == BruteForce(current));
+      CHECK(StoredIndex(store) == IndexByBruteForce(current));
     }
     // Rebuilt from the facts (the schema-3 migration), the index is the same.
-    Oracle before = Stored(store);
+    IndexOracle before = StoredIndex(store);
     testing::WriteOrFail(store, [](WriteTxn& txn) { EvidenceIndex::Rebuild(txn); });
-    CHECK(Stored(store) == before);
+    CHECK(StoredIndex(store) == before);
   }
 }
 
@@ -161,7 +161,7 @@ TEST_CASE("an incident reclassified as a false positive leaves the evidence inde
 }
 
 // Brute force of scoring::Evidence over whole incidents at τ.
-struct Use {
+struct ScannedUse {
   std::string id;
   TimeMs time, baseline;
 };
@@ -171,7 +171,7 @@ TEST_CASE("evidence read from a list equals a scan of the incidents: count, base
   for (int round = 0; round < 200; ++round) {
     CAPTURE(round);
     std::vector<EvidenceList::Use> uses;
-    std::vector<Use> all;
+    std::vector<ScannedUse> all;
     std::vector<std::string> ids;
     size_t count = rng() % 60;
     for (size_t k = 0; k < count; ++k) ids.push_back("INC-" + std::to_string(rng() % 1000));
