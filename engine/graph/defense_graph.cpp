@@ -291,7 +291,8 @@ Vertex DefenseGraph::ThreatVertex(std::string_view id_or_name) {
 
 void DefenseGraph::LoadEvidence(const store::ReadTxn& txn) {
   std::unordered_map<Vertex, std::vector<store::EvidenceList>> found;
-  store::EvidenceIndex::ForEach(txn, [&](std::string_view technique, store::EvidenceList&& list) {
+  bool borrow = snapshot_ && &txn == snapshot_.get();
+  store::EvidenceIndex::ForEach(txn, borrow, [&](std::string_view technique, store::EvidenceList&& list) {
     if (auto vertex = ResolveTechnique(technique)) found[*vertex].push_back(std::move(list));
   });
   evidence_.clear();

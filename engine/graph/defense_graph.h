@@ -192,6 +192,11 @@ class DefenseGraph {
   void LoadEvidence(const store::ReadTxn& txn, const std::vector<Vertex>& techniques, bool borrow = false);
   // The loaded uses of a technique, or nullptr.
   const store::EvidenceList* EvidenceOf(Vertex technique) const;
+  // Keeps `txn` open while the graph lives, so that loading from snapshot() borrows the
+  // evidence lists instead of copying them (~145 MB at 1,000,000 incidents). The store must
+  // outlive the graph; for commands that only read.
+  void KeepSnapshot(store::ReadTxn txn) { snapshot_ = std::make_unique<store::ReadTxn>(std::move(txn)); }
+  const store::ReadTxn& snapshot() const { return *snapshot_; }
   // incidents()[index] as a model::Incident: its whole record when it was added one at a
   // time, else the facts a bulk load keeps (id, times, status, classification, unknown
   // techniques, threat IDs).
@@ -242,6 +247,7 @@ class DefenseGraph {
   std::vector<Vertex> control_vertices_;
   std::vector<Vertex> threat_vertices_;
   std::vector<IncidentInfo> incident_infos_;
+  std::unique_ptr<store::ReadTxn> snapshot_;  // KeepSnapshot; destroyed after evidence_
   std::unordered_map<Vertex, store::EvidenceList> evidence_;
 };
 

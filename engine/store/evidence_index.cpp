@@ -153,9 +153,10 @@ std::optional<EvidenceList> EvidenceIndex::Find(const ReadTxn& txn, std::string_
   return borrow ? EvidenceList::Borrowed(*value) : EvidenceList(std::string(*value));
 }
 
-void EvidenceIndex::ForEach(const ReadTxn& txn, const std::function<void(std::string_view, EvidenceList&&)>& fn) {
+void EvidenceIndex::ForEach(const ReadTxn& txn, bool borrow,
+                            const std::function<void(std::string_view, EvidenceList&&)>& fn) {
   txn.ForEach(Db::kEvidence, "", [&](std::string_view key, std::string_view value) {
-    fn(key, EvidenceList(std::string(value)));
+    fn(key, borrow ? EvidenceList::Borrowed(value) : EvidenceList(std::string(value)));
     return true;
   });
 }

@@ -87,8 +87,8 @@ class EvidenceIndex {
   // The stored list of one technique ID, or nullopt; `borrow`: a view into the transaction,
   // which must outlive it (EvidenceList::Borrowed).
   static std::optional<EvidenceList> Find(const ReadTxn& txn, std::string_view technique, bool borrow = false);
-  // Every stored list, in technique ID order.
-  static void ForEach(const ReadTxn& txn, const std::function<void(std::string_view, EvidenceList&&)>& fn);
+  // Every stored list, in technique ID order (`borrow`: as for Find).
+  static void ForEach(const ReadTxn& txn, bool borrow, const std::function<void(std::string_view, EvidenceList&&)>& fn);
   // Drops the index and builds it again from every incident's facts (the schema-3 migration).
   static void Rebuild(WriteTxn& txn);
 

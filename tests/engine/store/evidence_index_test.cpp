@@ -48,7 +48,7 @@ IndexOracle IndexByBruteForce(const std::map<std::string, model::Incident>& inci
 IndexOracle StoredIndex(const Store& store) {
   IndexOracle stored;
   auto txn = store.Read();
-  EvidenceIndex::ForEach(txn, [&](std::string_view technique, EvidenceList&& list) {
+  EvidenceIndex::ForEach(txn, /*borrow=*/false, [&](std::string_view technique, EvidenceList&& list) {
     auto& uses = stored[std::string(technique)];
     std::string previous;
     list.ForEachById([&](const EvidenceList::Use& use) {
