@@ -170,7 +170,10 @@ void DefenseGraph::LoadPostureOf(const store::ReadTxn& txn, Vertex control) {
   info.posture_complete = true;
 }
 
-void DefenseGraph::LoadIncidents(const store::ReadTxn& txn) { LoadIncidents(txn, nullptr); }
+void DefenseGraph::LoadIncidents(const store::ReadTxn& txn) {
+  LoadIncidents(txn, nullptr);
+  LoadEvidence(txn);
+}
 
 void DefenseGraph::LoadIncidents(const store::ReadTxn& txn,
                                  const std::function<bool(std::string_view, const std::vector<Vertex>&)>& keep) {
@@ -286,19 +289,40 @@ Vertex DefenseGraph::ThreatVertex(std::string_view id_or_name) {
   return v;
 }
 
-const std::vector<uint32_t>& DefenseGraph::IdRanks() const {
-  if (id_ranks_.size() == incident_infos_.size()) return id_ranks_;
-  std::vector<uint32_t> order(incident_infos_.size());
-  std::iota(order.begin(), order.end(), 0u);
-  bool sorted = true;
-  for (size_t k = 1; k < incident_infos_.size() && sorted; ++k) sorted = incident_infos_[k - 1].id < incident_infos_[k].id;
-  if (!sorted) {
-    std::sort(order.begin(), order.end(),
-              [this](uint32_t a, uint32_t b) { return incident_infos_[a].id < incident_infos_[b].id; });
+void DefenseGraph::LoadEvidence(const store::ReadTxn& txn) {
+  std::unordered_map<Vertex, std::vector<store::EvidenceList>> found;
+  bool borrow = snapshot_ && &txn == snapshot_.get();
+  store::EvidenceIndex::ForEach(txn, borrow, [&](std::string_view technique, store::EvidenceList&& list) {
+    if (auto vertex = ResolveTechnique(technique)) found[*vertex].push_back(std::move(list));
+  });
+  evidence_.clear();
+  for (auto& [vertex, lists] : found) {
+    std::vector<const store::EvidenceList*> parts;
+    for (const auto& list : lists) parts.push_back(&list);
+    evidence_.emplace(vertex, store::EvidenceList::Merge(parts));
   }
-  id_ranks_.assign(order.size(), 0);
-  for (uint32_t rank = 0; rank < order.size(); ++rank) id_ranks_[order[rank]] = rank;
-  return id_ranks_;
+}
+
+void DefenseGraph::LoadEvidence(const store::ReadTxn& txn, const std::vector<Vertex>& techniques, bool borrow) {
+  for (Vertex technique : techniques) {
+    if (evidence_.count(technique)) continue;
+    // The stored IDs that resolve to it: its own and the revoked ones that lead to it.
+    std::vector<store::EvidenceList> lists;
+    if (auto list = store::EvidenceIndex::Find(txn, graph_[technique].id, borrow)) lists.push_back(std::move(*list));
+    for (const auto& [revoked, live] : revoked_to_) {
+      if (Find(techniques_, live) != technique) continue;
+      if (auto list = store::EvidenceIndex::Find(txn, revoked, borrow)) lists.push_back(std::move(*list));
+    }
+    if (lists.empty()) continue;
+    std::vector<const store::EvidenceList*> parts;
+    for (const auto& list : lists) parts.push_back(&list);
+    evidence_.emplace(technique, store::EvidenceList::Merge(parts));
+  }
+}
+
+const store::EvidenceList* DefenseGraph::EvidenceOf(Vertex technique) const {
+  auto it = evidence_.find(technique);
+  return it == evidence_.end() ? nullptr : &it->second;
 }
 
 size_t DefenseGraph::AddIncident(model::Incident incident, bool as_vertex) {

@@ -110,6 +110,7 @@ Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view te
       graph.LoadIncidents(txn, [&](std::string_view, const std::vector<graph::Vertex>& techniques) {
         return std::find(techniques.begin(), techniques.end(), *vertex) != techniques.end();
       });
+      graph.LoadEvidence(txn, {*vertex});
       scoring::Scorer scorer(graph);
       for (const auto& reach : scorer.ControlsOf(*vertex)) graph.LoadPostureOf(txn, reach.control);
       scoring::Scope scope;

@@ -70,16 +70,6 @@ void WriteRecommendation(W& w, const DefenseGraph& graph, const scoring::Recomme
   w.EndObject();
 }
 
-// Incident ids of a list of incident indexes, sorted and distinct.
-std::vector<std::string_view> IncidentIds(const DefenseGraph& graph, const std::vector<uint32_t>& indexes) {
-  std::vector<std::string_view> ids;
-  ids.reserve(indexes.size());
-  for (uint32_t idx : indexes) ids.push_back(graph.incidents()[idx].id);
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-  return ids;
-}
-
 std::vector<std::string> TechniqueIds(const DefenseGraph& graph, const std::vector<Vertex>& techniques) {
   std::vector<std::string> ids;
   for (Vertex t : techniques) ids.push_back(graph.props(t).id);
@@ -115,7 +105,7 @@ void WriteGapsAndValidations(W& w, const DefenseGraph& graph, const Evaluation& 
     w.StartObject();
     WriteField(w, "control", graph.props(v.control).id);
     WriteStrings(w, "techniques", TechniqueIds(graph, v.techniques));
-    WriteStrings(w, "incidents", IncidentIds(graph, v.incidents));
+    WriteStrings(w, "incidents", v.incidents);
     w.Key("incidents_truncated");
     w.Bool(v.more_incidents);
     w.Key("baseline");
@@ -229,7 +219,7 @@ std::string ScopeJson(const DefenseGraph& graph, const Evaluation& ev) {
       w.Bool(true);
     }
     if (!row.succeeded_in.empty()) {
-      WriteStrings(w, "succeeded_in", IncidentIds(graph, row.succeeded_in));
+      WriteStrings(w, "succeeded_in", row.succeeded_in);
       w.Key("succeeded_count");
       w.Uint64(row.succeeded_count);
     }
@@ -339,8 +329,7 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
                          (c.counted ? "" : " [" + std::string(model::MappingTypeName(c.type)) + ", not scored]"));
       if (c.has_evidence && c.baseline > 0) in_place.push_back(id + " " + FormatFraction(c.baseline));
     }
-    std::vector<std::string> succeeded;
-    for (auto id : IncidentIds(graph, row.succeeded_in)) succeeded.emplace_back(id);
+    const std::vector<std::string>& succeeded = row.succeeded_in;
     techniques.AddRow({t.id, t.name, row.status, FormatFraction(row.coverage), FormatAmount(row.weight),
                        succeeded.empty() ? "-" : ShortList(succeeded, 5, row.succeeded_count), in_place.empty() ? "-" : JoinList(in_place, "; "),
                        controls.empty() ? "-" : JoinList(controls, "; ")});
@@ -384,8 +373,7 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
     TextTable checks({"control", "title", "baseline", "techniques", "incidents"});
     for (const auto& v : ev.validations) {
       const auto& control = graph.control_info(v.control).control;
-      std::vector<std::string> incidents;
-      for (auto id : IncidentIds(graph, v.incidents)) incidents.emplace_back(id);
+      const std::vector<std::string>& incidents = v.incidents;
       checks.AddRow({control.id, control.title, FormatFraction(v.baseline), ShortList(TechniqueIds(graph, v.techniques)),
                      v.more_incidents ? JoinList(std::vector<std::string>(incidents.begin(), incidents.begin() + 5)) + " +over " +
                                              std::to_string(incidents.size() - 5) + " more"

@@ -111,7 +111,7 @@ PostureAt PostureOf(const graph::ControlInfo& control, TimeMs tau) {
   return PostureAt{state.implemented, state.status, state.has_record};
 }
 
-Scorer::Scorer(const DefenseGraph& graph) : graph_(graph), evidence_(graph) {
+Scorer::Scorer(const DefenseGraph& graph) : graph_(graph) {
   for (Vertex control : graph.control_vertices()) {
     const auto& c = graph.control_info(control).control;
     double points = c.max_points.value_or(0.0);
@@ -156,14 +156,10 @@ const std::vector<graph::Reach>& Scorer::ControlsOf(Vertex technique) {
 }
 
 const Scorer::TechniqueState& Scorer::StateAt(Vertex technique, TimeMs tau) {
-  evidence_.AdvanceTo(tau);
   TechniqueState& state = states_[technique];
-  if (state.valid && state.tau == tau && state.generation == evidence_.generation()) return state;
+  if (state.valid && state.tau == tau) return state;
   const auto& reaches = ControlsOf(technique);
-  if (state.generation != evidence_.generation()) state.baselines.clear();
-  state.generation = evidence_.generation();
-  state.baselines.resize(reaches.size(), {0.0, 0});
-  const Evidence::Uses* uses = evidence_.Of(technique);
+  const store::EvidenceList* uses = graph_.EvidenceOf(technique);
   state.factors.clear();
   state.product = 1;
   state.zeros = 0;
@@ -173,11 +169,7 @@ const Scorer::TechniqueState& Scorer::StateAt(Vertex technique, TimeMs tau) {
     if (!Counts(reach)) continue;
     state.any_counted = true;
     const PostureAtTau& posture = Posture(reach.control, tau);
-    auto& [baseline, read] = state.baselines[k];
-    if (uses && read < uses->times.size()) {
-      baseline = std::max(baseline, Evidence::Baseline(graph_.control_info(reach.control).posture, *uses, read));
-      read = uses->times.size();
-    }
+    double baseline = uses ? Evidence::Baseline(graph_.control_info(reach.control).posture, *uses, tau) : 0.0;
     Factor f;
     f.control = reach.control;
     f.control_index = static_cast<uint32_t>(graph_.props(reach.control).data);
@@ -295,14 +287,10 @@ Evaluation Scorer::Evaluate(const Scope& scope, TimeMs tau, const EvaluateOption
     row.coverage = state.coverage;
     row.status = std::string(Status(state));
     if (options.details) {
-      const Evidence::Uses* uses = evidence_.Of(t);
-      if (uses) {
-        row.succeeded_count = uses->incidents.size();
-        const auto& by_incident = uses->ByIncident(graph_);
-        size_t listed = std::min(kListedIncidents, by_incident.size());
-        row.succeeded_in.reserve(listed);
-        for (size_t k = 0; k < listed; ++k) row.succeeded_in.push_back(by_incident[k].first);
-      }
+      const store::EvidenceList* list = graph_.EvidenceOf(t);
+      row.succeeded_count = list ? Evidence::Count(*list, tau) : 0;
+      bool uses = row.succeeded_count > 0;
+      if (uses) Evidence::FirstIncidents(*list, tau, kListedIncidents, row.succeeded_in);
       const auto& reaches = ControlsOf(t);
       size_t next_factor = 0;
       for (size_t k = 0; k < reaches.size(); ++k) {
@@ -482,7 +470,7 @@ void Scorer::FindValidations(Evaluation& ev, const Weighted& weighted) {
   // Per control: the scope techniques with β > 0 (technique order), then its incidents.
   std::unordered_map<Vertex, size_t> slot;
   for (const auto& [t, w] : weighted.techniques) {
-    if (!evidence_.Of(t)) continue;
+    if (!graph_.EvidenceOf(t)) continue;
     const TechniqueState& state = StateAt(t, ev.tau);
     for (const Factor& f : state.factors) {
       if (f.baseline <= 0) continue;
@@ -493,16 +481,15 @@ void Scorer::FindValidations(Evaluation& ev, const Weighted& weighted) {
       v.baseline = std::max(v.baseline, f.baseline);
     }
   }
-  const auto& rank = graph_.IdRanks();
   for (auto& v : ev.validations) {
     const auto& posture = graph_.control_info(v.control).posture;
     // One more than listed per technique: a technique that fills it means the union has more.
     for (Vertex t : v.techniques) {
       size_t before = v.incidents.size();
-      evidence_.InPlaceFirst(posture, *evidence_.Of(t), kListedIncidents + 1, v.incidents);
+      Evidence::InPlaceFirst(posture, *graph_.EvidenceOf(t), ev.tau, kListedIncidents + 1, v.incidents);
       if (v.incidents.size() - before > kListedIncidents) v.more_incidents = true;
     }
-    std::sort(v.incidents.begin(), v.incidents.end(), [&](uint32_t a, uint32_t b) { return rank[a] < rank[b]; });
+    std::sort(v.incidents.begin(), v.incidents.end());
     v.incidents.erase(std::unique(v.incidents.begin(), v.incidents.end()), v.incidents.end());
     if (v.incidents.size() > kListedIncidents) {
       v.incidents.resize(kListedIncidents);

@@ -90,8 +90,8 @@ struct TechniqueRow {
   double weight = 1;
   std::vector<ControlRow> controls;
   // B(t, τ): the incidents that show it succeeded, across the whole organisation: how many,
-  // and the first kListedIncidents of them in id order (indexes into graph.incidents()).
-  std::vector<uint32_t> succeeded_in;
+  // and the ids of the first kListedIncidents of them in id order.
+  std::vector<std::string> succeeded_in;
   size_t succeeded_count = 0;
   // SPEC §3 "Vulnerability exposure", filled by the vulnerability module (absent until then).
   std::optional<size_t> vulnerable_assets;
@@ -121,10 +121,10 @@ struct Gap {
 struct Validation {
   Vertex control;
   std::vector<Vertex> techniques;   // scope techniques with β(c, t, τ) > 0, by id
-  // The B(t, τ) incidents of those techniques with impl(c, b(i)) > 0: the first
-  // kListedIncidents in id order (indexes into graph.incidents()), and whether there are more.
+  // The B(t, τ) incidents of those techniques with impl(c, b(i)) > 0: the ids of the first
+  // kListedIncidents in id order, and whether there are more.
   // (No exact count: a distinct count over thousands of controls costs seconds, measured.)
-  std::vector<uint32_t> incidents;
+  std::vector<std::string> incidents;
   bool more_incidents = false;
   double baseline = 0;              // the largest β
 };
@@ -167,11 +167,11 @@ struct EvaluateOptions {
 // whole organisation's), so the state of each technique at τ is computed once and shared by
 // every scope evaluated at that τ; per technique the product of the non-zero factors
 // (1 − s·impl*) and the count of zero factors are kept, so coverage with one control changed
-// is O(1) and a scope's recommendations cost O(its reach). Evaluating at a later τ reuses
-// evidence and baselines (a history sweep adds each incident once).
+// is O(1) and a scope's recommendations cost O(its reach).
 //
 // Needs every posture record of the controls involved (DefenseGraph built with posture, or
-// LoadPostureOf): baselines read the posture at each incident's creation.
+// LoadPostureOf) and the evidence of the techniques evaluated (DefenseGraph::LoadEvidence, which
+// LoadIncidents does for all): baselines read the posture at each incident's creation.
 class Scorer {
  public:
   explicit Scorer(const DefenseGraph& graph);
@@ -222,9 +222,6 @@ class Scorer {
     };
     std::vector<Rise> rises;
     std::vector<uint32_t> factor_controls;  // factors[k].control_index: a dense array to scan
-    // β per counted reach, with how many uses of B(t) it has read (kept across τ).
-    std::vector<std::pair<double, size_t>> baselines;
-    uint64_t generation = 0;
   };
   // T_θ and w_θ(t) at τ, techniques ordered by id.
   struct Weighted {
@@ -252,7 +249,6 @@ class Scorer {
   const PostureAtTau& Posture(Vertex control, TimeMs tau);
 
   const DefenseGraph& graph_;
-  Evidence evidence_;
   double total_max_points_ = 0;
   std::unordered_map<Vertex, std::vector<graph::Reach>> reach_cache_;
   std::unordered_map<Vertex, TechniqueState> states_;

@@ -16,17 +16,32 @@ std::string TimeKey(TimeMs time, std::string_view id) { return EncodeInt64(time)
 
 }  // namespace
 
-bool IncidentCatalog::Put(WriteTxn& txn, const model::Incident& incident) {
+bool IncidentCatalog::Put(WriteTxn& txn, const model::Incident& incident, EvidenceIndex::Writer& evidence) {
   std::string json = model::ToJson(incident);
+  std::string facts = EncodeIncidentFacts(incident);
+  IncidentFactsView before, after;
+  bool existed = false;
   if (auto existing = txn.Get(Db::kIncidents, incident.id)) {
     if (*existing == json) return false;
     model::Incident old = DecodeIncidentRecord(*existing);
     if (auto time = old.Time()) txn.Del(Db::kIncidentsByTime, TimeKey(*time, old.id));
+    auto old_facts = txn.Get(Db::kIncidentFacts, incident.id);
+    existed = old_facts && DecodeIncidentFacts(*old_facts, before);
   }
+  if (!DecodeIncidentFacts(facts, after)) throw StoreFailure("store: incident facts of " + incident.id + " do not decode");
+  // The views of `before` point into the store: recorded before the puts below move pages.
+  evidence.Replace(incident.id, existed ? &before : nullptr, &after);
   txn.Put(Db::kIncidents, incident.id, json);
-  txn.Put(Db::kIncidentFacts, incident.id, EncodeIncidentFacts(incident));
+  txn.Put(Db::kIncidentFacts, incident.id, facts);
   if (auto time = incident.Time()) txn.Put(Db::kIncidentsByTime, TimeKey(*time, incident.id), "");
   return true;
+}
+
+bool IncidentCatalog::Put(WriteTxn& txn, const model::Incident& incident) {
+  EvidenceIndex::Writer evidence;
+  bool changed = Put(txn, incident, evidence);
+  evidence.Finish(txn);
+  return changed;
 }
 
 std::optional<model::Incident> IncidentCatalog::Find(const ReadTxn& txn, std::string_view id) {

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "engine/model/incident.h"
+#include "engine/store/evidence_index.h"
 #include "engine/store/incident_facts.h"
 #include "engine/store/store.h"
 
@@ -15,6 +16,10 @@ namespace tidemark::store {
 class IncidentCatalog {
  public:
   // Upserts by id. Returns true when the stored record changed (new, or different JSON).
+  // The evidence index follows through `evidence`, whose Finish the caller runs before the
+  // transaction commits (once for a whole import).
+  static bool Put(WriteTxn& txn, const model::Incident& incident, EvidenceIndex::Writer& evidence);
+  // The same for one incident: the evidence index is written at once.
   static bool Put(WriteTxn& txn, const model::Incident& incident);
   // nullopt when absent.
   static std::optional<model::Incident> Find(const ReadTxn& txn, std::string_view id);

@@ -82,9 +82,15 @@ std::string EncodeIncidentFacts(const model::Incident& inc) {
   PutList(out, inc.unknown_techniques, [](const std::string& s) -> std::string_view { return s; });
   PutList(out, inc.assets, [](const model::AssetRef& a) -> std::string_view { return a.id; });
   PutList(out, inc.threats, [](const std::string& s) -> std::string_view { return s; });
+  // Only IDs whose every use was blocked (SPEC §3: any succeeded use wins); normalised records
+  // name each ID once, records built by hand may not.
   std::vector<std::string_view> blocked;
   for (const auto& t : inc.techniques) {
-    if (t.outcome == model::TechniqueOutcome::kBlocked) blocked.push_back(t.id);
+    if (t.outcome != model::TechniqueOutcome::kBlocked) continue;
+    bool succeeded = std::any_of(inc.techniques.begin(), inc.techniques.end(), [&](const model::IncidentTechnique& u) {
+      return u.id == t.id && u.outcome != model::TechniqueOutcome::kBlocked;
+    });
+    if (!succeeded && std::find(blocked.begin(), blocked.end(), t.id) == blocked.end()) blocked.push_back(t.id);
   }
   PutList(out, blocked, [](std::string_view s) { return s; });
   return out;

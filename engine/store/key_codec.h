@@ -30,6 +30,9 @@
 //  kev                cve                                  -> CISA KEV catalog facts JSON
 //  run_state          scope key                            -> batch state JSON (for example
 //                                                             the previous run's resilience)
+// Added by schema version 3 (built from incident_facts when an older store opens):
+//  evidence           technique-id                         -> binary evidence list (layout in
+//                                                             evidence_index.h)
 // incident_facts values (version 1), what bulk scoring reads instead of parsing 100,000 JSON
 // records: u8 version=1 | be64 created | be64 closed (INT64_MIN = none) | u8 classification |
 // four lists (techniques, unknown techniques, asset ids, threats), each u16 count then per

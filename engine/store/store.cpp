@@ -14,6 +14,7 @@
 #include <filesystem>
 
 #include "engine/core/logging.h"
+#include "engine/store/evidence_index.h"
 
 namespace tidemark::store {
 namespace {
@@ -26,6 +27,8 @@ constexpr const char* kDbNames[kDbCount] = {
     "incident_facts",
     // schema version 2
     "findings", "cve_mappings", "kev", "run_state",
+    // schema version 3
+    "evidence",
 };
 
 MDB_val ToVal(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
@@ -329,22 +332,25 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, StoreOptions
 namespace {
 
 // The numbered migrations (osquery's upgradeDatabase style): kMigrations[n - 1] takes a store
-// of schema version n - 1 to n, inside the one write transaction of PrepareSchema. Databases
-// are not created here: after the steps run, every database of kDbNames that is missing is
-// created, so a step only rewrites records whose layout changed. A step returns an LMDB code.
-using Migration = int (*)(MDB_txn* txn, const unsigned* dbis);
+// of schema version n - 1 to n, inside the one write transaction of Migrate. Every database of
+// kDbNames that is missing is created before the steps run, so a step only fills or rewrites
+// records. A step throws StoreFailure (or MapFull) to fail the upgrade; nothing is written then.
+using Migration = void (*)(WriteTxn& txn);
 
 // 0 -> 1: a new store; its databases are created by the common step.
-int MigrateToVersion1(MDB_txn*, const unsigned*) { return MDB_SUCCESS; }
+void MigrateToVersion1(WriteTxn&) {}
 
 // 1 -> 2 (SPEC v2): adds findings, cve_mappings, kev and run_state (created by the common
 // step). Nothing stored at version 1 is rewritten: incident facts of layout version 1 still
 // decode (as every technique succeeded), incident and control JSON gained only optional
 // members (outcome, owner, due, deprecated) whose absence means the version-1 meaning, and the
 // other databases' layouts are unchanged.
-int MigrateToVersion2(MDB_txn*, const unsigned*) { return MDB_SUCCESS; }
+void MigrateToVersion2(WriteTxn&) {}
 
-constexpr Migration kMigrations[kSchemaVersion] = {MigrateToVersion1, MigrateToVersion2};
+// 2 -> 3 (issue 16): adds the evidence index, built from every stored incident's facts.
+void MigrateToVersion3(WriteTxn& txn) { EvidenceIndex::Rebuild(txn); }
+
+constexpr Migration kMigrations[kSchemaVersion] = {MigrateToVersion1, MigrateToVersion2, MigrateToVersion3};
 
 // The recorded version: 0 when the store has no meta database yet (a new store), -1 when meta
 // holds no readable version.
@@ -446,9 +452,21 @@ Status Store::Migrate() {
     mdb_txn_abort(txn);
     return RefuseVersion(recorded, from);
   }
-  for (int step = from; rc == 0 && step < kSchemaVersion; ++step) rc = kMigrations[step](txn, dbis_);
   for (int idx = 1; rc == 0 && idx < kDbCount; ++idx) {
     rc = mdb_dbi_open(txn, kDbNames[idx], MDB_CREATE, &dbis_[idx]);
+  }
+  std::string step_error;
+  if (rc == 0 && from < kSchemaVersion) {
+    WriteTxn steps(this, txn);
+    try {
+      for (int step = from; step < kSchemaVersion; ++step) kMigrations[step](steps);
+    } catch (const StoreFailure& failure) {
+      step_error = failure.what();
+    } catch (const MapFull&) {
+      step_error = mdb_strerror(MDB_MAP_FULL);
+    }
+    steps.txn_ = nullptr;  // still ours: committed or aborted below
+    if (!step_error.empty()) rc = MDB_PANIC;
   }
   std::string version = std::to_string(kSchemaVersion);
   MDB_val k = ToVal("schema_version"), v = ToVal(version);
@@ -460,7 +478,8 @@ Status Store::Migrate() {
   }
   if (rc != 0) {
     return Status::StoreError((from == 0 ? "cannot initialise store " : "cannot upgrade store ") +
-                              path_ + ": " + mdb_strerror(rc) + "; nothing was written");
+                              path_ + ": " + (step_error.empty() ? mdb_strerror(rc) : step_error) +
+                              "; nothing was written");
   }
   if (from > 0 && from < kSchemaVersion) {
     Logger("store")->info("store {}: upgraded schema {} -> {}", path_, from, kSchemaVersion);

@@ -21,11 +21,12 @@ struct MDB_txn;
 
 namespace tidemark::store {
 
-// Schema history (docs in README "Store"): 1 = first release; 2 = SPEC v2 (findings,
-// cve_mappings, kev, run_state; incident facts layout 2). An older store is upgraded in place
+// Schema history (docs in docs/store.md): 1 = first release; 2 = SPEC v2 (findings,
+// cve_mappings, kev, run_state; incident facts layout 2); 3 = the evidence index (evidence,
+// engine/store/evidence_index.h; built from the incident facts when an older store opens). An older store is upgraded in place
 // when it opens, by the numbered migrations in store.cpp, in one write transaction; a newer one
 // is refused naming both versions.
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 enum class Db {
   kMeta,
@@ -45,8 +46,10 @@ enum class Db {
   kCveMappings,
   kKev,
   kRunState,
+  // schema version 3
+  kEvidence,
 };
-constexpr int kDbCount = 16;
+constexpr int kDbCount = 17;
 
 // Thrown on LMDB failures other than "not found" and "map full" inside a transaction; the
 // command's main turns it into exit status 3.
@@ -121,7 +124,7 @@ class Store {
   // one: a directory without data.mdb or with an empty one is "not a tidemark store". data.mdb
   // is checked before it is mapped (a file shorter than its header declares is refused as
   // corrupt, not read into a SIGBUS). A store of an older schema version
-  // is upgraded in place in one write transaction ("store DIR: upgraded schema 1 -> 2" on the
+  // is upgraded in place in one write transaction ("store DIR: upgraded schema 2 -> 3" on the
   // store logger), and databases missing from it are created. Fails with kStore when the path
   // is not a store, LMDB refuses it, or its schema version is newer than kSchemaVersion or not
   // a version at all (the message names both versions).

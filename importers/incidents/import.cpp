@@ -150,6 +150,7 @@ Status ImportIncidents(store::Store& store, const std::vector<std::string>& file
     summary = ImportSummary();
     summary.files = files.size();
     Normalizer normalizer(txn);
+    store::EvidenceIndex::Writer evidence;
     for (size_t file_index = 0; file_index < files.size(); ++file_index) {
       const std::string& path = files[file_index];
       if (options.progress) options.progress(file_index, files.size(), path);
@@ -180,7 +181,7 @@ Status ImportIncidents(store::Store& store, const std::vector<std::string>& file
           if (!options.skip_invalid && !summary.rejects.empty()) continue;  // failing anyway
           model::Incident incident = normalizer.Normalize(std::move(source));
           bool existed = txn.Get(store::Db::kIncidents, incident.id).has_value();
-          bool changed = store::IncidentCatalog::Put(txn, incident);
+          bool changed = store::IncidentCatalog::Put(txn, incident, evidence);
           if (!existed) ++summary.added;
           else if (changed) ++summary.updated;
           else ++summary.unchanged;
@@ -212,6 +213,7 @@ Status ImportIncidents(store::Store& store, const std::vector<std::string>& file
                                             first.where, first.reason, more));
       }
     }
+    evidence.Finish(txn);
     summary.unknown_techniques.assign(normalizer.unknown_techniques().begin(), normalizer.unknown_techniques().end());
     summary.custom_threats.assign(normalizer.custom_threats().begin(), normalizer.custom_threats().end());
     return Status::Ok();
@@ -249,7 +251,9 @@ ReresolveSummary ReresolveStoredIncidents(store::WriteTxn& txn) {
     changed.push_back(std::move(renewed));
   });
   // Written after the scan: the cursor walks the database these writes change.
-  for (const auto& incident : changed) summary.updated += store::IncidentCatalog::Put(txn, incident) ? 1 : 0;
+  store::EvidenceIndex::Writer evidence;
+  for (const auto& incident : changed) summary.updated += store::IncidentCatalog::Put(txn, incident, evidence) ? 1 : 0;
+  evidence.Finish(txn);
   for (const auto& id : techniques_before) {
     if (!techniques_after.count(id)) summary.resolved_techniques.push_back(id);
   }

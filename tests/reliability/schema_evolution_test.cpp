@@ -1,5 +1,5 @@
 // Schema evolution (SPEC §5): a store of the first released schema (tests/data/stores/schema-v1,
-// written by schema version 1) opens with this binary, is upgraded in place to the current
+// written by schema version 1) or of schema version 2 (tests/data/stores/schema-v2) opens with this binary, is upgraded in place to the current
 // schema in one transaction (said on stderr), keeps every record and answers as before; a
 // second open changes nothing. A store whose meta records a newer schema version, or no
 // version at all, is refused with exit status 3 and a message naming both versions.
@@ -14,11 +14,30 @@
 namespace tidemark::testing::reliability {
 namespace {
 
-// A private copy of the committed v1 store (opening it may create lock.mdb beside it).
-std::string SchemaV1Store() {
-  std::string copy = TempDir("schema-v1");
-  std::filesystem::copy_file(DataPath("stores/schema-v1/data.mdb"), copy + "/data.mdb");
+// A private copy of a committed store (opening it may create lock.mdb beside it).
+std::string CommittedStore(const std::string& name) {
+  std::string copy = TempDir(name);
+  std::filesystem::copy_file(DataPath("stores/" + name + "/data.mdb"), copy + "/data.mdb");
   return copy;
+}
+std::string SchemaV1Store() { return CommittedStore("schema-v1"); }
+
+// A store made by this binary with the recipe of a committed store's README.md (schema-v2
+// imports its own incidents.ndjson too).
+std::string FreshStore(bool with_v2_incidents = false) {
+  std::string fresh = TempDir("schema-fresh");
+  std::vector<std::string> incidents = {"import", "incidents", DataPath("incidents/native/incidents.ndjson")};
+  if (with_v2_incidents) incidents.push_back(DataPath("stores/schema-v2/incidents.ndjson"));
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"import", "attack", DataPath("scoring/mini-attack.json")},
+           {"import", "controls", DataPath("controls/catalog.json")},
+           incidents}) {
+    std::vector<std::string> command = {"--store", fresh, "-q"};
+    command.insert(command.end(), args.begin(), args.end());
+    auto imported = RunTidemark(command);
+    REQUIRE_MESSAGE(imported.exit_code == 0, imported.err);
+  }
+  return fresh;
 }
 
 // Every named database of the store at `path` with all its records, read with LMDB itself.
@@ -133,17 +152,10 @@ TEST_CASE("a version-1 store is upgraded in place once, keeps every record and a
   }
 
   // The upgraded store answers each question the way a store made by this binary from the same
-  // inputs does (the recipe of tests/data/stores/schema-v1/README.md).
-  std::string fresh = TempDir("schema-fresh");
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"import", "attack", DataPath("scoring/mini-attack.json")},
-           {"import", "controls", DataPath("controls/catalog.json")},
-           {"import", "incidents", DataPath("incidents/native/incidents.ndjson")}}) {
-    std::vector<std::string> command = {"--store", fresh, "-q"};
-    command.insert(command.end(), args.begin(), args.end());
-    auto imported = RunTidemark(command);
-    REQUIRE_MESSAGE(imported.exit_code == 0, imported.err);
-  }
+  // inputs does (the recipe of tests/data/stores/schema-v1/README.md), and its evidence index
+  // (schema 3, built from the stored incidents) is the one that store's imports wrote.
+  std::string fresh = FreshStore();
+  CHECK(after.databases["evidence"] == ReadRaw(fresh).databases["evidence"]);
   for (const auto& question : std::vector<std::vector<std::string>>{
            {"incidents"}, {"incident", "INC-1042"}, {"--json", "incident", "INC-1042"}}) {
     CAPTURE(question[question.size() - 1]);
@@ -164,6 +176,53 @@ TEST_CASE("a version-1 store is upgraded in place once, keeps every record and a
   REQUIRE_MESSAGE(again.exit_code == 0, again.err);
   CHECK_MESSAGE(again.err.find("upgraded") == std::string::npos, again.err);
   CHECK(again.out == info.out);
+  CHECK(ReadRaw(store).last_txnid == upgraded.last_txnid);
+}
+
+TEST_CASE("a version-2 store is upgraded to 3 in one transaction: the evidence index is built from its incidents") {
+  std::string store = CommittedStore("schema-v2");
+  RawStore before = ReadRaw(store);
+  REQUIRE(before.databases["meta"]["schema_version"] == "2");
+  REQUIRE(before.databases["incidents"].size() == 7);
+  REQUIRE(before.databases.count("evidence") == 0);
+
+  auto info = RunTidemark({"--store", store, "--json", "info"});
+  REQUIRE_MESSAGE(info.exit_code == 0, info.err);
+  CHECK_MESSAGE(info.err.find("store " + store + ": upgraded schema 2 -> " + std::to_string(store::kSchemaVersion)) !=
+                    std::string::npos,
+                info.err);
+  RawStore after = ReadRaw(store);
+  CHECK(after.databases["meta"]["schema_version"] == std::to_string(store::kSchemaVersion));
+  CHECK(after.last_txnid == before.last_txnid + 1);  // one transaction
+  for (const auto& [name, records] : before.databases) {
+    const auto& name_ = name;
+    CAPTURE(name_);
+    REQUIRE(after.databases.count(name) == 1);
+    if (name == "meta") continue;
+    CHECK(after.databases[name] == records);
+  }
+  // V2-1, V2-2 and V2-4 show techniques succeeded (V2-1 blocked T1200; V2-3 is a false
+  // positive): the index holds T1100.001, T1200, T1300 and T1400.
+  std::string fresh = FreshStore(/*with_v2_incidents=*/true);
+  const auto& evidence = after.databases["evidence"];
+  CHECK(evidence == ReadRaw(fresh).databases["evidence"]);
+  for (const char* technique : {"T1100.001", "T1200", "T1300", "T1400"}) CHECK(evidence.count(technique) == 1);
+
+  for (const auto& question : std::vector<std::vector<std::string>>{
+           {"incident", "V2-1"}, {"--json", "incident", "V2-4"}, {"--json", "threat", "all"}, {"incident", "INC-1042"}}) {
+    CAPTURE(question[question.size() - 1]);
+    std::vector<std::string> on_upgraded = {"--store", store, "--as-of", "2026-06-01"};
+    std::vector<std::string> on_fresh = {"--store", fresh, "--as-of", "2026-06-01"};
+    on_upgraded.insert(on_upgraded.end(), question.begin(), question.end());
+    on_fresh.insert(on_fresh.end(), question.begin(), question.end());
+    auto upgraded_answer = RunTidemark(on_upgraded);
+    auto fresh_answer = RunTidemark(on_fresh);
+    REQUIRE_MESSAGE(upgraded_answer.exit_code == 0, upgraded_answer.err);
+    CHECK(upgraded_answer.out == fresh_answer.out);
+  }
+  RawStore upgraded = ReadRaw(store);
+  auto again = RunTidemark({"--store", store, "--json", "info"});
+  CHECK_MESSAGE(again.err.find("upgraded") == std::string::npos, again.err);
   CHECK(ReadRaw(store).last_txnid == upgraded.last_txnid);
 }
 

@@ -5,7 +5,8 @@
 #     `run` (first run) and `threat all --json`           targets at 5,000: <= 5 s, <= 300 ms
 #  B. 1,000,000 incidents with the demo catalog: `import incidents`, `run`, `threat all --json`,
 #     `incident ID`                                          targets: 12 s, 20 s, 1 s, 20 ms, 1 GB
-# Each line: wall seconds and peak RSS (MB) from /usr/bin/time. A baseline that does not finish
+# Each line: wall seconds, CPU seconds (user + system: the figure to compare on a shared machine)
+# and peak RSS (MB) from /usr/bin/time; the load average is printed before each part. A baseline that does not finish
 # within TIDEMARK_BENCH_TIMEOUT seconds (default 120) reads "timeout".
 # Usage: tools/bench/scale.sh [--baseline BIN] [--only A|B]
 #   BIN: a tidemark binary of the code to compare with (e.g. built from the previous release:
@@ -31,8 +32,9 @@ trap 'rm -rf "$work"' EXIT
 measure() {
   local label=$1 b=$2; shift 2
   if timeout "$timeout_s" /usr/bin/time -v "$b" "$@" > /dev/null 2> "$work/time.txt"; then
-    printf '  %-34s %8.3f s  %6d MB\n' "$label" \
+    printf '  %-34s %8.3f s  %8.3f s CPU  %6d MB\n' "$label" \
       "$(grep 'Elapsed (wall clock)' "$work/time.txt" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')" \
+      "$(awk -F': ' '/User time|System time/ { cpu += $2 } END { print cpu }' "$work/time.txt")" \
       "$(( $(grep 'Maximum resident set size' "$work/time.txt" | awk '{print $NF}') / 1024 ))"
   else
     printf '  %-34s  timeout (> %d s) or failure\n' "$label" "$timeout_s"
@@ -64,7 +66,7 @@ if [ "$only" != B ]; then
       store="$work/$name-$controls.db"
       setup "$b" "$store" "$org"
       "$b" -q --store "$store" import incidents "$work/inc100k.ndjson"
-      echo "A. $controls controls, 100,000 incidents — $name"
+      echo "A. $controls controls, 100,000 incidents — $name ($(cut -d' ' -f1-3 /proc/loadavg) load)"
       measure "run (first)" "$b" --store "$store" run
       measure "threat all --json" "$b" --store "$store" --json threat all
       rm -rf "$store"
@@ -82,7 +84,7 @@ if [ "$only" != A ]; then
     name=${entry%%:*} b=${entry#*:}
     store="$work/$name-1m.db"
     setup "$b" "$store" "$org"
-    echo "B. 1,000,000 incidents, demo catalog — $name"
+    echo "B. 1,000,000 incidents, demo catalog — $name ($(cut -d' ' -f1-3 /proc/loadavg) load)"
     measure "import incidents" "$b" -q --store "$store" import incidents "$work/inc1m.ndjson"
     measure "run (first)" "$b" --store "$store" run
     measure "threat all --json" "$b" --store "$store" --json threat all

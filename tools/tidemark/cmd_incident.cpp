@@ -1,6 +1,4 @@
 // tidemark incident ID : the "Exposures and mitigations" view of one incident.
-#include <algorithm>
-
 #include "engine/core/spelling.h"
 #include "engine/report/scope_view.h"
 #include "engine/store/incident_catalog.h"
@@ -28,14 +26,10 @@ RunFn SetupIncident(CLI::App& app) {
     }
     graph::DefenseGraph graph = graph::DefenseGraph::Build(txn, /*with_threats=*/false, /*with_posture=*/false);
     size_t index = graph.AddIncident(std::move(*incident));
-    // Evidence (SPEC §3) is the whole organisation's: the other incidents that share one of its
-    // techniques, from their compact facts.
+    // Evidence (SPEC §3) is the whole organisation's: the evidence index's lists of its
+    // techniques (views into txn, which outlives the evaluation), not the other incidents.
     std::vector<graph::Vertex> own = graph.incidents()[index].techniques;
-    graph.LoadIncidents(txn, [&](std::string_view other, const std::vector<graph::Vertex>& techniques) {
-      if (other == *id) return false;
-      return std::any_of(techniques.begin(), techniques.end(),
-                         [&](graph::Vertex t) { return std::find(own.begin(), own.end(), t) != own.end(); });
-    });
+    graph.LoadEvidence(txn, own, /*borrow=*/true);
     // Every posture record, but only of the controls in C(t) of its techniques (the scorer's
     // rule, parent fallback included): baselines read the posture at each incident's creation.
     scoring::Scorer scorer(graph);

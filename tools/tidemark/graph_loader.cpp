@@ -16,7 +16,11 @@ Result<std::unique_ptr<graph::DefenseGraph>> LoadGraph(Context& ctx, IncidentLoa
   if (posture == PostureLoad::kAtAsOf) {
     for (graph::Vertex control : built->control_vertices()) built->LoadPostureAt(txn, control, ctx.AsOf());
   }
-  if (incidents == IncidentLoad::kAll) built->LoadIncidents(txn);
+  if (incidents == IncidentLoad::kAll) {
+    // The graph keeps the snapshot, so the evidence lists are views, not copies.
+    built->KeepSnapshot(std::move(txn));
+    built->LoadIncidents(built->snapshot());
+  }
   return built;
 }
 

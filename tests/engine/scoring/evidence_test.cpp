@@ -190,11 +190,9 @@ std::vector<std::string> Ids(const graph::DefenseGraph& g, const std::vector<gra
   return out;
 }
 
-std::vector<std::string> IncidentIds(const graph::DefenseGraph& g, const std::vector<uint32_t>& indexes) {
-  std::vector<std::string> out;
-  for (auto idx : indexes) out.push_back(g.incidents()[idx].id);
-  std::sort(out.begin(), out.end());
-  return out;
+std::vector<std::string> IncidentIds(const graph::DefenseGraph&, std::vector<std::string> ids) {
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 using Strings = std::vector<std::string>;
@@ -332,14 +330,10 @@ TEST_CASE("an incident scope uses the whole organisation's evidence") {
   auto txn = org.store->Read();
   org.graph = graph::DefenseGraph::Build(txn, /*with_threats=*/false, /*with_posture=*/false);
   size_t index = org.graph.AddIncident(*store::IncidentCatalog::Find(txn, "J2"));
-  auto own = org.graph.incidents()[index].techniques;
-  org.graph.LoadIncidents(txn, [&](std::string_view id, const std::vector<graph::Vertex>& techniques) {
-    return id != "J2" && std::any_of(techniques.begin(), techniques.end(), [&](graph::Vertex t) {
-             return std::find(own.begin(), own.end(), t) != own.end();
-           });
-  });
+  // Only J2 is loaded; J1 and J3 (T2200) are evidence through the index.
+  org.graph.LoadEvidence(txn, org.graph.incidents()[index].techniques);
   for (auto control : org.graph.control_vertices()) org.graph.LoadPostureOf(txn, control);
-  CHECK(org.graph.incidents().size() == 3);  // J2, then J1 and J3 (T2200)
+  CHECK(org.graph.incidents().size() == 1);
   Scorer scorer(org.graph);
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "J2"), EndOf("2026-06-30"));
   CHECK(*ev.resilience == doctest::Approx(17.5));
@@ -353,12 +347,20 @@ TEST_CASE("an incident scope uses the whole organisation's evidence") {
 }
 
 TEST_CASE("an incident that used a technique twice, once blocked, shows it succeeded") {
-  EvidenceOrg org = Load();
+  std::string dir = EvidenceStore();
+  auto store = store::Store::Open(dir);
+  REQUIRE(store.ok());
+  model::Incident j7 = Incident("J7", Classification::kTruePositive, Day("2026-06-01"), Day("2026-06-02"),
+                                {{"T2300", TechniqueOutcome::kBlocked}, {"T2300"}, {"T2200", TechniqueOutcome::kBlocked}}, {}, {});
+  REQUIRE((*store)->Write([&](store::WriteTxn& txn) {
+    store::IncidentCatalog::Put(txn, j7);
+    return Status::Ok();
+  }).ok());
+  EvidenceOrg org{std::move(store).value(), {}};
   auto txn = org.store->Read();
   org.graph = graph::DefenseGraph::Build(txn);
-  size_t index = org.graph.AddIncident(Incident("J7", Classification::kTruePositive, Day("2026-06-01"), Day("2026-06-02"),
-                                                {{"T2300", TechniqueOutcome::kBlocked}, {"T2300"}, {"T2200", TechniqueOutcome::kBlocked}},
-                                                {}, {}));
+  org.graph.LoadIncidents(txn);
+  size_t index = org.graph.AddIncident(j7);
   const auto& info = org.graph.incidents()[index];
   CHECK_FALSE(info.Blocked(*org.graph.Technique("T2300")));
   CHECK(info.Blocked(*org.graph.Technique("T2200")));
@@ -366,8 +368,9 @@ TEST_CASE("an incident that used a technique twice, once blocked, shows it succe
   CHECK(info.record->techniques[0].outcome == TechniqueOutcome::kSucceeded);
   Scorer scorer(org.graph);
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "J7"), EndOf("2026-06-30"));
+  // J3 blocked T2300: J7 alone shows it succeeded. J7 blocked T2200 (J1, J2 and J3 did not).
   CHECK(IncidentIds(org.graph, EvidenceRow(ev, org.graph, "T2300").succeeded_in) == Strings{"J7"});
-  CHECK(EvidenceRow(ev, org.graph, "T2200").succeeded_in.empty());
+  CHECK(IncidentIds(org.graph, EvidenceRow(ev, org.graph, "T2200").succeeded_in) == Strings{"J1", "J2", "J3"});
 }
 
 TEST_CASE("a custom threat's resilience reads the same technique states") {

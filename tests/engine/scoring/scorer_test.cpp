@@ -277,19 +277,14 @@ TEST_CASE("custom threat scope: the incidents attributed to a name nothing in AT
   CHECK(recs[0].second == doctest::Approx(25.0));
 }
 
-// As `tidemark incident` loads one incident: its full record, then the facts of the incidents
-// that share a technique with it (its evidence), then the posture of every control.
+// As `tidemark incident` loads one incident: its full record, then the evidence of its
+// techniques (the evidence index), then the posture of every control.
 Org LoadOneIncident(const char* id) {
   Org org = LoadOrg();
   auto txn = org.store->Read();
   org.graph = graph::DefenseGraph::Build(txn, /*with_threats=*/true, /*with_posture=*/false);
   size_t index = org.graph.AddIncident(*store::IncidentCatalog::Find(txn, id));
-  auto own = org.graph.incidents()[index].techniques;
-  org.graph.LoadIncidents(txn, [&](std::string_view other, const std::vector<graph::Vertex>& techniques) {
-    return other != id && std::any_of(techniques.begin(), techniques.end(), [&](graph::Vertex t) {
-             return std::find(own.begin(), own.end(), t) != own.end();
-           });
-  });
+  org.graph.LoadEvidence(txn, org.graph.incidents()[index].techniques);
   for (auto control : org.graph.control_vertices()) org.graph.LoadPostureOf(txn, control);
   return org;
 }

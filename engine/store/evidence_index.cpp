@@ -1,0 +1,256 @@
+#include "engine/store/evidence_index.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#include "engine/model/incident.h"
+
+namespace tidemark::store {
+namespace {
+
+constexpr char kEvidenceListVersion = 1;
+constexpr size_t kListHeaderBytes = 1 + 1 + 4 + 8;
+constexpr size_t kUsePairBytes = 16;
+
+template <typename T>
+T LoadHost(const char* at) {
+  T value;
+  std::memcpy(&value, at, sizeof value);
+  return value;
+}
+
+template <typename T>
+void AppendHost(std::string& out, T value) {
+  char bytes[sizeof value];
+  std::memcpy(bytes, &value, sizeof value);
+  out.append(bytes, sizeof value);
+}
+
+[[noreturn]] void CorruptList(const char* why) {
+  throw StoreFailure(std::string("store: corrupt evidence list (") + why + "); rebuild the store");
+}
+
+// Encodes uses sorted by incident id, distinct.
+std::string EncodeList(const std::vector<EvidenceList::Use>& by_id) {
+  std::vector<std::pair<TimeMs, TimeMs>> by_baseline;
+  by_baseline.reserve(by_id.size());
+  TimeMs max_time = std::numeric_limits<TimeMs>::min();
+  size_t id_bytes = 0;
+  bool ordered = true;
+  for (const auto& use : by_id) {
+    by_baseline.emplace_back(use.baseline, use.time);
+    max_time = std::max(max_time, use.time);
+    ordered = ordered && use.baseline <= use.time;
+    id_bytes += use.incident.size();
+  }
+  std::sort(by_baseline.begin(), by_baseline.end());
+  std::string out;
+  out.reserve(kListHeaderBytes + by_id.size() * (kUsePairBytes + 2 + kUsePairBytes) + id_bytes);
+  out.push_back(kEvidenceListVersion);
+  out.push_back(ordered ? 1 : 0);
+  AppendHost<uint32_t>(out, static_cast<uint32_t>(by_id.size()));
+  AppendHost<int64_t>(out, by_id.empty() ? 0 : max_time);
+  for (const auto& [baseline, time] : by_baseline) {
+    AppendHost<int64_t>(out, baseline);
+    AppendHost<int64_t>(out, time);
+  }
+  for (const auto& use : by_id) {
+    AppendHost<uint16_t>(out, static_cast<uint16_t>(use.incident.size()));
+    out.append(use.incident);
+    AppendHost<int64_t>(out, use.time);
+    AppendHost<int64_t>(out, use.baseline);
+  }
+  return out;
+}
+
+}  // namespace
+
+void EvidenceUsesOf(const IncidentFactsView& facts,
+                    const std::function<void(std::string_view, TimeMs, TimeMs)>& fn) {
+  std::optional<TimeMs> time = facts.closed ? facts.closed : facts.created;
+  if (!model::CountsAt(facts.classification, time, std::numeric_limits<TimeMs>::max())) return;
+  TimeMs baseline = facts.created ? *facts.created : *facts.closed;  // b(i): created, else closed
+  for (auto technique : facts.techniques) {
+    if (std::find(facts.blocked.begin(), facts.blocked.end(), technique) != facts.blocked.end()) continue;
+    fn(technique, *time, baseline);
+  }
+}
+
+EvidenceList::EvidenceList(std::string bytes)
+    : owned_(std::make_shared<const std::string>(std::move(bytes))), bytes_(*owned_) {
+  Decode();
+}
+
+EvidenceList EvidenceList::Borrowed(std::string_view bytes) {
+  EvidenceList list;
+  list.bytes_ = bytes;
+  list.Decode();
+  return list;
+}
+
+void EvidenceList::Decode() {
+  if (bytes_.size() < kListHeaderBytes || bytes_[0] != kEvidenceListVersion) CorruptList("bad header");
+  baselines_not_after_times_ = bytes_[1] == 1;
+  size_ = LoadHost<uint32_t>(bytes_.data() + 2);
+  max_time_ = LoadHost<int64_t>(bytes_.data() + 6);
+  if (bytes_.size() < kListHeaderBytes + size_ * (kUsePairBytes + 2 + kUsePairBytes)) CorruptList("too short");
+}
+
+EvidenceList EvidenceList::Of(std::vector<Use> uses) {
+  std::sort(uses.begin(), uses.end(), [](const Use& a, const Use& b) { return a.incident < b.incident; });
+  uses.erase(std::unique(uses.begin(), uses.end(), [](const Use& a, const Use& b) { return a.incident == b.incident; }),
+             uses.end());
+  return EvidenceList(EncodeList(uses));
+}
+
+EvidenceList EvidenceList::Merge(const std::vector<const EvidenceList*>& lists) {
+  if (lists.size() == 1) return *lists.front();
+  std::vector<Use> uses;
+  for (const EvidenceList* list : lists) {
+    list->ForEachById([&](const Use& use) {
+      uses.push_back(use);
+      return true;
+    });
+  }
+  return Of(std::move(uses));
+}
+
+std::pair<TimeMs, TimeMs> EvidenceList::ByBaseline(size_t k) const {
+  const char* at = bytes_.data() + kListHeaderBytes + k * kUsePairBytes;
+  return {LoadHost<int64_t>(at), LoadHost<int64_t>(at + 8)};
+}
+
+size_t EvidenceList::FirstBaselineAtLeast(TimeMs baseline) const {
+  size_t lo = 0, hi = size_;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (ByBaseline(mid).first < baseline) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+void EvidenceList::ForEachById(const std::function<bool(const Use&)>& fn) const {
+  const char* at = bytes_.data() + kListHeaderBytes + size_ * kUsePairBytes;
+  const char* end = bytes_.data() + bytes_.size();
+  for (size_t k = 0; k < size_; ++k) {
+    if (at + 2 > end) CorruptList("cut short");
+    size_t length = LoadHost<uint16_t>(at);
+    if (at + 2 + length + kUsePairBytes > end) CorruptList("cut short");
+    Use use{std::string_view(at + 2, length), LoadHost<int64_t>(at + 2 + length), LoadHost<int64_t>(at + 2 + length + 8)};
+    at += 2 + length + kUsePairBytes;
+    if (!fn(use)) return;
+  }
+}
+
+std::optional<EvidenceList> EvidenceIndex::Find(const ReadTxn& txn, std::string_view technique, bool borrow) {
+  auto value = txn.Get(Db::kEvidence, technique);
+  if (!value) return std::nullopt;
+  return borrow ? EvidenceList::Borrowed(*value) : EvidenceList(std::string(*value));
+}
+
+void EvidenceIndex::ForEach(const ReadTxn& txn, bool borrow,
+                            const std::function<void(std::string_view, EvidenceList&&)>& fn) {
+  txn.ForEach(Db::kEvidence, "", [&](std::string_view key, std::string_view value) {
+    fn(key, borrow ? EvidenceList::Borrowed(value) : EvidenceList(std::string(value)));
+    return true;
+  });
+}
+
+void EvidenceIndex::Rebuild(WriteTxn& txn) {
+  txn.DelPrefix(Db::kEvidence, "");
+  Writer writer;
+  IncidentFactsView facts;
+  txn.ForEach(Db::kIncidentFacts, "", [&](std::string_view key, std::string_view value) {
+    if (!DecodeIncidentFacts(value, facts)) throw StoreFailure("corrupt incident facts for " + std::string(key));
+    writer.Replace(key, nullptr, &facts);
+    return true;
+  });
+  writer.Finish(txn);
+}
+
+uint32_t EvidenceIndex::Writer::TechniqueSlot(std::string_view technique) {
+  auto [it, added] = slots_.try_emplace(std::string(technique), static_cast<uint32_t>(techniques_.size()));
+  if (added) techniques_.emplace_back(technique);
+  return it->second;
+}
+
+void EvidenceIndex::Writer::Replace(std::string_view incident, const IncidentFactsView* before,
+                                    const IncidentFactsView* after) {
+  if (ids_.size() + incident.size() > std::numeric_limits<uint32_t>::max()) {
+    throw StoreFailure("store: too many incident changes in one transaction for the evidence index");
+  }
+  uint32_t offset = static_cast<uint32_t>(ids_.size());
+  ids_.append(incident);
+  auto add = [&](std::string_view technique, bool present, TimeMs time, TimeMs baseline) {
+    changes_.push_back(Change{TechniqueSlot(technique), offset, static_cast<uint32_t>(incident.size()), present ? 1u : 0u,
+                              static_cast<uint32_t>(changes_.size()), time, baseline});
+  };
+  // Removals first: a use that is still there is added back by `after`, the later change.
+  if (before) EvidenceUsesOf(*before, [&](std::string_view t, TimeMs, TimeMs) { add(t, false, 0, 0); });
+  if (after) EvidenceUsesOf(*after, [&](std::string_view t, TimeMs time, TimeMs b) { add(t, true, time, b); });
+}
+
+void EvidenceIndex::Writer::Finish(WriteTxn& txn) {
+  auto id_of = [&](const Change& c) { return std::string_view(ids_).substr(c.id_offset, c.id_length); };
+  // Grouped by technique in arrival order (sorted in place: no second copy of ~4 million
+  // changes), then by incident id; imports usually come in id order, so most groups are
+  // sorted already.
+  std::sort(changes_.begin(), changes_.end(), [](const Change& a, const Change& b) {
+    return a.technique != b.technique ? a.technique < b.technique : a.seq < b.seq;
+  });
+  std::vector<Change>& grouped = changes_;
+  std::vector<size_t> bounds(techniques_.size() + 1, 0);
+  for (const Change& c : changes_) ++bounds[c.technique + 1];
+  for (size_t k = 1; k < bounds.size(); ++k) bounds[k] += bounds[k - 1];
+  auto by_id = [&](const Change& a, const Change& b) { return id_of(a) < id_of(b); };
+  std::vector<EvidenceList::Use> merged;
+  std::vector<const Change*> latest;  // the last change of each incident, by id
+  for (size_t slot = 0; slot < techniques_.size(); ++slot) {
+    auto begin = grouped.begin() + static_cast<std::ptrdiff_t>(bounds[slot]);
+    auto end = grouped.begin() + static_cast<std::ptrdiff_t>(bounds[slot + 1]);
+    if (begin == end) continue;
+    if (!std::is_sorted(begin, end, by_id)) std::stable_sort(begin, end, by_id);
+    latest.clear();
+    for (auto it = begin; it != end; ++it) {
+      if (std::next(it) != end && id_of(*std::next(it)) == id_of(*it)) continue;
+      latest.push_back(&*it);
+    }
+    const std::string& technique = techniques_[slot];
+    std::optional<EvidenceList> old = Find(txn, technique);  // a copy: the put below may move pages
+    merged.clear();
+    merged.reserve((old ? old->size() : 0) + latest.size());
+    size_t next = 0;
+    auto emit_latest = [&]() {
+      const Change& c = *latest[next++];
+      if (c.present) merged.push_back(EvidenceList::Use{id_of(c), c.time, c.baseline});
+    };
+    if (old) {
+      old->ForEachById([&](const EvidenceList::Use& use) {
+        while (next < latest.size() && id_of(*latest[next]) < use.incident) emit_latest();
+        if (next < latest.size() && id_of(*latest[next]) == use.incident) {
+          emit_latest();
+        } else {
+          merged.push_back(use);
+        }
+        return true;
+      });
+    }
+    while (next < latest.size()) emit_latest();
+    if (merged.empty()) {
+      txn.Del(Db::kEvidence, technique);
+    } else {
+      txn.Put(Db::kEvidence, technique, EncodeList(merged));
+    }
+  }
+  slots_.clear();
+  techniques_.clear();
+  ids_.clear();
+  std::vector<Change>().swap(changes_);
+}
+
+}  // namespace tidemark::store
