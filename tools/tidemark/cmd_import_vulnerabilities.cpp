@@ -1,6 +1,7 @@
 // tidemark import vulnerabilities [--format F] FILE... : findings (native JSON/NDJSON/CSV,
 // Defender Vulnerability Management full export and delta, Trivy reports), upserted by
-// (asset, CVE, software) in one transaction, written in batches as the files are read.
+// (asset, CVE, software) in one transaction, written in batches as the files are read
+// (importers/vulnerabilities/finding_import.h).
 // tidemark import cves FILE... : CVE knowledge (CTID KEV mapping sets, the CTID ATT&CK-to-CVE
 // CSV, the CISA KEV catalog).
 // Without --skip-invalid one invalid record fails the import (exit 2): the transaction is
@@ -10,14 +11,13 @@
 #include <filesystem>
 #include <memory>
 #include <set>
-#include <unordered_set>
 
 #include "engine/core/json.h"
 #include "engine/core/logging.h"
 #include "engine/core/page_buffer.h"
 #include "engine/store/cve_catalog.h"
 #include "importers/cves/cve_file.h"
-#include "importers/vulnerabilities/finding_file.h"
+#include "importers/vulnerabilities/finding_import.h"
 #include "tools/tidemark/command.h"
 #include "tools/tidemark/reject_options.h"
 
@@ -41,15 +41,6 @@ struct VulnerabilityArgs {
   RejectOptions rejects;
 };
 
-// What importing one findings file did, for its summary line.
-struct FileSummary {
-  std::string file;
-  importers::FindingFormat format = importers::FindingFormat::kNative;
-  size_t rejected = 0;
-  size_t without_cve = 0;
-  importers::FindingWriteStats stats;
-};
-
 Status RunImportVulnerabilities(Context& ctx, const VulnerabilityArgs& args) {
   auto log = Logger("import.vulnerabilities");
   auto format = importers::ParseFindingFormat(args.format);
@@ -63,51 +54,27 @@ Status RunImportVulnerabilities(Context& ctx, const VulnerabilityArgs& args) {
   }
   auto store = ctx.OpenStore(/*create=*/true);
   if (!store.ok()) return store.status();
-  // The files are read inside the one write transaction and their rows written a batch at a
-  // time as they are read (a million findings never sit in memory at once); a refusal aborts
-  // the transaction, so the store is unchanged. After the first reject without --skip-invalid
-  // reading goes on only to collect every reject for the message and --rejects.
-  std::vector<FileSummary> summaries;
-  importers::RejectList rejects;
-  std::unordered_set<std::string> cves;  // distinct CVEs of the rows written
-  bool refused = false;
   // The LMDB pages the transaction dirties are malloc'd 4 KiB each: huge pages save a page
   // fault on each (the store of 1,000,000 findings is ~280 MB).
   PreferHugePagesForHeap(std::min<uint64_t>(input_bytes * 2, uint64_t{1} << 30));
+  importers::FindingImport imported;
   Status written = (*store)->Write(
-      [&](store::WriteTxn& txn) -> Status {
-        summaries.clear();
-        rejects.items.clear();
-        cves.clear();
-        refused = false;
-        for (const auto& path : args.files) {
-          FileSummary summary;
-          importers::FindingFile file;
-          file.drain = [&](importers::FindingFile& read) {
-            if (!args.rejects.skip_invalid && !(rejects.empty() && read.rejects.empty())) return;  // refused anyway
-            for (const auto& row : read.rows) cves.insert(row.finding.cve);
-            importers::StoreFindings(txn, read.rows, summary.stats);
-          };
-          TM_RETURN_IF_ERROR(importers::ReadFindingFile(path, *format, file));
-          for (auto& reject : file.rejects.items) rejects.items.push_back(std::move(reject));
-          summaries.push_back({file.file, file.format, file.rejects.items.size(), file.without_cve, summary.stats});
-        }
-        refused = !rejects.empty() && !args.rejects.skip_invalid;
-        return refused ? Status::BadInput("refused") : Status::Ok();
+      [&](store::WriteTxn& txn) {
+        return importers::ImportFindingFiles(txn, args.files, *format, args.rejects.skip_invalid, imported);
       },
       input_bytes);
-  if (!written.ok() && !refused) return written;
-  TM_RETURN_IF_ERROR(HandleRejects(rejects, args.rejects, *log));
+  if (!written.ok() && !imported.refused) return written;
+  TM_RETURN_IF_ERROR(HandleRejects(imported.rejects, args.rejects, *log));
   // SPEC §6: a CVE nothing in the loaded CVE knowledge knows is kept (its finding scores no
   // technique until knowledge about it is imported) and reported.
   std::set<std::string> unknown;
   {
     auto txn = (*store)->Read();
-    for (const auto& cve : cves) {
+    for (const auto& cve : imported.cves) {
       if (!store::CveCatalog::IsKnown(txn, cve)) unknown.insert(cve);
     }
   }
-  for (const auto& summary : summaries) {
+  for (const auto& summary : imported.files) {
     std::string inventory = summary.without_cve ? fmt::format(", {} software rows without a CVE skipped", summary.without_cve) : "";
     std::string fixed = summary.format == importers::FindingFormat::kMdvmDelta ? fmt::format(", {} fixed", summary.stats.fixed) : "";
     log->info("{}: {} findings: {} new, {} updated{}{}; {} rejected", summary.file, importers::FindingFormatName(summary.format),
