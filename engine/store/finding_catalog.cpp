@@ -12,12 +12,12 @@ constexpr size_t kHeaderSize = 1 + 8 + 8 + 1;
 
 std::string Encode(const model::Finding& finding) {
   std::string value;
-  value.reserve(kHeaderSize + 160);
+  value.reserve(kHeaderSize + 200);
   value.push_back(static_cast<char>(kValueVersion));
   value += EncodeInt64(finding.first_seen);
   value += EncodeInt64(finding.fixed ? *finding.fixed : INT64_MIN);
   value.push_back(finding.remediation_type == model::RemediationType::kFirmware ? 1 : 0);
-  value += model::DetailsToJson(finding);
+  model::AppendDetailsJson(finding, value);
   return value;
 }
 
