@@ -13,7 +13,7 @@ namespace {
 constexpr size_t kBatchesInFlight = 2;
 
 // What the reading thread hands over: a batch of rows, the end of a file, a failure, the end.
-struct Message {
+struct Handover {
   enum class Kind { kRows, kFileDone, kFailed, kEnd };
   Kind kind = Kind::kEnd;
   std::vector<FindingRow> rows;
@@ -30,17 +30,17 @@ struct Cancelled {};
 // A bounded queue from the reading thread to the writing one.
 class Channel {
  public:
-  void Push(Message message) {
+  void Push(Handover message) {
     std::unique_lock<std::mutex> lock(mutex_);
     space_.wait(lock, [&] { return closed_ || queue_.size() < kBatchesInFlight; });
     if (closed_) throw Cancelled{};
     queue_.push_back(std::move(message));
     items_.notify_one();
   }
-  Message Pop() {
+  Handover Pop() {
     std::unique_lock<std::mutex> lock(mutex_);
     items_.wait(lock, [&] { return !queue_.empty(); });
-    Message message = std::move(queue_.front());
+    Handover message = std::move(queue_.front());
     queue_.pop_front();
     space_.notify_one();
     return message;
@@ -55,7 +55,7 @@ class Channel {
  private:
   std::mutex mutex_;
   std::condition_variable space_, items_;
-  std::deque<Message> queue_;
+  std::deque<Handover> queue_;
   bool closed_ = false;
 };
 
@@ -64,8 +64,8 @@ void ReadFiles(const std::vector<std::string>& paths, FindingFormat format, Chan
     for (const auto& path : paths) {
       FindingFile file;
       file.drain = [&](FindingFile& read) {
-        Message batch;
-        batch.kind = Message::Kind::kRows;
+        Handover batch;
+        batch.kind = Handover::Kind::kRows;
         batch.rows = std::move(read.rows);
         batch.after_reject = !read.rejects.empty();
         read.rows = {};
@@ -74,23 +74,23 @@ void ReadFiles(const std::vector<std::string>& paths, FindingFormat format, Chan
       };
       Status status = ReadFindingFile(path, format, file);
       if (!status.ok()) {
-        Message failed;
-        failed.kind = Message::Kind::kFailed;
+        Handover failed;
+        failed.kind = Handover::Kind::kFailed;
         failed.status = std::move(status);
         channel.Push(std::move(failed));
         return;
       }
-      Message done;
-      done.kind = Message::Kind::kFileDone;
+      Handover done;
+      done.kind = Handover::Kind::kFileDone;
       done.summary = {file.file, file.format, file.rejects.items.size(), file.without_cve, {}};
       done.rejects = std::move(file.rejects);
       channel.Push(std::move(done));
     }
-    channel.Push(Message{});
+    channel.Push(Handover{});
   } catch (const Cancelled&) {
   } catch (...) {
-    Message failed;
-    failed.kind = Message::Kind::kFailed;
+    Handover failed;
+    failed.kind = Handover::Kind::kFailed;
     failed.error = std::current_exception();
     try {
       channel.Push(std::move(failed));
@@ -110,9 +110,9 @@ Status ImportFindingFiles(store::WriteTxn& txn, const std::vector<std::string>& 
   try {
     FindingWriteStats stats;  // of the file being read
     for (bool reading = true; reading;) {
-      Message message = channel.Pop();
+      Handover message = channel.Pop();
       switch (message.kind) {
-        case Message::Kind::kRows:
+        case Handover::Kind::kRows:
           // Once a reject is read without --skip-invalid the import is refused: nothing more is
           // written (the transaction will be aborted anyway).
           if (skip_invalid || (out.rejects.empty() && !message.after_reject)) {
@@ -120,18 +120,18 @@ Status ImportFindingFiles(store::WriteTxn& txn, const std::vector<std::string>& 
             StoreFindings(txn, message.rows, stats);
           }
           break;
-        case Message::Kind::kFileDone:
+        case Handover::Kind::kFileDone:
           message.summary.stats = stats;
           stats = {};
           out.files.push_back(std::move(message.summary));
           for (auto& reject : message.rejects.items) out.rejects.items.push_back(std::move(reject));
           break;
-        case Message::Kind::kFailed:
+        case Handover::Kind::kFailed:
           if (message.error) std::rethrow_exception(message.error);
           failure = std::move(message.status);
           reading = false;
           break;
-        case Message::Kind::kEnd:
+        case Handover::Kind::kEnd:
           reading = false;
           break;
       }
