@@ -170,12 +170,20 @@ Result<Finding> FindingFromJson(std::string_view json) {
 }
 
 std::string DetailsToJson(const Finding& f) {
-  rapidjson::StringBuffer buf;
+  std::string out;
+  AppendDetailsJson(f, out);
+  return out;
+}
+
+void AppendDetailsJson(const Finding& f, std::string& out) {
+  // One buffer per thread: an import writes a million of these.
+  thread_local rapidjson::StringBuffer buf;
+  buf.Clear();
   JsonWriter w(buf);
   w.StartObject();
   WriteDetails(w, f);
   w.EndObject();
-  return BufferString(buf);
+  out.append(buf.GetString(), buf.GetSize());
 }
 
 Status ApplyDetailsJson(std::string_view json, Finding& f) {

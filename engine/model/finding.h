@@ -93,6 +93,8 @@ Result<Finding> FindingFromJson(std::string_view json);
 // severity, cvss, exploitability, update, source, extra): FindingCatalog's JSON. Applying it
 // sets only those fields.
 std::string DetailsToJson(const Finding& finding);
+// The same, appended to `out`.
+void AppendDetailsJson(const Finding& finding, std::string& out);
 Status ApplyDetailsJson(std::string_view json, Finding& finding);
 std::string ToJson(const CveMapping& mapping);
 Result<CveMapping> CveMappingFromJson(std::string_view json);

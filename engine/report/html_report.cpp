@@ -62,13 +62,18 @@ std::map<Vertex, std::vector<std::string>> IncidentsByTechnique(const DefenseGra
   return seen;
 }
 
-void Cards(std::string& h, const scoring::Evaluation& ev) {
+void Cards(std::string& h, const scoring::Evaluation& ev, const scoring::VulnerabilityExposure& vx) {
   auto card = [&h](const std::string& value, const std::string& label) {
     h += "<div class=\"card\"><div class=\"v\">" + value + "</div><div class=\"l\">" + label + "</div></div>";
   };
   h += "<div class=\"cards\">";
   card(ev.resilience ? FormatScore(ev.resilience) : "&ndash;", "resilience");
   card(ev.resilience ? FormatScore(100 - *ev.resilience) : "&ndash;", "exposure");
+  // A second number beside R, never folded into it; only where findings are recorded (without
+  // them VE would read 0, which is not known).
+  if (vx.findings() > 0) {
+    card(ev.vulnerability_exposure ? FormatScore(ev.vulnerability_exposure) : "&ndash;", "vulnerability exposure");
+  }
   card(std::to_string(ev.incidents), ev.incidents == 1 ? "incident" : "incidents");
   card(std::to_string(ev.affected_assets), ev.affected_assets == 1 ? "affected asset" : "affected assets");
   card(std::to_string(ev.techniques.size()), ev.techniques.size() == 1 ? "technique" : "techniques");
@@ -165,6 +170,68 @@ void WhyTable(std::string& h, const DefenseGraph& graph, const scoring::Evaluati
   h += "</table>\n";
 }
 
+// "CVE-1, CVE-2, CVE-3 +4 more".
+std::string FirstOf(const std::vector<std::string>& items, size_t shown) {
+  std::vector<std::string> head(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(std::min(shown, items.size())));
+  std::string out = XmlEscape(JoinList(head));
+  if (items.size() > shown) out += " +" + std::to_string(items.size() - shown) + " more";
+  return out;
+}
+
+// A technique ID as written in a patch: linked with its name when the graph knows it.
+std::string TechniqueIdLink(const DefenseGraph& graph, const std::string& id) {
+  if (auto technique = graph.Technique(id)) return TechniqueLink(graph, *technique);
+  return XmlEscape(id);
+}
+
+// The scope's vulnerability exposure and the patches that lower it, from the evaluation as
+// VulnerabilityExposure::Fill completed it (the numbers of `tidemark vulnerabilities`).
+void VulnerabilitySection(std::string& h, const DefenseGraph& graph, const scoring::Evaluation& ev,
+                          const scoring::VulnerabilityExposure& vx) {
+  h += "<h2>Vulnerability exposure</h2>\n";
+  if (vx.findings() == 0) {
+    h += "<div class=\"empty\" id=\"no-findings\"><b>No vulnerability findings.</b> No scanner finding is recorded, "
+         "so this report cannot say which of these techniques open vulnerabilities hand to an attacker. Import findings "
+         "(<code>tidemark import vulnerabilities FILE</code>) and what is known of their CVEs (<code>tidemark import cves "
+         "FILE</code>), then write the report again.</div>\n";
+    return;
+  }
+  h += "<div class=\"sub\">Vulnerability exposure is the share of this scope's techniques, weighted as for resilience, "
+       "that vulnerabilities still open on your assets give an attacker; lower is better. It is a second number beside "
+       "resilience (the card above), never part of it. " +
+       Plural(vx.open_findings(), "finding") + " open of " + std::to_string(vx.findings()) + " recorded; " +
+       Plural(vx.universe_assets(), "asset") + " in all (inventory and scanned).</div>\n";
+  h += "<table id=\"patches\"><tr><th>#</th><th>patch</th><th class=\"num\">lowers exposure by</th><th class=\"num\">"
+       "assets</th><th>CVEs</th><th>known exploited</th><th>ransomware</th><th>due</th><th>type</th>"
+       "<th>techniques it lowers</th></tr>\n";
+  size_t rank = 0;
+  for (const auto& patch : ev.patches) {
+    std::string techniques;
+    for (const auto& id : patch.techniques) techniques += (techniques.empty() ? "" : "<br>") + TechniqueIdLink(graph, id);
+    h += fmt::format(
+        "<tr><td>{}</td><td><b>{}</b></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td>"
+        "<td>{}</td><td class=\"nw\">{}</td><td>{}</td><td>{}</td></tr>\n",
+        ++rank, XmlEscape(patch.software), FormatPoints(patch.impact), patch.assets, FirstOf(patch.cves, 5),
+        patch.kev ? "yes" : "no", patch.ransomware ? "yes" : "no",
+        patch.due_date.empty() ? std::string("&ndash;") : XmlEscape(patch.due_date),
+        model::RemediationTypeName(patch.remediation_type), techniques);
+  }
+  if (ev.patches.empty()) {
+    h += "<tr><td colspan=\"10\">No patch lowers this scope's vulnerability exposure: no open finding gives any of "
+         "its techniques.</td></tr>\n";
+  }
+  h += "</table>\n<p class=\"sub\">A patch is every open finding of one software. Known exploited: a CVE of it is in "
+       "the CISA KEV catalog; due: the earliest KEV due date of its CVEs.</p>\n";
+  if (ev.known_cves && !ev.known_cves->empty()) {
+    h += "<p id=\"known-cves\">CVEs this threat is known to exploit: ";
+    for (size_t idx = 0; idx < ev.known_cves->size(); ++idx) {
+      const auto& known = (*ev.known_cves)[idx];
+      h += (idx ? ", " : "") + XmlEscape(known.cve) + " (open on " + Plural(known.open_on, "asset") + ")";
+    }
+    h += ".</p>\n";
+  }
+}
+
 void IncidentsTable(std::string& h, const std::vector<model::Incident>& incidents, size_t incidents_total) {
   h += "<h2>Incidents</h2>\n<table id=\"incidents\"><tr><th>incident</th><th>title</th><th>classification</th>"
        "<th>severity</th><th>closed</th><th>assets</th></tr>\n";
@@ -193,7 +260,8 @@ std::string AttackTechniqueUrl(const std::string& technique_id) {
 }
 
 std::string HtmlReport(const DefenseGraph& graph, const scoring::Evaluation& ev, const std::vector<ReportSeries>& series,
-                       const std::vector<model::Incident>& incidents, size_t incidents_total) {
+                       const std::vector<model::Incident>& incidents, size_t incidents_total,
+                       const scoring::VulnerabilityExposure& vx) {
   const std::string scope_label = ScopeLabel(ev.scope);
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
@@ -209,11 +277,12 @@ std::string HtmlReport(const DefenseGraph& graph, const scoring::Evaluation& ev,
          "FILE</code>), your controls and their posture (<code>tidemark import controls</code>, <code>import "
          "posture</code>), then write the report again.</div>\n";
   } else {
-    Cards(h, ev);
+    Cards(h, ev, vx);
     Chart(h, series);
     TacticsTable(h, graph, ev);
     RecommendationsTable(h, graph, ev);
     WhyTable(h, graph, ev);
+    VulnerabilitySection(h, graph, ev, vx);
     IncidentsTable(h, incidents, incidents_total);
   }
   h += "<p class=\"sub\">Generated by tidemark. ATT&amp;CK&reg; is a registered trademark of The MITRE "

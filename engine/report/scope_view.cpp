@@ -571,7 +571,7 @@ std::string ThreatsJson(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t
   return BufferString(buf);
 }
 
-std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more) {
+std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more, bool by_ve) {
   TextTable table({"#", "threat", "name", "kind", "exposure", "resilience", "VE", "incidents", "techniques"});
   size_t rank = 0;
   for (const auto& r : ranks) {
@@ -584,7 +584,8 @@ std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t
     footer = fmt::format("\n{} more {} not shown (--all lists every one; --limit cuts the list)\n", more,
                          more == 1 ? "threat" : "threats");
   }
-  return "Threats by exposure (seen in incidents first), as of " + FormatIsoTime(tau) + "\n\n" + table.Render() +
+  return std::string(by_ve ? "Threats by vulnerability exposure" : "Threats by exposure") +
+         " (seen in incidents first), as of " + FormatIsoTime(tau) + "\n\n" + table.Render() +
          footer;
 }
 

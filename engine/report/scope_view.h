@@ -37,7 +37,8 @@ size_t CountedIncidents(const graph::DefenseGraph& graph, const scoring::Scope& 
 std::vector<ThreatRank> ObservedThreats(const graph::DefenseGraph& graph, scoring::Scorer& scorer, TimeMs tau);
 // `more`: ranked threats left out of `ranks` (the default view's cut; --all shows them).
 std::string ThreatsJson(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more = 0);
-std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more = 0);
+// `by_ve`: ranked with RankThreats(by_ve = true), which the title says.
+std::string ThreatsText(const std::vector<ThreatRank>& ranks, TimeMs tau, size_t more = 0, bool by_ve = false);
 
 struct RecommendationFilter {
   std::string product, category, license, status, remediation_type;

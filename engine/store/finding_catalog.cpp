@@ -12,12 +12,12 @@ constexpr size_t kHeaderSize = 1 + 8 + 8 + 1;
 
 std::string Encode(const model::Finding& finding) {
   std::string value;
-  value.reserve(kHeaderSize + 160);
+  value.reserve(kHeaderSize + 200);
   value.push_back(static_cast<char>(kValueVersion));
   value += EncodeInt64(finding.first_seen);
   value += EncodeInt64(finding.fixed ? *finding.fixed : INT64_MIN);
   value.push_back(finding.remediation_type == model::RemediationType::kFirmware ? 1 : 0);
-  value += model::DetailsToJson(finding);
+  model::AppendDetailsJson(finding, value);
   return value;
 }
 
@@ -45,17 +45,17 @@ model::Finding DecodeFindingRecord(std::string_view key, std::string_view value)
 
 }  // namespace
 
-bool FindingCatalog::Upsert(WriteTxn& txn, model::Finding finding) {
+bool FindingCatalog::Upsert(WriteTxn& txn, const model::Finding& finding) {
   std::string key = JoinKey({finding.asset, finding.cve, model::SoftwareKey(finding.software)});
-  bool created = true;
-  if (auto existing = txn.Get(Db::kFindings, key)) {
-    created = false;
-    CheckHeader(*existing);
-    TimeMs stored_first_seen = DecodeInt64(existing->substr(1, 8));
-    if (stored_first_seen < finding.first_seen) finding.first_seen = stored_first_seen;
-  }
-  txn.Put(Db::kFindings, key, Encode(finding));
-  return created;
+  std::string value = Encode(finding);
+  // A new finding (every one, on a first import) costs one B-tree descent.
+  auto existing = txn.PutIfAbsent(Db::kFindings, key, value);
+  if (!existing) return true;
+  CheckHeader(*existing);
+  TimeMs stored_first_seen = DecodeInt64(existing->substr(1, 8));
+  if (stored_first_seen < finding.first_seen) value.replace(1, 8, EncodeInt64(stored_first_seen));
+  txn.Put(Db::kFindings, key, value);
+  return false;
 }
 
 std::optional<model::Finding> FindingCatalog::Find(const ReadTxn& txn, std::string_view asset, std::string_view cve,

@@ -33,7 +33,7 @@ class FindingCatalog {
   // Upserts by (asset, CVE, software key): the record replaces the stored one, except that
   // first_seen stays the earliest any import saw (a rescan never moves it later). Returns
   // true when the finding is new.
-  static bool Upsert(WriteTxn& txn, model::Finding finding);
+  static bool Upsert(WriteTxn& txn, const model::Finding& finding);
   // nullopt when absent.
   static std::optional<model::Finding> Find(const ReadTxn& txn, std::string_view asset, std::string_view cve,
                                             std::string_view software_key);

@@ -141,6 +141,18 @@ void WriteTxn::Put(Db db, std::string_view key, std::string_view value) {
   Check("put", mdb_put(txn_, store_->dbi(db), &k, &v, 0));
 }
 
+std::optional<std::string_view> WriteTxn::PutIfAbsent(Db db, std::string_view key, std::string_view value) {
+  if (key.empty() || key.size() > 511) {
+    throw StoreFailure("store: key of " + std::to_string(key.size()) +
+                       " bytes is outside LMDB's 1..511 range");
+  }
+  MDB_val k = ToVal(key), v = ToVal(value);
+  int rc = mdb_put(txn_, store_->dbi(db), &k, &v, MDB_NOOVERWRITE);
+  if (rc == MDB_KEYEXIST) return std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
+  Check("put", rc);
+  return std::nullopt;
+}
+
 bool WriteTxn::Del(Db db, std::string_view key) {
   MDB_val k = ToVal(key);
   int rc = mdb_del(txn_, store_->dbi(db), &k, nullptr);

@@ -95,6 +95,9 @@ class ReadTxn {
 class WriteTxn : public ReadTxn {
  public:
   void Put(Db db, std::string_view key, std::string_view value);
+  // Writes `value` unless `key` exists; then writes nothing and returns the stored value (valid
+  // until the next write). One B-tree descent where Get then Put take two.
+  std::optional<std::string_view> PutIfAbsent(Db db, std::string_view key, std::string_view value);
   // True when the key existed.
   bool Del(Db db, std::string_view key);
   // Deletes every key starting with `prefix`; returns how many.

@@ -1,6 +1,10 @@
 #include "importers/vulnerabilities/finding_file.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <memory>
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
@@ -154,54 +158,129 @@ std::optional<FindingFormat> ParseFindingFormat(std::string_view name) {
   return std::nullopt;
 }
 
-Result<FindingFile> ParseFindingFile(std::string& text, const std::string& file, FindingFormat format) {
-  FindingFile out;
-  out.file = file;
+namespace {
+
+// Reads `text` into `out` (ParseFindingFile without the final Drain).
+Status ParseInto(std::string& text, FindingFormat format, FindingFile& out) {
   if (format == FindingFormat::kCsv || (format == FindingFormat::kAuto && !LooksLikeJson(text))) {
     out.format = FindingFormat::kCsv;
-    TM_RETURN_IF_ERROR(findings::ReadCsv(text, out));
-    return out;
+    return findings::ReadCsv(text, out);
   }
   if (LooksLikeNdjson(text)) {
     out.format = format == FindingFormat::kAuto ? FindingFormat::kNative : format;
-    TM_RETURN_IF_ERROR(findings::ReadNdjson(text, out));
-    return out;
+    return findings::ReadNdjson(text, out);
   }
   rapidjson::Document doc;
-  TM_RETURN_IF_ERROR(ParseJson(text, doc, file, /*insitu=*/true));
-  TM_RETURN_IF_ERROR(ReadJsonDocument(doc, out, format));
+  TM_RETURN_IF_ERROR(ParseJson(text, doc, out.file, /*insitu=*/true));
+  return ReadJsonDocument(doc, out, format);
+}
+
+// NDJSON is read this much at a time; smaller files, and every other form, are read whole.
+constexpr size_t kChunkBytes = size_t{4} << 20;
+
+// Reads the NDJSON file `file`, whose first `buffer.size()` bytes are in `buffer`, line by line.
+Status StreamNdjson(FILE* file, std::string& buffer, FindingFormat format, FindingFile& out) {
+  out.format = format == FindingFormat::kAuto ? FindingFormat::kNative : format;
+  findings::NdjsonFindingReader reader(out);
+  size_t line_no = 0;
+  bool at_end = false;
+  while (true) {
+    size_t start = 0;
+    for (size_t end; (end = buffer.find('\n', start)) != std::string::npos; start = end + 1) {
+      TM_RETURN_IF_ERROR(reader.Line(std::string_view(buffer).substr(start, end - start), ++line_no));
+    }
+    if (at_end) {
+      if (start < buffer.size()) TM_RETURN_IF_ERROR(reader.Line(std::string_view(buffer).substr(start), ++line_no));
+      return Status::Ok();
+    }
+    buffer.erase(0, start);  // the unfinished line moves to the front
+    size_t kept = buffer.size();
+    buffer.resize(kept + kChunkBytes);
+    size_t got = std::fread(buffer.data() + kept, 1, kChunkBytes, file);
+    buffer.resize(kept + got);
+    if (got < kChunkBytes) {
+      if (std::ferror(file)) return Status::BadInput(out.file + ": read error");
+      at_end = true;
+    }
+  }
+}
+
+}  // namespace
+
+void FindingFile::Add(FindingRow&& row) {
+  rows.push_back(std::move(row));
+  if (rows.size() >= kFindingBatchRows && format != FindingFormat::kMdvmDelta && format != FindingFormat::kCsv) Drain();
+}
+
+void FindingFile::Drain() {
+  if (!drain || rows.empty()) return;
+  drain(*this);
+  rows.clear();
+}
+
+Result<FindingFile> ParseFindingFile(std::string& text, const std::string& file, FindingFormat format) {
+  FindingFile out;
+  out.file = file;
+  TM_RETURN_IF_ERROR(ParseInto(text, format, out));
+  out.Drain();
   return out;
 }
 
-FindingWriteStats StoreFindings(store::WriteTxn& txn, const FindingFile& file) {
-  FindingWriteStats stats;
-  std::vector<const FindingRow*> order;
-  order.reserve(file.rows.size());
-  for (const auto& row : file.rows) order.push_back(&row);
-  // Delta rows in event order, Fixed first at equal times; other files keep file order.
-  std::stable_sort(order.begin(), order.end(), [](const FindingRow* a, const FindingRow* b) {
-    if (a->event_time != b->event_time) return a->event_time < b->event_time;
-    return a->event == FindingRow::Event::kFixed && b->event != FindingRow::Event::kFixed;
+Status ReadFindingFile(const std::string& path, FindingFormat format, FindingFile& out) {
+  out.file = path;
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  struct stat info;
+  // Regular NDJSON files larger than a chunk stream; the rest (and every error message about
+  // opening or reading) go through ReadFile.
+  if (file && fstat(fileno(file.get()), &info) == 0 && S_ISREG(info.st_mode) &&
+      static_cast<size_t>(info.st_size) > kChunkBytes && format != FindingFormat::kCsv) {
+    std::string buffer(kChunkBytes, '\0');
+    buffer.resize(std::fread(buffer.data(), 1, kChunkBytes, file.get()));
+    if (LooksLikeNdjson(buffer)) {
+      TM_RETURN_IF_ERROR(StreamNdjson(file.get(), buffer, format, out));
+      out.Drain();
+      return Status::Ok();
+    }
+  }
+  file.reset();
+  auto text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  TM_RETURN_IF_ERROR(ParseInto(*text, format, out));
+  out.Drain();
+  return Status::Ok();
+}
+
+void StoreFindings(store::WriteTxn& txn, std::vector<FindingRow>& rows, FindingWriteStats& stats) {
+  // Delta rows in event order, Fixed first at equal times; other rows keep file order (they all
+  // have time 0 and no Fixed event, so the sort would leave them as they are).
+  bool events = std::any_of(rows.begin(), rows.end(), [](const FindingRow& row) {
+    return row.event_time != 0 || row.event == FindingRow::Event::kFixed;
   });
-  for (const FindingRow* row : order) {
-    model::Finding finding = row->finding;
-    if (row->event == FindingRow::Event::kFixed) {
+  if (events) {
+    std::stable_sort(rows.begin(), rows.end(), [](const FindingRow& a, const FindingRow& b) {
+      if (a.event_time != b.event_time) return a.event_time < b.event_time;
+      return a.event == FindingRow::Event::kFixed && b.event != FindingRow::Event::kFixed;
+    });
+  }
+  for (FindingRow& row : rows) {
+    model::Finding& finding = row.finding;
+    if (row.event == FindingRow::Event::kFixed) {
       ++stats.fixed;
       if (auto stored = store::FindingCatalog::Find(txn, finding.asset, finding.cve, model::SoftwareKey(finding.software))) {
-        stored->fixed = std::max(row->event_time, stored->first_seen);
-        store::FindingCatalog::Upsert(txn, std::move(*stored));
+        stored->fixed = std::max(row.event_time, stored->first_seen);
+        store::FindingCatalog::Upsert(txn, *stored);
         ++stats.updated;
         continue;
       }
-      finding.fixed = std::max(row->event_time, finding.first_seen);
+      finding.fixed = std::max(row.event_time, finding.first_seen);
     }
-    if (store::FindingCatalog::Upsert(txn, std::move(finding))) {
+    if (store::FindingCatalog::Upsert(txn, finding)) {
       ++stats.created;
     } else {
       ++stats.updated;
     }
   }
-  return stats;
+  rows.clear();
 }
 
 }  // namespace tidemark::importers

@@ -7,9 +7,12 @@
 //
 // Every reader produces FindingRows; rows that cannot be read are rejects naming file, record
 // and field. A Defender row without a CVE (software inventory) is counted, not a finding.
+// Streaming (issue 15, 1,000,000 findings in bounded memory): ReadFindingFile reads NDJSON in
+// chunks, and a FindingFile with a `drain` hands its rows over in batches as they are read.
 // Pure functions; thread-compatible.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,26 +37,43 @@ struct FindingRow {
   TimeMs event_time = 0;  // delta rows: eventTimestamp; others: 0
 };
 
+// Rows handed over at once by a draining FindingFile.
+constexpr size_t kFindingBatchRows = 8192;
+
 struct FindingFile {
   std::string file;
   FindingFormat format = FindingFormat::kNative;
   std::vector<FindingRow> rows;
   RejectList rejects;
   size_t without_cve = 0;  // Defender inventory rows (cveId null): not findings
+  // When set, `rows` is handed to it (then cleared) every kFindingBatchRows rows while a file
+  // is read, and once more at the end, so a file's rows are never all held at once. Rows of the
+  // Defender delta and of CSV (whose rows may be delta rows) are held until the end: StoreFindings
+  // applies them in event-time order over the whole file.
+  std::function<void(FindingFile&)> drain;
+
+  // Takes a row read (readers call this, never rows.push_back).
+  void Add(FindingRow&& row);
+  // Hands the rows held to `drain`, if set.
+  void Drain();
 };
 
 // Parses `text` (modified in place by JSON readers). `format` kAuto detects. File-level
-// problems (not JSON, unknown shape) fail with kBadInput; record problems are rejects.
+// problems (not JSON, unknown shape) fail with kBadInput; record problems are rejects. Ends with
+// out.Drain().
 Result<FindingFile> ParseFindingFile(std::string& text, const std::string& file, FindingFormat format);
+// The same for the file at `path`, into `out` (its `file` is set to `path`, its `drain` kept):
+// NDJSON is read in chunks, every other form whole. kBadInput when the file cannot be read.
+Status ReadFindingFile(const std::string& path, FindingFormat format, FindingFile& out);
 
 struct FindingWriteStats {
   size_t created = 0;
   size_t updated = 0;
   size_t fixed = 0;  // delta Fixed rows applied
 };
-// Writes the rows: upserts by (asset, CVE, software); delta rows are applied in event-time
-// order, a Fixed before a New at the same time (a software updated from 1.0 to 2.0 that is
-// still vulnerable stays open).
-FindingWriteStats StoreFindings(store::WriteTxn& txn, const FindingFile& file);
+// Writes the rows (moved out; `rows` is left cleared) and adds what it did to `stats`: upserts
+// by (asset, CVE, software); delta rows are applied in event-time order, a Fixed before a New
+// at the same time (a software updated from 1.0 to 2.0 that is still vulnerable stays open).
+void StoreFindings(store::WriteTxn& txn, std::vector<FindingRow>& rows, FindingWriteStats& stats);
 
 }  // namespace tidemark::importers

@@ -79,55 +79,66 @@ void ReadNativeRecord(const Value& record, const std::string& where, FindingFile
     out.rejects.Add(out.file, where, *problem);
     return;
   }
-  out.rows.push_back(std::move(row));
+  out.Add(std::move(row));
 }
 
 Status ReadNativeJson(Value& records, const std::string& array_name, FindingFile& out) {
-  out.rows.reserve(records.Size());
+  if (!out.drain) out.rows.reserve(records.Size());
   for (rapidjson::SizeType idx = 0; idx < records.Size(); ++idx) {
     ReadNativeRecord(records[idx], IndexPath(array_name, idx), out);
   }
   return Status::Ok();
 }
 
+NdjsonFindingReader::NdjsonFindingReader(FindingFile& out)
+    : out_(out),
+      pool_buffer_(size_t{1} << 16),
+      pool_(pool_buffer_.data(), pool_buffer_.size()),
+      doc_(&pool_),
+      mdvm_(out.format == FindingFormat::kMdvm || out.format == FindingFormat::kMdvmDelta),
+      detected_(out.format != FindingFormat::kNative) {}
+
+Status NdjsonFindingReader::Line(std::string_view line, size_t line_no) {
+  if (!IsValidUtf8(line)) return Status::BadInput(out_.file + ": not valid UTF-8");
+  if (line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+  if (line.find_first_not_of(" \t\r") == std::string_view::npos) return Status::Ok();
+  std::string where = "line " + std::to_string(line_no);
+  if (JsonNestingDepth(line) > kMaxJsonDepth) {
+    out_.rejects.Add(out_.file, where, "nesting deeper than " + std::to_string(kMaxJsonDepth));
+    return Status::Ok();
+  }
+  doc_.SetNull();
+  pool_.Clear();
+  doc_.Parse(line.data(), line.size());
+  if (doc_.HasParseError()) {
+    out_.rejects.Add(out_.file, where, "not a JSON object (malformed line)");
+    return Status::Ok();
+  }
+  if (!detected_) {
+    // The first record decides: Defender's via-files export is multiline JSON too.
+    detected_ = true;
+    if (doc_.IsObject() && MemberAnyCase(doc_, "deviceName")) {
+      mdvm_ = true;
+      out_.format = MemberAnyCase(doc_, "eventTimestamp") ? FindingFormat::kMdvmDelta : FindingFormat::kMdvm;
+    }
+  }
+  if (mdvm_) {
+    ReadMdvmRecord(doc_, where, out_);
+  } else {
+    ReadNativeRecord(doc_, where, out_);
+  }
+  return Status::Ok();
+}
+
 Status ReadNdjson(std::string& text, FindingFile& out) {
-  if (!IsValidUtf8(text)) return Status::BadInput(out.file + ": not valid UTF-8");
-  rapidjson::Document doc;
+  NdjsonFindingReader reader(out);
   size_t line_no = 0;
   size_t pos = 0;
-  bool mdvm = out.format == FindingFormat::kMdvm || out.format == FindingFormat::kMdvmDelta;
-  bool detected = out.format != FindingFormat::kNative;
   while (pos < text.size()) {
     size_t end = text.find('\n', pos);
     if (end == std::string::npos) end = text.size();
-    ++line_no;
-    std::string_view line(text.data() + pos, end - pos);
+    TM_RETURN_IF_ERROR(reader.Line(std::string_view(text.data() + pos, end - pos), ++line_no));
     pos = end + 1;
-    if (line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    std::string where = "line " + std::to_string(line_no);
-    if (JsonNestingDepth(line) > kMaxJsonDepth) {
-      out.rejects.Add(out.file, where, "nesting deeper than " + std::to_string(kMaxJsonDepth));
-      continue;
-    }
-    doc.Parse(line.data(), line.size());
-    if (doc.HasParseError()) {
-      out.rejects.Add(out.file, where, "not a JSON object (malformed line)");
-      continue;
-    }
-    if (!detected) {
-      // The first record decides: Defender's via-files export is multiline JSON too.
-      detected = true;
-      if (doc.IsObject() && MemberAnyCase(doc, "deviceName")) {
-        mdvm = true;
-        out.format = MemberAnyCase(doc, "eventTimestamp") ? FindingFormat::kMdvmDelta : FindingFormat::kMdvm;
-      }
-    }
-    if (mdvm) {
-      ReadMdvmRecord(doc, where, out);
-    } else {
-      ReadNativeRecord(doc, where, out);
-    }
   }
   return Status::Ok();
 }
@@ -209,7 +220,7 @@ Status ReadCsv(std::string_view text, FindingFile& out) {
       out.rejects.Add(out.file, where, *problem);
       continue;
     }
-    out.rows.push_back(std::move(row));
+    out.Add(std::move(row));
   }
   return Status::Ok();
 }

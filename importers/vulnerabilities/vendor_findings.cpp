@@ -80,7 +80,7 @@ void ReadMdvmRecord(const Value& record, const std::string& where, FindingFile& 
     out.rejects.Add(out.file, where, *problem);
     return;
   }
-  out.rows.push_back(std::move(row));
+  out.Add(std::move(row));
 }
 
 Status ReadTrivy(const Value& report, FindingFile& out) {
@@ -140,7 +140,7 @@ Status ReadTrivy(const Value& report, FindingFile& out) {
         out.rejects.Add(out.file, where, *problem);
         continue;
       }
-      out.rows.push_back(std::move(row));
+      out.Add(std::move(row));
     }
   }
   return Status::Ok();

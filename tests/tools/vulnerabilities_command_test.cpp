@@ -2,6 +2,7 @@
 // knowledge (../shared) and the Trivy Spring4Shell report: KEV facts shown, known CVEs of a
 // threat, refusal leaves the store unchanged.
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <rapidjson/document.h>
 
 #include "tests/test_support.h"
@@ -83,6 +84,29 @@ TEST_CASE("an invalid finding refuses the whole import and leaves the store unch
   auto skipped = RunTidemark({"--store", store, "import", "vulnerabilities", "--skip-invalid", bad});
   CHECK(skipped.exit_code == 0);
   CHECK(Json(RunTidemark({"--store", store, "--json", "--as-of", "2026-01-01", "vulnerabilities"}).out)["findings"].GetUint() == 6);
+}
+
+TEST_CASE("a findings file larger than a read chunk is written in batches, and one bad last line still refuses all of it") {
+  std::string store = StoreWithFindings();
+  // 30,000 lines of ~190 bytes: past the 4 MiB read chunk (lines cut across chunks) and three
+  // batches of 8,192 rows written before the bad line is read.
+  std::string big = TempDir("big") + "/f.ndjson";
+  std::string text;
+  for (int idx = 0; idx < 30000; ++idx) {
+    text += fmt::format(R"({{"asset": "bulk-{:05d}", "cve": "CVE-2021-44228", "software": {{"vendor": "apache", "name": "log4j", )"
+                        R"("version": "2.14.1"}}, "first_seen": "2025-06-01T00:00:00Z", "severity": "critical", "cvss": 10.0}})"
+                        "\n",
+                        idx);
+  }
+  WriteText(big, text + R"({"asset": "bulk-x", "cve": "CVE-2021-44228"})" + "\n");
+  auto refused = RunTidemark({"--store", store, "import", "vulnerabilities", big});
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("f.ndjson:line 30001: field \"first_seen\" is missing; nothing was imported") != std::string::npos);
+  CHECK(Json(RunTidemark({"--store", store, "--json", "--as-of", "2026-01-01", "vulnerabilities"}).out)["findings"].GetUint() == 5);
+  auto skipped = RunTidemark({"--store", store, "import", "vulnerabilities", "--skip-invalid", big});
+  REQUIRE_MESSAGE(skipped.exit_code == 0, skipped.err);
+  CHECK(skipped.err.find("native findings: 30000 new, 0 updated; 1 rejected") != std::string::npos);
+  CHECK(Json(RunTidemark({"--store", store, "--json", "--as-of", "2026-01-01", "vulnerabilities"}).out)["findings"].GetUint() == 30005);
 }
 
 }  // namespace tidemark::testing

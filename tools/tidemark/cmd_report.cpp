@@ -8,6 +8,7 @@
 #include "engine/report/scope_view.h"
 #include "engine/store/incident_catalog.h"
 #include "tools/tidemark/graph_loader.h"
+#include "tools/tidemark/vulnerability_loader.h"
 
 namespace tidemark::cli {
 namespace {
@@ -33,6 +34,9 @@ RunFn SetupReport(CLI::App& app) {
     if (!scope.ok()) return scope.status();
     scoring::Scorer scorer(**graph);
     scoring::Evaluation ev = scorer.Evaluate(*scope, ctx.AsOf());
+    auto vx = LoadVulnerabilities(ctx);
+    if (!vx.ok()) return vx.status();
+    TM_RETURN_IF_ERROR(FillVulnerabilities(ctx, **graph, *vx, ev));
     // The chart: the scope's resilience, and for `all` the most exposed threats seen in
     // incidents beside it (ranked like `tidemark threats`).
     std::vector<report::ReportSeries> series;
@@ -63,7 +67,7 @@ RunFn SetupReport(CLI::App& app) {
         if (auto record = store::IncidentCatalog::Find(txn, counted[idx].second)) incidents.push_back(std::move(*record));
       }
     }
-    std::string html = report::HtmlReport(**graph, ev, series, incidents, total);
+    std::string html = report::HtmlReport(**graph, ev, series, incidents, total, *vx);
     if (*out == "-") {
       ctx.Print(html);
       return Status::Ok();

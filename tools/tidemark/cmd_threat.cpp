@@ -97,7 +97,7 @@ RunFn SetupThreats(CLI::App& app) {
     size_t more = ranks.size() - shown;
     ranks.resize(shown);
     ctx.Print(ctx.options.json ? PrettyJson(report::ThreatsJson(ranks, ctx.AsOf(), more))
-                               : report::ThreatsText(ranks, ctx.AsOf(), more));
+                               : report::ThreatsText(ranks, ctx.AsOf(), more, o->sort == "ve"));
     return Status::Ok();
   };
 }

@@ -130,6 +130,62 @@ TEST_CASE("the demo report renders in headless Chromium with its chart and table
 }
 
 
+TEST_CASE("the report shows vulnerability exposure beside resilience with the ranked patches and their KEV facts") {
+  // The Spring4Shell setup of vulnerabilities_command_test: U = the two scanned images, the
+  // Spring image open for T1190 and T1059, the scope's two techniques (weight 2 each):
+  // VE = 100 · (2·0.5 + 2·0.5) / 4 = 50, and patching spring-beans lowers it by all 50.
+  std::string store = StoreWithAttack();
+  auto cves = RunTidemark({"--store", store, "-q", "import", "cves",
+                           SharedPath("mappings/kev/kev-07.28.2025_attack-16.1-enterprise.json"),
+                           SharedPath("mappings/cve/Att&ckToCveMappings.csv"),
+                           SharedPath("vulnerabilities/known_exploited_vulnerabilities.json")});
+  REQUIRE_MESSAGE(cves.exit_code == 0, cves.err);
+  std::string incidents = TempDir("inc") + "/i.ndjson";
+  WriteText(incidents,
+            R"({"id": "INC-1", "created": "2025-01-01T00:00:00Z", "closed": "2025-01-02T00:00:00Z", "techniques": ["T1190", "T1059"], "assets": [{"id": "web01"}], "threats": ["G0016"]})"
+            "\n");
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "incidents", incidents}).exit_code == 0);
+  std::string html_path = TempDir("report") + "/report.html";
+  auto before = RunTidemark({"--store", store, "--as-of", "2026-01-01", "report", "--scope", "all", "--out", html_path});
+  REQUIRE_MESSAGE(before.exit_code == 0, before.err);
+  std::string empty = ReadText(html_path);
+  CHECK(empty.find("<h2>Vulnerability exposure</h2>\n<div class=\"empty\" id=\"no-findings\"><b>No vulnerability "
+                   "findings.</b>") != std::string::npos);
+  CHECK(empty.find("tidemark import vulnerabilities FILE") != std::string::npos);
+  CHECK(empty.find("id=\"patches\"") == std::string::npos);
+  CHECK(empty.find("<div class=\"l\">vulnerability exposure</div>") == std::string::npos);  // not known: no card
+
+  auto findings = RunTidemark({"--store", store, "-q", "import", "vulnerabilities",
+                               DataPath("vulnerabilities/trivy-spring4shell-jre11.json"),
+                               DataPath("vulnerabilities/trivy-alpine-310.json")});
+  REQUIRE_MESSAGE(findings.exit_code == 0, findings.err);
+  auto result = RunTidemark({"--store", store, "--as-of", "2026-01-01", "report", "--scope", "all", "--out", html_path});
+  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  std::string html = ReadText(html_path);
+  // VE beside R in the cards, never folded into it: resilience stays what it was.
+  CHECK(html.find("<div class=\"card\"><div class=\"v\">50.0</div><div class=\"l\">vulnerability exposure</div></div>") !=
+        std::string::npos);
+  CHECK(empty.find("<div class=\"v\">0.0</div><div class=\"l\">resilience</div>") != std::string::npos);
+  CHECK(html.find("<div class=\"v\">0.0</div><div class=\"l\">resilience</div>") != std::string::npos);
+  CHECK(html.find("5 findings open of 5 recorded; 2 assets in all (inventory and scanned).") != std::string::npos);
+  CHECK(html.find("<tr><td>1</td><td><b>jar/org.springframework:spring-beans</b></td><td class=\"num\">50.00</td>"
+                  "<td class=\"num\">1</td><td>CVE-2022-22965</td><td>yes</td><td>no</td><td class=\"nw\">2022-04-25</td>"
+                  "<td>software</td><td><span class=\"nw\"><a href=\"https://attack.mitre.org/techniques/T1059/\">T1059</a>"
+                  "</span> Command and Scripting Interpreter<br><span class=\"nw\"><a href=\"https://attack.mitre.org/"
+                  "techniques/T1190/\">T1190</a></span> Exploit Public-Facing Application</td></tr>") != std::string::npos);
+  CHECK(html.find("No vulnerability findings.") == std::string::npos);
+  // The same numbers as `tidemark vulnerabilities` (one computation).
+  auto json = Json(RunTidemark({"--store", store, "--json", "--as-of", "2026-01-01", "vulnerabilities"}).out);
+  CHECK(json["vulnerability_exposure"].GetDouble() == 50);
+  CHECK(json["patches"].Size() == 1);
+  // A threat's report names the CVEs ATT&CK says it exploited, with the assets each is open on.
+  auto threat = RunTidemark({"--store", store, "--as-of", "2026-01-01", "report", "--scope", "G0016", "--out", html_path});
+  REQUIRE_MESSAGE(threat.exit_code == 0, threat.err);
+  std::string threat_html = ReadText(html_path);
+  CHECK(threat_html.find("<p id=\"known-cves\">CVEs this threat is known to exploit: ") != std::string::npos);
+  CHECK(threat_html.find("CVE-2019-19781 (open on 0 assets)") != std::string::npos);
+}
+
 TEST_CASE("the console check sees what a page that fetches or scripts would log") {
   // The check above is only worth something if a bad page fails it: an image from the
   // network and an inline script, both blocked by the report's Content-Security-Policy.

@@ -95,7 +95,8 @@ TEST_CASE("a Defender delta New then Fixed then New again leaves the finding ope
                     "," + row("Fixed", "2020-11-03 10:00:00", "81.0") + "]}");
   REQUIRE(file.rows.size() == 3);
   REQUIRE((*store)->Write([&](store::WriteTxn& txn) {
-    StoreFindings(txn, file);
+    FindingWriteStats stats;
+    StoreFindings(txn, file.rows, stats);
     return Status::Ok();
   }).ok());
   auto stored = store::FindingCatalog::Find((*store)->Read(), "pc1", "CVE-2020-16011", "google/chrome");
@@ -103,7 +104,8 @@ TEST_CASE("a Defender delta New then Fixed then New again leaves the finding ope
   CHECK_FALSE(stored->fixed.has_value());
   auto fixed = Parse("{\"value\": [" + row("Fixed", "2020-12-01 00:00:00", "87.0") + "]}");
   REQUIRE((*store)->Write([&](store::WriteTxn& txn) {
-    StoreFindings(txn, fixed);
+    FindingWriteStats stats;
+    StoreFindings(txn, fixed.rows, stats);
     return Status::Ok();
   }).ok());
   stored = store::FindingCatalog::Find((*store)->Read(), "pc1", "CVE-2020-16011", "google/chrome");

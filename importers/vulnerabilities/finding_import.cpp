@@ -1,0 +1,151 @@
+#include "importers/vulnerabilities/finding_import.h"
+
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace tidemark::importers {
+namespace {
+
+constexpr size_t kBatchesInFlight = 2;
+
+// What the reading thread hands over: a batch of rows, the end of a file, a failure, the end.
+struct Handover {
+  enum class Kind { kRows, kFileDone, kFailed, kEnd };
+  Kind kind = Kind::kEnd;
+  std::vector<FindingRow> rows;
+  bool after_reject = false;  // kRows: its file had rejects when these rows were handed over
+  FindingFileSummary summary;  // kFileDone (without stats: the writer counts them)
+  RejectList rejects;          // kFileDone
+  std::optional<Status> status;      // kFailed: the file could not be read
+  std::exception_ptr error;          // kFailed: the reader threw
+};
+
+// Thrown into the reading thread when the writer has stopped listening.
+struct Cancelled {};
+
+// A bounded queue from the reading thread to the writing one.
+class Channel {
+ public:
+  void Push(Handover message) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    space_.wait(lock, [&] { return closed_ || queue_.size() < kBatchesInFlight; });
+    if (closed_) throw Cancelled{};
+    queue_.push_back(std::move(message));
+    items_.notify_one();
+  }
+  Handover Pop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    items_.wait(lock, [&] { return !queue_.empty(); });
+    Handover message = std::move(queue_.front());
+    queue_.pop_front();
+    space_.notify_one();
+    return message;
+  }
+  // The writer is done (or failed): the reader's next Push throws Cancelled.
+  void Close() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+    space_.notify_all();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable space_, items_;
+  std::deque<Handover> queue_;
+  bool closed_ = false;
+};
+
+void ReadFiles(const std::vector<std::string>& paths, FindingFormat format, Channel& channel) {
+  try {
+    for (const auto& path : paths) {
+      FindingFile file;
+      file.drain = [&](FindingFile& read) {
+        Handover batch;
+        batch.kind = Handover::Kind::kRows;
+        batch.rows = std::move(read.rows);
+        batch.after_reject = !read.rejects.empty();
+        read.rows = {};
+        read.rows.reserve(kFindingBatchRows);
+        channel.Push(std::move(batch));
+      };
+      Status status = ReadFindingFile(path, format, file);
+      if (!status.ok()) {
+        Handover failed;
+        failed.kind = Handover::Kind::kFailed;
+        failed.status = std::move(status);
+        channel.Push(std::move(failed));
+        return;
+      }
+      Handover done;
+      done.kind = Handover::Kind::kFileDone;
+      done.summary = {file.file, file.format, file.rejects.items.size(), file.without_cve, {}};
+      done.rejects = std::move(file.rejects);
+      channel.Push(std::move(done));
+    }
+    channel.Push(Handover{});
+  } catch (const Cancelled&) {
+  } catch (...) {
+    Handover failed;
+    failed.kind = Handover::Kind::kFailed;
+    failed.error = std::current_exception();
+    try {
+      channel.Push(std::move(failed));
+    } catch (const Cancelled&) {
+    }
+  }
+}
+
+}  // namespace
+
+Status ImportFindingFiles(store::WriteTxn& txn, const std::vector<std::string>& paths, FindingFormat format,
+                          bool skip_invalid, FindingImport& out) {
+  out = FindingImport();
+  Channel channel;
+  std::thread reader(ReadFiles, std::cref(paths), format, std::ref(channel));
+  std::optional<Status> failure;
+  try {
+    FindingWriteStats stats;  // of the file being read
+    for (bool reading = true; reading;) {
+      Handover message = channel.Pop();
+      switch (message.kind) {
+        case Handover::Kind::kRows:
+          // Once a reject is read without --skip-invalid the import is refused: nothing more is
+          // written (the transaction will be aborted anyway).
+          if (skip_invalid || (out.rejects.empty() && !message.after_reject)) {
+            for (const auto& row : message.rows) out.cves.insert(row.finding.cve);
+            StoreFindings(txn, message.rows, stats);
+          }
+          break;
+        case Handover::Kind::kFileDone:
+          message.summary.stats = stats;
+          stats = {};
+          out.files.push_back(std::move(message.summary));
+          for (auto& reject : message.rejects.items) out.rejects.items.push_back(std::move(reject));
+          break;
+        case Handover::Kind::kFailed:
+          if (message.error) std::rethrow_exception(message.error);
+          failure = std::move(message.status);
+          reading = false;
+          break;
+        case Handover::Kind::kEnd:
+          reading = false;
+          break;
+      }
+    }
+  } catch (...) {
+    channel.Close();
+    reader.join();
+    throw;
+  }
+  channel.Close();
+  reader.join();
+  if (failure) return *failure;
+  out.refused = !out.rejects.empty() && !skip_invalid;
+  return RejectsAsError(out.rejects, skip_invalid);
+}
+
+}  // namespace tidemark::importers
