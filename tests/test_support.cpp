@@ -10,6 +10,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -94,27 +95,73 @@ CommandResult RunTidemark(const std::vector<std::string>& args, const std::strin
   return result;
 }
 
-std::string StoreWithAttack() {
-  static std::mutex mutex;
-  static std::string template_dir;
-  std::lock_guard<std::mutex> lock(mutex);
-  if (template_dir.empty()) {
-    std::string dir = TempDir("attack-store");
-    auto result = RunTidemark({"--store", dir, "-q", "import", "attack", AttackPath()});
-    if (result.exit_code != 0) throw std::runtime_error("ATT&CK import failed: " + result.err);
-    template_dir = dir;
+namespace {
+
+// A store template shared by every test process of one build, so each of the ~70 test processes
+// does not import the 50 MB ATT&CK bundle (and the demo organisation) again: 1.7 s a time under
+// the sanitizers. It lives next to the tidemark binary, in a directory named after what it was
+// made from (the binary's and the inputs' sizes and modification times), so a rebuilt binary or
+// a changed input makes a new one. `make` fills a private directory that is then renamed into
+// place, so a concurrent process never sees half a template (two may both make it once; the
+// second rename loses and its copy is removed). Older templates of the same name are removed.
+std::string SharedTemplate(const std::string& name, const std::vector<std::string>& inputs,
+                           const std::function<void(const std::string&)>& make) {
+  std::vector<std::string> sources = {TIDEMARK_BIN};
+  sources.insert(sources.end(), inputs.begin(), inputs.end());
+  std::string stamp;
+  for (const auto& path : sources) {
+    stamp += path + ":" + std::to_string(fs::file_size(path)) + ":" +
+             std::to_string(fs::last_write_time(path).time_since_epoch().count()) + ";";
   }
-  std::string copy = TempDir("store");
+  fs::path cache = fs::path(TIDEMARK_BIN).parent_path() / "test-stores";
+  fs::path ready = cache / (name + "-" + std::to_string(std::hash<std::string>{}(stamp)));
+  if (fs::exists(ready / "data.mdb")) return ready.string();
+  fs::create_directories(cache);
+  fs::path building = cache / (ready.filename().string() + ".tmp-" + std::to_string(getpid()));
+  std::error_code ec;
+  fs::remove_all(building, ec);
+  fs::create_directories(building);
+  make(building.string());
+  fs::rename(building, ready, ec);
+  if (ec) {  // another process got there first
+    fs::remove_all(building, ec);
+    return ready.string();
+  }
+  for (const auto& entry : fs::directory_iterator(cache, ec)) {
+    std::string other = entry.path().filename().string();
+    if (entry.path() != ready && other.rfind(name + "-", 0) == 0 && other.find(".tmp-") == std::string::npos) {
+      fs::remove_all(entry.path(), ec);
+    }
+  }
+  return ready.string();
+}
+
+std::string CopyOf(const std::string& template_dir, const std::string& hint) {
+  std::string copy = TempDir(hint);
   fs::copy_file(template_dir + "/data.mdb", copy + "/data.mdb");
   return copy;
 }
 
+std::string AttackTemplate() {
+  static std::once_flag once;
+  static std::string dir;
+  std::call_once(once, [] {
+    dir = SharedTemplate("attack", {AttackPath()}, [](const std::string& out) {
+      auto result = RunTidemark({"--store", out, "-q", "import", "attack", AttackPath()});
+      if (result.exit_code != 0) throw std::runtime_error("ATT&CK import failed: " + result.err);
+    });
+  });
+  return dir;
+}
+
+}  // namespace
+
+std::string StoreWithAttack() { return CopyOf(AttackTemplate(), "store"); }
+
 std::string DemoStore() {
-  static std::mutex mutex;
+  static std::once_flag once;
   static std::string template_dir;
-  std::lock_guard<std::mutex> lock(mutex);
-  if (template_dir.empty()) {
-    std::string dir = StoreWithAttack();
+  std::call_once(once, [] {
     std::string data = SourceDir() + "/tools/demo/data/";
     const std::vector<std::vector<std::string>> imports = {
         {"controls", data + "catalog.json"},
@@ -122,17 +169,19 @@ std::string DemoStore() {
         {"posture", data + "posture-2026-01.json", data + "posture-2026-02.json", data + "posture-2026-03.json"},
         {"assets", data + "assets.json"},
         {"incidents", data + "incidents.ndjson", data + "defender-incidents.json"}};
-    for (const auto& args : imports) {
-      std::vector<std::string> command = {"--store", dir, "-q", "import"};
-      command.insert(command.end(), args.begin(), args.end());
-      auto result = RunTidemark(command);
-      if (result.exit_code != 0) throw std::runtime_error("demo import failed: " + result.err);
-    }
-    template_dir = dir;
-  }
-  std::string copy = TempDir("demo");
-  fs::copy_file(template_dir + "/data.mdb", copy + "/data.mdb");
-  return copy;
+    std::vector<std::string> inputs = {AttackPath()};
+    for (const auto& args : imports) inputs.insert(inputs.end(), args.begin() + 1, args.end());
+    template_dir = SharedTemplate("demo", inputs, [&](const std::string& out) {
+      fs::copy_file(AttackTemplate() + "/data.mdb", out + "/data.mdb");
+      for (const auto& args : imports) {
+        std::vector<std::string> command = {"--store", out, "-q", "import"};
+        command.insert(command.end(), args.begin(), args.end());
+        auto result = RunTidemark(command);
+        if (result.exit_code != 0) throw std::runtime_error("demo import failed: " + result.err);
+      }
+    });
+  });
+  return CopyOf(template_dir, "demo");
 }
 
 std::string ReadText(const std::string& path) {
