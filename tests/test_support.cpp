@@ -184,6 +184,21 @@ std::string DemoStore() {
   return CopyOf(template_dir, "demo");
 }
 
+std::string Spring4ShellStore() {
+  std::string store = StoreWithAttack();
+  auto cves = RunTidemark({"--store", store, "-q", "import", "cves",
+                           SharedPath("mappings/kev/kev-07.28.2025_attack-16.1-enterprise.json"),
+                           SharedPath("mappings/cve/Att&ckToCveMappings.csv"),
+                           SharedPath("vulnerabilities/known_exploited_vulnerabilities.json")});
+  REQUIRE_MESSAGE(cves.exit_code == 0, cves.err);
+  std::string incidents = TempDir("inc") + "/i.ndjson";
+  WriteText(incidents,
+            R"({"id": "INC-1", "created": "2025-01-01T00:00:00Z", "closed": "2025-01-02T00:00:00Z", "techniques": ["T1190", "T1059"], "assets": [{"id": "web01"}], "threats": ["G0016"]})"
+            "\n");
+  REQUIRE(RunTidemark({"--store", store, "-q", "import", "incidents", incidents}).exit_code == 0);
+  return store;
+}
+
 std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream buf;

@@ -41,6 +41,11 @@ std::string StoreWithAttack();
 // catalog, mappings, three posture snapshots, assets, NDJSON and Defender incidents).
 std::string DemoStore();
 
+// A new store for the Spring4Shell vulnerability tests: ATT&CK, the real CVE knowledge of
+// ../shared (CTID KEV and CVE mappings, the CISA KEV catalog) and one closed incident INC-1
+// (T1190 and T1059 on web01, attributed to G0016); no findings yet.
+std::string Spring4ShellStore();
+
 std::string ReadText(const std::string& path);
 void WriteText(const std::string& path, const std::string& text);
 

@@ -108,6 +108,21 @@ std::string RecordedVersion(const std::string& path) {
   return ReadRaw(path).databases["meta"]["schema_version"];
 }
 
+// The upgraded store answers `question` at 2026-06-01 exactly as a store freshly made from the
+// same inputs does.
+void SameAnswer(const std::string& store, const std::string& fresh, const std::vector<std::string>& question) {
+  CAPTURE(question[question.size() - 1]);
+  std::vector<std::string> on_upgraded = {"--store", store, "--as-of", "2026-06-01"};
+  std::vector<std::string> on_fresh = {"--store", fresh, "--as-of", "2026-06-01"};
+  on_upgraded.insert(on_upgraded.end(), question.begin(), question.end());
+  on_fresh.insert(on_fresh.end(), question.begin(), question.end());
+  auto upgraded_answer = RunTidemark(on_upgraded);
+  auto fresh_answer = RunTidemark(on_fresh);
+  REQUIRE_MESSAGE(upgraded_answer.exit_code == 0, upgraded_answer.err);
+  REQUIRE_MESSAGE(fresh_answer.exit_code == 0, fresh_answer.err);
+  CHECK(upgraded_answer.out == fresh_answer.out);
+}
+
 TEST_CASE("a version-1 store is upgraded in place once, keeps every record and answers as before") {
   std::string store = SchemaV1Store();
   RawStore before = ReadRaw(store);
@@ -158,16 +173,7 @@ TEST_CASE("a version-1 store is upgraded in place once, keeps every record and a
   CHECK(after.databases["evidence"] == ReadRaw(fresh).databases["evidence"]);
   for (const auto& question : std::vector<std::vector<std::string>>{
            {"incidents"}, {"incident", "INC-1042"}, {"--json", "incident", "INC-1042"}}) {
-    CAPTURE(question[question.size() - 1]);
-    std::vector<std::string> on_upgraded = {"--store", store, "--as-of", "2026-06-01"};
-    std::vector<std::string> on_fresh = {"--store", fresh, "--as-of", "2026-06-01"};
-    on_upgraded.insert(on_upgraded.end(), question.begin(), question.end());
-    on_fresh.insert(on_fresh.end(), question.begin(), question.end());
-    auto upgraded_answer = RunTidemark(on_upgraded);
-    auto fresh_answer = RunTidemark(on_fresh);
-    REQUIRE_MESSAGE(upgraded_answer.exit_code == 0, upgraded_answer.err);
-    REQUIRE_MESSAGE(fresh_answer.exit_code == 0, fresh_answer.err);
-    CHECK(upgraded_answer.out == fresh_answer.out);
+    SameAnswer(store, fresh, question);
   }
 
   // A second open finds the current version and writes nothing.
@@ -210,15 +216,7 @@ TEST_CASE("a version-2 store is upgraded to 3 in one transaction: the evidence i
 
   for (const auto& question : std::vector<std::vector<std::string>>{
            {"incident", "V2-1"}, {"--json", "incident", "V2-4"}, {"--json", "threat", "all"}, {"incident", "INC-1042"}}) {
-    CAPTURE(question[question.size() - 1]);
-    std::vector<std::string> on_upgraded = {"--store", store, "--as-of", "2026-06-01"};
-    std::vector<std::string> on_fresh = {"--store", fresh, "--as-of", "2026-06-01"};
-    on_upgraded.insert(on_upgraded.end(), question.begin(), question.end());
-    on_fresh.insert(on_fresh.end(), question.begin(), question.end());
-    auto upgraded_answer = RunTidemark(on_upgraded);
-    auto fresh_answer = RunTidemark(on_fresh);
-    REQUIRE_MESSAGE(upgraded_answer.exit_code == 0, upgraded_answer.err);
-    CHECK(upgraded_answer.out == fresh_answer.out);
+    SameAnswer(store, fresh, question);
   }
   RawStore upgraded = ReadRaw(store);
   auto again = RunTidemark({"--store", store, "--json", "info"});

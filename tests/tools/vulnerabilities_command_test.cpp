@@ -12,17 +12,7 @@ namespace {
 
 
 std::string StoreWithFindings() {
-  std::string store = StoreWithAttack();
-  auto cves = RunTidemark({"--store", store, "-q", "import", "cves",
-                           SharedPath("mappings/kev/kev-07.28.2025_attack-16.1-enterprise.json"),
-                           SharedPath("mappings/cve/Att&ckToCveMappings.csv"),
-                           SharedPath("vulnerabilities/known_exploited_vulnerabilities.json")});
-  REQUIRE_MESSAGE(cves.exit_code == 0, cves.err);
-  std::string incidents = TempDir("inc") + "/i.ndjson";
-  WriteText(incidents,
-            R"({"id": "INC-1", "created": "2025-01-01T00:00:00Z", "closed": "2025-01-02T00:00:00Z", "techniques": ["T1190", "T1059"], "assets": [{"id": "web01"}], "threats": ["G0016"]})"
-            "\n");
-  REQUIRE(RunTidemark({"--store", store, "-q", "import", "incidents", incidents}).exit_code == 0);
+  std::string store = Spring4ShellStore();
   auto findings = RunTidemark({"--store", store, "import", "vulnerabilities", DataPath("vulnerabilities/trivy-spring4shell-jre11.json"),
                                DataPath("vulnerabilities/trivy-alpine-310.json")});
   REQUIRE_MESSAGE(findings.exit_code == 0, findings.err);

@@ -134,17 +134,7 @@ TEST_CASE("the report shows vulnerability exposure beside resilience with the ra
   // The Spring4Shell setup of vulnerabilities_command_test: U = the two scanned images, the
   // Spring image open for T1190 and T1059, the scope's two techniques (weight 2 each):
   // VE = 100 · (2·0.5 + 2·0.5) / 4 = 50, and patching spring-beans lowers it by all 50.
-  std::string store = StoreWithAttack();
-  auto cves = RunTidemark({"--store", store, "-q", "import", "cves",
-                           SharedPath("mappings/kev/kev-07.28.2025_attack-16.1-enterprise.json"),
-                           SharedPath("mappings/cve/Att&ckToCveMappings.csv"),
-                           SharedPath("vulnerabilities/known_exploited_vulnerabilities.json")});
-  REQUIRE_MESSAGE(cves.exit_code == 0, cves.err);
-  std::string incidents = TempDir("inc") + "/i.ndjson";
-  WriteText(incidents,
-            R"({"id": "INC-1", "created": "2025-01-01T00:00:00Z", "closed": "2025-01-02T00:00:00Z", "techniques": ["T1190", "T1059"], "assets": [{"id": "web01"}], "threats": ["G0016"]})"
-            "\n");
-  REQUIRE(RunTidemark({"--store", store, "-q", "import", "incidents", incidents}).exit_code == 0);
+  std::string store = Spring4ShellStore();
   std::string html_path = TempDir("report") + "/report.html";
   auto before = RunTidemark({"--store", store, "--as-of", "2026-01-01", "report", "--scope", "all", "--out", html_path});
   REQUIRE_MESSAGE(before.exit_code == 0, before.err);
