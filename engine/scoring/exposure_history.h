@@ -5,9 +5,9 @@
 //
 // Findings (the finding index), CVE knowledge and the inventory are read once from the store;
 // the shares move forward from point to point by the findings that change in between
-// (ExposureSweep), and the scope's weights come from an evaluation at that τ (a Scorer of its
-// own, swept forward in time). Without findings VE is 0 wherever the scope has a known technique, and nothing more is
-// evaluated. For the `all` scope, also the posture score S at each point (SPEC §3 "History").
+// (ExposureSweep), and the scope's weights at each point are the ones Scorer::History sweeps
+// forward (the finding days are passed to it as extra days). Without findings VE is 0 wherever
+// the scope has a known technique, and nothing more is evaluated. For the `all` scope, also the posture score S at each point (SPEC §3 "History").
 // Not thread-safe (borrows `scorer`).
 #pragma once
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <unordered_map>
 
 #include "engine/store/finding_catalog.h"
 #include "engine/store/key_codec.h"
@@ -104,25 +105,17 @@ void FindingIndex::Rebuild(WriteTxn& txn) {
   writer.Finish(txn);
 }
 
-uint32_t FindingIndex::Writer::Local(std::string_view text) {
-  auto [it, added] = strings_.try_emplace(std::string(text), static_cast<uint32_t>(string_list_.size()));
-  if (added) string_list_.emplace_back(text);
-  return it->second;
-}
-
 uint32_t FindingIndex::Writer::Asset(std::string_view asset) {
-  if (last_asset_ != UINT32_MAX && asset_list_[last_asset_] == asset) return last_asset_;
-  auto [it, added] = assets_.try_emplace(std::string(asset), static_cast<uint32_t>(asset_list_.size()));
-  if (added) asset_list_.emplace_back(asset);
-  last_asset_ = it->second;
+  if (last_asset_ != UINT32_MAX && assets_.key(last_asset_) == asset) return last_asset_;
+  last_asset_ = assets_.Intern(asset).first;
   return last_asset_;
 }
 
 void FindingIndex::Writer::Put(std::string_view asset, std::string_view cve, std::string_view software_key,
                                TimeMs first_seen, std::optional<TimeMs> fixed, bool firmware) {
   IndexedFinding facts;
-  facts.cve = Local(cve);
-  facts.software = software_key.empty() ? IndexedFinding::kNoSoftware : Local(software_key);
+  facts.cve = strings_.Intern(cve).first;
+  facts.software = software_key.empty() ? IndexedFinding::kNoSoftware : strings_.Intern(software_key).first;
   if (firmware) facts.software |= IndexedFinding::kFirmwareBit;
   facts.first_seen = first_seen;
   facts.fixed = fixed ? *fixed : IndexedFinding::kOpen;
@@ -136,19 +129,20 @@ void FindingIndex::Writer::Finish(WriteTxn& txn) {
   for (std::string_view text : Strings(txn)) table.emplace_back(text);
   size_t stored_strings = table.size();
   std::unordered_map<std::string_view, uint32_t> number;
-  number.reserve(table.size() + string_list_.size());
+  number.reserve(table.size() + strings_.size());
   for (uint32_t k = 0; k < table.size(); ++k) number.emplace(table[k], k);
-  std::vector<uint32_t> global(string_list_.size());
-  for (uint32_t k = 0; k < string_list_.size(); ++k) {
-    auto found = number.find(string_list_[k]);
+  std::vector<uint32_t> global(strings_.size());
+  for (uint32_t k = 0; k < strings_.size(); ++k) {
+    const std::string& text = strings_.key(k);
+    auto found = number.find(text);
     if (found != number.end()) {
       global[k] = found->second;
       continue;
     }
-    if (string_list_[k].size() > std::numeric_limits<uint16_t>::max()) Corrupt("string too long");
+    if (text.size() > std::numeric_limits<uint16_t>::max()) Corrupt("string too long");
     global[k] = static_cast<uint32_t>(table.size());
     if (global[k] >= IndexedFinding::kNoSoftware) throw StoreFailure("store: too many distinct CVEs and software");
-    table.push_back(string_list_[k]);
+    table.push_back(text);
   }
   for (Change& change : changes_) {
     change.facts.cve = global[change.facts.cve];
@@ -158,12 +152,14 @@ void FindingIndex::Writer::Finish(WriteTxn& txn) {
     }
   }
   // Grouped by asset, arrival order kept within an asset (the later write of a finding wins).
-  std::stable_sort(changes_.begin(), changes_.end(), [](const Change& a, const Change& b) { return a.asset < b.asset; });
+  // Imports usually come grouped by asset already.
+  auto by_asset = [](const Change& a, const Change& b) { return a.asset < b.asset; };
+  if (!std::is_sorted(changes_.begin(), changes_.end(), by_asset)) std::stable_sort(changes_.begin(), changes_.end(), by_asset);
   std::vector<IndexedFinding> list;
   for (size_t begin = 0; begin < changes_.size();) {
     size_t end = begin;
     while (end < changes_.size() && changes_[end].asset == changes_[begin].asset) ++end;
-    std::string key = AssetKey(asset_list_[changes_[begin].asset]);
+    std::string key = AssetKey(assets_.key(changes_[begin].asset));
     list.clear();
     if (auto stored = txn.Get(Db::kFindingIndex, key)) DecodeList(*stored, list);
     for (size_t k = begin; k < end; ++k) list.push_back(changes_[k].facts);
@@ -189,10 +185,8 @@ void FindingIndex::Writer::Finish(WriteTxn& txn) {
     }
     txn.Put(Db::kFindingIndex, kStringsKey, bytes);
   }
-  strings_.clear();
-  string_list_.clear();
-  assets_.clear();
-  asset_list_.clear();
+  strings_ = StringIndex();
+  assets_ = StringIndex();
   std::vector<Change>().swap(changes_);
   last_asset_ = UINT32_MAX;
 }

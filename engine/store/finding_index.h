@@ -20,9 +20,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "engine/core/string_index.h"
 #include "engine/core/time_util.h"
 #include "engine/store/store.h"
 
@@ -74,12 +74,9 @@ class FindingIndex {
       uint32_t asset;  // numbers local to the writer until Finish maps them
       IndexedFinding facts;
     };
-    uint32_t Local(std::string_view text);
     uint32_t Asset(std::string_view asset);
-    std::unordered_map<std::string, uint32_t> strings_;
-    std::vector<std::string> string_list_;
-    std::unordered_map<std::string, uint32_t> assets_;
-    std::vector<std::string> asset_list_;
+    StringIndex strings_;  // numbers local to the writer
+    StringIndex assets_;
     std::vector<Change> changes_;
     uint32_t last_asset_ = UINT32_MAX;  // Put's last asset (imports come grouped by asset)
   };
