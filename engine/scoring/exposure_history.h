@@ -3,11 +3,11 @@
 // fixed falls, with R at those added dates and VE(θ, τ) at every point (each point evaluated at
 // the end of its day, like Scorer::History's).
 //
-// Findings, CVE knowledge and the inventory are read once from the store; at each point a
-// VulnerabilityExposure is built from them at that τ (one pass over the findings per point) and
-// the scope's weights come from an evaluation at that τ (a Scorer of its own, swept forward in
-// time). Without findings VE is 0 wherever the scope has a known technique, and nothing more is
-// evaluated. For the `all` scope, also the posture score S at each point (SPEC §3 "History").
+// Findings (the finding index), CVE knowledge and the inventory are read once from the store;
+// the shares move forward from point to point by the findings that change in between
+// (ExposureSweep), and the scope's weights at each point are the ones Scorer::History sweeps
+// forward (the finding days are passed to it as extra days). Without findings VE is 0 wherever
+// the scope has a known technique, and nothing more is evaluated. For the `all` scope, also the posture score S at each point (SPEC §3 "History").
 // Not thread-safe (borrows `scorer`).
 #pragma once
 

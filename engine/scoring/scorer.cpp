@@ -501,7 +501,9 @@ void Scorer::FindValidations(Evaluation& ev, const Weighted& weighted) {
   });
 }
 
-std::vector<HistoryPoint> Scorer::History(const Scope& scope, std::optional<TimeMs> from, std::optional<TimeMs> to) {
+std::vector<HistoryPoint> Scorer::History(
+    const Scope& scope, std::optional<TimeMs> from, std::optional<TimeMs> to, const std::vector<TimeMs>& extra_days,
+    const std::function<void(const HistoryPoint&, const std::vector<WeightedTechnique>&)>& at_point) {
   std::set<TimeMs> posture_days, incident_days;
   for (Vertex control : graph_.control_vertices()) {
     for (const auto& record : graph_.control_info(control).posture) posture_days.insert(StartOfDay(record.as_of));
@@ -518,6 +520,7 @@ std::vector<HistoryPoint> Scorer::History(const Scope& scope, std::optional<Time
   std::sort(timeline.begin(), timeline.end());
   std::set<TimeMs> days = posture_days;
   days.insert(incident_days.begin(), incident_days.end());
+  days.insert(extra_days.begin(), extra_days.end());
 
   std::map<std::string_view, std::pair<Vertex, double>> weights;
   for (Vertex t : scope.base_techniques) weights.emplace(graph_.props(t).id, std::make_pair(t, 1.0));
@@ -545,6 +548,12 @@ std::vector<HistoryPoint> Scorer::History(const Scope& scope, std::optional<Time
       covered += entry.second * StateAt(entry.first, tau).coverage;
     }
     if (total > 0) point.resilience = 100.0 * covered / total;
+    if (at_point) {
+      std::vector<WeightedTechnique> techniques;
+      techniques.reserve(weights.size());
+      for (const auto& [id, entry] : weights) techniques.push_back({std::string(id), entry.second});
+      at_point(point, techniques);
+    }
     points.push_back(point);
   }
   return points;

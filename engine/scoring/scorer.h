@@ -7,6 +7,7 @@
 // batch run). Evaluations hold views into the Scorer: use them while it lives. Not thread-safe.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -145,6 +146,12 @@ struct Evaluation {
   std::optional<std::vector<KnownCve>> known_cves;  // ATT&CK threat scopes only
 };
 
+// A technique of a scope's T_θ and its weight w_θ(t).
+struct WeightedTechnique {
+  std::string id;
+  double weight = 1;
+};
+
 struct HistoryPoint {
   TimeMs date = 0;  // start of the UTC day; evaluated at its end
   std::optional<double> resilience;
@@ -185,8 +192,12 @@ class Scorer {
   // unchanged (SPEC §3 grouped recommendations: joint, never a sum).
   double JointImpact(const Evaluation& ev, const std::vector<Vertex>& controls);
   // R at each date within [from, to] on which a posture snapshot or a counted incident of the
-  // scope falls (SPEC §3 "History"), oldest first.
-  std::vector<HistoryPoint> History(const Scope& scope, std::optional<TimeMs> from, std::optional<TimeMs> to);
+  // scope falls, or that `extra_days` (start-of-day times) names (SPEC §3 "History"), oldest
+  // first. `at_point`, when set, is called at each point with T_θ and w_θ(t) at its τ, ordered
+  // by technique id (what vulnerability exposure at that point needs).
+  std::vector<HistoryPoint> History(
+      const Scope& scope, std::optional<TimeMs> from, std::optional<TimeMs> to, const std::vector<TimeMs>& extra_days = {},
+      const std::function<void(const HistoryPoint&, const std::vector<WeightedTechnique>&)>& at_point = {});
 
   // C(t) with the parent fallback applied (rows say via "parent"); all mapping types.
   const std::vector<graph::Reach>& ControlsOf(Vertex technique);

@@ -1,5 +1,6 @@
 #include "engine/store/finding_catalog.h"
 
+#include <algorithm>
 #include <climits>
 
 #include "engine/store/key_codec.h"
@@ -45,17 +46,31 @@ model::Finding DecodeFindingRecord(std::string_view key, std::string_view value)
 
 }  // namespace
 
-bool FindingCatalog::Upsert(WriteTxn& txn, const model::Finding& finding) {
-  std::string key = JoinKey({finding.asset, finding.cve, model::SoftwareKey(finding.software)});
+bool FindingCatalog::Upsert(WriteTxn& txn, const model::Finding& finding, FindingIndex::Writer& index) {
+  std::string software_key = model::SoftwareKey(finding.software);
+  std::string key = JoinKey({finding.asset, finding.cve, software_key});
   std::string value = Encode(finding);
+  bool firmware = finding.remediation_type == model::RemediationType::kFirmware;
   // A new finding (every one, on a first import) costs one B-tree descent.
   auto existing = txn.PutIfAbsent(Db::kFindings, key, value);
-  if (!existing) return true;
+  if (!existing) {
+    index.Put(finding.asset, finding.cve, software_key, finding.first_seen, finding.fixed, firmware);
+    return true;
+  }
   CheckHeader(*existing);
   TimeMs stored_first_seen = DecodeInt64(existing->substr(1, 8));
+  TimeMs first_seen = std::min(stored_first_seen, finding.first_seen);
   if (stored_first_seen < finding.first_seen) value.replace(1, 8, EncodeInt64(stored_first_seen));
   txn.Put(Db::kFindings, key, value);
+  index.Put(finding.asset, finding.cve, software_key, first_seen, finding.fixed, firmware);
   return false;
+}
+
+bool FindingCatalog::Upsert(WriteTxn& txn, const model::Finding& finding) {
+  FindingIndex::Writer index;
+  bool created = Upsert(txn, finding, index);
+  index.Finish(txn);
+  return created;
 }
 
 std::optional<model::Finding> FindingCatalog::Find(const ReadTxn& txn, std::string_view asset, std::string_view cve,

@@ -5,6 +5,7 @@
 //   (0 software, 1 firmware) | JSON of the rest (model::DetailsToJson: software with its
 //   original spelling and version, severity, cvss, exploitability, update, source, extra)
 // so the bulk scan behind vulnerability exposure (1,000,000 findings) never parses JSON.
+// Every write also goes to the finding index (finding_index.h), which bulk scoring reads.
 // Stateless; the transactions it is given decide consistency.
 #pragma once
 
@@ -13,6 +14,7 @@
 #include <string_view>
 
 #include "engine/model/finding.h"
+#include "engine/store/finding_index.h"
 #include "engine/store/store.h"
 
 namespace tidemark::store {
@@ -32,7 +34,10 @@ class FindingCatalog {
  public:
   // Upserts by (asset, CVE, software key): the record replaces the stored one, except that
   // first_seen stays the earliest any import saw (a rescan never moves it later). Returns
-  // true when the finding is new.
+  // true when the finding is new. The stored facts go to `index`, whose Finish the caller
+  // runs before the transaction commits.
+  static bool Upsert(WriteTxn& txn, const model::Finding& finding, FindingIndex::Writer& index);
+  // The same with an index writer of its own, finished at once (a few findings).
   static bool Upsert(WriteTxn& txn, const model::Finding& finding);
   // nullopt when absent.
   static std::optional<model::Finding> Find(const ReadTxn& txn, std::string_view asset, std::string_view cve,

@@ -33,6 +33,9 @@
 // Added by schema version 3 (built from incident_facts when an older store opens):
 //  evidence           technique-id                         -> binary evidence list (layout in
 //                                                             evidence_index.h)
+// Added by schema version 4 (built from findings when an older store opens):
+//  finding_index      "asset" \0 asset-id; "strings"          -> binary finding facts per asset and
+//                                                             their string table (finding_index.h)
 // incident_facts values (version 1), what bulk scoring reads instead of parsing 100,000 JSON
 // records: u8 version=1 | be64 created | be64 closed (INT64_MIN = none) | u8 classification |
 // four lists (techniques, unknown techniques, asset ids, threats), each u16 count then per

@@ -15,6 +15,7 @@
 
 #include "engine/core/logging.h"
 #include "engine/store/evidence_index.h"
+#include "engine/store/finding_index.h"
 
 namespace tidemark::store {
 namespace {
@@ -29,6 +30,8 @@ constexpr const char* kDbNames[kDbCount] = {
     "findings", "cve_mappings", "kev", "run_state",
     // schema version 3
     "evidence",
+    // schema version 4
+    "finding_index",
 };
 
 MDB_val ToVal(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
@@ -362,7 +365,11 @@ void MigrateToVersion2(WriteTxn&) {}
 // 2 -> 3 (issue 16): adds the evidence index, built from every stored incident's facts.
 void MigrateToVersion3(WriteTxn& txn) { EvidenceIndex::Rebuild(txn); }
 
-constexpr Migration kMigrations[kSchemaVersion] = {MigrateToVersion1, MigrateToVersion2, MigrateToVersion3};
+// 3 -> 4 (issue 15): adds the finding index, built from every stored finding.
+void MigrateToVersion4(WriteTxn& txn) { FindingIndex::Rebuild(txn); }
+
+constexpr Migration kMigrations[kSchemaVersion] = {MigrateToVersion1, MigrateToVersion2, MigrateToVersion3,
+                                                   MigrateToVersion4};
 
 // The recorded version: 0 when the store has no meta database yet (a new store), -1 when meta
 // holds no readable version.

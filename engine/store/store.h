@@ -23,10 +23,11 @@ namespace tidemark::store {
 
 // Schema history (docs in docs/store.md): 1 = first release; 2 = SPEC v2 (findings,
 // cve_mappings, kev, run_state; incident facts layout 2); 3 = the evidence index (evidence,
-// engine/store/evidence_index.h; built from the incident facts when an older store opens). An older store is upgraded in place
-// when it opens, by the numbered migrations in store.cpp, in one write transaction; a newer one
-// is refused naming both versions.
-constexpr int kSchemaVersion = 3;
+// engine/store/evidence_index.h; built from the incident facts when an older store opens); 4 =
+// the finding index (finding_index, engine/store/finding_index.h; built from the findings). An
+// older store is upgraded in place when it opens, by the numbered migrations in store.cpp, in one
+// write transaction; a newer one is refused naming both versions.
+constexpr int kSchemaVersion = 4;
 
 enum class Db {
   kMeta,
@@ -48,8 +49,10 @@ enum class Db {
   kRunState,
   // schema version 3
   kEvidence,
+  // schema version 4
+  kFindingIndex,
 };
-constexpr int kDbCount = 17;
+constexpr int kDbCount = 18;
 
 // Thrown on LMDB failures other than "not found" and "map full" inside a transaction; the
 // command's main turns it into exit status 3.

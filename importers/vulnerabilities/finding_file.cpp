@@ -251,6 +251,13 @@ Status ReadFindingFile(const std::string& path, FindingFormat format, FindingFil
 }
 
 void StoreFindings(store::WriteTxn& txn, std::vector<FindingRow>& rows, FindingWriteStats& stats) {
+  store::FindingIndex::Writer index;
+  StoreFindings(txn, rows, stats, index);
+  index.Finish(txn);
+}
+
+void StoreFindings(store::WriteTxn& txn, std::vector<FindingRow>& rows, FindingWriteStats& stats,
+                   store::FindingIndex::Writer& index) {
   // Delta rows in event order, Fixed first at equal times; other rows keep file order (they all
   // have time 0 and no Fixed event, so the sort would leave them as they are).
   bool events = std::any_of(rows.begin(), rows.end(), [](const FindingRow& row) {
@@ -268,13 +275,13 @@ void StoreFindings(store::WriteTxn& txn, std::vector<FindingRow>& rows, FindingW
       ++stats.fixed;
       if (auto stored = store::FindingCatalog::Find(txn, finding.asset, finding.cve, model::SoftwareKey(finding.software))) {
         stored->fixed = std::max(row.event_time, stored->first_seen);
-        store::FindingCatalog::Upsert(txn, *stored);
+        store::FindingCatalog::Upsert(txn, *stored, index);
         ++stats.updated;
         continue;
       }
       finding.fixed = std::max(row.event_time, finding.first_seen);
     }
-    if (store::FindingCatalog::Upsert(txn, finding)) {
+    if (store::FindingCatalog::Upsert(txn, finding, index)) {
       ++stats.created;
     } else {
       ++stats.updated;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/model/finding.h"
+#include "engine/store/finding_index.h"
 #include "engine/store/store.h"
 #include "importers/common/reject.h"
 
@@ -74,6 +75,10 @@ struct FindingWriteStats {
 // Writes the rows (moved out; `rows` is left cleared) and adds what it did to `stats`: upserts
 // by (asset, CVE, software); delta rows are applied in event-time order, a Fixed before a New
 // at the same time (a software updated from 1.0 to 2.0 that is still vulnerable stays open).
+// The finding index changes go to `index` (the caller finishes it before committing).
+void StoreFindings(store::WriteTxn& txn, std::vector<FindingRow>& rows, FindingWriteStats& stats,
+                   store::FindingIndex::Writer& index);
+// The same with an index writer of its own, finished at once.
 void StoreFindings(store::WriteTxn& txn, std::vector<FindingRow>& rows, FindingWriteStats& stats);
 
 }  // namespace tidemark::importers

@@ -107,6 +107,7 @@ Status ImportFindingFiles(store::WriteTxn& txn, const std::vector<std::string>& 
   Channel channel;
   std::thread reader(ReadFiles, std::cref(paths), format, std::ref(channel));
   std::optional<Status> failure;
+  store::FindingIndex::Writer index;
   try {
     FindingWriteStats stats;  // of the file being read
     for (bool reading = true; reading;) {
@@ -117,7 +118,7 @@ Status ImportFindingFiles(store::WriteTxn& txn, const std::vector<std::string>& 
           // written (the transaction will be aborted anyway).
           if (skip_invalid || (out.rejects.empty() && !message.after_reject)) {
             for (const auto& row : message.rows) out.cves.insert(row.finding.cve);
-            StoreFindings(txn, message.rows, stats);
+            StoreFindings(txn, message.rows, stats, index);
           }
           break;
         case Handover::Kind::kFileDone:
@@ -145,6 +146,7 @@ Status ImportFindingFiles(store::WriteTxn& txn, const std::vector<std::string>& 
   reader.join();
   if (failure) return *failure;
   out.refused = !out.rejects.empty() && !skip_invalid;
+  if (!out.refused) index.Finish(txn);
   return RejectsAsError(out.rejects, skip_invalid);
 }
 

@@ -1,4 +1,5 @@
 // Native findings (SPEC §1): JSON records, NDJSON, and CSV with native or Defender columns.
+#include <algorithm>
 #include <string>
 
 #include "engine/core/ids.h"
@@ -103,7 +104,10 @@ Status NdjsonFindingReader::Line(std::string_view line, size_t line_no) {
   if (line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return Status::Ok();
   std::string where = "line " + std::to_string(line_no);
-  if (JsonNestingDepth(line) > kMaxJsonDepth) {
+  // Nesting deeper than kMaxJsonDepth needs more brackets than that: most lines are not scanned.
+  if (static_cast<int>(std::count(line.begin(), line.end(), '{') + std::count(line.begin(), line.end(), '[')) >
+          kMaxJsonDepth &&
+      JsonNestingDepth(line) > kMaxJsonDepth) {
     out_.rejects.Add(out_.file, where, "nesting deeper than " + std::to_string(kMaxJsonDepth));
     return Status::Ok();
   }

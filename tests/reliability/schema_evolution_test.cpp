@@ -1,5 +1,6 @@
 // Schema evolution (SPEC §5): a store of the first released schema (tests/data/stores/schema-v1,
-// written by schema version 1) or of schema version 2 (tests/data/stores/schema-v2) opens with this binary, is upgraded in place to the current
+// written by schema version 1) or of schema version 2 or 3 (tests/data/stores/schema-v2, -v3)
+// opens with this binary, is upgraded in place to the current
 // schema in one transaction (said on stderr), keeps every record and answers as before; a
 // second open changes nothing. A store whose meta records a newer schema version, or no
 // version at all, is refused with exit status 3 and a message naming both versions.
@@ -24,14 +25,19 @@ std::string SchemaV1Store() { return CommittedStore("schema-v1"); }
 
 // A store made by this binary with the recipe of a committed store's README.md (schema-v2
 // imports its own incidents.ndjson too).
-std::string FreshStore(bool with_v2_incidents = false) {
+// schema-v3 adds its CVE knowledge and findings.
+std::string FreshStore(bool with_v2_incidents = false, bool with_v3_findings = false) {
   std::string fresh = TempDir("schema-fresh");
   std::vector<std::string> incidents = {"import", "incidents", DataPath("incidents/native/incidents.ndjson")};
   if (with_v2_incidents) incidents.push_back(DataPath("stores/schema-v2/incidents.ndjson"));
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"import", "attack", DataPath("scoring/mini-attack.json")},
-           {"import", "controls", DataPath("controls/catalog.json")},
-           incidents}) {
+  std::vector<std::vector<std::string>> imports = {{"import", "attack", DataPath("scoring/mini-attack.json")},
+                                                   {"import", "controls", DataPath("controls/catalog.json")},
+                                                   incidents};
+  if (with_v3_findings) {
+    imports.push_back({"import", "cves", DataPath("stores/schema-v3/cves.csv")});
+    imports.push_back({"import", "vulnerabilities", DataPath("stores/schema-v3/findings.ndjson")});
+  }
+  for (const auto& args : imports) {
     std::vector<std::string> command = {"--store", fresh, "-q"};
     command.insert(command.end(), args.begin(), args.end());
     auto imported = RunTidemark(command);
@@ -216,6 +222,51 @@ TEST_CASE("a version-2 store is upgraded to 3 in one transaction: the evidence i
 
   for (const auto& question : std::vector<std::vector<std::string>>{
            {"incident", "V2-1"}, {"--json", "incident", "V2-4"}, {"--json", "threat", "all"}, {"incident", "INC-1042"}}) {
+    SameAnswer(store, fresh, question);
+  }
+  RawStore upgraded = ReadRaw(store);
+  auto again = RunTidemark({"--store", store, "--json", "info"});
+  CHECK_MESSAGE(again.err.find("upgraded") == std::string::npos, again.err);
+  CHECK(ReadRaw(store).last_txnid == upgraded.last_txnid);
+}
+
+TEST_CASE("a version-3 store is upgraded to 4 in one transaction: the finding index is built from its findings") {
+  std::string store = CommittedStore("schema-v3");
+  RawStore before = ReadRaw(store);
+  REQUIRE(before.databases["meta"]["schema_version"] == "3");
+  REQUIRE(before.databases["findings"].size() == 6);
+  REQUIRE(before.databases.count("finding_index") == 0);
+
+  auto info = RunTidemark({"--store", store, "--json", "info"});
+  REQUIRE_MESSAGE(info.exit_code == 0, info.err);
+  CHECK_MESSAGE(info.err.find("store " + store + ": upgraded schema 3 -> " + std::to_string(store::kSchemaVersion)) !=
+                    std::string::npos,
+                info.err);
+  RawStore after = ReadRaw(store);
+  CHECK(after.databases["meta"]["schema_version"] == std::to_string(store::kSchemaVersion));
+  CHECK(after.last_txnid == before.last_txnid + 1);  // one transaction
+  for (const auto& [name, records] : before.databases) {
+    const auto& name_ = name;
+    CAPTURE(name_);
+    REQUIRE(after.databases.count(name) == 1);
+    if (name == "meta") continue;
+    CHECK(after.databases[name] == records);
+  }
+  // One list per asset with findings, and the string table. (Its string numbers follow the
+  // order findings were written in, so the bytes differ from an import's; the answers agree.)
+  std::string fresh = FreshStore(/*with_v2_incidents=*/true, /*with_v3_findings=*/true);
+  std::vector<std::string> keys, fresh_keys;
+  for (const auto& [key, value] : after.databases["finding_index"]) keys.push_back(key);
+  for (const auto& [key, value] : ReadRaw(fresh).databases["finding_index"]) fresh_keys.push_back(key);
+  CHECK(keys == fresh_keys);
+  CHECK(keys == std::vector<std::string>{std::string("asset\0db01", 10), std::string("asset\0web01", 11),
+                                         std::string("asset\0ws-1", 10), "strings"});
+
+  for (const auto& question : std::vector<std::vector<std::string>>{{"--json", "vulnerabilities"},
+                                                                    {"vulnerabilities"},
+                                                                    {"--json", "threat", "all"},
+                                                                    {"history", "--scope", "all", "--format", "csv"},
+                                                                    {"--json", "threats"}}) {
     SameAnswer(store, fresh, question);
   }
   RawStore upgraded = ReadRaw(store);
