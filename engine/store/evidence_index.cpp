@@ -174,9 +174,11 @@ void EvidenceIndex::Rebuild(WriteTxn& txn) {
 }
 
 uint32_t EvidenceIndex::Writer::TechniqueSlot(std::string_view technique) {
-  auto [it, added] = slots_.try_emplace(std::string(technique), static_cast<uint32_t>(techniques_.size()));
-  if (added) techniques_.emplace_back(technique);
-  return it->second;
+  if (auto it = slots_.find(technique); it != slots_.end()) return it->second;
+  auto slot = static_cast<uint32_t>(techniques_.size());
+  slots_.emplace(std::string(technique), slot);
+  techniques_.emplace_back(technique);
+  return slot;
 }
 
 void EvidenceIndex::Writer::Replace(std::string_view incident, const IncidentFactsView* before,

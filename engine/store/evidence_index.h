@@ -27,6 +27,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/core/string_map.h"
 #include "engine/core/time_util.h"
 #include "engine/store/incident_facts.h"
 #include "engine/store/store.h"
@@ -114,7 +115,7 @@ class EvidenceIndex {
     };
     uint32_t TechniqueSlot(std::string_view technique);
     void Add(std::string_view technique, std::string_view incident, bool present, TimeMs time, TimeMs baseline);
-    std::unordered_map<std::string, uint32_t> slots_;
+    StringMap<uint32_t> slots_;
     std::vector<std::string> techniques_;
     std::string ids_;  // incident ids of the changes, back to back
     std::vector<Change> changes_;
