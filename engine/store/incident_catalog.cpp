@@ -35,8 +35,9 @@ IncidentCatalog::PutOutcome IncidentCatalog::Upsert(WriteTxn& txn, const model::
   // The views of `before` point into the store: recorded before the writes below move pages.
   evidence.Replace(incident.id, existed ? &before : nullptr, &after);
   if (old_time) txn.Del(Db::kIncidentsByTime, TimeKey(*old_time, incident.id));
-  txn.Put(Db::kIncidents, incident.id, json);
-  txn.Put(Db::kIncidentFacts, incident.id, facts);
+  // Exports usually come in id order: a new id then goes at the end of both databases.
+  if (existing || !txn.Append(Db::kIncidents, incident.id, json)) txn.Put(Db::kIncidents, incident.id, json);
+  if (existing || !txn.Append(Db::kIncidentFacts, incident.id, facts)) txn.Put(Db::kIncidentFacts, incident.id, facts);
   if (auto time = incident.Time()) txn.Put(Db::kIncidentsByTime, TimeKey(*time, incident.id), "");
   return existing ? PutOutcome::kUpdated : PutOutcome::kAdded;
 }
