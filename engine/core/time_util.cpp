@@ -120,6 +120,33 @@ std::string FormatIsoTime(TimeMs ms) {
   CivilFromDays(days, y, m, d);
   int64_t secs = in_day / 1000;
   int millis = static_cast<int>(in_day % 1000);
+  if (y >= 0 && y <= 9999) {
+    // What the snprintf below writes for four-digit years, without it: every stored incident
+    // record carries two of these (issue 16: an import of 1,000,000 writes 2,000,000).
+    char out[24];
+    auto put = [&out](size_t at, int64_t value, int digits) {
+      for (int digit = digits - 1; digit >= 0; --digit, value /= 10) out[at + digit] = static_cast<char>('0' + value % 10);
+    };
+    put(0, y, 4);
+    out[4] = '-';
+    put(5, m, 2);
+    out[7] = '-';
+    put(8, d, 2);
+    out[10] = 'T';
+    put(11, secs / 3600, 2);
+    out[13] = ':';
+    put(14, secs / 60 % 60, 2);
+    out[16] = ':';
+    put(17, secs % 60, 2);
+    if (millis == 0) {
+      out[19] = 'Z';
+      return std::string(out, 20);
+    }
+    out[19] = '.';
+    put(20, millis, 3);
+    out[23] = 'Z';
+    return std::string(out, 24);
+  }
   char buf[96];
   if (millis != 0) {
     std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03dZ",

@@ -174,34 +174,46 @@ void EvidenceIndex::Rebuild(WriteTxn& txn) {
 }
 
 uint32_t EvidenceIndex::Writer::TechniqueSlot(std::string_view technique) {
-  auto [it, added] = slots_.try_emplace(std::string(technique), static_cast<uint32_t>(techniques_.size()));
-  if (added) techniques_.emplace_back(technique);
-  return it->second;
+  if (auto it = slots_.find(technique); it != slots_.end()) return it->second;
+  auto slot = static_cast<uint32_t>(techniques_.size());
+  slots_.emplace(std::string(technique), slot);
+  techniques_.emplace_back(technique);
+  return slot;
 }
 
 void EvidenceIndex::Writer::Replace(std::string_view incident, const IncidentFactsView* before,
                                     const IncidentFactsView* after) {
-  if (ids_.size() + incident.size() > std::numeric_limits<uint32_t>::max()) {
+  if (ids_.size() + incident.size() > std::numeric_limits<uint32_t>::max() || incidents_.size() >= (1u << 31)) {
     throw StoreFailure("store: too many incident changes in one transaction for the evidence index");
   }
-  uint32_t offset = static_cast<uint32_t>(ids_.size());
+  auto index = static_cast<uint32_t>(incidents_.size());
+  IncidentChange& change = incidents_.emplace_back(
+      IncidentChange{static_cast<uint32_t>(ids_.size()), static_cast<uint32_t>(incident.size()), 0, 0});
   ids_.append(incident);
-  auto add = [&](std::string_view technique, bool present, TimeMs time, TimeMs baseline) {
-    changes_.push_back(Change{TechniqueSlot(technique), offset, static_cast<uint32_t>(incident.size()), present ? 1u : 0u,
-                              static_cast<uint32_t>(changes_.size()), time, baseline});
-  };
   // Removals first: a use that is still there is added back by `after`, the later change.
-  if (before) EvidenceUsesOf(*before, [&](std::string_view t, TimeMs, TimeMs) { add(t, false, 0, 0); });
-  if (after) EvidenceUsesOf(*after, [&](std::string_view t, TimeMs time, TimeMs b) { add(t, true, time, b); });
+  if (before) {
+    EvidenceUsesOf(*before, [&](std::string_view t, TimeMs, TimeMs) { changes_.push_back(Change{TechniqueSlot(t), index, 0}); });
+  }
+  if (after) {
+    EvidenceUsesOf(*after, [&](std::string_view t, TimeMs time, TimeMs baseline) {
+      change.time = time;
+      change.baseline = baseline;
+      changes_.push_back(Change{TechniqueSlot(t), index, 1});
+    });
+  }
 }
 
 void EvidenceIndex::Writer::Finish(WriteTxn& txn) {
-  auto id_of = [&](const Change& c) { return std::string_view(ids_).substr(c.id_offset, c.id_length); };
+  auto id_of = [&](const Change& c) {
+    const IncidentChange& incident = incidents_[c.incident];
+    return std::string_view(ids_).substr(incident.id_offset, incident.id_length);
+  };
   // Grouped by technique in arrival order (sorted in place: no second copy of ~4 million
   // changes), then by incident id; imports usually come in id order, so most groups are
   // sorted already.
   std::sort(changes_.begin(), changes_.end(), [](const Change& a, const Change& b) {
-    return a.technique != b.technique ? a.technique < b.technique : a.seq < b.seq;
+    if (a.technique != b.technique) return a.technique < b.technique;
+    return a.incident != b.incident ? a.incident < b.incident : a.present < b.present;
   });
   std::vector<Change>& grouped = changes_;
   std::vector<size_t> bounds(techniques_.size() + 1, 0);
@@ -227,7 +239,8 @@ void EvidenceIndex::Writer::Finish(WriteTxn& txn) {
     size_t next = 0;
     auto emit_latest = [&]() {
       const Change& c = *latest[next++];
-      if (c.present) merged.push_back(EvidenceList::Use{id_of(c), c.time, c.baseline});
+      const IncidentChange& incident = incidents_[c.incident];
+      if (c.present) merged.push_back(EvidenceList::Use{id_of(c), incident.time, incident.baseline});
     };
     if (old) {
       old->ForEachById([&](const EvidenceList::Use& use) {
@@ -250,6 +263,7 @@ void EvidenceIndex::Writer::Finish(WriteTxn& txn) {
   slots_.clear();
   techniques_.clear();
   ids_.clear();
+  std::vector<IncidentChange>().swap(incidents_);
   std::vector<Change>().swap(changes_);
 }
 

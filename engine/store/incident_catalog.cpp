@@ -16,25 +16,34 @@ std::string TimeKey(TimeMs time, std::string_view id) { return EncodeInt64(time)
 
 }  // namespace
 
-bool IncidentCatalog::Put(WriteTxn& txn, const model::Incident& incident, EvidenceIndex::Writer& evidence) {
+IncidentCatalog::PutOutcome IncidentCatalog::Upsert(WriteTxn& txn, const model::Incident& incident,
+                                                    EvidenceIndex::Writer& evidence) {
   std::string json = model::ToJson(incident);
   std::string facts = EncodeIncidentFacts(incident);
   IncidentFactsView before, after;
   bool existed = false;
-  if (auto existing = txn.Get(Db::kIncidents, incident.id)) {
-    if (*existing == json) return false;
-    model::Incident old = DecodeIncidentRecord(*existing);
-    if (auto time = old.Time()) txn.Del(Db::kIncidentsByTime, TimeKey(*time, old.id));
+  std::optional<TimeMs> old_time;
+  auto existing = txn.Get(Db::kIncidents, incident.id);
+  if (existing) {
+    if (*existing == json) return PutOutcome::kUnchanged;
+    // The old time from the old facts (written with the record), not from parsing its JSON.
     auto old_facts = txn.Get(Db::kIncidentFacts, incident.id);
     existed = old_facts && DecodeIncidentFacts(*old_facts, before);
+    old_time = existed ? (before.closed ? before.closed : before.created) : DecodeIncidentRecord(*existing).Time();
   }
   if (!DecodeIncidentFacts(facts, after)) throw StoreFailure("store: incident facts of " + incident.id + " do not decode");
-  // The views of `before` point into the store: recorded before the puts below move pages.
+  // The views of `before` point into the store: recorded before the writes below move pages.
   evidence.Replace(incident.id, existed ? &before : nullptr, &after);
-  txn.Put(Db::kIncidents, incident.id, json);
-  txn.Put(Db::kIncidentFacts, incident.id, facts);
+  if (old_time) txn.Del(Db::kIncidentsByTime, TimeKey(*old_time, incident.id));
+  // Exports usually come in id order: a new id then goes at the end of both databases.
+  if (existing || !txn.Append(Db::kIncidents, incident.id, json)) txn.Put(Db::kIncidents, incident.id, json);
+  if (existing || !txn.Append(Db::kIncidentFacts, incident.id, facts)) txn.Put(Db::kIncidentFacts, incident.id, facts);
   if (auto time = incident.Time()) txn.Put(Db::kIncidentsByTime, TimeKey(*time, incident.id), "");
-  return true;
+  return existing ? PutOutcome::kUpdated : PutOutcome::kAdded;
+}
+
+bool IncidentCatalog::Put(WriteTxn& txn, const model::Incident& incident, EvidenceIndex::Writer& evidence) {
+  return Upsert(txn, incident, evidence) != PutOutcome::kUnchanged;
 }
 
 bool IncidentCatalog::Put(WriteTxn& txn, const model::Incident& incident) {

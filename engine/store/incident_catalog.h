@@ -15,9 +15,12 @@ namespace tidemark::store {
 
 class IncidentCatalog {
  public:
-  // Upserts by id. Returns true when the stored record changed (new, or different JSON).
-  // The evidence index follows through `evidence`, whose Finish the caller runs before the
-  // transaction commits (once for a whole import).
+  enum class PutOutcome { kAdded, kUpdated, kUnchanged };
+  // Upserts by id: whether the incident is new, its stored record changed (different JSON) or
+  // not. The evidence index follows through `evidence`, whose Finish the caller runs before
+  // the transaction commits (once for a whole import).
+  static PutOutcome Upsert(WriteTxn& txn, const model::Incident& incident, EvidenceIndex::Writer& evidence);
+  // The same; true when the stored record changed (new, or different JSON).
   static bool Put(WriteTxn& txn, const model::Incident& incident, EvidenceIndex::Writer& evidence);
   // The same for one incident: the evidence index is written at once.
   static bool Put(WriteTxn& txn, const model::Incident& incident);

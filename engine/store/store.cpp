@@ -144,6 +144,18 @@ void WriteTxn::Put(Db db, std::string_view key, std::string_view value) {
   Check("put", mdb_put(txn_, store_->dbi(db), &k, &v, 0));
 }
 
+bool WriteTxn::Append(Db db, std::string_view key, std::string_view value) {
+  if (key.empty() || key.size() > 511) {
+    throw StoreFailure("store: key of " + std::to_string(key.size()) +
+                       " bytes is outside LMDB's 1..511 range");
+  }
+  MDB_val k = ToVal(key), v = ToVal(value);
+  int rc = mdb_put(txn_, store_->dbi(db), &k, &v, MDB_APPEND);
+  if (rc == MDB_KEYEXIST) return false;
+  Check("put", rc);
+  return true;
+}
+
 std::optional<std::string_view> WriteTxn::PutIfAbsent(Db db, std::string_view key, std::string_view value) {
   if (key.empty() || key.size() > 511) {
     throw StoreFailure("store: key of " + std::to_string(key.size()) +

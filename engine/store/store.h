@@ -98,6 +98,10 @@ class ReadTxn {
 class WriteTxn : public ReadTxn {
  public:
   void Put(Db db, std::string_view key, std::string_view value);
+  // Writes `value` under `key` when the key sorts after every key of the database (LMDB's
+  // MDB_APPEND: no search, and full pages where ordinary inserts split them in half, so a bulk
+  // load in key order writes about half the pages); false, and nothing written, otherwise.
+  bool Append(Db db, std::string_view key, std::string_view value);
   // Writes `value` unless `key` exists; then writes nothing and returns the stored value (valid
   // until the next write). One B-tree descent where Get then Put take two.
   std::optional<std::string_view> PutIfAbsent(Db db, std::string_view key, std::string_view value);

@@ -5,17 +5,24 @@
 #include <algorithm>
 #include <chrono>
 #include <cctype>
+#include <cstdio>
+#include <cstring>
+#include <exception>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <set>
-#include <unordered_map>
+#include <thread>
 
 #include "engine/core/json.h"
 #include "engine/core/logging.h"
 #include "engine/store/incident_catalog.h"
+#include "importers/common/bounded_channel.h"
+#include "importers/common/ndjson_chunks.h"
 #include "importers/incidents/normalize.h"
 #include "importers/incidents/reader_util.h"
 #include "importers/incidents/registry.h"
+#include "importers/incidents/seen_ids.h"
 
 namespace tidemark::importers::incidents {
 namespace {
@@ -71,6 +78,31 @@ bool LooksLikeNdjson(std::string_view text) {
   return ParsesAlone(lines[0]) || ParsesAlone(lines[1]);
 }
 
+Status NulByte(const std::string& path, size_t line) {
+  return Status::BadInput(fmt::format("{}:{}: NUL byte (a binary or UTF-16 file? save it as UTF-8 text)", path, line));
+}
+
+// Whether the file holds a NUL byte anywhere (read a chunk at a time).
+bool HasNulByte(const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!file) return false;
+  std::string buffer(kNdjsonChunkBytes, '\0');
+  for (size_t got; (got = std::fread(buffer.data(), 1, buffer.size(), file.get())) > 0;) {
+    if (std::memchr(buffer.data(), '\0', got) != nullptr) return true;
+  }
+  return false;
+}
+
+// The reader `format` names, or the one that recognises `file` ("auto").
+Result<const IncidentReader*> ChooseReader(const SourceFile& file, const std::string& format) {
+  if (format.empty() || format == "auto") return DetectReader(file);
+  const IncidentReader* reader = FindReader(format);
+  if (reader == nullptr) {
+    return Status::Usage(fmt::format("--format {}: unknown format (one of auto, {})", format, ReaderNames()));
+  }
+  return reader;
+}
+
 double MsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 }
@@ -115,102 +147,219 @@ Status ReadIncidentText(const std::string& path, std::string& text, const std::s
   if (Blank(content)) return Status::BadInput(path + ": file is empty");
   // No incident format holds a raw NUL byte (JSON escapes it, CSV cells are text). RapidJSON
   // reads one as the end of the input, so `{...}\0anything` would import the part before it.
-  if (size_t nul = text.find('\0'); nul != std::string::npos) {
-    return Status::BadInput(fmt::format("{}:{}: NUL byte (a binary or UTF-16 file? save it as UTF-8 text)", path,
-                                        LineOfOffset(text, nul)));
-  }
+  if (size_t nul = text.find('\0'); nul != std::string::npos) return NulByte(path, LineOfOffset(text, nul));
   rapidjson::Document doc;
   SourceFile file{path, text, nullptr};
   if ((StartsWithChar(text, '{') || StartsWithChar(text, '[')) && !LooksLikeNdjson(text)) {
     TM_RETURN_IF_ERROR(ParseJson(text, doc, path));
     file.json = &doc;
   }
-  const IncidentReader* reader = nullptr;
-  if (format.empty() || format == "auto") {
-    auto detected = DetectReader(file);
-    if (!detected.ok()) return detected.status();
-    reader = *detected;
-  } else {
-    reader = FindReader(format);
-    if (reader == nullptr) {
-      return Status::Usage(fmt::format("--format {}: unknown format (one of auto, {})", format, ReaderNames()));
+  auto reader = ChooseReader(file, format);
+  if (!reader.ok()) return reader.status();
+  if (used_format != nullptr) *used_format = std::string((*reader)->Name());
+  return (*reader)->Read(file, out);
+}
+
+namespace {
+
+// Reads a large NDJSON file a chunk at a time (NdjsonChunks) when its reader can take it so
+// (StreamsNdjson). nullopt when the file is to be read whole instead: small, not NDJSON, a
+// reader that needs the whole text, or anything ReadIncidentText answers with an error (a NUL
+// byte, an unknown format), so that the answer is the same whatever the file's size. A NUL byte
+// past the first chunk fails the file midway (the caller forgets the records read before it);
+// with --skip-invalid, where the other files go on, the file is first searched for one.
+std::optional<Status> ReadStreamed(const std::string& path, const ImportOptions& options, ReadOutput& out,
+                                   std::string& used_format) {
+  auto chunks = NdjsonChunks::Open(path);
+  if (!chunks || chunks->head().find('\0') != std::string_view::npos || !LooksLikeNdjson(chunks->head())) {
+    return std::nullopt;
+  }
+  SourceFile file{path, chunks->head(), nullptr};
+  auto reader = ChooseReader(file, options.format);
+  if (!reader.ok() || !(*reader)->StreamsNdjson() || (options.skip_invalid && HasNulByte(path))) return std::nullopt;
+  Status lines_read;
+  file.lines = [&](const std::function<void(std::string_view, size_t)>& fn) {
+    lines_read = chunks->ForEachLine([&](std::string_view line, size_t line_no) {
+      if (line.find('\0') != std::string_view::npos) return NulByte(path, line_no);
+      fn(line, line_no);
+      return Status::Ok();
+    });
+  };
+  used_format = std::string((*reader)->Name());
+  Status read = (*reader)->Read(file, out);
+  return lines_read.ok() ? read : lines_read;
+}
+
+// What the reading thread hands to the writing one, in file order: per file kFileStart, its
+// records in the batches its reader drains (the rest at the end), then kFileDone or kFileFailed;
+// kEnd after the last file.
+struct Handover {
+  enum class Kind { kFileStart, kRecords, kFileDone, kFileFailed, kEnd };
+  explicit Handover(Kind what) : kind(what) {}
+  Kind kind;
+  ReadOutput records;          // kRecords
+  std::string format;          // kFileDone: the reader's name
+  Status status;               // kFileFailed: why the file could not be read
+  bool midway = false;         // kFileFailed: after some of its records were handed over
+  std::exception_ptr error;    // kFileFailed: the reading thread threw
+};
+using Channel = BoundedChannel<Handover>;
+constexpr size_t kBatchesInFlight = 4;
+
+void ReadFiles(const std::vector<std::string>& files, const ImportOptions& options, Channel& channel) {
+  try {
+    for (const auto& path : files) {
+      channel.Push(Handover{Handover::Kind::kFileStart});
+      bool handed_over = false;
+      ReadOutput out;
+      auto hand_over = [&](ReadOutput& batch) {
+        Handover records{Handover::Kind::kRecords};
+        records.records.incidents = std::move(batch.incidents);
+        records.records.rejects = std::move(batch.rejects);
+        batch.incidents.clear();
+        batch.rejects.clear();
+        channel.Push(std::move(records));
+      };
+      out.drain = [&](ReadOutput& batch) {
+        handed_over = true;
+        hand_over(batch);
+      };
+      std::string format;
+      std::optional<Status> read = ReadStreamed(path, options, out, format);
+      if (!read) {
+        auto text = ReadFile(path);
+        read = text.ok() ? ReadIncidentText(path, *text, options.format, out, &format) : text.status();
+      }
+      if (!read->ok()) {
+        Handover failed{Handover::Kind::kFileFailed};
+        failed.status = std::move(*read);
+        failed.midway = handed_over;
+        channel.Push(std::move(failed));
+        continue;  // the writer stops listening unless the import goes on
+      }
+      hand_over(out);
+      Handover done{Handover::Kind::kFileDone};
+      done.format = std::move(format);
+      channel.Push(std::move(done));
+    }
+    channel.Push(Handover{Handover::Kind::kEnd});
+  } catch (const ChannelClosed&) {
+  } catch (...) {
+    Handover failed{Handover::Kind::kFileFailed};
+    failed.error = std::current_exception();
+    try {
+      channel.Push(std::move(failed));
+    } catch (const ChannelClosed&) {
     }
   }
-  if (used_format != nullptr) *used_format = std::string(reader->Name());
-  return reader->Read(file, out);
 }
+
+// The reading thread of one import attempt, stopped and joined however the attempt ends.
+class ReadingThread {
+ public:
+  ReadingThread(const std::vector<std::string>& files, const ImportOptions& options)
+      : channel_(kBatchesInFlight), thread_(ReadFiles, std::cref(files), std::cref(options), std::ref(channel_)) {}
+  ~ReadingThread() {
+    channel_.Close();
+    thread_.join();
+  }
+  Handover Next() { return channel_.Pop(); }
+
+ private:
+  Channel channel_;
+  std::thread thread_;
+};
+
+}  // namespace
 
 Status ImportIncidents(store::Store& store, const std::vector<std::string>& files,
                        const ImportOptions& options, ImportSummary& summary) {
   auto log = Logger("import.incidents");
   auto begun = std::chrono::steady_clock::now();
-  // Reading happens inside the transaction so only one file's records are in memory at a
-  // time; Store::Write may run this again from the start (map growth), so it resets first.
+  // Reading happens inside the transaction, on a second thread (parsing is about half the
+  // work), so only a few batches of records are in memory at a time; Store::Write may run this
+  // again from the start (map growth), so it resets first.
   Status status = store.Write([&](store::WriteTxn& txn) -> Status {
     summary = ImportSummary();
     summary.files = files.size();
     Normalizer normalizer(txn);
     store::EvidenceIndex::Writer evidence;
-    for (size_t file_index = 0; file_index < files.size(); ++file_index) {
-      const std::string& path = files[file_index];
-      if (options.progress) options.progress(file_index, files.size(), path);
-      std::string format;
-      std::unordered_map<std::string, std::string> first_seen;  // id -> where, in this file
-      size_t incidents_read = 0;
-      // Takes what the reader has so far: during Read (readers that drain) and after it.
-      auto consume = [&](ReadOutput& batch) {
-        for (auto& reject : batch.rejects) summary.rejects.push_back({path, std::move(reject.where), std::move(reject.reason)});
-        batch.rejects.clear();
-        incidents_read += batch.incidents.size();
-        for (auto& source : batch.incidents) {
-          // LMDB keys are at most 511 bytes and the time index adds 9; ids are short in practice.
-          if (auto problem = IncidentIdProblem(source.incident.id)) {
-            summary.rejects.push_back({path, source.where, std::move(*problem)});
-            continue;
-          }
-          if (auto problem = TimesProblem(source.incident)) {
-            summary.rejects.push_back({path, source.where, fmt::format("incident \"{}\": {}", source.incident.id, *problem)});
-            continue;
-          }
-          auto [it, inserted] = first_seen.emplace(source.incident.id, source.where);
-          if (!inserted) {
-            summary.rejects.push_back({path, source.where,
-                                       fmt::format("duplicate id \"{}\" (first at {})", source.incident.id, it->second)});
-            continue;
-          }
-          if (!options.skip_invalid && !summary.rejects.empty()) continue;  // failing anyway
-          model::Incident incident = normalizer.Normalize(std::move(source));
-          bool existed = txn.Get(store::Db::kIncidents, incident.id).has_value();
-          bool changed = store::IncidentCatalog::Put(txn, incident, evidence);
-          if (!existed) ++summary.added;
-          else if (changed) ++summary.updated;
-          else ++summary.unchanged;
+    ReadingThread reading(files, options);
+    size_t file_index = 0;
+    std::string path;
+    std::optional<SeenIds> seen;  // ids of this file and where they were first met
+    size_t incidents_read = 0, rejects_before = 0;
+    auto started = std::chrono::steady_clock::now();
+    // Takes what the reader has so far: during Read (readers that drain) and after it.
+    auto consume = [&](ReadOutput& batch) {
+      for (auto& reject : batch.rejects) summary.rejects.push_back({path, std::move(reject.where), std::move(reject.reason)});
+      incidents_read += batch.incidents.size();
+      for (auto& source : batch.incidents) {
+        // LMDB keys are at most 511 bytes and the time index adds 9; ids are short in practice.
+        if (auto problem = IncidentIdProblem(source.incident.id)) {
+          summary.rejects.push_back({path, source.where, std::move(*problem)});
+          continue;
         }
-        batch.incidents.clear();
-      };
-      ReadOutput out;
-      out.drain = consume;
-      auto started = std::chrono::steady_clock::now();
-      auto text = ReadFile(path);
-      Status read = text.ok() ? ReadIncidentText(path, *text, options.format, out, &format) : text.status();
-      if (read.code() == StatusCode::kUsage) return read;
-      if (!read.ok()) {
-        // The message already names the file; keep it whole as the reason.
-        summary.rejects.push_back({path, path, read.message()});
-        if (!options.skip_invalid) return read;
-        continue;
+        if (auto problem = TimesProblem(source.incident)) {
+          summary.rejects.push_back({path, source.where, fmt::format("incident \"{}\": {}", source.incident.id, *problem)});
+          continue;
+        }
+        if (auto first = seen->Insert(source.incident.id, source.where)) {
+          summary.rejects.push_back({path, source.where, fmt::format("duplicate id \"{}\" (first at {})", source.incident.id, *first)});
+          continue;
+        }
+        if (!options.skip_invalid && !summary.rejects.empty()) continue;  // failing anyway
+        model::Incident incident = normalizer.Normalize(std::move(source));
+        switch (store::IncidentCatalog::Upsert(txn, incident, evidence)) {
+          case store::IncidentCatalog::PutOutcome::kAdded: ++summary.added; break;
+          case store::IncidentCatalog::PutOutcome::kUpdated: ++summary.updated; break;
+          case store::IncidentCatalog::PutOutcome::kUnchanged: ++summary.unchanged; break;
+        }
       }
-      ++summary.formats[format];
-      consume(out);
-      log->debug("{}: {} format, {} incidents read, {:.0f} ms", path, format, incidents_read, MsSince(started));
-      if (!options.skip_invalid && !summary.rejects.empty()) {
-        const auto& first = summary.rejects.front();
-        std::string more = summary.rejects.size() > 1
-                               ? fmt::format(" ({} more rejected records)", summary.rejects.size() - 1)
-                               : "";
-        return Status::BadInput(fmt::format("{}: {}{}; nothing imported (fix the input, or pass --skip-invalid to "
-                                            "import the valid records)",
-                                            first.where, first.reason, more));
+    };
+    for (bool more = true; more;) {
+      Handover message = reading.Next();
+      switch (message.kind) {
+        case Handover::Kind::kFileStart:
+          path = files[file_index];
+          if (options.progress) options.progress(file_index, files.size(), path);
+          ++file_index;
+          seen.emplace(path);
+          incidents_read = 0;
+          rejects_before = summary.rejects.size();
+          started = std::chrono::steady_clock::now();
+          break;
+        case Handover::Kind::kRecords:
+          consume(message.records);
+          break;
+        case Handover::Kind::kFileFailed: {
+          if (message.error) std::rethrow_exception(message.error);
+          Status read = std::move(message.status);
+          if (read.code() == StatusCode::kUsage) return read;
+          // A file that cannot be read is rejected whole: what was read of it before is forgotten.
+          if (message.midway) summary.rejects.resize(rejects_before);
+          // The message already names the file; keep it whole as the reason.
+          summary.rejects.push_back({path, path, read.message()});
+          // Records of a file that failed midway are written already: only failing undoes them.
+          if (!options.skip_invalid || message.midway) return read;
+          break;
+        }
+        case Handover::Kind::kFileDone:
+          ++summary.formats[message.format];
+          log->debug("{}: {} format, {} incidents read, {:.0f} ms", path, message.format, incidents_read, MsSince(started));
+          if (!options.skip_invalid && !summary.rejects.empty()) {
+            const auto& first = summary.rejects.front();
+            std::string more_rejects = summary.rejects.size() > 1
+                                           ? fmt::format(" ({} more rejected records)", summary.rejects.size() - 1)
+                                           : "";
+            return Status::BadInput(fmt::format("{}: {}{}; nothing imported (fix the input, or pass --skip-invalid to "
+                                                "import the valid records)",
+                                                first.where, first.reason, more_rejects));
+          }
+          break;
+        case Handover::Kind::kEnd:
+          more = false;
+          break;
       }
     }
     evidence.Finish(txn);

@@ -1,6 +1,9 @@
 // Importing incident files into the store: expand FILE|DIR arguments, read each file once,
 // recognise its format from content (or use the forced one), let its reader produce
 // SourceIncidents, normalise them (normalize.h) and upsert them all in ONE write transaction.
+// Reading runs on a second thread and hands records over in batches (bounded_channel.h); a
+// large NDJSON file whose reader drains (StreamsNdjson) is read a chunk at a time
+// (ndjson_chunks.h), so memory does not grow with the input (issue 16).
 //
 // Bad input (SPEC §6): without `skip_invalid`, the first file that cannot be read or
 // recognised, or that holds a rejected record, fails the import with kBadInput naming file,

@@ -210,6 +210,8 @@ class NativeReader : public IncidentReader {
     return source && *source == "native" ? 60 : 30 + hits;
   }
 
+  bool StreamsNdjson() const override { return true; }
+
   Status Read(const SourceFile& file, ReadOutput& out) const override {
     if (file.json != nullptr && !file.json->IsArray() && !file.json->IsObject()) {
       return Status::BadInput(file.path + ": expected a JSON array, an object or NDJSON of incident objects");

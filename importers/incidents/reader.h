@@ -58,12 +58,19 @@ struct ReadOutput {
   std::function<void(ReadOutput&)> drain;
 };
 
+// Calls its argument with every line of a file (without '\n', numbered from 1), in order.
+using LineSource = std::function<void(const std::function<void(std::string_view line, size_t line_no)>&)>;
+
 // The input once: raw bytes, and the parsed JSON when the bytes are one JSON document
 // (nullptr for NDJSON, CSV and anything that is not a single JSON value).
 struct SourceFile {
   std::string path;
   std::string_view text;
   const rapidjson::Document* json = nullptr;
+  // Set for a large NDJSON file read a chunk at a time (import.h), and only for a reader whose
+  // StreamsNdjson() is true: then `text` is the start of the file (enough for Detect) and
+  // ForEachJsonRecord takes the lines from here.
+  LineSource lines = {};
 };
 
 class IncidentReader {
@@ -78,6 +85,9 @@ class IncidentReader {
   // Reads every record. A malformed record goes to `out.rejects`; a file-level problem (not
   // this format at all) returns kBadInput naming the file.
   virtual Status Read(const SourceFile& file, ReadOutput& out) const = 0;
+  // True when Read reads NDJSON only through ForEachJsonRecord and drains (MaybeDrain), so a
+  // large NDJSON file can be handed to it as SourceFile::lines instead of whole.
+  virtual bool StreamsNdjson() const { return false; }
 };
 
 // Every reader, in the order auto-detection asks them (registry.cpp).

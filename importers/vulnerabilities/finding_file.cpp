@@ -1,15 +1,12 @@
 #include "importers/vulnerabilities/finding_file.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <cstdio>
-#include <memory>
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
 #include "engine/store/finding_catalog.h"
 #include "importers/common/csv_table.h"
+#include "importers/common/ndjson_chunks.h"
 #include "importers/common/text.h"
 #include "importers/vulnerabilities/finding_readers.h"
 
@@ -175,36 +172,6 @@ Status ParseInto(std::string& text, FindingFormat format, FindingFile& out) {
   return ReadJsonDocument(doc, out, format);
 }
 
-// NDJSON is read this much at a time; smaller files, and every other form, are read whole.
-constexpr size_t kChunkBytes = size_t{4} << 20;
-
-// Reads the NDJSON file `file`, whose first `buffer.size()` bytes are in `buffer`, line by line.
-Status StreamNdjson(FILE* file, std::string& buffer, FindingFormat format, FindingFile& out) {
-  out.format = format == FindingFormat::kAuto ? FindingFormat::kNative : format;
-  findings::NdjsonFindingReader reader(out);
-  size_t line_no = 0;
-  bool at_end = false;
-  while (true) {
-    size_t start = 0;
-    for (size_t end; (end = buffer.find('\n', start)) != std::string::npos; start = end + 1) {
-      TM_RETURN_IF_ERROR(reader.Line(std::string_view(buffer).substr(start, end - start), ++line_no));
-    }
-    if (at_end) {
-      if (start < buffer.size()) TM_RETURN_IF_ERROR(reader.Line(std::string_view(buffer).substr(start), ++line_no));
-      return Status::Ok();
-    }
-    buffer.erase(0, start);  // the unfinished line moves to the front
-    size_t kept = buffer.size();
-    buffer.resize(kept + kChunkBytes);
-    size_t got = std::fread(buffer.data() + kept, 1, kChunkBytes, file);
-    buffer.resize(kept + got);
-    if (got < kChunkBytes) {
-      if (std::ferror(file)) return Status::BadInput(out.file + ": read error");
-      at_end = true;
-    }
-  }
-}
-
 }  // namespace
 
 void FindingFile::Add(FindingRow&& row) {
@@ -228,21 +195,17 @@ Result<FindingFile> ParseFindingFile(std::string& text, const std::string& file,
 
 Status ReadFindingFile(const std::string& path, FindingFormat format, FindingFile& out) {
   out.file = path;
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-  struct stat info;
   // Regular NDJSON files larger than a chunk stream; the rest (and every error message about
   // opening or reading) go through ReadFile.
-  if (file && fstat(fileno(file.get()), &info) == 0 && S_ISREG(info.st_mode) &&
-      static_cast<size_t>(info.st_size) > kChunkBytes && format != FindingFormat::kCsv) {
-    std::string buffer(kChunkBytes, '\0');
-    buffer.resize(std::fread(buffer.data(), 1, kChunkBytes, file.get()));
-    if (LooksLikeNdjson(buffer)) {
-      TM_RETURN_IF_ERROR(StreamNdjson(file.get(), buffer, format, out));
+  if (format != FindingFormat::kCsv) {
+    if (auto chunks = NdjsonChunks::Open(path); chunks && LooksLikeNdjson(chunks->head())) {
+      out.format = format == FindingFormat::kAuto ? FindingFormat::kNative : format;
+      findings::NdjsonFindingReader reader(out);
+      TM_RETURN_IF_ERROR(chunks->ForEachLine([&](std::string_view line, size_t line_no) { return reader.Line(line, line_no); }));
       out.Drain();
       return Status::Ok();
     }
   }
-  file.reset();
   auto text = ReadFile(path);
   if (!text.ok()) return text.status();
   TM_RETURN_IF_ERROR(ParseInto(*text, format, out));

@@ -1,11 +1,10 @@
 #include "importers/vulnerabilities/finding_import.h"
 
-#include <condition_variable>
-#include <deque>
 #include <exception>
-#include <mutex>
 #include <optional>
 #include <thread>
+
+#include "importers/common/bounded_channel.h"
 
 namespace tidemark::importers {
 namespace {
@@ -24,40 +23,7 @@ struct Handover {
   std::exception_ptr error;          // kFailed: the reader threw
 };
 
-// Thrown into the reading thread when the writer has stopped listening.
-struct Cancelled {};
-
-// A bounded queue from the reading thread to the writing one.
-class Channel {
- public:
-  void Push(Handover message) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    space_.wait(lock, [&] { return closed_ || queue_.size() < kBatchesInFlight; });
-    if (closed_) throw Cancelled{};
-    queue_.push_back(std::move(message));
-    items_.notify_one();
-  }
-  Handover Pop() {
-    std::unique_lock<std::mutex> lock(mutex_);
-    items_.wait(lock, [&] { return !queue_.empty(); });
-    Handover message = std::move(queue_.front());
-    queue_.pop_front();
-    space_.notify_one();
-    return message;
-  }
-  // The writer is done (or failed): the reader's next Push throws Cancelled.
-  void Close() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    closed_ = true;
-    space_.notify_all();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable space_, items_;
-  std::deque<Handover> queue_;
-  bool closed_ = false;
-};
+using Channel = BoundedChannel<Handover>;
 
 void ReadFiles(const std::vector<std::string>& paths, FindingFormat format, Channel& channel) {
   try {
@@ -87,14 +53,14 @@ void ReadFiles(const std::vector<std::string>& paths, FindingFormat format, Chan
       channel.Push(std::move(done));
     }
     channel.Push(Handover{});
-  } catch (const Cancelled&) {
+  } catch (const ChannelClosed&) {
   } catch (...) {
     Handover failed;
     failed.kind = Handover::Kind::kFailed;
     failed.error = std::current_exception();
     try {
       channel.Push(std::move(failed));
-    } catch (const Cancelled&) {
+    } catch (const ChannelClosed&) {
     }
   }
 }
@@ -104,7 +70,7 @@ void ReadFiles(const std::vector<std::string>& paths, FindingFormat format, Chan
 Status ImportFindingFiles(store::WriteTxn& txn, const std::vector<std::string>& paths, FindingFormat format,
                           bool skip_invalid, FindingImport& out) {
   out = FindingImport();
-  Channel channel;
+  Channel channel(kBatchesInFlight);
   std::thread reader(ReadFiles, std::cref(paths), format, std::ref(channel));
   std::optional<Status> failure;
   store::FindingIndex::Writer index;
