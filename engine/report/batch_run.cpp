@@ -66,14 +66,10 @@ class BatchRun {
   }
 
   RunSummary Run() {
-    bool any_counted = false;
     for (size_t idx = 0; idx < graph_.incidents().size(); ++idx) {
-      const auto& info = graph_.incidents()[idx];
-      if (!info.CountsAt(options_.tau)) continue;
-      any_counted = true;
-      alive_.insert(ScopeId("incident", info.id));
-      auto time = info.Time();
-      if (options_.since && time && *time < *options_.since) continue;
+      if (!graph_.incidents()[idx].CountsAt(options_.tau)) continue;
+      any_counted_ = true;
+      if (SkippedBySince(graph_.incidents()[idx])) continue;
       KeepInStep(IncidentScope(graph_, idx));
       ++summary_.incidents;
     }
@@ -81,29 +77,49 @@ class BatchRun {
       bool counted = std::any_of(scope.incidents.begin(), scope.incidents.end(),
                                  [&](size_t idx) { return graph_.incidents()[idx].CountsAt(options_.tau); });
       if (!counted) continue;
-      alive_.insert(ScopeId(scoring::ScopeKindName(scope.kind), scope.id));
+      threats_alive_.insert(ScopeId(scoring::ScopeKindName(scope.kind), scope.id));
       KeepInStep(scope);
       ++summary_.threats;
     }
     // `all` while at least one incident counts: without any, it has no technique, and what it
     // recommended resolves as scope-gone rather than as covered by other controls.
-    if (auto all = scoring::ResolveScope(graph_, "all"); any_counted && all.ok()) {
-      alive_.insert(ScopeId("all", "all"));
-      KeepInStep(*all);
-    }
+    if (auto all = scoring::ResolveScope(graph_, "all"); any_counted_ && all.ok()) KeepInStep(*all);
+    std::sort(current_.begin(), current_.end());
     ResolveStale();
-    patches_.ResolveStale([&](std::string_view kind, std::string_view id) { return alive_.count(ScopeId(kind, id)) > 0; });
+    patches_.ResolveStale([&](std::string_view kind, std::string_view id) { return Alive(kind, id); });
     summary_.patches = patches_.counts();
     summary_.last_seq = seq_;
     return summary_;
   }
 
  private:
+  // The event, then the item's state naming it: the body is serialised once, into the event.
   void Emit(std::string_view event, const FeedItem& item, bool open) {
     ++seq_;
     FeedCatalog::Append(txn_, seq_, EventJson(seq_, event, options_.event_time, item));
-    std::string fingerprint = Fingerprint(item), json = ItemJson(item);
-    FeedCatalog::PutItem(txn_, item.key, FeedCatalog::ItemState{open, fingerprint, json});
+    FeedCatalog::PutItem(txn_, item.key, open, Fingerprint(item), seq_);
+  }
+
+  bool SkippedBySince(const graph::IncidentInfo& info) const {
+    auto time = info.Time();
+    return options_.since && time && *time < *options_.since;
+  }
+
+  // Whether this run keeps the scope in step (an incident that counts at τ, a threat with
+  // counted incidents, `all` while any incident counts), and whether it evaluated it (the same,
+  // but for incidents skipped by --since). Decided from the graph, not from sets of every
+  // scope: a run over a million incidents would hold a million ids twice.
+  bool Alive(std::string_view kind, std::string_view id) const {
+    if (kind == "incident") {
+      auto idx = graph_.IncidentIndex(id);
+      return idx && graph_.incidents()[*idx].CountsAt(options_.tau);
+    }
+    if (kind == "all") return any_counted_;
+    return threats_alive_.count(ScopeId(kind, id)) > 0;
+  }
+  bool Evaluated(std::string_view kind, std::string_view id) const {
+    if (!Alive(kind, id)) return false;
+    return kind != "incident" || !SkippedBySince(graph_.incidents()[*graph_.IncidentIndex(id)]);
   }
 
   // The recommendations a scope keeps in step: an incident's first `top` (they come ordered by
@@ -122,12 +138,11 @@ class BatchRun {
     if (scope.kind == scoring::ScopeKind::kIncident) evaluate.max_recommendations = options_.top;
     scoring::Evaluation ev = scorer_->Evaluate(scope, options_.tau, evaluate);
     FeedScope feed_scope = FeedScopeOf(scope);
-    evaluated_.insert(ScopeId(feed_scope.kind, feed_scope.id));
     CheckResilience(feed_scope, ev.resilience);
     size_t kept = KeptCount(scope, ev);
     for (size_t rec_idx = 0; rec_idx < kept; ++rec_idx) {
       FeedItem item = ItemOf(feed_scope, ev.recommendations[rec_idx]);
-      current_.insert(item.key);
+      current_.push_back(FeedCatalog::KeyBits(item.key));
       auto stored = FeedCatalog::Item(txn_, item.key);
       if (!stored || !stored->open) {
         Emit(kEventOpened, item, true);
@@ -180,11 +195,10 @@ class BatchRun {
   void ResolveStale() {
     std::vector<FeedItem> stale;
     FeedCatalog::ForEachItem(txn_, [&](std::string_view key, const FeedCatalog::ItemState& state) {
-      if (!state.open || current_.count(std::string(key))) return;
-      auto item = ParseItem(state.item_json);
+      if (!state.open || std::binary_search(current_.begin(), current_.end(), FeedCatalog::KeyBits(key))) return;
+      auto item = ParseItem(FeedCatalog::Published(txn_, state));
       if (!item) throw store::StoreFailure("feed_state: the item of key " + std::string(key) + " is not JSON");
-      std::string scope = ScopeId(item->scope.kind, item->scope.id);
-      if (!evaluated_.count(scope) && alive_.count(scope)) return;
+      if (!Evaluated(item->scope.kind, item->scope.id) && Alive(item->scope.kind, item->scope.id)) return;
       stale.push_back(std::move(*item));
     });
     for (auto& item : stale) {
@@ -203,7 +217,7 @@ class BatchRun {
   }
 
   ResolveReason ReasonFor(const FeedItem& item) {
-    if (!alive_.count(ScopeId(item.scope.kind, item.scope.id))) {
+    if (!Alive(item.scope.kind, item.scope.id)) {
       if (item.scope.kind == "incident") {
         if (auto idx = graph_.IncidentIndex(item.scope.id)) {
           auto cls = graph_.incidents()[*idx].classification;
@@ -250,9 +264,9 @@ class BatchRun {
   uint64_t seq_;
   PatchRun patches_;  // advances seq_
   RunSummary summary_;
-  // Scopes evaluated in this run; scopes kept in step (counted), even if skipped by --since;
-  // the item keys this run keeps in step.
-  std::unordered_set<std::string> evaluated_, alive_, current_;
+  bool any_counted_ = false;
+  std::unordered_set<std::string> threats_alive_;  // ScopeId of each threat kept in step
+  std::vector<uint64_t> current_;  // KeyBits of the item keys this run keeps in step (sorted before ResolveStale)
   std::unordered_map<std::string, std::unordered_set<Vertex>> recommended_;
 };
 

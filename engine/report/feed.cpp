@@ -233,29 +233,11 @@ std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const P
   return std::string(buf.GetString(), buf.GetSize());
 }
 
-std::string PatchItemJson(const PatchItem& patch) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  WritePatchBody(w, patch);
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
-}
-
 std::optional<PatchItem> ParsePatchItem(std::string_view json) {
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
   return ReadPatch(doc);
-}
-
-std::string ItemJson(const FeedItem& item) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  WriteItemBody(w, item);
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
 }
 
 std::optional<FeedItem> ParseItem(std::string_view json) {

@@ -362,7 +362,13 @@ void MigrateToVersion2(WriteTxn&) {}
 // 2 -> 3 (issue 16): adds the evidence index, built from every stored incident's facts.
 void MigrateToVersion3(WriteTxn& txn) { EvidenceIndex::Rebuild(txn); }
 
-constexpr Migration kMigrations[kSchemaVersion] = {MigrateToVersion1, MigrateToVersion2, MigrateToVersion3};
+// 3 -> 4 (issue 16): feed_state item and patch states of layout 2 name the event that published
+// them instead of holding the item JSON. Layout-1 states still decode (FeedCatalog), so nothing
+// is rewritten; the version only keeps a schema-3 binary from misreading a layout-2 state.
+void MigrateToVersion4(WriteTxn&) {}
+
+constexpr Migration kMigrations[kSchemaVersion] = {MigrateToVersion1, MigrateToVersion2, MigrateToVersion3,
+                                                   MigrateToVersion4};
 
 // The recorded version: 0 when the store has no meta database yet (a new store), -1 when meta
 // holds no readable version.
