@@ -1,6 +1,7 @@
 #include "engine/report/batch_run.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <memory>
 #include <unordered_map>
@@ -21,10 +22,15 @@ using store::FeedCatalog;
 // What "changed" means for recommendation.updated: the impact to 4 decimals and the techniques.
 // (The layout a version-1 store wrote after its open flag, so an upgraded store stays in step.)
 std::string Fingerprint(const FeedItem& item) {
-  char impact[32];
-  std::snprintf(impact, sizeof impact, "%.4f", item.impact);
-  std::string out = std::string(impact) + "|";
-  for (const auto& t : item.techniques) out += t + ",";
+  char impact[64];
+  // As printf's "%.4f" (to_chars with a precision is specified so), without its format parsing.
+  auto [end, error] = std::to_chars(impact, impact + sizeof impact, item.impact, std::chars_format::fixed, 4);
+  std::string out(impact, end);
+  out += '|';
+  for (const auto& t : item.techniques) {
+    out += t;
+    out += ',';
+  }
   return out;
 }
 
@@ -86,6 +92,7 @@ class BatchRun {
     if (auto all = scoring::ResolveScope(graph_, "all"); any_counted_ && all.ok()) KeepInStep(*all);
     std::sort(current_.begin(), current_.end());
     ResolveStale();
+    state_writes_.Write(txn_);
     patches_.ResolveStale([&](std::string_view kind, std::string_view id) { return Alive(kind, id); });
     summary_.patches = patches_.counts();
     summary_.last_seq = seq_;
@@ -97,7 +104,7 @@ class BatchRun {
   void Emit(std::string_view event, const FeedItem& item, bool open) {
     ++seq_;
     FeedCatalog::Append(txn_, seq_, EventJson(seq_, event, options_.event_time, item));
-    FeedCatalog::PutItem(txn_, item.key, open, Fingerprint(item), seq_);
+    state_writes_.PutItem(item.key, open, Fingerprint(item), seq_);
   }
 
   bool SkippedBySince(const graph::IncidentInfo& info) const {
@@ -186,12 +193,11 @@ class BatchRun {
       FeedCatalog::Append(txn_, seq_, EventJson(seq_, options_.event_time, drop));
       ++summary_.resilience_dropped;
     }
-    if (!previous || *previous != resilience) FeedCatalog::PutScopeResilience(txn_, scope.kind, scope.id, resilience);
+    if (!previous || *previous != resilience) state_writes_.PutScopeResilience(scope.kind, scope.id, resilience);
   }
 
   // Items published open and not kept in step by this run: resolved when their scope was
-  // evaluated or is gone; a scope skipped by --since keeps them. Collected first: the state
-  // database is written below.
+  // evaluated or is gone; a scope skipped by --since keeps them.
   void ResolveStale() {
     std::vector<FeedItem> stale;
     FeedCatalog::ForEachItem(txn_, [&](std::string_view key, const FeedCatalog::ItemState& state) {
@@ -267,6 +273,7 @@ class BatchRun {
   bool any_counted_ = false;
   std::unordered_set<std::string> threats_alive_;  // ScopeId of each threat kept in step
   std::vector<uint64_t> current_;  // KeyBits of the item keys this run keeps in step (sorted before ResolveStale)
+  FeedCatalog::StateWrites state_writes_;  // the item and scope states this run writes, at its end
   std::unordered_map<std::string, std::unordered_set<Vertex>> recommended_;
 };
 
@@ -276,7 +283,8 @@ Result<RunSummary> RunBatch(store::Store& store, const RunOptions& options) {
   RunSummary summary;
   // One write transaction for the whole run: the graph is built from its snapshot, each
   // scope's items are compared with their stored state as they come (nothing accumulates but
-  // keys), and a failure anywhere leaves the feed as it was. Readers are never blocked.
+  // keys and the compact item states, written in key order at the end), and a failure anywhere
+  // leaves the feed as it was. Readers are never blocked.
   Status written = store.Write([&](store::WriteTxn& txn) {
     summary = BatchRun(txn, options).Run();
     return Status::Ok();

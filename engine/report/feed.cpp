@@ -135,13 +135,25 @@ PatchItem ReadPatch(const rapidjson::Value& doc) {
   return patch;
 }
 
+// An event's time as text. Every event of a run has the same time, so the last one formatted is
+// kept (per thread).
+const std::string& EventTime(TimeMs time) {
+  thread_local TimeMs formatted_time = 0;
+  thread_local std::string text;
+  if (text.empty() || formatted_time != time) {
+    text = FormatIsoTime(time);
+    formatted_time = time;
+  }
+  return text;
+}
+
 template <typename W>
 void WriteEventHead(W& w, uint64_t seq, std::string_view event, TimeMs time) {
   WriteField(w, "schema", kSchema);
   w.Key("seq");
   w.Uint64(seq);
   WriteField(w, "event", event);
-  WriteField(w, "time", FormatIsoTime(time));
+  WriteField(w, "time", EventTime(time));
 }
 
 }  // namespace

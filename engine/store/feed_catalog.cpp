@@ -1,5 +1,6 @@
 #include "engine/store/feed_catalog.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <initializer_list>
@@ -17,6 +18,14 @@ constexpr size_t kItemKeySize = 16;
 
 std::string ScopeStateKey(std::string_view scope_kind, std::string_view scope_id) {
   return JoinKey({kScopePart, scope_kind, scope_id});
+}
+
+// A scope's resilience as stored: shortest decimal text, or "null".
+std::string EncodeResilience(std::optional<double> resilience) {
+  if (!resilience) return "null";
+  char buf[64];
+  auto [end, error] = std::to_chars(buf, buf + sizeof buf, *resilience);
+  return std::string(buf, end);
 }
 
 bool IsItemKey(std::string_view key) {
@@ -181,13 +190,33 @@ std::optional<std::optional<double>> FeedCatalog::ScopeResilience(const ReadTxn&
 
 void FeedCatalog::PutScopeResilience(WriteTxn& txn, std::string_view scope_kind, std::string_view scope_id,
                                      std::optional<double> resilience) {
-  std::string text = "null";
-  if (resilience) {
-    char buf[64];
-    auto [end, error] = std::to_chars(buf, buf + sizeof buf, *resilience);
-    text.assign(buf, end);
+  txn.Put(Db::kFeedState, ScopeStateKey(scope_kind, scope_id), EncodeResilience(resilience));
+}
+
+void FeedCatalog::StateWrites::Hold(std::string_view key, std::string_view value) {
+  entries_.push_back(Entry{bytes_.size(), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
+  bytes_.append(key);
+  bytes_.append(value);
+}
+
+void FeedCatalog::StateWrites::PutItem(std::string_view key, bool open, std::string_view fingerprint, uint64_t seq) {
+  Hold(key, EncodeItem(open, fingerprint, seq));
+}
+
+void FeedCatalog::StateWrites::PutScopeResilience(std::string_view scope_kind, std::string_view scope_id,
+                                                  std::optional<double> resilience) {
+  Hold(ScopeStateKey(scope_kind, scope_id), EncodeResilience(resilience));
+}
+
+void FeedCatalog::StateWrites::Write(WriteTxn& txn) {
+  auto key = [this](const Entry& entry) { return std::string_view(bytes_).substr(entry.offset, entry.key_size); };
+  // Stable: should two held entries share a key, the later one wins, as if written in turn.
+  std::stable_sort(entries_.begin(), entries_.end(), [&](const Entry& a, const Entry& b) { return key(a) < key(b); });
+  for (const Entry& entry : entries_) {
+    txn.Put(Db::kFeedState, key(entry), std::string_view(bytes_).substr(entry.offset + entry.key_size, entry.value_size));
   }
-  txn.Put(Db::kFeedState, ScopeStateKey(scope_kind, scope_id), text);
+  entries_ = {};
+  bytes_ = {};
 }
 
 uint64_t FeedCatalog::Cursor(const ReadTxn& txn, std::string_view consumer) {

@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/store/store.h"
 
@@ -90,6 +91,30 @@ class FeedCatalog {
                                                               std::string_view scope_id);
   static void PutScopeResilience(WriteTxn& txn, std::string_view scope_kind, std::string_view scope_id,
                                  std::optional<double> resilience);
+
+  // Item states and scope resilience entries of one run, held (encoded, a few dozen bytes
+  // each) and written in key order by Write. Item keys are hashes spread uniformly over the
+  // database, so writing them as a run meets them dirties its pages at random, and each lookup
+  // of a later item descends a tree that grows as the run writes; in key order each page is
+  // written once, and the run's lookups see the state before it. Reads through FeedCatalog do
+  // not see held entries, so a run holds each key at most once (it meets each item and scope
+  // once). Not thread-safe.
+  class StateWrites {
+   public:
+    void PutItem(std::string_view key, bool open, std::string_view fingerprint, uint64_t seq);
+    void PutScopeResilience(std::string_view scope_kind, std::string_view scope_id, std::optional<double> resilience);
+    // Writes every held entry, in key order, and forgets them.
+    void Write(WriteTxn& txn);
+
+   private:
+    void Hold(std::string_view key, std::string_view value);
+    struct Entry {
+      size_t offset;  // into bytes_: the key, then the value
+      uint32_t key_size, value_size;
+    };
+    std::string bytes_;
+    std::vector<Entry> entries_;
+  };
 
   // A consumer's cursor: the last seq it has been given (0 = none yet).
   static uint64_t Cursor(const ReadTxn& txn, std::string_view consumer);
