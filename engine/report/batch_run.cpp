@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdio>
 #include <memory>
+#include <numeric>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -207,9 +209,16 @@ class BatchRun {
       if (!Evaluated(item->scope.kind, item->scope.id) && Alive(item->scope.kind, item->scope.id)) return;
       stale.push_back(std::move(*item));
     });
+    // Reasons are decided scope by scope (an incident's list is evaluated once, and only one is
+    // held at a time), the events then appended in key order.
+    std::vector<size_t> by_scope(stale.size());
+    std::iota(by_scope.begin(), by_scope.end(), size_t{0});
+    std::stable_sort(by_scope.begin(), by_scope.end(), [&](size_t a, size_t b) {
+      return std::tie(stale[a].scope.kind, stale[a].scope.id) < std::tie(stale[b].scope.kind, stale[b].scope.id);
+    });
+    for (size_t idx : by_scope) stale[idx].reason = ReasonFor(stale[idx]);
     for (auto& item : stale) {
-      ResolveReason reason = ReasonFor(item);
-      item.reason = reason;
+      ResolveReason reason = *item.reason;
       if (auto control = graph_.Control(item.control_id)) {
         const auto& info = graph_.control_info(*control);
         item.owner = info.control.owner;
@@ -246,21 +255,19 @@ class BatchRun {
   }
 
   // Whether the incident scope recommends `control` at all (below its top K, since it was not
-  // kept). The scope is evaluated again, once per run for every incident with such an item:
-  // keeping every incident's whole list in memory would cost more than the few re-evaluations.
+  // kept). The scope is evaluated again, once per run for every incident with such an item
+  // (ResolveStale asks scope by scope): only the last incident's list is kept, as holding every
+  // incident's whole list (hundreds of controls each with a large catalog) costs gigabytes.
   bool StillRecommended(const std::string& incident_id, Vertex control) {
-    auto cached = recommended_.find(incident_id);
-    if (cached == recommended_.end()) {
-      std::unordered_set<Vertex> controls;
+    if (!recommended_incident_ || *recommended_incident_ != incident_id) {
+      recommended_.clear();
       if (auto idx = graph_.IncidentIndex(incident_id)) {
         auto ev = scorer_->Evaluate(IncidentScope(graph_, *idx), options_.tau, scoring::EvaluateOptions{.details = false});
-        for (const auto& rec : ev.recommendations) {
-          controls.insert(rec.control);
-        }
+        for (const auto& rec : ev.recommendations) recommended_.insert(rec.control);
       }
-      cached = recommended_.emplace(incident_id, std::move(controls)).first;
+      recommended_incident_ = incident_id;
     }
-    return cached->second.count(control) > 0;
+    return recommended_.count(control) > 0;
   }
 
   store::WriteTxn& txn_;
@@ -274,7 +281,8 @@ class BatchRun {
   std::unordered_set<std::string> threats_alive_;  // ScopeId of each threat kept in step
   std::vector<uint64_t> current_;  // KeyBits of the item keys this run keeps in step (sorted before ResolveStale)
   FeedCatalog::StateWrites state_writes_;  // the item and scope states this run writes, at its end
-  std::unordered_map<std::string, std::unordered_set<Vertex>> recommended_;
+  std::optional<std::string> recommended_incident_;  // the incident StillRecommended last evaluated
+  std::unordered_set<Vertex> recommended_;           // ... and the controls it recommends
 };
 
 }  // namespace
