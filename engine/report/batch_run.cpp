@@ -1,8 +1,11 @@
 #include "engine/report/batch_run.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <memory>
+#include <numeric>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -21,10 +24,15 @@ using store::FeedCatalog;
 // What "changed" means for recommendation.updated: the impact to 4 decimals and the techniques.
 // (The layout a version-1 store wrote after its open flag, so an upgraded store stays in step.)
 std::string Fingerprint(const FeedItem& item) {
-  char impact[32];
-  std::snprintf(impact, sizeof impact, "%.4f", item.impact);
-  std::string out = std::string(impact) + "|";
-  for (const auto& t : item.techniques) out += t + ",";
+  char impact[64];
+  // As printf's "%.4f" (to_chars with a precision is specified so), without its format parsing.
+  auto [end, error] = std::to_chars(impact, impact + sizeof impact, item.impact, std::chars_format::fixed, 4);
+  std::string out(impact, end);
+  out += '|';
+  for (const auto& t : item.techniques) {
+    out += t;
+    out += ',';
+  }
   return out;
 }
 
@@ -66,14 +74,10 @@ class BatchRun {
   }
 
   RunSummary Run() {
-    bool any_counted = false;
     for (size_t idx = 0; idx < graph_.incidents().size(); ++idx) {
-      const auto& info = graph_.incidents()[idx];
-      if (!info.CountsAt(options_.tau)) continue;
-      any_counted = true;
-      alive_.insert(ScopeId("incident", info.id));
-      auto time = info.Time();
-      if (options_.since && time && *time < *options_.since) continue;
+      if (!graph_.incidents()[idx].CountsAt(options_.tau)) continue;
+      any_counted_ = true;
+      if (SkippedBySince(graph_.incidents()[idx])) continue;
       KeepInStep(IncidentScope(graph_, idx));
       ++summary_.incidents;
     }
@@ -81,29 +85,50 @@ class BatchRun {
       bool counted = std::any_of(scope.incidents.begin(), scope.incidents.end(),
                                  [&](size_t idx) { return graph_.incidents()[idx].CountsAt(options_.tau); });
       if (!counted) continue;
-      alive_.insert(ScopeId(scoring::ScopeKindName(scope.kind), scope.id));
+      threats_alive_.insert(ScopeId(scoring::ScopeKindName(scope.kind), scope.id));
       KeepInStep(scope);
       ++summary_.threats;
     }
     // `all` while at least one incident counts: without any, it has no technique, and what it
     // recommended resolves as scope-gone rather than as covered by other controls.
-    if (auto all = scoring::ResolveScope(graph_, "all"); any_counted && all.ok()) {
-      alive_.insert(ScopeId("all", "all"));
-      KeepInStep(*all);
-    }
+    if (auto all = scoring::ResolveScope(graph_, "all"); any_counted_ && all.ok()) KeepInStep(*all);
+    std::sort(current_.begin(), current_.end());
     ResolveStale();
-    patches_.ResolveStale([&](std::string_view kind, std::string_view id) { return alive_.count(ScopeId(kind, id)) > 0; });
+    state_writes_.Write(txn_);
+    patches_.ResolveStale([&](std::string_view kind, std::string_view id) { return Alive(kind, id); });
     summary_.patches = patches_.counts();
     summary_.last_seq = seq_;
     return summary_;
   }
 
  private:
+  // The event, then the item's state naming it: the body is serialised once, into the event.
   void Emit(std::string_view event, const FeedItem& item, bool open) {
     ++seq_;
     FeedCatalog::Append(txn_, seq_, EventJson(seq_, event, options_.event_time, item));
-    std::string fingerprint = Fingerprint(item), json = ItemJson(item);
-    FeedCatalog::PutItem(txn_, item.key, FeedCatalog::ItemState{open, fingerprint, json});
+    state_writes_.PutItem(item.key, open, Fingerprint(item), seq_);
+  }
+
+  bool SkippedBySince(const graph::IncidentInfo& info) const {
+    auto time = info.Time();
+    return options_.since && time && *time < *options_.since;
+  }
+
+  // Whether this run keeps the scope in step (an incident that counts at τ, a threat with
+  // counted incidents, `all` while any incident counts), and whether it evaluated it (the same,
+  // but for incidents skipped by --since). Decided from the graph, not from sets of every
+  // scope: a run over a million incidents would hold a million ids twice.
+  bool Alive(std::string_view kind, std::string_view id) const {
+    if (kind == "incident") {
+      auto idx = graph_.IncidentIndex(id);
+      return idx && graph_.incidents()[*idx].CountsAt(options_.tau);
+    }
+    if (kind == "all") return any_counted_;
+    return threats_alive_.count(ScopeId(kind, id)) > 0;
+  }
+  bool Evaluated(std::string_view kind, std::string_view id) const {
+    if (!Alive(kind, id)) return false;
+    return kind != "incident" || !SkippedBySince(graph_.incidents()[*graph_.IncidentIndex(id)]);
   }
 
   // The recommendations a scope keeps in step: an incident's first `top` (they come ordered by
@@ -122,12 +147,11 @@ class BatchRun {
     if (scope.kind == scoring::ScopeKind::kIncident) evaluate.max_recommendations = options_.top;
     scoring::Evaluation ev = scorer_->Evaluate(scope, options_.tau, evaluate);
     FeedScope feed_scope = FeedScopeOf(scope);
-    evaluated_.insert(ScopeId(feed_scope.kind, feed_scope.id));
     CheckResilience(feed_scope, ev.resilience);
     size_t kept = KeptCount(scope, ev);
     for (size_t rec_idx = 0; rec_idx < kept; ++rec_idx) {
       FeedItem item = ItemOf(feed_scope, ev.recommendations[rec_idx]);
-      current_.insert(item.key);
+      current_.push_back(FeedCatalog::KeyBits(item.key));
       auto stored = FeedCatalog::Item(txn_, item.key);
       if (!stored || !stored->open) {
         Emit(kEventOpened, item, true);
@@ -171,25 +195,30 @@ class BatchRun {
       FeedCatalog::Append(txn_, seq_, EventJson(seq_, options_.event_time, drop));
       ++summary_.resilience_dropped;
     }
-    if (!previous || *previous != resilience) FeedCatalog::PutScopeResilience(txn_, scope.kind, scope.id, resilience);
+    if (!previous || *previous != resilience) state_writes_.PutScopeResilience(scope.kind, scope.id, resilience);
   }
 
   // Items published open and not kept in step by this run: resolved when their scope was
-  // evaluated or is gone; a scope skipped by --since keeps them. Collected first: the state
-  // database is written below.
+  // evaluated or is gone; a scope skipped by --since keeps them.
   void ResolveStale() {
     std::vector<FeedItem> stale;
     FeedCatalog::ForEachItem(txn_, [&](std::string_view key, const FeedCatalog::ItemState& state) {
-      if (!state.open || current_.count(std::string(key))) return;
-      auto item = ParseItem(state.item_json);
+      if (!state.open || std::binary_search(current_.begin(), current_.end(), FeedCatalog::KeyBits(key))) return;
+      auto item = ParseItem(FeedCatalog::Published(txn_, state));
       if (!item) throw store::StoreFailure("feed_state: the item of key " + std::string(key) + " is not JSON");
-      std::string scope = ScopeId(item->scope.kind, item->scope.id);
-      if (!evaluated_.count(scope) && alive_.count(scope)) return;
+      if (!Evaluated(item->scope.kind, item->scope.id) && Alive(item->scope.kind, item->scope.id)) return;
       stale.push_back(std::move(*item));
     });
+    // Reasons are decided scope by scope (an incident's list is evaluated once, and only one is
+    // held at a time), the events then appended in key order.
+    std::vector<size_t> by_scope(stale.size());
+    std::iota(by_scope.begin(), by_scope.end(), size_t{0});
+    std::stable_sort(by_scope.begin(), by_scope.end(), [&](size_t a, size_t b) {
+      return std::tie(stale[a].scope.kind, stale[a].scope.id) < std::tie(stale[b].scope.kind, stale[b].scope.id);
+    });
+    for (size_t idx : by_scope) stale[idx].reason = ReasonFor(stale[idx]);
     for (auto& item : stale) {
-      ResolveReason reason = ReasonFor(item);
-      item.reason = reason;
+      ResolveReason reason = *item.reason;
       if (auto control = graph_.Control(item.control_id)) {
         const auto& info = graph_.control_info(*control);
         item.owner = info.control.owner;
@@ -203,7 +232,7 @@ class BatchRun {
   }
 
   ResolveReason ReasonFor(const FeedItem& item) {
-    if (!alive_.count(ScopeId(item.scope.kind, item.scope.id))) {
+    if (!Alive(item.scope.kind, item.scope.id)) {
       if (item.scope.kind == "incident") {
         if (auto idx = graph_.IncidentIndex(item.scope.id)) {
           auto cls = graph_.incidents()[*idx].classification;
@@ -226,21 +255,19 @@ class BatchRun {
   }
 
   // Whether the incident scope recommends `control` at all (below its top K, since it was not
-  // kept). The scope is evaluated again, once per run for every incident with such an item:
-  // keeping every incident's whole list in memory would cost more than the few re-evaluations.
+  // kept). The scope is evaluated again, once per run for every incident with such an item
+  // (ResolveStale asks scope by scope): only the last incident's list is kept, as holding every
+  // incident's whole list (hundreds of controls each with a large catalog) costs gigabytes.
   bool StillRecommended(const std::string& incident_id, Vertex control) {
-    auto cached = recommended_.find(incident_id);
-    if (cached == recommended_.end()) {
-      std::unordered_set<Vertex> controls;
+    if (!recommended_incident_ || *recommended_incident_ != incident_id) {
+      recommended_.clear();
       if (auto idx = graph_.IncidentIndex(incident_id)) {
         auto ev = scorer_->Evaluate(IncidentScope(graph_, *idx), options_.tau, scoring::EvaluateOptions{.details = false});
-        for (const auto& rec : ev.recommendations) {
-          controls.insert(rec.control);
-        }
+        for (const auto& rec : ev.recommendations) recommended_.insert(rec.control);
       }
-      cached = recommended_.emplace(incident_id, std::move(controls)).first;
+      recommended_incident_ = incident_id;
     }
-    return cached->second.count(control) > 0;
+    return recommended_.count(control) > 0;
   }
 
   store::WriteTxn& txn_;
@@ -250,10 +277,12 @@ class BatchRun {
   uint64_t seq_;
   PatchRun patches_;  // advances seq_
   RunSummary summary_;
-  // Scopes evaluated in this run; scopes kept in step (counted), even if skipped by --since;
-  // the item keys this run keeps in step.
-  std::unordered_set<std::string> evaluated_, alive_, current_;
-  std::unordered_map<std::string, std::unordered_set<Vertex>> recommended_;
+  bool any_counted_ = false;
+  std::unordered_set<std::string> threats_alive_;  // ScopeId of each threat kept in step
+  std::vector<uint64_t> current_;  // KeyBits of the item keys this run keeps in step (sorted before ResolveStale)
+  FeedCatalog::StateWrites state_writes_;  // the item and scope states this run writes, at its end
+  std::optional<std::string> recommended_incident_;  // the incident StillRecommended last evaluated
+  std::unordered_set<Vertex> recommended_;           // ... and the controls it recommends
 };
 
 }  // namespace
@@ -262,7 +291,8 @@ Result<RunSummary> RunBatch(store::Store& store, const RunOptions& options) {
   RunSummary summary;
   // One write transaction for the whole run: the graph is built from its snapshot, each
   // scope's items are compared with their stored state as they come (nothing accumulates but
-  // keys), and a failure anywhere leaves the feed as it was. Readers are never blocked.
+  // keys and the compact item states, written in key order at the end), and a failure anywhere
+  // leaves the feed as it was. Readers are never blocked.
   Status written = store.Write([&](store::WriteTxn& txn) {
     summary = BatchRun(txn, options).Run();
     return Status::Ok();

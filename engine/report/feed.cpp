@@ -135,13 +135,25 @@ PatchItem ReadPatch(const rapidjson::Value& doc) {
   return patch;
 }
 
+// An event's time as text. Every event of a run has the same time, so the last one formatted is
+// kept (per thread).
+const std::string& EventTime(TimeMs time) {
+  thread_local TimeMs formatted_time = 0;
+  thread_local std::string text;
+  if (text.empty() || formatted_time != time) {
+    text = FormatIsoTime(time);
+    formatted_time = time;
+  }
+  return text;
+}
+
 template <typename W>
 void WriteEventHead(W& w, uint64_t seq, std::string_view event, TimeMs time) {
   WriteField(w, "schema", kSchema);
   w.Key("seq");
   w.Uint64(seq);
   WriteField(w, "event", event);
-  WriteField(w, "time", FormatIsoTime(time));
+  WriteField(w, "time", EventTime(time));
 }
 
 }  // namespace
@@ -233,29 +245,11 @@ std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const P
   return std::string(buf.GetString(), buf.GetSize());
 }
 
-std::string PatchItemJson(const PatchItem& patch) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  WritePatchBody(w, patch);
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
-}
-
 std::optional<PatchItem> ParsePatchItem(std::string_view json) {
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
   return ReadPatch(doc);
-}
-
-std::string ItemJson(const FeedItem& item) {
-  rapidjson::StringBuffer buf;
-  JsonWriter w(buf);
-  w.StartObject();
-  WriteItemBody(w, item);
-  w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
 }
 
 std::optional<FeedItem> ParseItem(std::string_view json) {

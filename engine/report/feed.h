@@ -98,13 +98,12 @@ std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const F
 std::string EventJson(uint64_t seq, TimeMs time, const ResilienceDrop& drop);
 std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const PatchItem& patch);
 
-// The item as a JSON object (the event's fields after "time"), what a run stores as the last
-// published state; ParseItem reads it back (and the state JSON of version-1 stores, which
-// carried an extra "open"). nullopt when `json` is not an object.
-std::string ItemJson(const FeedItem& item);
+// The item of a JSON object with its fields: a recommendation.* event, or the item JSON that
+// stores before feed_state layout 2 kept as the last published state (version-1 stores'
+// carried an extra "open"); FeedCatalog::Published gives either. nullopt when `json` is not an
+// object.
 std::optional<FeedItem> ParseItem(std::string_view json);
-// The same for patch items.
-std::string PatchItemJson(const PatchItem& patch);
+// The same for patch items (a patch.* event, or a patch item JSON of layout 1).
 std::optional<PatchItem> ParsePatchItem(std::string_view json);
 
 // An event line read back. `item` is set for recommendation.* events, `patch` for patch.*,

@@ -72,7 +72,7 @@ Result<uint64_t> PerControl(const store::ReadTxn& txn, uint64_t from, const Deli
   // item states (the feed's current picture), whatever range of events was asked for.
   if (!tickets.empty()) {
     store::FeedCatalog::ForEachItem(txn, [&](std::string_view, const store::FeedCatalog::ItemState& state) {
-      auto item = ParseItem(state.item_json);
+      auto item = ParseItem(store::FeedCatalog::Published(txn, state));
       if (!item) return;
       auto it = tickets.find(item->control_id);
       if (it == tickets.end()) return;

@@ -46,8 +46,7 @@ PatchRun::PatchRun(store::WriteTxn& txn, TimeMs tau, TimeMs event_time, uint64_t
 void PatchRun::Emit(std::string_view event, const PatchItem& patch, bool open) {
   ++seq_;
   FeedCatalog::Append(txn_, seq_, EventJson(seq_, event, event_time_, patch));
-  std::string fingerprint = Fingerprint(patch), json = PatchItemJson(patch);
-  FeedCatalog::PutPatch(txn_, patch.key, FeedCatalog::ItemState{open, fingerprint, json});
+  FeedCatalog::PutPatch(txn_, patch.key, open, Fingerprint(patch), seq_);
 }
 
 void PatchRun::KeepInStep(const FeedScope& scope, const scoring::Evaluation& ev, const graph::DefenseGraph& graph) {
@@ -71,7 +70,7 @@ void PatchRun::ResolveStale(const std::function<bool(std::string_view, std::stri
   std::vector<PatchItem> stale;
   FeedCatalog::ForEachPatch(txn_, [&](std::string_view key, const FeedCatalog::ItemState& state) {
     if (!state.open || current_.count(std::string(key))) return;
-    auto item = ParsePatchItem(state.item_json);
+    auto item = ParsePatchItem(FeedCatalog::Published(txn_, state));
     if (!item) throw store::StoreFailure("feed_state: the patch item of key " + std::string(key) + " is not JSON");
     stale.push_back(std::move(*item));
   });

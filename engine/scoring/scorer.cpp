@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <set>
 #include <unordered_set>
@@ -190,12 +191,17 @@ const Scorer::TechniqueState& Scorer::StateAt(Vertex technique, TimeMs tau) {
   state.coverage = state.zeros > 0 ? 1.0 : 1.0 - state.product;
   state.rises.clear();
   state.factor_controls.clear();
+  state.factor_ranks.clear();
+  const auto& rank = ControlRanks();
   for (const Factor& f : state.factors) {
     state.factor_controls.push_back(f.control_index);
+    state.factor_ranks.push_back(rank[f.control_index]);
     if (f.status == model::ControlStatus::kRiskAccepted) continue;
     double rise = RiseOf(state, f);
     if (rise > 0) state.rises.push_back(TechniqueState::Rise{f.control_index, rise});
   }
+  state.ranks_ascend = std::adjacent_find(state.factor_ranks.begin(), state.factor_ranks.end(),
+                                          std::greater_equal<uint32_t>()) == state.factor_ranks.end();
   state.tau = tau;
   state.valid = true;
   return state;
@@ -373,15 +379,22 @@ void Scorer::Recommend(Evaluation& ev, const Weighted& weighted, size_t limit) {
     ev.recommendations.push_back(std::move(rec));
   }
   if (ev.recommendations.empty()) return;
-  // The control, its posture (from its first factor), what it reaches and raises.
+  // The control, its posture (from its first factor), what it reaches and raises. Per scope
+  // technique, the listed controls' factors: found by rank when few are listed (a batch run's
+  // top K among a technique's hundreds of factors), else by a scan of every factor.
   std::vector<bool> seen(ev.recommendations.size(), false);
+  std::vector<uint32_t> listed_ranks;
+  for (const auto& candidate : candidates) {
+    if (slot_[candidate.control_index] != kNoSlot) listed_ranks.push_back(rank[candidate.control_index]);
+  }
+  std::sort(listed_ranks.begin(), listed_ranks.end());
   for (const auto& [t, w] : weighted.techniques) {
     const TechniqueState& state = StateAt(t, ev.tau);
-    for (size_t factor_idx = 0; factor_idx < state.factor_controls.size(); ++factor_idx) {
+    auto add = [&](size_t factor_idx) {
       uint32_t slot = slot_[state.factor_controls[factor_idx]];
-      if (slot == kNoSlot) continue;
+      if (slot == kNoSlot) return;
       const Factor& f = state.factors[factor_idx];
-      if (f.status == model::ControlStatus::kRiskAccepted) continue;
+      if (f.status == model::ControlStatus::kRiskAccepted) return;
       Recommendation& rec = ev.recommendations[slot];
       if (!seen[slot]) {
         seen[slot] = true;
@@ -393,9 +406,19 @@ void Scorer::Recommend(Evaluation& ev, const Weighted& weighted, size_t limit) {
         if (total_max_points_ > 0) rec.score_gain = 100.0 * rec.points_gain / total_max_points_;
       }
       rec.reaches.push_back(t);
-      if (RiseOf(state, f) <= 0) continue;
+      if (RiseOf(state, f) <= 0) return;
       rec.techniques.push_back(t);
       rec.paths.push_back(ControlsOf(t)[f.reach].via);
+    };
+    if (state.ranks_ascend && listed_ranks.size() * 16 < state.factor_ranks.size()) {
+      auto from = state.factor_ranks.begin();
+      for (uint32_t listed : listed_ranks) {
+        from = std::lower_bound(from, state.factor_ranks.end(), listed);
+        if (from == state.factor_ranks.end()) break;
+        if (*from == listed) add(static_cast<size_t>(from - state.factor_ranks.begin()));
+      }
+    } else {
+      for (size_t factor_idx = 0; factor_idx < state.factor_controls.size(); ++factor_idx) add(factor_idx);
     }
   }
   for (const auto& candidate : candidates) slot_[candidate.control_index] = kNoSlot;

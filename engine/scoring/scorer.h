@@ -233,6 +233,10 @@ class Scorer {
     };
     std::vector<Rise> rises;
     std::vector<uint32_t> factor_controls;  // factors[k].control_index: a dense array to scan
+    // ControlRanks() of factors[k].control, and whether they ascend (factors follow C(t), which
+    // is in control id order): a control's factor is then found by binary search.
+    std::vector<uint32_t> factor_ranks;
+    bool ranks_ascend = false;
   };
   // T_θ and w_θ(t) at τ, techniques ordered by id.
   struct Weighted {

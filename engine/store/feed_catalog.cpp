@@ -1,5 +1,6 @@
 #include "engine/store/feed_catalog.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <initializer_list>
@@ -19,11 +20,22 @@ std::string ScopeStateKey(std::string_view scope_kind, std::string_view scope_id
   return JoinKey({kScopePart, scope_kind, scope_id});
 }
 
+// A scope's resilience as stored: shortest decimal text, or "null".
+std::string EncodeResilience(std::optional<double> resilience) {
+  if (!resilience) return "null";
+  char buf[64];
+  auto [end, error] = std::to_chars(buf, buf + sizeof buf, *resilience);
+  return std::string(buf, end);
+}
+
 bool IsItemKey(std::string_view key) {
   return key.size() == kItemKeySize && key.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
-// nullopt when `value` is not "O|<fingerprint>\n<json>" or "C|...".
+constexpr char kSeqMark = '#';
+
+// nullopt when `value` is not "O|<fingerprint>\n#<seq>" or "O|<fingerprint>\n<json>" (or
+// "C|...").
 std::optional<FeedCatalog::ItemState> DecodeItem(std::string_view value) {
   FeedCatalog::ItemState state;
   if (value.substr(0, 2) == kOpen) {
@@ -34,17 +46,26 @@ std::optional<FeedCatalog::ItemState> DecodeItem(std::string_view value) {
   size_t newline = value.find('\n');
   if (newline == std::string_view::npos) return std::nullopt;
   state.fingerprint = value.substr(2, newline - 2);
-  state.item_json = value.substr(newline + 1);
+  std::string_view rest = value.substr(newline + 1);
+  if (rest.empty() || rest[0] != kSeqMark) {
+    state.item_json = rest;
+    return state;
+  }
+  auto [end, error] = std::from_chars(rest.data() + 1, rest.data() + rest.size(), state.seq);
+  if (error != std::errc() || end != rest.data() + rest.size() || state.seq == 0) return std::nullopt;
   return state;
 }
 
-std::string EncodeItem(const FeedCatalog::ItemState& state) {
+std::string EncodeItem(bool open, std::string_view fingerprint, uint64_t seq) {
+  char digits[24];
+  auto [end, error] = std::to_chars(digits, digits + sizeof digits, seq);
   std::string value;
-  value.reserve(3 + state.fingerprint.size() + state.item_json.size());
-  value.append(state.open ? kOpen : kClosed);
-  value.append(state.fingerprint);
+  value.reserve(4 + fingerprint.size() + static_cast<size_t>(end - digits));
+  value.append(open ? kOpen : kClosed);
+  value.append(fingerprint);
   value.push_back('\n');
-  value.append(state.item_json);
+  value.push_back(kSeqMark);
+  value.append(digits, end);
   return value;
 }
 
@@ -81,8 +102,8 @@ std::optional<FeedCatalog::ItemState> FeedCatalog::Patch(const ReadTxn& txn, std
   return state;
 }
 
-void FeedCatalog::PutPatch(WriteTxn& txn, std::string_view key, const ItemState& state) {
-  txn.Put(Db::kFeedState, JoinKey({kPatchPart, key}), EncodeItem(state));
+void FeedCatalog::PutPatch(WriteTxn& txn, std::string_view key, bool open, std::string_view fingerprint, uint64_t seq) {
+  txn.Put(Db::kFeedState, JoinKey({kPatchPart, key}), EncodeItem(open, fingerprint, seq));
 }
 
 void FeedCatalog::ForEachPatch(const ReadTxn& txn, const std::function<void(std::string_view, const ItemState&)>& fn) {
@@ -101,6 +122,12 @@ std::string FeedCatalog::ScopeKey(std::string_view scope_kind, std::string_view 
 }
 
 std::string FeedCatalog::ControlKey(std::string_view control_id) { return ItemKey("control", "", control_id); }
+
+uint64_t FeedCatalog::KeyBits(std::string_view key) {
+  uint64_t bits = 0;
+  std::from_chars(key.data(), key.data() + key.size(), bits, 16);
+  return bits;
+}
 
 uint64_t FeedCatalog::LastSeq(const ReadTxn& txn) {
   auto last = txn.Last(Db::kFeed);
@@ -126,8 +153,15 @@ std::optional<FeedCatalog::ItemState> FeedCatalog::Item(const ReadTxn& txn, std:
   return state;
 }
 
-void FeedCatalog::PutItem(WriteTxn& txn, std::string_view key, const ItemState& state) {
-  txn.Put(Db::kFeedState, key, EncodeItem(state));
+void FeedCatalog::PutItem(WriteTxn& txn, std::string_view key, bool open, std::string_view fingerprint, uint64_t seq) {
+  txn.Put(Db::kFeedState, key, EncodeItem(open, fingerprint, seq));
+}
+
+std::string_view FeedCatalog::Published(const ReadTxn& txn, const ItemState& state) {
+  if (state.seq == 0) return state.item_json;
+  auto event = txn.Get(Db::kFeed, EncodeInt64(static_cast<int64_t>(state.seq)));
+  if (!event) throw StoreFailure("feed: event " + std::to_string(state.seq) + ", which an item state names, is missing");
+  return *event;
 }
 
 void FeedCatalog::ForEachItem(const ReadTxn& txn, const std::function<void(std::string_view, const ItemState&)>& fn) {
@@ -156,13 +190,33 @@ std::optional<std::optional<double>> FeedCatalog::ScopeResilience(const ReadTxn&
 
 void FeedCatalog::PutScopeResilience(WriteTxn& txn, std::string_view scope_kind, std::string_view scope_id,
                                      std::optional<double> resilience) {
-  std::string text = "null";
-  if (resilience) {
-    char buf[64];
-    auto [end, error] = std::to_chars(buf, buf + sizeof buf, *resilience);
-    text.assign(buf, end);
+  txn.Put(Db::kFeedState, ScopeStateKey(scope_kind, scope_id), EncodeResilience(resilience));
+}
+
+void FeedCatalog::StateWrites::Hold(std::string_view key, std::string_view value) {
+  entries_.push_back(Entry{bytes_.size(), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
+  bytes_.append(key);
+  bytes_.append(value);
+}
+
+void FeedCatalog::StateWrites::PutItem(std::string_view key, bool open, std::string_view fingerprint, uint64_t seq) {
+  Hold(key, EncodeItem(open, fingerprint, seq));
+}
+
+void FeedCatalog::StateWrites::PutScopeResilience(std::string_view scope_kind, std::string_view scope_id,
+                                                  std::optional<double> resilience) {
+  Hold(ScopeStateKey(scope_kind, scope_id), EncodeResilience(resilience));
+}
+
+void FeedCatalog::StateWrites::Write(WriteTxn& txn) {
+  auto key = [this](const Entry& entry) { return std::string_view(bytes_).substr(entry.offset, entry.key_size); };
+  // Stable: should two held entries share a key, the later one wins, as if written in turn.
+  std::stable_sort(entries_.begin(), entries_.end(), [&](const Entry& a, const Entry& b) { return key(a) < key(b); });
+  for (const Entry& entry : entries_) {
+    txn.Put(Db::kFeedState, key(entry), std::string_view(bytes_).substr(entry.offset + entry.key_size, entry.value_size));
   }
-  txn.Put(Db::kFeedState, ScopeStateKey(scope_kind, scope_id), text);
+  entries_ = {};
+  bytes_ = {};
 }
 
 uint64_t FeedCatalog::Cursor(const ReadTxn& txn, std::string_view consumer) {

@@ -1,14 +1,18 @@
 // The feed: an append-only log of events (`feed`, be64(seq) -> event JSON), what the feed last
 // published per (scope, control) item and the resilience each scope had at the last run that
-// evaluated it (`feed_state`), and consumer cursors (`cursors`). seq starts at 1 and only grows.
+// evaluated it (`feed_state`), and consumer cursors (`cursors`). seq starts at 1 and only grows;
+// events are never deleted.
 //
 // The only code that knows the keys and the encodings of these databases: the public feed key
 // (FNV-1a 64 in hex, SPEC §4 "key"), the `feed_state` layout below, the cursor encoding.
 // Callers deal in ItemState and doubles, never in stored strings.
 //
-// feed_state holds two kinds of entries (key_codec.h lists the databases):
+// feed_state holds three kinds of entries (key_codec.h lists the databases):
 //  - item key (16 lower-case hex digits) -> "O|" or "C|" (open / closed), the fingerprint, "\n",
-//    then the item JSON as last published (a version-1 store wrote the same layout);
+//    then where the item as last published is: "#" and the decimal seq of the event that
+//    published it (layout 2: the event carries every field of the item, so the state stays a
+//    few dozen bytes and a run writes each item's body once), or the item JSON itself (layout
+//    1, written by version-1 stores and by schema 3; still read);
 //  - "scope" \0 kind \0 scope-id -> the resilience at the last run that evaluated the scope,
 //    as decimal text, or "null" when it had none. Hex keys never contain NUL, so the two never
 //    meet, and "scope\0" sorts after every hex key;
@@ -22,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/store/store.h"
 
@@ -34,8 +39,13 @@ class FeedCatalog {
   struct ItemState {
     bool open = false;
     std::string_view fingerprint;  // what "changed" means to the writer; opaque here
-    std::string_view item_json;    // the item as last published
+    uint64_t seq = 0;              // the event that published the state (layout 2), else 0
+    std::string_view item_json;    // layout 1 only: the item JSON as last published
   };
+  // The item as last published, as a JSON object with the item's fields (and, for layout 2,
+  // the event's own: schema, seq, event, time): the event at state.seq, or layout 1's item
+  // JSON. Valid like the state's views. Throws StoreFailure when that event is missing.
+  static std::string_view Published(const ReadTxn& txn, const ItemState& state);
 
   // The public key of a (scope, control) item: 16 hex digits of FNV-1a 64 over
   // "<kind>\0<scope id>\0<control id>\0". Depends only on scope and control (SPEC §4); safe as
@@ -46,6 +56,9 @@ class FeedCatalog {
   static std::string ScopeKey(std::string_view scope_kind, std::string_view scope_id);
   // The key of a per-control ticket (feed --per-control): ItemKey("control", "", control id).
   static std::string ControlKey(std::string_view control_id);
+  // The 64 bits an item, scope, control or patch key spells (a compact set member for a run
+  // that keeps millions of keys). Precondition: `key` came from one of the functions above.
+  static uint64_t KeyBits(std::string_view key);
 
   // The highest seq appended so far (0 when the feed is empty).
   static uint64_t LastSeq(const ReadTxn& txn);
@@ -58,8 +71,9 @@ class FeedCatalog {
   // nullopt when nothing was ever published under `key`. Throws StoreFailure when the stored
   // value is not an item state (corruption).
   static std::optional<ItemState> Item(const ReadTxn& txn, std::string_view key);
-  // Precondition: `state.fingerprint` holds no newline.
-  static void PutItem(WriteTxn& txn, std::string_view key, const ItemState& state);
+  // Stores the state (layout 2) published by the event `seq`. Precondition: `fingerprint` holds
+  // no newline.
+  static void PutItem(WriteTxn& txn, std::string_view key, bool open, std::string_view fingerprint, uint64_t seq);
   // Every item state, in key order (scope resilience entries are skipped).
   static void ForEachItem(const ReadTxn& txn, const std::function<void(std::string_view key, const ItemState&)>& fn);
 
@@ -68,7 +82,7 @@ class FeedCatalog {
   static std::string PatchKey(std::string_view scope_kind, std::string_view scope_id, std::string_view software);
   // A patch item's last published state, like Item/PutItem/ForEachItem for recommendations.
   static std::optional<ItemState> Patch(const ReadTxn& txn, std::string_view key);
-  static void PutPatch(WriteTxn& txn, std::string_view key, const ItemState& state);
+  static void PutPatch(WriteTxn& txn, std::string_view key, bool open, std::string_view fingerprint, uint64_t seq);
   static void ForEachPatch(const ReadTxn& txn, const std::function<void(std::string_view key, const ItemState&)>& fn);
 
   // The resilience stored for a scope by the last run that evaluated it: nullopt when no run
@@ -77,6 +91,30 @@ class FeedCatalog {
                                                               std::string_view scope_id);
   static void PutScopeResilience(WriteTxn& txn, std::string_view scope_kind, std::string_view scope_id,
                                  std::optional<double> resilience);
+
+  // Item states and scope resilience entries of one run, held (encoded, a few dozen bytes
+  // each) and written in key order by Write. Item keys are hashes spread uniformly over the
+  // database, so writing them as a run meets them dirties its pages at random, and each lookup
+  // of a later item descends a tree that grows as the run writes; in key order each page is
+  // written once, and the run's lookups see the state before it. Reads through FeedCatalog do
+  // not see held entries, so a run holds each key at most once (it meets each item and scope
+  // once). Not thread-safe.
+  class StateWrites {
+   public:
+    void PutItem(std::string_view key, bool open, std::string_view fingerprint, uint64_t seq);
+    void PutScopeResilience(std::string_view scope_kind, std::string_view scope_id, std::optional<double> resilience);
+    // Writes every held entry, in key order, and forgets them.
+    void Write(WriteTxn& txn);
+
+   private:
+    void Hold(std::string_view key, std::string_view value);
+    struct Entry {
+      size_t offset;  // into bytes_: the key, then the value
+      uint32_t key_size, value_size;
+    };
+    std::string bytes_;
+    std::vector<Entry> entries_;
+  };
 
   // A consumer's cursor: the last seq it has been given (0 = none yet).
   static uint64_t Cursor(const ReadTxn& txn, std::string_view consumer);

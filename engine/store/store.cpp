@@ -379,9 +379,13 @@ void MigrateToVersion3(WriteTxn& txn) { EvidenceIndex::Rebuild(txn); }
 
 // 3 -> 4 (issue 15): adds the finding index, built from every stored finding.
 void MigrateToVersion4(WriteTxn& txn) { FindingIndex::Rebuild(txn); }
+// 4 -> 5 (issue 16): feed_state item and patch states of layout 2 name the event that published
+// them instead of holding the item JSON. Layout-1 states still decode (FeedCatalog), so nothing
+// is rewritten; the version only keeps a schema-4 binary from misreading a layout-2 state.
+void MigrateToVersion5(WriteTxn&) {}
 
 constexpr Migration kMigrations[kSchemaVersion] = {MigrateToVersion1, MigrateToVersion2, MigrateToVersion3,
-                                                   MigrateToVersion4};
+                                                   MigrateToVersion4, MigrateToVersion5};
 
 // The recorded version: 0 when the store has no meta database yet (a new store), -1 when meta
 // holds no readable version.

@@ -24,10 +24,12 @@ namespace tidemark::store {
 // Schema history (docs in docs/store.md): 1 = first release; 2 = SPEC v2 (findings,
 // cve_mappings, kev, run_state; incident facts layout 2); 3 = the evidence index (evidence,
 // engine/store/evidence_index.h; built from the incident facts when an older store opens); 4 =
-// the finding index (finding_index, engine/store/finding_index.h; built from the findings). An
-// older store is upgraded in place when it opens, by the numbered migrations in store.cpp, in one
-// write transaction; a newer one is refused naming both versions.
-constexpr int kSchemaVersion = 4;
+// the finding index (finding_index, engine/store/finding_index.h; built from the findings); 5 =
+// feed_state layout 2 (an item state names the event that published it, feed_catalog.h; older
+// states still read, so nothing is rewritten). An older store is upgraded in place when it
+// opens, by the numbered migrations in store.cpp, in one write transaction; a newer one is
+// refused naming both versions.
+constexpr int kSchemaVersion = 5;
 
 enum class Db {
   kMeta,

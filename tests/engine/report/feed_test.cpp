@@ -65,11 +65,11 @@ TEST_CASE("scope.resilience_dropped carries the scope key, both resiliences and 
   CHECK(parsed->drop->previous == 52.1);
 }
 
-TEST_CASE("an item round-trips through its stored JSON; a version-1 state with \"open\" reads too") {
+TEST_CASE("an item round-trips through its event JSON; a version-1 state with \"open\" reads too") {
   FeedItem item = Item();
   item.owner = "SecOps";
   item.reason = ResolveReason::kOutranked;
-  auto back = ParseItem(ItemJson(item));
+  auto back = ParseItem(EventJson(7, kEventResolved, kTime, item));
   REQUIRE(back.has_value());
   CHECK(back->key == item.key);
   CHECK(back->scope.kind == "incident");

@@ -53,13 +53,15 @@ TEST_CASE("the item key depends only on scope and control, is 16 hex digits, and
   CHECK(keys.size() == 7);
 }
 
-TEST_CASE("item states round-trip, a version-1 state reads back, scope resilience entries are not items") {
+TEST_CASE("item states round-trip naming the event that published them, scope resilience entries are not items") {
   auto store = Store::Open(testing::TempDir("feed"));
   REQUIRE(store.ok());
   std::string k1 = FeedCatalog::ItemKey("all", "all", "C-1"), k2 = FeedCatalog::ItemKey("all", "all", "C-2");
   REQUIRE((*store)->Write([&](WriteTxn& txn) {
-                     FeedCatalog::PutItem(txn, k1, {true, "12.5000|T1,", "{\"key\":\"k1\"}"});
-                     FeedCatalog::PutItem(txn, k2, {false, "0.0000|", "{}"});
+                     FeedCatalog::Append(txn, 41, "{\"seq\":41}");
+                     FeedCatalog::Append(txn, 42, "{\"seq\":42,\"key\":\"k1\"}");
+                     FeedCatalog::PutItem(txn, k1, true, "12.5000|T1,", 42);
+                     FeedCatalog::PutItem(txn, k2, false, "0.0000|", 41);
                      FeedCatalog::PutScopeResilience(txn, "group", "G0016", 52.1234);
                      FeedCatalog::PutScopeResilience(txn, "incident", "I-1", std::nullopt);
                      return Status::Ok();
@@ -69,7 +71,8 @@ TEST_CASE("item states round-trip, a version-1 state reads back, scope resilienc
   REQUIRE(state.has_value());
   CHECK(state->open);
   CHECK(state->fingerprint == "12.5000|T1,");
-  CHECK(state->item_json == "{\"key\":\"k1\"}");
+  CHECK(state->seq == 42);
+  CHECK(FeedCatalog::Published(txn, *state) == "{\"seq\":42,\"key\":\"k1\"}");
   CHECK_FALSE(FeedCatalog::Item(txn, FeedCatalog::ItemKey("all", "all", "C-3")).has_value());
   std::vector<std::pair<std::string, bool>> items;
   FeedCatalog::ForEachItem(txn, [&](std::string_view key, const FeedCatalog::ItemState& s) { items.emplace_back(key, s.open); });
@@ -91,11 +94,13 @@ TEST_CASE("a version-1 feed_state value (open flag, fingerprint, item JSON with 
                      txn.Put(Db::kFeedState, key, "O|12.5000|T1059.001,\n{\"open\":true,\"key\":\"" + key + "\"}");
                      return Status::Ok();
                    }).ok());
-  auto state = FeedCatalog::Item((*store)->Read(), key);
+  ReadTxn txn = (*store)->Read();
+  auto state = FeedCatalog::Item(txn, key);
   REQUIRE(state.has_value());
   CHECK(state->open);
   CHECK(state->fingerprint == "12.5000|T1059.001,");
-  CHECK(state->item_json == "{\"open\":true,\"key\":\"" + key + "\"}");
+  CHECK(state->seq == 0);
+  CHECK(FeedCatalog::Published(txn, *state) == "{\"open\":true,\"key\":\"" + key + "\"}");
 }
 
 }  // namespace tidemark::store
@@ -108,8 +113,10 @@ TEST_CASE("patch states round-trip apart from item states: ForEachItem never see
   std::string patch_key = FeedCatalog::PatchKey("all", "all", "apache/log4j");
   std::string item_key = FeedCatalog::ItemKey("all", "all", "EDR-ASR");
   REQUIRE((*store)->Write([&](WriteTxn& txn) {
-                     FeedCatalog::PutPatch(txn, patch_key, {true, "22.2222|2", "{\"software\":\"apache/log4j\"}"});
-                     FeedCatalog::PutItem(txn, item_key, {true, "4.0000|T1059,", "{\"control\":{\"id\":\"EDR-ASR\"}}"});
+                     FeedCatalog::Append(txn, 1, "{\"software\":\"apache/log4j\"}");
+                     FeedCatalog::Append(txn, 2, "{\"control\":{\"id\":\"EDR-ASR\"}}");
+                     FeedCatalog::PutPatch(txn, patch_key, true, "22.2222|2", 1);
+                     FeedCatalog::PutItem(txn, item_key, true, "4.0000|T1059,", 2);
                      return Status::Ok();
                    }).ok());
   ReadTxn txn = (*store)->Read();
@@ -117,7 +124,7 @@ TEST_CASE("patch states round-trip apart from item states: ForEachItem never see
   REQUIRE(patch);
   CHECK(patch->open);
   CHECK(patch->fingerprint == "22.2222|2");
-  CHECK(patch->item_json == "{\"software\":\"apache/log4j\"}");
+  CHECK(FeedCatalog::Published(txn, *patch) == "{\"software\":\"apache/log4j\"}");
   CHECK_FALSE(FeedCatalog::Item(txn, patch_key));
   CHECK_FALSE(FeedCatalog::Patch(txn, item_key));
   std::vector<std::string> items, patches;
