@@ -37,7 +37,7 @@ namespace {
 void CollectUnknown(const DefenseGraph& graph, Scope& scope) {
   std::set<std::string> unknown;
   for (size_t idx : scope.incidents) {
-    for (const auto& id : graph.incidents()[idx].unknown_techniques) unknown.insert(id);
+    for (std::string_view id : graph.incidents()[idx].unknown_techniques) unknown.emplace(id);
   }
   scope.unknown_techniques.assign(unknown.begin(), unknown.end());
 }
@@ -76,7 +76,7 @@ Result<Scope> ResolveScope(const DefenseGraph& graph, std::string_view text) {
     scope.id = std::string(text);
     const auto& info = graph.incidents()[*idx];
     scope.name = info.record ? info.record->title : "";
-    scope.base_techniques = info.techniques;
+    scope.base_techniques.assign(info.techniques.begin(), info.techniques.end());
     std::sort(scope.base_techniques.begin(), scope.base_techniques.end(),
               [&](Vertex a, Vertex b) { return graph.props(a).id < graph.props(b).id; });
     scope.incidents = {*idx};
