@@ -15,11 +15,13 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "engine/core/arena.h"
 #include "engine/core/string_index.h"
 #include "engine/core/string_map.h"
 #include "engine/core/time_util.h"
@@ -81,21 +83,23 @@ struct ControlInfo {
 
 // What scoring needs of an incident, resolved once: its known technique vertices (revocations
 // re-resolved against the loaded release, duplicates removed), its distinct assets as indexes
-// into asset_ids(), and a(i).
+// into asset_ids(), and a(i). The id and the lists are views into the graph (its incident
+// arena): valid while the graph lives.
 struct IncidentInfo {
-  // Only what scoring reads (the facts of a bulk load): 100,000 of these are built per query,
-  // and every byte is a page to fault in, so no title, tactics or asset records here.
-  std::string id;
+  // Only what scoring reads (the facts of a bulk load): 1,000,000 of these are built per query,
+  // and every byte is a page to fault in, so no title, tactics or asset records here, and no
+  // heap allocation per incident.
+  std::string_view id;
   std::optional<TimeMs> created;
   std::optional<TimeMs> closed;
   model::Classification classification = model::Classification::kUndetermined;
-  std::vector<std::string> unknown_techniques;  // stored ones plus those the release lacks
-  std::vector<Vertex> techniques;
+  std::span<const std::string_view> unknown_techniques;  // stored ones plus those the release lacks
+  std::span<const Vertex> techniques;
   // Techniques every use of which was blocked (SPEC §1 `outcome`; ⊆ techniques, usually empty):
   // they weigh but are no evidence of success.
-  std::vector<Vertex> blocked;
-  std::vector<uint32_t> assets;
-  std::vector<Vertex> threats;
+  std::span<const Vertex> blocked;
+  std::span<const uint32_t> assets;
+  std::span<const Vertex> threats;
   double asset_weight = 1;  // a(i) = max(1, Σ weights of its distinct assets)
   std::optional<Vertex> vertex;  // set when materialised as a graph vertex
   // The whole normalised record, for incidents added one at a time (AddIncident).
@@ -140,7 +144,7 @@ class DefenseGraph {
   // technique vertices (for one incident's view: the others that share a technique with it,
   // which are its evidence).
   void LoadIncidents(const store::ReadTxn& txn,
-                     const std::function<bool(std::string_view, const std::vector<Vertex>&)>& keep);
+                     const std::function<bool(std::string_view, std::span<const Vertex>)>& keep);
   // Adds one incident; returns its index in incidents(). With `as_vertex` the incident, its
   // assets and its observed-in/affects/attributed-to edges become graph vertices and edges;
   // otherwise (bulk loads: 100,000 incidents) the same relations are kept only as the compact
@@ -189,7 +193,7 @@ class DefenseGraph {
   void LoadEvidence(const store::ReadTxn& txn);
   // With `borrow`, the lists are views into `txn`, which must then outlive every evaluation
   // (one incident's view: no copy of the large lists).
-  void LoadEvidence(const store::ReadTxn& txn, const std::vector<Vertex>& techniques, bool borrow = false);
+  void LoadEvidence(const store::ReadTxn& txn, std::span<const Vertex> techniques, bool borrow = false);
   // The loaded uses of a technique, or nullptr.
   const store::EvidenceList* EvidenceOf(Vertex technique) const;
   // Keeps `txn` open while the graph lives, so that loading from snapshot() borrows the
@@ -247,6 +251,7 @@ class DefenseGraph {
   std::vector<Vertex> control_vertices_;
   std::vector<Vertex> threat_vertices_;
   std::vector<IncidentInfo> incident_infos_;
+  Arena incident_arena_;  // the ids and lists of incident_infos_
   std::unique_ptr<store::ReadTxn> snapshot_;  // KeepSnapshot; destroyed after evidence_
   std::unordered_map<Vertex, store::EvidenceList> evidence_;
 };

@@ -107,10 +107,10 @@ Result<std::string> TechniqueCard(const store::ReadTxn& txn, std::string_view te
   if (txn.Count(store::Db::kControls) > 0 || txn.Count(store::Db::kIncidents) > 0) {
     graph::DefenseGraph graph = graph::DefenseGraph::Build(txn, /*with_threats=*/false, /*with_posture=*/false);
     if (auto vertex = graph.Technique(t.id)) {
-      graph.LoadIncidents(txn, [&](std::string_view, const std::vector<graph::Vertex>& techniques) {
+      graph.LoadIncidents(txn, [&](std::string_view, std::span<const graph::Vertex> techniques) {
         return std::find(techniques.begin(), techniques.end(), *vertex) != techniques.end();
       });
-      graph.LoadEvidence(txn, {*vertex});
+      graph.LoadEvidence(txn, std::span<const graph::Vertex>(&*vertex, 1));
       scoring::Scorer scorer(graph);
       for (const auto& reach : scorer.ControlsOf(*vertex)) graph.LoadPostureOf(txn, reach.control);
       scoring::Scope scope;

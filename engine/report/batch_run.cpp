@@ -53,7 +53,7 @@ scoring::Scope IncidentScope(const DefenseGraph& graph, size_t idx) {
   scoring::Scope scope;
   scope.kind = scoring::ScopeKind::kIncident;
   scope.id = info.id;
-  scope.base_techniques = info.techniques;
+  scope.base_techniques.assign(info.techniques.begin(), info.techniques.end());
   std::sort(scope.base_techniques.begin(), scope.base_techniques.end(),
             [&](Vertex a, Vertex b) { return graph.props(a).id < graph.props(b).id; });
   scope.incidents = {idx};

@@ -358,7 +358,7 @@ std::string ChangesText(const DefenseGraph& graph, const Changes& changes) {
     TextTable table({"incident", "time", "classification"});
     for (size_t idx : changes.incidents) {
       const auto& info = graph.incidents()[idx];
-      table.AddRow({Printable(info.id), FormatIsoTime(*info.Time()), std::string(model::ClassificationName(info.classification))});
+      table.AddRow({Printable(std::string(info.id)), FormatIsoTime(*info.Time()), std::string(model::ClassificationName(info.classification))});
     }
     out += table.Render();
   }

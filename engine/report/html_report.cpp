@@ -56,7 +56,7 @@ std::map<Vertex, std::vector<std::string>> IncidentsByTechnique(const DefenseGra
   for (size_t idx : ev.scope.incidents) {
     const auto& info = graph.incidents()[idx];
     if (!info.CountsAt(ev.tau)) continue;
-    for (Vertex t : info.techniques) seen[t].push_back(info.id);
+    for (Vertex t : info.techniques) seen[t].emplace_back(info.id);
   }
   for (auto& entry : seen) std::sort(entry.second.begin(), entry.second.end());
   return seen;

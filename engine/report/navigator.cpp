@@ -152,7 +152,7 @@ std::string NavigatorLayer(const graph::DefenseGraph& graph, const scoring::Eval
   std::vector<std::string> ids;
   for (size_t idx : ev.scope.incidents) {
     const auto& inc = graph.incidents()[idx];
-    if (inc.CountsAt(ev.tau) && ids.size() < 50) ids.push_back(inc.id);
+    if (inc.CountsAt(ev.tau) && ids.size() < 50) ids.emplace_back(inc.id);
   }
   WriteField(w, "value", std::to_string(ev.incidents) + (ids.empty() ? "" : ": " + JoinList(ids)));
   w.EndObject();

@@ -85,8 +85,8 @@ std::string ShortList(const std::vector<std::string>& items, size_t limit = 10, 
   return JoinList(head) + " +" + std::to_string(total - head.size()) + " more";
 }
 
-template <typename W>
-void WriteGapsAndValidations(W& w, const DefenseGraph& graph, const Evaluation& ev) {
+template <typename W, typename Flush>
+void WriteGapsAndValidations(W& w, const DefenseGraph& graph, const Evaluation& ev, Flush&& flush) {
   w.Key("gaps");
   w.StartArray();
   for (const auto& gap : ev.gaps) {
@@ -111,6 +111,7 @@ void WriteGapsAndValidations(W& w, const DefenseGraph& graph, const Evaluation& 
     w.Key("baseline");
     w.Double(RoundScore(v.baseline));
     w.EndObject();
+    flush();
   }
   w.EndArray();
 }
@@ -166,9 +167,22 @@ std::string XmlEscape(std::string_view text) {
 }
 
 std::string ScopeJson(const DefenseGraph& graph, const Evaluation& ev) {
+  std::string json;
+  WriteScopeJson(graph, ev, [&](std::string_view piece) { json.append(piece); });
+  return json;
+}
+
+void WriteScopeJson(const DefenseGraph& graph, const Evaluation& ev, const std::function<void(std::string_view)>& out) {
   // Written pretty in one pass: `threat all` over 100,000 incidents prints megabytes, and a
-  // compact-then-reformat round trip doubled its run time.
-  rapidjson::StringBuffer buf;
+  // compact-then-reformat round trip doubled its run time. The buffer is handed on and reused
+  // between rows (a writer only appends, so clearing it between values is safe).
+  constexpr size_t kPieceBytes = size_t{1} << 20;
+  rapidjson::StringBuffer buf(nullptr, kPieceBytes + (kPieceBytes >> 2));
+  auto flush = [&] {
+    if (buf.GetSize() < kPieceBytes) return;
+    out(std::string_view(buf.GetString(), buf.GetSize()));
+    buf.Clear();
+  };
   PrettyJsonWriter w(buf);
   w.SetIndent(' ', 2);
   w.StartObject();
@@ -255,21 +269,26 @@ std::string ScopeJson(const DefenseGraph& graph, const Evaluation& ev) {
     }
     w.EndArray();
     w.EndObject();
+    flush();
   }
   w.EndArray();
   WriteStrings(w, "unknown_techniques", ev.scope.unknown_techniques);
   w.Key("recommendations");
   w.StartArray();
-  for (const auto& rec : ev.recommendations) WriteRecommendation(w, graph, rec, ev.tau);
+  for (const auto& rec : ev.recommendations) {
+    WriteRecommendation(w, graph, rec, ev.tau);
+    flush();
+  }
   w.EndArray();
-  WriteGapsAndValidations(w, graph, ev);
+  WriteGapsAndValidations(w, graph, ev, flush);
   // Vulnerability exposure (SPEC §3): filled by VulnerabilityExposure::Fill; null and empty
   // when the command did not load it.
   WriteScore(w, "vulnerability_exposure", ev.vulnerability_exposure);
   WritePatches(w, ev.patches);
   if (ev.known_cves) WriteKnownCves(w, *ev.known_cves);
   w.EndObject();
-  return BufferString(buf) + "\n";
+  buf.Put('\n');
+  out(std::string_view(buf.GetString(), buf.GetSize()));
 }
 
 namespace {
@@ -480,7 +499,7 @@ std::string RecommendationsJson(scoring::Scorer& scorer, const DefenseGraph& gra
     }
     w.EndArray();
   }
-  WriteGapsAndValidations(w, graph, ev);
+  WriteGapsAndValidations(w, graph, ev, [] {});
   w.EndObject();
   return BufferString(buf);
 }

@@ -5,8 +5,10 @@
 // Stateless functions over a graph and evaluations; thread-compatible.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/report/line_chart.h"
@@ -17,6 +19,10 @@ namespace tidemark::report {
 // JSON of one evaluated scope, pretty-printed (2 spaces) with a final newline. For an
 // incident scope, `incident` is its normalised record.
 std::string ScopeJson(const graph::DefenseGraph& graph, const scoring::Evaluation& ev);
+// The same document handed to `out` in pieces of about a megabyte, in order: `threat all` with
+// 5,000 controls prints ~30 MB, which is then never held whole (nor copied, nor grown).
+void WriteScopeJson(const graph::DefenseGraph& graph, const scoring::Evaluation& ev,
+                    const std::function<void(std::string_view)>& out);
 std::string ScopeText(const graph::DefenseGraph& graph, const scoring::Evaluation& ev);
 
 struct ThreatRank {

@@ -56,17 +56,48 @@ void Evidence::FirstIncidents(const store::EvidenceList& uses, TimeMs tau, size_
   });
 }
 
-void Evidence::InPlaceFirst(const std::vector<model::PostureRecord>& posture, const store::EvidenceList& uses,
-                            TimeMs tau, size_t limit, std::vector<std::string>& out) {
+bool Evidence::InPlaceFirst(const std::vector<model::PostureRecord>& posture,
+                            const std::vector<const store::EvidenceList*>& lists, TimeMs tau, size_t limit,
+                            std::vector<std::string>& out) {
+  // A k-way merge: each list's next qualifying use, smallest incident id on top of a heap.
+  struct Head {
+    store::EvidenceList::Use use;
+    size_t list;
+  };
+  std::vector<store::EvidenceList::IdCursor> cursors;
+  cursors.reserve(lists.size());
+  std::vector<Head> heap;
+  heap.reserve(lists.size());
+  auto later = [](const Head& a, const Head& b) { return a.use.incident > b.use.incident; };
+  auto advance = [&](size_t list) {
+    Head head{{}, list};
+    while (cursors[list].Next(head.use)) {
+      if (head.use.time <= tau && ImplementedAt(posture, head.use.baseline) > 0) {
+        heap.push_back(head);
+        std::push_heap(heap.begin(), heap.end(), later);
+        return;
+      }
+    }
+  };
+  for (size_t list = 0; list < lists.size(); ++list) {
+    cursors.emplace_back(*lists[list]);
+    advance(list);
+  }
   size_t found = 0;
-  uses.ForEachById([&](const store::EvidenceList::Use& use) {
-    if (found == limit) return false;
-    if (use.time <= tau && ImplementedAt(posture, use.baseline) > 0) {
-      out.emplace_back(use.incident);
+  std::string_view last;
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    Head head = heap.back();
+    heap.pop_back();
+    if (found == 0 || head.use.incident != last) {
+      if (found == limit) return true;
+      out.emplace_back(head.use.incident);
+      last = head.use.incident;
       ++found;
     }
-    return true;
-  });
+    advance(head.list);
+  }
+  return false;
 }
 
 }  // namespace tidemark::scoring

@@ -31,11 +31,14 @@ class Evidence {
                          TimeMs tau);
   // The first `limit` incidents of B(t, τ) in id order, appended to `out`.
   static void FirstIncidents(const store::EvidenceList& uses, TimeMs tau, size_t limit, std::vector<std::string>& out);
-  // The incidents of B(t, τ) in which the control was at least partly in place (impl(c, b(i)) >
-  // 0): the first `limit` in id order appended to `out`. Stops at the limit, so a list of
-  // 100,000 uses costs about `limit` lookups when the control was in place for most of them.
-  static void InPlaceFirst(const std::vector<model::PostureRecord>& posture, const store::EvidenceList& uses,
-                           TimeMs tau, size_t limit, std::vector<std::string>& out);
+  // The incidents of B(t, τ) over several techniques (one list of uses each), in which the
+  // control was at least partly in place (impl(c, b(i)) > 0): the first `limit` of their union
+  // in id order, each once, appended to `out`; returns whether the union has more. The lists are
+  // merged and the merge stops at the limit, so lists of 100,000 uses cost about `limit` steps
+  // each when the control was in place for most of them.
+  static bool InPlaceFirst(const std::vector<model::PostureRecord>& posture,
+                           const std::vector<const store::EvidenceList*>& lists, TimeMs tau, size_t limit,
+                           std::vector<std::string>& out);
 };
 
 }  // namespace tidemark::scoring

@@ -38,7 +38,7 @@ namespace {
 void CollectUnknown(const DefenseGraph& graph, Scope& scope) {
   std::set<std::string> unknown;
   for (size_t idx : scope.incidents) {
-    for (const auto& id : graph.incidents()[idx].unknown_techniques) unknown.insert(id);
+    for (std::string_view id : graph.incidents()[idx].unknown_techniques) unknown.emplace(id);
   }
   scope.unknown_techniques.assign(unknown.begin(), unknown.end());
 }
@@ -77,7 +77,7 @@ Result<Scope> ResolveScope(const DefenseGraph& graph, std::string_view text) {
     scope.id = std::string(text);
     const auto& info = graph.incidents()[*idx];
     scope.name = info.record ? info.record->title : "";
-    scope.base_techniques = info.techniques;
+    scope.base_techniques.assign(info.techniques.begin(), info.techniques.end());
     std::sort(scope.base_techniques.begin(), scope.base_techniques.end(),
               [&](Vertex a, Vertex b) { return graph.props(a).id < graph.props(b).id; });
     scope.incidents = {*idx};
@@ -490,38 +490,44 @@ void Scorer::FindGaps(Evaluation& ev, const Weighted& weighted) {
 }
 
 void Scorer::FindValidations(Evaluation& ev, const Weighted& weighted) {
-  // Per control: the scope techniques with β > 0 (technique order), then its incidents.
-  std::unordered_map<Vertex, size_t> slot;
+  // Per control: the scope techniques with β > 0 (technique order), then its incidents. The
+  // accumulators are found through the dense slot table (reset after use).
+  slot_.resize(graph_.control_vertices().size(), kNoSlot);
+  std::vector<uint32_t> control_indexes;
   for (const auto& [t, w] : weighted.techniques) {
     if (!graph_.EvidenceOf(t)) continue;
     const TechniqueState& state = StateAt(t, ev.tau);
     for (const Factor& f : state.factors) {
       if (f.baseline <= 0) continue;
-      auto [it, added] = slot.try_emplace(f.control, ev.validations.size());
-      if (added) ev.validations.push_back(Validation{f.control, {}, {}, false, 0.0});
-      Validation& v = ev.validations[it->second];
+      uint32_t& slot = slot_[f.control_index];
+      if (slot == kNoSlot) {
+        slot = static_cast<uint32_t>(ev.validations.size());
+        control_indexes.push_back(f.control_index);
+        ev.validations.push_back(Validation{f.control, {}, {}, false, 0.0});
+      }
+      Validation& v = ev.validations[slot];
       v.techniques.push_back(t);
       v.baseline = std::max(v.baseline, f.baseline);
     }
   }
+  for (uint32_t control_index : control_indexes) slot_[control_index] = kNoSlot;
+  std::vector<const store::EvidenceList*> lists;
   for (auto& v : ev.validations) {
-    const auto& posture = graph_.control_info(v.control).posture;
-    // One more than listed per technique: a technique that fills it means the union has more.
-    for (Vertex t : v.techniques) {
-      size_t before = v.incidents.size();
-      Evidence::InPlaceFirst(posture, *graph_.EvidenceOf(t), ev.tau, kListedIncidents + 1, v.incidents);
-      if (v.incidents.size() - before > kListedIncidents) v.more_incidents = true;
-    }
-    std::sort(v.incidents.begin(), v.incidents.end());
-    v.incidents.erase(std::unique(v.incidents.begin(), v.incidents.end()), v.incidents.end());
-    if (v.incidents.size() > kListedIncidents) {
-      v.incidents.resize(kListedIncidents);
-      v.more_incidents = true;
-    }
+    lists.clear();
+    for (Vertex t : v.techniques) lists.push_back(graph_.EvidenceOf(t));
+    v.more_incidents =
+        Evidence::InPlaceFirst(graph_.control_info(v.control).posture, lists, ev.tau, kListedIncidents, v.incidents);
   }
-  std::sort(ev.validations.begin(), ev.validations.end(), [this](const Validation& a, const Validation& b) {
-    return graph_.props(a.control).id < graph_.props(b.control).id;
+  const auto& rank = ControlRanks();
+  std::vector<uint32_t> order(ev.validations.size());
+  for (uint32_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return rank[control_indexes[a]] < rank[control_indexes[b]];
   });
+  std::vector<Validation> sorted;
+  sorted.reserve(order.size());
+  for (uint32_t k : order) sorted.push_back(std::move(ev.validations[k]));
+  ev.validations = std::move(sorted);
 }
 
 std::vector<HistoryPoint> Scorer::History(

@@ -135,16 +135,27 @@ size_t EvidenceList::FirstBaselineAtLeast(TimeMs baseline) const {
 }
 
 void EvidenceList::ForEachById(const std::function<bool(const Use&)>& fn) const {
-  const char* at = bytes_.data() + kListHeaderBytes + size_ * kUsePairBytes;
-  const char* end = bytes_.data() + bytes_.size();
-  for (size_t k = 0; k < size_; ++k) {
-    if (at + 2 > end) CorruptList("cut short");
-    size_t length = LoadHost<uint16_t>(at);
-    if (at + 2 + length + kUsePairBytes > end) CorruptList("cut short");
-    Use use{std::string_view(at + 2, length), LoadHost<int64_t>(at + 2 + length), LoadHost<int64_t>(at + 2 + length + 8)};
-    at += 2 + length + kUsePairBytes;
+  IdCursor cursor(*this);
+  Use use;
+  while (cursor.Next(use)) {
     if (!fn(use)) return;
   }
+}
+
+EvidenceList::IdCursor::IdCursor(const EvidenceList& list)
+    : at_(list.bytes_.data() + kListHeaderBytes + list.size_ * kUsePairBytes),
+      end_(list.bytes_.data() + list.bytes_.size()),
+      left_(list.size_) {}
+
+bool EvidenceList::IdCursor::Next(Use& use) {
+  if (left_ == 0) return false;
+  if (at_ + 2 > end_) CorruptList("cut short");
+  size_t length = LoadHost<uint16_t>(at_);
+  if (at_ + 2 + length + kUsePairBytes > end_) CorruptList("cut short");
+  use = Use{std::string_view(at_ + 2, length), LoadHost<int64_t>(at_ + 2 + length), LoadHost<int64_t>(at_ + 2 + length + 8)};
+  at_ += 2 + length + kUsePairBytes;
+  --left_;
+  return true;
 }
 
 std::optional<EvidenceList> EvidenceIndex::Find(const ReadTxn& txn, std::string_view technique, bool borrow) {

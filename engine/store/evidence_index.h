@@ -71,6 +71,19 @@ class EvidenceList {
   size_t FirstBaselineAtLeast(TimeMs baseline) const;
   // Uses in incident id order until fn returns false.
   void ForEachById(const std::function<bool(const Use&)>& fn) const;
+  // The uses in incident id order, read one at a time (to merge several lists). Borrows the
+  // list, which must outlive it.
+  class IdCursor {
+   public:
+    explicit IdCursor(const EvidenceList& list);
+    // The next use into `use`; false at the end.
+    bool Next(Use& use);
+
+   private:
+    const char* at_;
+    const char* end_;
+    size_t left_;
+  };
   std::string_view bytes() const { return bytes_; }
 
  private:

@@ -2,16 +2,20 @@
 
 #include <fcntl.h>
 #include <lmdb.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 
 #include "engine/core/logging.h"
 #include "engine/store/evidence_index.h"
@@ -133,6 +137,41 @@ size_t ReadTxn::Count(Db db) const {
   int rc = mdb_stat(txn_, store_->dbi(db), &stat);
   if (rc != 0) Fail("stat", rc);
   return stat.ms_entries;
+}
+
+namespace {
+
+// The start of the mapping of this process that holds `address` (/proc/self/maps), or nullptr.
+char* MappingStart(const void* address) {
+  std::unique_ptr<FILE, int (*)(FILE*)> maps(std::fopen("/proc/self/maps", "r"), &std::fclose);
+  if (!maps) return nullptr;
+  auto at = reinterpret_cast<uintptr_t>(address);
+  unsigned long long start = 0, end = 0;
+  char line[512];
+  while (std::fgets(line, sizeof line, maps.get())) {
+    if (std::sscanf(line, "%llx-%llx", &start, &end) == 2 && start <= at && at < end) {
+      return reinterpret_cast<char*>(static_cast<uintptr_t>(start));
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void ReadTxn::ReleaseReadPages() const {
+  MDB_env* env = mdb_txn_env(txn_);
+  // Where the map starts: LMDB does not say (me_mapaddr is only set for MDB_FIXEDMAP), so the
+  // mapping that holds a value of this snapshot, found once per store.
+  std::call_once(store_->map_found_, [&] {
+    auto version = Get(Db::kMeta, "schema_version");
+    if (version) store_->map_start_ = MappingStart(version->data());
+  });
+  MDB_envinfo info;
+  MDB_stat stat;
+  if (store_->map_start_ == nullptr || mdb_env_info(env, &info) != 0 || mdb_env_stat(env, &stat) != 0) return;
+  // The used part of the map: pages 0 .. last page number.
+  size_t used = (static_cast<size_t>(info.me_last_pgno) + 1) * stat.ms_psize;
+  madvise(store_->map_start_, std::min<size_t>(used, info.me_mapsize), MADV_DONTNEED);
 }
 
 void WriteTxn::Put(Db db, std::string_view key, std::string_view value) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -88,6 +89,13 @@ class ReadTxn {
   // The last key/value of a database (highest key), or nullopt when empty.
   std::optional<std::pair<std::string_view, std::string_view>> Last(Db db) const;
   size_t Count(Db db) const;
+  // Unmaps the store's pages from this process. They stay in the page cache, and reading one
+  // again maps it again with the same bytes (a snapshot's pages never change while it is
+  // open; LMDB maps the file shared), so every view handed out stays valid. For long scans:
+  // each page read stays mapped otherwise and, with the kernel's fault-around (the cached pages
+  // within 64 KiB of each fault), its neighbours of other databases too — a scan of the incident
+  // facts at 1,000,000 incidents kept the whole 1 GB file resident.
+  void ReleaseReadPages() const;
 
  protected:
   friend class Store;
@@ -170,6 +178,10 @@ class Store {
   MDB_env* env_ = nullptr;
   unsigned dbis_[kDbCount] = {};
   uint64_t map_size_ = 0;
+  // Where LMDB mapped data.mdb in this process (ReadTxn::ReleaseReadPages), found once.
+  friend class ReadTxn;
+  mutable std::once_flag map_found_;
+  mutable char* map_start_ = nullptr;
 };
 
 }  // namespace tidemark::store

@@ -28,7 +28,7 @@ RunFn SetupIncident(CLI::App& app) {
     size_t index = graph.AddIncident(std::move(*incident));
     // Evidence (SPEC §3) is the whole organisation's: the evidence index's lists of its
     // techniques (views into txn, which outlives the evaluation), not the other incidents.
-    std::vector<graph::Vertex> own = graph.incidents()[index].techniques;
+    std::span<const graph::Vertex> own = graph.incidents()[index].techniques;
     graph.LoadEvidence(txn, own, /*borrow=*/true);
     // Every posture record, but only of the controls in C(t) of its techniques (the scorer's
     // rule, parent fallback included): baselines read the posture at each incident's creation.
@@ -40,7 +40,11 @@ RunFn SetupIncident(CLI::App& app) {
     if (!scope.ok()) return scope.status();
     scoring::Evaluation ev = scorer.Evaluate(*scope, ctx.AsOf());
     TM_RETURN_IF_ERROR(AddVulnerabilities(ctx, graph, ev));
-    ctx.Print(ctx.options.json ? report::ScopeJson(graph, ev) : report::ScopeText(graph, ev));
+    if (ctx.options.json) {
+      report::WriteScopeJson(graph, ev, [&](std::string_view piece) { ctx.Print(piece); });
+    } else {
+      ctx.Print(report::ScopeText(graph, ev));
+    }
     return Status::Ok();
   };
 }

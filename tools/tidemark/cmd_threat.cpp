@@ -26,7 +26,11 @@ RunFn SetupThreat(CLI::App& app) {
     scoring::Scorer scorer(**graph);
     scoring::Evaluation ev = scorer.Evaluate(*scope, ctx.AsOf());
     TM_RETURN_IF_ERROR(AddVulnerabilities(ctx, **graph, ev));
-    ctx.Print(ctx.options.json ? report::ScopeJson(**graph, ev) : report::ScopeText(**graph, ev));
+    if (ctx.options.json) {
+      report::WriteScopeJson(**graph, ev, [&](std::string_view piece) { ctx.Print(piece); });
+    } else {
+      ctx.Print(report::ScopeText(**graph, ev));
+    }
     ReleaseAtExit(std::move(*graph));
     return Status::Ok();
   };

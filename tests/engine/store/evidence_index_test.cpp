@@ -166,7 +166,8 @@ struct ScannedUse {
   TimeMs time, baseline;
 };
 
-TEST_CASE("evidence read from a list equals a scan of the incidents: count, baseline, first incidents, in place") {
+TEST_CASE("evidence read from a list equals a scan of the incidents: count, baseline, first incidents, in place "
+          "(also over the union of two overlapping lists)") {
   std::mt19937 rng(1016);
   for (int round = 0; round < 200; ++round) {
     CAPTURE(round);
@@ -186,6 +187,14 @@ TEST_CASE("evidence read from a list equals a scan of the incidents: count, base
     }
     std::shuffle(uses.begin(), uses.end(), rng);
     EvidenceList list = EvidenceList::Of(uses);
+    // The same uses over two techniques: each in one of them or in both.
+    std::vector<EvidenceList::Use> first_part, second_part;
+    for (const auto& use : uses) {
+      unsigned where = rng() % 3;
+      if (where != 1) first_part.push_back(use);
+      if (where != 0) second_part.push_back(use);
+    }
+    EvidenceList first_list = EvidenceList::Of(first_part), second_list = EvidenceList::Of(second_part);
     std::vector<model::PostureRecord> posture;
     size_t records = rng() % 5;
     for (size_t k = 0; k < records; ++k) {
@@ -205,6 +214,7 @@ TEST_CASE("evidence read from a list equals a scan of the incidents: count, base
       size_t counted = 0;
       double beta = 0;
       std::vector<std::string> first, in_place;
+      size_t in_place_count = 0;
       for (const auto& use : all) {
         if (use.time > tau) continue;
         ++counted;
@@ -212,14 +222,19 @@ TEST_CASE("evidence read from a list equals a scan of the incidents: count, base
         beta = std::max(beta, impl);
         if (first.size() < 7) first.push_back(use.id);
         if (impl > 0 && in_place.size() < 7) in_place.push_back(use.id);
+        if (impl > 0) ++in_place_count;
       }
       CHECK(scoring::Evidence::Count(list, tau) == counted);
       CHECK(scoring::Evidence::Baseline(posture, list, tau) == beta);
-      std::vector<std::string> got_first, got_in_place;
+      std::vector<std::string> got_first, got_in_place, got_union;
       scoring::Evidence::FirstIncidents(list, tau, 7, got_first);
-      scoring::Evidence::InPlaceFirst(posture, list, tau, 7, got_in_place);
+      bool more = scoring::Evidence::InPlaceFirst(posture, {&list}, tau, 7, got_in_place);
+      bool union_more = scoring::Evidence::InPlaceFirst(posture, {&first_list, &second_list}, tau, 7, got_union);
       CHECK(got_first == first);
       CHECK(got_in_place == in_place);
+      CHECK(got_union == in_place);
+      CHECK(more == (in_place_count > 7));
+      CHECK(union_more == (in_place_count > 7));
     }
   }
 }
