@@ -128,6 +128,8 @@ void FindingIndex::Writer::Finish(WriteTxn& txn) {
   std::vector<std::string> table;
   for (std::string_view text : Strings(txn)) table.emplace_back(text);
   size_t stored_strings = table.size();
+  // `number` views the strings in `table`: no push_back below may move them.
+  table.reserve(table.size() + strings_.size());
   std::unordered_map<std::string_view, uint32_t> number;
   number.reserve(table.size() + strings_.size());
   for (uint32_t k = 0; k < table.size(); ++k) number.emplace(table[k], k);

@@ -257,7 +257,8 @@ TEST_CASE("a version-3 store is upgraded to 4 in one transaction: the finding in
   std::string fresh = FreshStore(/*with_v2_incidents=*/true, /*with_v3_findings=*/true);
   std::vector<std::string> keys, fresh_keys;
   for (const auto& [key, value] : after.databases["finding_index"]) keys.push_back(key);
-  for (const auto& [key, value] : ReadRaw(fresh).databases["finding_index"]) fresh_keys.push_back(key);
+  RawStore fresh_raw = ReadRaw(fresh);  // held: a loop over a temporary's member would dangle
+  for (const auto& [key, value] : fresh_raw.databases["finding_index"]) fresh_keys.push_back(key);
   CHECK(keys == fresh_keys);
   CHECK(keys == std::vector<std::string>{std::string("asset\0db01", 10), std::string("asset\0web01", 11),
                                          std::string("asset\0ws-1", 10), "strings"});
