@@ -388,7 +388,8 @@ void Scorer::Recommend(Evaluation& ev, const Weighted& weighted, size_t limit) {
     if (slot_[candidate.control_index] != kNoSlot) listed_ranks.push_back(rank[candidate.control_index]);
   }
   std::sort(listed_ranks.begin(), listed_ranks.end());
-  for (const auto& [t, w] : weighted.techniques) {
+  for (const auto& weighted_technique : weighted.techniques) {
+    Vertex t = weighted_technique.first;  // a plain variable: clang 14 lambdas cannot capture bindings
     const TechniqueState& state = StateAt(t, ev.tau);
     auto add = [&](size_t factor_idx) {
       uint32_t slot = slot_[state.factor_controls[factor_idx]];
