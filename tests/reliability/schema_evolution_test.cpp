@@ -129,6 +129,36 @@ void SameAnswer(const std::string& store, const std::string& fresh, const std::v
   CHECK(upgraded_answer.out == fresh_answer.out);
 }
 
+// Opens `store` once (`info`) and checks the upgrade from version `from`: stderr says so, the
+// store records the current version, one transaction wrote it, and every database of `before`
+// but meta is kept byte for byte. Returns the store as the upgrade left it.
+RawStore UpgradedInOneTransaction(const std::string& store, const RawStore& before, int from) {
+  auto info = RunTidemark({"--store", store, "--json", "info"});
+  REQUIRE_MESSAGE(info.exit_code == 0, info.err);
+  CHECK_MESSAGE(info.err.find("store " + store + ": upgraded schema " + std::to_string(from) + " -> " +
+                              std::to_string(store::kSchemaVersion)) != std::string::npos,
+                info.err);
+  RawStore after = ReadRaw(store);
+  CHECK(after.databases["meta"]["schema_version"] == std::to_string(store::kSchemaVersion));
+  CHECK(after.last_txnid == before.last_txnid + 1);  // one transaction
+  for (const auto& [name, records] : before.databases) {
+    const auto& name_ = name;  // CAPTURE's lambda cannot capture a structured binding (clang)
+    CAPTURE(name_);
+    REQUIRE(after.databases.count(name) == 1);
+    if (name == "meta") continue;
+    CHECK(after.databases[name] == records);
+  }
+  return after;
+}
+
+// A second open of an upgraded store finds the current version and writes nothing.
+void OpensWithoutWriting(const std::string& store) {
+  RawStore upgraded = ReadRaw(store);
+  auto again = RunTidemark({"--store", store, "--json", "info"});
+  CHECK_MESSAGE(again.err.find("upgraded") == std::string::npos, again.err);
+  CHECK(ReadRaw(store).last_txnid == upgraded.last_txnid);
+}
+
 TEST_CASE("a version-1 store is upgraded in place once, keeps every record and answers as before") {
   std::string store = SchemaV1Store();
   RawStore before = ReadRaw(store);
@@ -198,21 +228,7 @@ TEST_CASE("a version-2 store is upgraded to 3 in one transaction: the evidence i
   REQUIRE(before.databases["incidents"].size() == 7);
   REQUIRE(before.databases.count("evidence") == 0);
 
-  auto info = RunTidemark({"--store", store, "--json", "info"});
-  REQUIRE_MESSAGE(info.exit_code == 0, info.err);
-  CHECK_MESSAGE(info.err.find("store " + store + ": upgraded schema 2 -> " + std::to_string(store::kSchemaVersion)) !=
-                    std::string::npos,
-                info.err);
-  RawStore after = ReadRaw(store);
-  CHECK(after.databases["meta"]["schema_version"] == std::to_string(store::kSchemaVersion));
-  CHECK(after.last_txnid == before.last_txnid + 1);  // one transaction
-  for (const auto& [name, records] : before.databases) {
-    const auto& name_ = name;
-    CAPTURE(name_);
-    REQUIRE(after.databases.count(name) == 1);
-    if (name == "meta") continue;
-    CHECK(after.databases[name] == records);
-  }
+  RawStore after = UpgradedInOneTransaction(store, before, 2);
   // V2-1, V2-2 and V2-4 show techniques succeeded (V2-1 blocked T1200; V2-3 is a false
   // positive): the index holds T1100.001, T1200, T1300 and T1400.
   std::string fresh = FreshStore(/*with_v2_incidents=*/true);
@@ -224,10 +240,7 @@ TEST_CASE("a version-2 store is upgraded to 3 in one transaction: the evidence i
            {"incident", "V2-1"}, {"--json", "incident", "V2-4"}, {"--json", "threat", "all"}, {"incident", "INC-1042"}}) {
     SameAnswer(store, fresh, question);
   }
-  RawStore upgraded = ReadRaw(store);
-  auto again = RunTidemark({"--store", store, "--json", "info"});
-  CHECK_MESSAGE(again.err.find("upgraded") == std::string::npos, again.err);
-  CHECK(ReadRaw(store).last_txnid == upgraded.last_txnid);
+  OpensWithoutWriting(store);
 }
 
 TEST_CASE("a version-3 store is upgraded to 4 in one transaction: the finding index is built from its findings") {
@@ -237,21 +250,7 @@ TEST_CASE("a version-3 store is upgraded to 4 in one transaction: the finding in
   REQUIRE(before.databases["findings"].size() == 6);
   REQUIRE(before.databases.count("finding_index") == 0);
 
-  auto info = RunTidemark({"--store", store, "--json", "info"});
-  REQUIRE_MESSAGE(info.exit_code == 0, info.err);
-  CHECK_MESSAGE(info.err.find("store " + store + ": upgraded schema 3 -> " + std::to_string(store::kSchemaVersion)) !=
-                    std::string::npos,
-                info.err);
-  RawStore after = ReadRaw(store);
-  CHECK(after.databases["meta"]["schema_version"] == std::to_string(store::kSchemaVersion));
-  CHECK(after.last_txnid == before.last_txnid + 1);  // one transaction
-  for (const auto& [name, records] : before.databases) {
-    const auto& name_ = name;
-    CAPTURE(name_);
-    REQUIRE(after.databases.count(name) == 1);
-    if (name == "meta") continue;
-    CHECK(after.databases[name] == records);
-  }
+  RawStore after = UpgradedInOneTransaction(store, before, 3);
   // One list per asset with findings, and the string table. (Its string numbers follow the
   // order findings were written in, so the bytes differ from an import's; the answers agree.)
   std::string fresh = FreshStore(/*with_v2_incidents=*/true, /*with_v3_findings=*/true);
@@ -270,10 +269,7 @@ TEST_CASE("a version-3 store is upgraded to 4 in one transaction: the finding in
                                                                     {"--json", "threats"}}) {
     SameAnswer(store, fresh, question);
   }
-  RawStore upgraded = ReadRaw(store);
-  auto again = RunTidemark({"--store", store, "--json", "info"});
-  CHECK_MESSAGE(again.err.find("upgraded") == std::string::npos, again.err);
-  CHECK(ReadRaw(store).last_txnid == upgraded.last_txnid);
+  OpensWithoutWriting(store);
 }
 
 TEST_CASE("a store of a newer schema version is refused naming both versions") {
