@@ -11,7 +11,7 @@ namespace {
 constexpr uint8_t kValueVersion = 1;
 constexpr size_t kHeaderSize = 1 + 8 + 8 + 1;
 
-std::string Encode(const model::Finding& finding) {
+std::string EncodeValue(const model::Finding& finding) {
   std::string value;
   value.reserve(kHeaderSize + 200);
   value.push_back(static_cast<char>(kValueVersion));
@@ -44,26 +44,74 @@ model::Finding DecodeFindingRecord(std::string_view key, std::string_view value)
   return finding;
 }
 
-}  // namespace
+// The parts of a finding key: asset \0 cve \0 software-key, split by hand (SplitKey allocates
+// a vector per call).
+struct KeyParts {
+  std::string_view asset, cve, software_key;
+};
+KeyParts SplitFindingKey(std::string_view key) {
+  size_t first = key.find('\0');
+  size_t second = first == std::string_view::npos ? first : key.find('\0', first + 1);
+  if (second == std::string_view::npos) throw StoreFailure("corrupt finding key in store");
+  return {key.substr(0, first), key.substr(first + 1, second - first - 1), key.substr(second + 1)};
+}
 
-bool FindingCatalog::Upsert(WriteTxn& txn, const model::Finding& finding, FindingIndex::Writer& index) {
-  std::string software_key = model::SoftwareKey(finding.software);
-  std::string key = JoinKey({finding.asset, finding.cve, software_key});
-  std::string value = Encode(finding);
-  bool firmware = finding.remediation_type == model::RemediationType::kFirmware;
+// Writes `finding` (appending it when its key sorts after `*last_key`; never when
+// `last_key` is null) and gives the index its stored facts.
+bool UpsertEncoded(WriteTxn& txn, EncodedFinding& finding, FindingIndex::Writer& index, std::string* last_key) {
+  const std::string& key = finding.key;
+  std::string& value = finding.value;
+  auto [asset, cve, software_key] = SplitFindingKey(key);
+  TimeMs first_seen = DecodeInt64(std::string_view(value).substr(1, 8));
+  int64_t fixed_bits = DecodeInt64(std::string_view(value).substr(9, 8));
+  std::optional<TimeMs> fixed = fixed_bits == INT64_MIN ? std::nullopt : std::optional<TimeMs>(fixed_bits);
+  bool firmware = value[17] == 1;
+  if (last_key && key > *last_key && txn.Append(Db::kFindings, key, value)) {
+    *last_key = key;
+    index.Put(asset, cve, software_key, first_seen, fixed, firmware);
+    return true;
+  }
   // A new finding (every one, on a first import) costs one B-tree descent.
   auto existing = txn.PutIfAbsent(Db::kFindings, key, value);
   if (!existing) {
-    index.Put(finding.asset, finding.cve, software_key, finding.first_seen, finding.fixed, firmware);
+    if (last_key && key > *last_key) *last_key = key;
+    index.Put(asset, cve, software_key, first_seen, fixed, firmware);
     return true;
   }
   CheckHeader(*existing);
   TimeMs stored_first_seen = DecodeInt64(existing->substr(1, 8));
-  TimeMs first_seen = std::min(stored_first_seen, finding.first_seen);
-  if (stored_first_seen < finding.first_seen) value.replace(1, 8, EncodeInt64(stored_first_seen));
+  if (stored_first_seen < first_seen) {
+    first_seen = stored_first_seen;
+    value.replace(1, 8, EncodeInt64(stored_first_seen));
+  }
   txn.Put(Db::kFindings, key, value);
-  index.Put(finding.asset, finding.cve, software_key, first_seen, finding.fixed, firmware);
+  index.Put(asset, cve, software_key, first_seen, fixed, firmware);
   return false;
+}
+
+}  // namespace
+
+EncodedFinding FindingCatalog::Encode(const model::Finding& finding) {
+  return {JoinKey({finding.asset, finding.cve, model::SoftwareKey(finding.software)}), EncodeValue(finding)};
+}
+
+bool FindingCatalog::Upsert(WriteTxn& txn, const model::Finding& finding, FindingIndex::Writer& index) {
+  EncodedFinding encoded = Encode(finding);
+  return UpsertEncoded(txn, encoded, index, nullptr);
+}
+
+bool FindingCatalog::Upsert(WriteTxn& txn, EncodedFinding& finding, FindingIndex::Writer& index, std::string& last_key) {
+  return UpsertEncoded(txn, finding, index, &last_key);
+}
+
+void FindingCatalog::Number(const EncodedFinding& finding, FindingIndex::Writer& index) {
+  KeyParts parts = SplitFindingKey(finding.key);
+  index.Number(parts.cve, parts.software_key);
+}
+
+std::string FindingCatalog::LastKey(const ReadTxn& txn) {
+  auto last = txn.Last(Db::kFindings);
+  return last ? std::string(last->first) : std::string();
 }
 
 bool FindingCatalog::Upsert(WriteTxn& txn, const model::Finding& finding) {
@@ -92,13 +140,10 @@ void FindingCatalog::ForEachFacts(const ReadTxn& txn, const std::function<void(c
   FindingFacts facts;
   txn.ForEach(Db::kFindings, "", [&](std::string_view key, std::string_view value) {
     CheckHeader(value);
-    // asset \0 cve \0 software-key: split by hand (SplitKey allocates a vector per call).
-    size_t first = key.find('\0');
-    size_t second = first == std::string_view::npos ? first : key.find('\0', first + 1);
-    if (second == std::string_view::npos) throw StoreFailure("corrupt finding key in store");
-    facts.asset = key.substr(0, first);
-    facts.cve = key.substr(first + 1, second - first - 1);
-    facts.software_key = key.substr(second + 1);
+    KeyParts parts = SplitFindingKey(key);
+    facts.asset = parts.asset;
+    facts.cve = parts.cve;
+    facts.software_key = parts.software_key;
     facts.first_seen = DecodeInt64(value.substr(1, 8));
     int64_t fixed = DecodeInt64(value.substr(9, 8));
     facts.fixed = fixed == INT64_MIN ? std::nullopt : std::optional<TimeMs>(fixed);

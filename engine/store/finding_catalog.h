@@ -30,6 +30,13 @@ struct FindingFacts {
   model::RemediationType remediation_type = model::RemediationType::kSoftware;
 };
 
+// A finding as the store keeps it, made by FindingCatalog::Encode on any thread so that the
+// thread holding the write transaction (one per import) only writes it.
+struct EncodedFinding {
+  std::string key;    // asset \0 cve \0 software-key
+  std::string value;  // the layout above
+};
+
 class FindingCatalog {
  public:
   // Upserts by (asset, CVE, software key): the record replaces the stored one, except that
@@ -37,6 +44,16 @@ class FindingCatalog {
   // true when the finding is new. The stored facts go to `index`, whose Finish the caller
   // runs before the transaction commits.
   static bool Upsert(WriteTxn& txn, const model::Finding& finding, FindingIndex::Writer& index);
+  static EncodedFinding Encode(const model::Finding& finding);
+  // The same for an encoded finding (its value may be changed). `last_key` is the greatest key
+  // stored (LastKey, then kept current by every call): a finding whose key sorts after it is
+  // appended (no search, and full pages: a bulk import in key order writes fewer pages).
+  static bool Upsert(WriteTxn& txn, EncodedFinding& finding, FindingIndex::Writer& index, std::string& last_key);
+  // The greatest key stored, "" when there is no finding.
+  static std::string LastKey(const ReadTxn& txn);
+  // Numbers the finding's strings in `index` (FindingIndex::Writer::Number) ahead of a write
+  // out of reading order.
+  static void Number(const EncodedFinding& finding, FindingIndex::Writer& index);
   // The same with an index writer of its own, finished at once (a few findings).
   static bool Upsert(WriteTxn& txn, const model::Finding& finding);
   // nullopt when absent.

@@ -122,6 +122,11 @@ void FindingIndex::Writer::Put(std::string_view asset, std::string_view cve, std
   changes_.push_back({Asset(asset), facts});
 }
 
+void FindingIndex::Writer::Number(std::string_view cve, std::string_view software_key) {
+  strings_.Intern(cve);
+  if (!software_key.empty()) strings_.Intern(software_key);
+}
+
 void FindingIndex::Writer::Finish(WriteTxn& txn) {
   if (changes_.empty()) return;
   // The writer's string numbers become the table's, appending the strings it lacks.

@@ -66,6 +66,11 @@ class FindingIndex {
     // The stored facts of finding (asset, cve, software_key) are now these (new or replaced).
     void Put(std::string_view asset, std::string_view cve, std::string_view software_key, TimeMs first_seen,
              std::optional<TimeMs> fixed, bool firmware);
+    // Numbers the strings of a finding as Put would (new strings of the string table are
+    // numbered in the order the writer first meets them). A caller that Puts findings in
+    // another order than it read them (key order, to append) calls this in reading order first,
+    // so the table comes out as if they were written in that order.
+    void Number(std::string_view cve, std::string_view software_key);
     // Writes the touched lists; the Writer is empty again afterwards.
     void Finish(WriteTxn& txn);
 

@@ -174,9 +174,26 @@ Status ParseInto(std::string& text, FindingFormat format, FindingFile& out) {
 
 }  // namespace
 
+namespace {
+
+// What StoreFindings writes for `row` when its finding is not stored: the finding, or, for a
+// delta Fixed row, the finding fixed at the row's event time (never before it was first seen).
+store::EncodedFinding EncodeRow(const FindingRow& row) {
+  if (row.event != FindingRow::Event::kFixed) return store::FindingCatalog::Encode(row.finding);
+  model::Finding fixed = row.finding;
+  fixed.fixed = std::max(row.event_time, fixed.first_seen);
+  return store::FindingCatalog::Encode(fixed);
+}
+
+}  // namespace
+
 void FindingFile::Add(FindingRow&& row) {
+  // Rows held until the end of the file stay small; batches are encoded here, on the thread
+  // that reads.
+  bool held = format == FindingFormat::kMdvmDelta || format == FindingFormat::kCsv;
+  if (!held) row.encoded = EncodeRow(row);
   rows.push_back(std::move(row));
-  if (rows.size() >= kFindingBatchRows && format != FindingFormat::kMdvmDelta && format != FindingFormat::kCsv) Drain();
+  if (rows.size() >= kFindingBatchRows && !held) Drain();
 }
 
 void FindingFile::Drain() {
@@ -233,6 +250,20 @@ void StoreFindings(store::WriteTxn& txn, std::vector<FindingRow>& rows, FindingW
     });
   }
   for (FindingRow& row : rows) {
+    if (row.encoded.key.empty()) row.encoded = EncodeRow(row);
+  }
+  // Then in key order, stably: a finding's rows keep the order above. The finding index numbers
+  // its strings in the order above all the same (the stored bytes do not depend on this).
+  std::vector<uint32_t> order(rows.size());
+  for (uint32_t idx = 0; idx < order.size(); ++idx) order[idx] = idx;
+  auto by_key = [&](uint32_t a, uint32_t b) { return rows[a].encoded.key < rows[b].encoded.key; };
+  if (!std::is_sorted(order.begin(), order.end(), by_key)) {
+    for (const FindingRow& row : rows) store::FindingCatalog::Number(row.encoded, index);
+    std::stable_sort(order.begin(), order.end(), by_key);
+  }
+  std::string last_key = store::FindingCatalog::LastKey(txn);
+  for (uint32_t idx : order) {
+    FindingRow& row = rows[idx];
     model::Finding& finding = row.finding;
     if (row.event == FindingRow::Event::kFixed) {
       ++stats.fixed;
@@ -242,9 +273,8 @@ void StoreFindings(store::WriteTxn& txn, std::vector<FindingRow>& rows, FindingW
         ++stats.updated;
         continue;
       }
-      finding.fixed = std::max(row.event_time, finding.first_seen);
     }
-    if (store::FindingCatalog::Upsert(txn, finding, index)) {
+    if (store::FindingCatalog::Upsert(txn, row.encoded, index, last_key)) {
       ++stats.created;
     } else {
       ++stats.updated;

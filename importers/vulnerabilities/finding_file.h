@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/model/finding.h"
+#include "engine/store/finding_catalog.h"
 #include "engine/store/finding_index.h"
 #include "engine/store/store.h"
 #include "importers/common/reject.h"
@@ -36,6 +37,10 @@ struct FindingRow {
   model::Finding finding;
   Event event = Event::kUpsert;
   TimeMs event_time = 0;  // delta rows: eventTimestamp; others: 0
+  // The finding as StoreFindings writes it when it is not stored yet (a kFixed row: fixed at
+  // its event time). Made by FindingFile::Add for rows handed over in batches, so that the
+  // reading thread does that work; empty otherwise (StoreFindings makes it).
+  store::EncodedFinding encoded;
 };
 
 // Rows handed over at once by a draining FindingFile.
@@ -75,6 +80,8 @@ struct FindingWriteStats {
 // Writes the rows (moved out; `rows` is left cleared) and adds what it did to `stats`: upserts
 // by (asset, CVE, software); delta rows are applied in event-time order, a Fixed before a New
 // at the same time (a software updated from 1.0 to 2.0 that is still vulnerable stays open).
+// The rows of one finding are applied in that order; findings are written in key order (they
+// do not depend on each other), so that a first import appends.
 // The finding index changes go to `index` (the caller finishes it before committing).
 void StoreFindings(store::WriteTxn& txn, std::vector<FindingRow>& rows, FindingWriteStats& stats,
                    store::FindingIndex::Writer& index);

@@ -41,6 +41,7 @@ class NdjsonFindingReader {
   std::vector<char> pool_buffer_;
   rapidjson::MemoryPoolAllocator<> pool_;
   rapidjson::Document doc_;
+  std::string line_;  // the line parsed in situ (its capacity reused)
   bool mdvm_;
   bool detected_;
 };
