@@ -44,16 +44,14 @@ model::Finding DecodeFindingRecord(std::string_view key, std::string_view value)
   return finding;
 }
 
-// The parts of a finding key: asset \0 cve \0 software-key, split by hand (SplitKey allocates
-// a vector per call).
+// The parts of an encoded finding's key (asset \0 cve \0 software-key).
 struct KeyParts {
   std::string_view asset, cve, software_key;
 };
-KeyParts SplitFindingKey(std::string_view key) {
-  size_t first = key.find('\0');
-  size_t second = first == std::string_view::npos ? first : key.find('\0', first + 1);
-  if (second == std::string_view::npos) throw StoreFailure("corrupt finding key in store");
-  return {key.substr(0, first), key.substr(first + 1, second - first - 1), key.substr(second + 1)};
+KeyParts PartsOf(const EncodedFinding& finding) {
+  std::string_view key = finding.key;
+  return {key.substr(0, finding.cve_at - 1), key.substr(finding.cve_at, finding.software_at - 1 - finding.cve_at),
+          key.substr(finding.software_at)};
 }
 
 // Writes `finding` (appending it when its key sorts after `*last_key`; never when
@@ -61,21 +59,24 @@ KeyParts SplitFindingKey(std::string_view key) {
 bool UpsertEncoded(WriteTxn& txn, EncodedFinding& finding, FindingIndex::Writer& index, std::string* last_key) {
   const std::string& key = finding.key;
   std::string& value = finding.value;
-  auto [asset, cve, software_key] = SplitFindingKey(key);
+  KeyParts parts = PartsOf(finding);
+  if (!finding.numbers) finding.numbers = index.Number(parts.cve, parts.software_key);
+  FindingIndex::Writer::Numbers numbers = *finding.numbers;
+  std::string_view asset = parts.asset;
   TimeMs first_seen = DecodeInt64(std::string_view(value).substr(1, 8));
   int64_t fixed_bits = DecodeInt64(std::string_view(value).substr(9, 8));
   std::optional<TimeMs> fixed = fixed_bits == INT64_MIN ? std::nullopt : std::optional<TimeMs>(fixed_bits);
   bool firmware = value[17] == 1;
   if (last_key && key > *last_key && txn.Append(Db::kFindings, key, value)) {
     *last_key = key;
-    index.Put(asset, cve, software_key, first_seen, fixed, firmware);
+    index.Put(asset, numbers, first_seen, fixed, firmware);
     return true;
   }
-  // A new finding (every one, on a first import) costs one B-tree descent.
+  // A finding out of key order costs one B-tree descent.
   auto existing = txn.PutIfAbsent(Db::kFindings, key, value);
   if (!existing) {
     if (last_key && key > *last_key) *last_key = key;
-    index.Put(asset, cve, software_key, first_seen, fixed, firmware);
+    index.Put(asset, numbers, first_seen, fixed, firmware);
     return true;
   }
   CheckHeader(*existing);
@@ -85,14 +86,19 @@ bool UpsertEncoded(WriteTxn& txn, EncodedFinding& finding, FindingIndex::Writer&
     value.replace(1, 8, EncodeInt64(stored_first_seen));
   }
   txn.Put(Db::kFindings, key, value);
-  index.Put(asset, cve, software_key, first_seen, fixed, firmware);
+  index.Put(asset, numbers, first_seen, fixed, firmware);
   return false;
 }
 
 }  // namespace
 
 EncodedFinding FindingCatalog::Encode(const model::Finding& finding) {
-  return {JoinKey({finding.asset, finding.cve, model::SoftwareKey(finding.software)}), EncodeValue(finding)};
+  EncodedFinding encoded;
+  encoded.key = JoinKey({finding.asset, finding.cve, model::SoftwareKey(finding.software)});
+  encoded.value = EncodeValue(finding);
+  encoded.cve_at = static_cast<uint32_t>(finding.asset.size() + 1);
+  encoded.software_at = static_cast<uint32_t>(encoded.cve_at + finding.cve.size() + 1);
+  return encoded;
 }
 
 bool FindingCatalog::Upsert(WriteTxn& txn, const model::Finding& finding, FindingIndex::Writer& index) {
@@ -104,9 +110,9 @@ bool FindingCatalog::Upsert(WriteTxn& txn, EncodedFinding& finding, FindingIndex
   return UpsertEncoded(txn, finding, index, &last_key);
 }
 
-void FindingCatalog::Number(const EncodedFinding& finding, FindingIndex::Writer& index) {
-  KeyParts parts = SplitFindingKey(finding.key);
-  index.Number(parts.cve, parts.software_key);
+void FindingCatalog::Number(EncodedFinding& finding, FindingIndex::Writer& index) {
+  KeyParts parts = PartsOf(finding);
+  finding.numbers = index.Number(parts.cve, parts.software_key);
 }
 
 std::string FindingCatalog::LastKey(const ReadTxn& txn) {
@@ -140,10 +146,13 @@ void FindingCatalog::ForEachFacts(const ReadTxn& txn, const std::function<void(c
   FindingFacts facts;
   txn.ForEach(Db::kFindings, "", [&](std::string_view key, std::string_view value) {
     CheckHeader(value);
-    KeyParts parts = SplitFindingKey(key);
-    facts.asset = parts.asset;
-    facts.cve = parts.cve;
-    facts.software_key = parts.software_key;
+    // asset \0 cve \0 software-key: split by hand (SplitKey allocates a vector per call).
+    size_t first = key.find('\0');
+    size_t second = first == std::string_view::npos ? first : key.find('\0', first + 1);
+    if (second == std::string_view::npos) throw StoreFailure("corrupt finding key in store");
+    facts.asset = key.substr(0, first);
+    facts.cve = key.substr(first + 1, second - first - 1);
+    facts.software_key = key.substr(second + 1);
     facts.first_seen = DecodeInt64(value.substr(1, 8));
     int64_t fixed = DecodeInt64(value.substr(9, 8));
     facts.fixed = fixed == INT64_MIN ? std::nullopt : std::optional<TimeMs>(fixed);

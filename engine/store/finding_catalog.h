@@ -35,6 +35,11 @@ struct FindingFacts {
 struct EncodedFinding {
   std::string key;    // asset \0 cve \0 software-key
   std::string value;  // the layout above
+  uint32_t cve_at = 0;       // where the CVE id starts in `key`
+  uint32_t software_at = 0;  // where the software key starts in `key`
+  // The CVE's and software key's numbers in the index writer, once FindingCatalog::Number
+  // gave them.
+  std::optional<FindingIndex::Writer::Numbers> numbers;
 };
 
 class FindingCatalog {
@@ -51,9 +56,9 @@ class FindingCatalog {
   static bool Upsert(WriteTxn& txn, EncodedFinding& finding, FindingIndex::Writer& index, std::string& last_key);
   // The greatest key stored, "" when there is no finding.
   static std::string LastKey(const ReadTxn& txn);
-  // Numbers the finding's strings in `index` (FindingIndex::Writer::Number) ahead of a write
-  // out of reading order.
-  static void Number(const EncodedFinding& finding, FindingIndex::Writer& index);
+  // Numbers the finding's strings in `index` (FindingIndex::Writer::Number), ahead of a write
+  // out of reading order; Upsert numbers them itself otherwise.
+  static void Number(EncodedFinding& finding, FindingIndex::Writer& index);
   // The same with an index writer of its own, finished at once (a few findings).
   static bool Upsert(WriteTxn& txn, const model::Finding& finding);
   // nullopt when absent.

@@ -111,20 +111,37 @@ uint32_t FindingIndex::Writer::Asset(std::string_view asset) {
   return last_asset_;
 }
 
+FindingIndex::Writer::Numbers FindingIndex::Writer::Number(std::string_view cve, std::string_view software_key) {
+  Numbers numbers;
+  numbers.cve = strings_.Intern(cve).first;
+  if (!software_key.empty()) numbers.software = strings_.Intern(software_key).first;
+  return numbers;
+}
+
 void FindingIndex::Writer::Put(std::string_view asset, std::string_view cve, std::string_view software_key,
                                TimeMs first_seen, std::optional<TimeMs> fixed, bool firmware) {
+  Put(asset, Number(cve, software_key), first_seen, fixed, firmware);
+}
+
+void FindingIndex::Writer::Put(std::string_view asset, Numbers numbers, TimeMs first_seen, std::optional<TimeMs> fixed,
+                               bool firmware) {
   IndexedFinding facts;
-  facts.cve = strings_.Intern(cve).first;
-  facts.software = software_key.empty() ? IndexedFinding::kNoSoftware : strings_.Intern(software_key).first;
+  facts.cve = numbers.cve;
+  facts.software = numbers.software;
   if (firmware) facts.software |= IndexedFinding::kFirmwareBit;
   facts.first_seen = first_seen;
   facts.fixed = fixed ? *fixed : IndexedFinding::kOpen;
   changes_.push_back({Asset(asset), facts});
+  if (numbers.cve >= is_cve_.size()) is_cve_.resize(strings_.size());
+  is_cve_[numbers.cve] = true;
 }
 
-void FindingIndex::Writer::Number(std::string_view cve, std::string_view software_key) {
-  strings_.Intern(cve);
-  if (!software_key.empty()) strings_.Intern(software_key);
+std::vector<std::string> FindingIndex::Writer::Cves() const {
+  std::vector<std::string> cves;
+  for (uint32_t number = 0; number < is_cve_.size(); ++number) {
+    if (is_cve_[number]) cves.push_back(strings_.key(number));
+  }
+  return cves;
 }
 
 void FindingIndex::Writer::Finish(WriteTxn& txn) {
@@ -193,6 +210,7 @@ void FindingIndex::Writer::Finish(WriteTxn& txn) {
     txn.Put(Db::kFindingIndex, kStringsKey, bytes);
   }
   strings_ = StringIndex();
+  is_cve_.clear();
   assets_ = StringIndex();
   std::vector<Change>().swap(changes_);
   last_asset_ = UINT32_MAX;

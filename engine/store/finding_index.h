@@ -63,14 +63,23 @@ class FindingIndex {
   // writes 10,001 records). Every writer of findings goes through one (FindingCatalog::Upsert).
   class Writer {
    public:
+    // A finding's CVE and software key as numbers local to the writer (Number).
+    struct Numbers {
+      uint32_t cve = 0;
+      uint32_t software = IndexedFinding::kNoSoftware;
+    };
     // The stored facts of finding (asset, cve, software_key) are now these (new or replaced).
     void Put(std::string_view asset, std::string_view cve, std::string_view software_key, TimeMs first_seen,
              std::optional<TimeMs> fixed, bool firmware);
-    // Numbers the strings of a finding as Put would (new strings of the string table are
-    // numbered in the order the writer first meets them). A caller that Puts findings in
-    // another order than it read them (key order, to append) calls this in reading order first,
-    // so the table comes out as if they were written in that order.
-    void Number(std::string_view cve, std::string_view software_key);
+    // The same with the strings numbered by Number.
+    void Put(std::string_view asset, Numbers numbers, TimeMs first_seen, std::optional<TimeMs> fixed, bool firmware);
+    // Numbers the strings of a finding as Put does: new strings of the string table are
+    // numbered in the order the writer first meets them, so a caller that Puts findings in
+    // another order than it read them (key order, to append) numbers them in reading order
+    // first, and the table comes out as if they were written in that order.
+    Numbers Number(std::string_view cve, std::string_view software_key);
+    // The distinct CVE ids Put since the last Finish (in no particular order).
+    std::vector<std::string> Cves() const;
     // Writes the touched lists; the Writer is empty again afterwards.
     void Finish(WriteTxn& txn);
 
@@ -81,6 +90,7 @@ class FindingIndex {
     };
     uint32_t Asset(std::string_view asset);
     StringIndex strings_;  // numbers local to the writer
+    std::vector<bool> is_cve_;  // by string number: Put as a CVE id
     StringIndex assets_;
     std::vector<Change> changes_;
     uint32_t last_asset_ = UINT32_MAX;  // Put's last asset (imports come grouped by asset)

@@ -232,12 +232,31 @@ Status ReadFindingFile(const std::string& path, FindingFormat format, FindingFil
 
 void StoreFindings(store::WriteTxn& txn, std::vector<FindingRow>& rows, FindingWriteStats& stats) {
   store::FindingIndex::Writer index;
-  StoreFindings(txn, rows, stats, index);
+  StoreFindings(txn, rows, stats, index, nullptr);
   index.Finish(txn);
 }
 
+std::vector<uint32_t> KeyOrder(const std::vector<FindingRow>& rows) {
+  std::vector<uint32_t> order(rows.size());
+  for (uint32_t idx = 0; idx < order.size(); ++idx) order[idx] = idx;
+  auto key = [&](uint32_t idx) -> const std::string& { return rows[idx].encoded.key; };
+  auto by_key = [&](uint32_t a, uint32_t b) { return key(a) < key(b); };
+  // Rows come grouped by asset: each run of one asset is sorted apart (its keys share the
+  // prefix), and the whole only when the runs are not in order already.
+  for (size_t begin = 0; begin < order.size();) {
+    size_t end = begin + 1;
+    size_t asset_end = rows[begin].encoded.cve_at;
+    std::string_view asset = std::string_view(key(begin)).substr(0, asset_end);
+    while (end < order.size() && std::string_view(key(end)).substr(0, asset_end) == asset) ++end;
+    std::stable_sort(order.begin() + begin, order.begin() + end, by_key);
+    begin = end;
+  }
+  if (!std::is_sorted(order.begin(), order.end(), by_key)) std::stable_sort(order.begin(), order.end(), by_key);
+  return order;
+}
+
 void StoreFindings(store::WriteTxn& txn, std::vector<FindingRow>& rows, FindingWriteStats& stats,
-                   store::FindingIndex::Writer& index) {
+                   store::FindingIndex::Writer& index, std::vector<uint32_t>* key_order) {
   // Delta rows in event order, Fixed first at equal times; other rows keep file order (they all
   // have time 0 and no Fixed event, so the sort would leave them as they are).
   bool events = std::any_of(rows.begin(), rows.end(), [](const FindingRow& row) {
@@ -249,18 +268,14 @@ void StoreFindings(store::WriteTxn& txn, std::vector<FindingRow>& rows, FindingW
       return a.event == FindingRow::Event::kFixed && b.event != FindingRow::Event::kFixed;
     });
   }
+  // The index numbers its strings in this order (the stored bytes do not depend on the key
+  // order below).
   for (FindingRow& row : rows) {
     if (row.encoded.key.empty()) row.encoded = EncodeRow(row);
+    store::FindingCatalog::Number(row.encoded, index);
   }
-  // Then in key order, stably: a finding's rows keep the order above. The finding index numbers
-  // its strings in the order above all the same (the stored bytes do not depend on this).
-  std::vector<uint32_t> order(rows.size());
-  for (uint32_t idx = 0; idx < order.size(); ++idx) order[idx] = idx;
-  auto by_key = [&](uint32_t a, uint32_t b) { return rows[a].encoded.key < rows[b].encoded.key; };
-  if (!std::is_sorted(order.begin(), order.end(), by_key)) {
-    for (const FindingRow& row : rows) store::FindingCatalog::Number(row.encoded, index);
-    std::stable_sort(order.begin(), order.end(), by_key);
-  }
+  bool given = key_order && !events && key_order->size() == rows.size();
+  std::vector<uint32_t> order = given ? std::move(*key_order) : KeyOrder(rows);
   std::string last_key = store::FindingCatalog::LastKey(txn);
   for (uint32_t idx : order) {
     FindingRow& row = rows[idx];

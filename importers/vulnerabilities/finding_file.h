@@ -83,8 +83,11 @@ struct FindingWriteStats {
 // The rows of one finding are applied in that order; findings are written in key order (they
 // do not depend on each other), so that a first import appends.
 // The finding index changes go to `index` (the caller finishes it before committing).
+// `key_order`, when given, is KeyOrder(rows) made beforehand (on the reading thread; taken).
 void StoreFindings(store::WriteTxn& txn, std::vector<FindingRow>& rows, FindingWriteStats& stats,
-                   store::FindingIndex::Writer& index);
+                   store::FindingIndex::Writer& index, std::vector<uint32_t>* key_order);
+// The positions of encoded rows in order of their keys; rows with one key keep their order.
+std::vector<uint32_t> KeyOrder(const std::vector<FindingRow>& rows);
 // The same with an index writer of its own, finished at once.
 void StoreFindings(store::WriteTxn& txn, std::vector<FindingRow>& rows, FindingWriteStats& stats);
 

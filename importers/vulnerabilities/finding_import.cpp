@@ -1,5 +1,6 @@
 #include "importers/vulnerabilities/finding_import.h"
 
+#include <algorithm>
 #include <exception>
 #include <optional>
 #include <thread>
@@ -16,6 +17,7 @@ struct Handover {
   enum class Kind { kRows, kFileDone, kFailed, kEnd };
   Kind kind = Kind::kEnd;
   std::vector<FindingRow> rows;
+  std::vector<uint32_t> key_order;  // kRows: KeyOrder(rows), made by the reading thread
   bool after_reject = false;  // kRows: its file had rejects when these rows were handed over
   FindingFileSummary summary;  // kFileDone (without stats: the writer counts them)
   RejectList rejects;          // kFileDone
@@ -33,6 +35,11 @@ void ReadFiles(const std::vector<std::string>& paths, FindingFormat format, Chan
         Handover batch;
         batch.kind = Handover::Kind::kRows;
         batch.rows = std::move(read.rows);
+        // Rows encoded by FindingFile::Add (not those held to the end of a file) are sorted
+        // here, on this thread.
+        if (std::all_of(batch.rows.begin(), batch.rows.end(), [](const FindingRow& row) { return !row.encoded.key.empty(); })) {
+          batch.key_order = KeyOrder(batch.rows);
+        }
         batch.after_reject = !read.rejects.empty();
         read.rows = {};
         read.rows.reserve(kFindingBatchRows);
@@ -83,8 +90,7 @@ Status ImportFindingFiles(store::WriteTxn& txn, const std::vector<std::string>& 
           // Once a reject is read without --skip-invalid the import is refused: nothing more is
           // written (the transaction will be aborted anyway).
           if (skip_invalid || (out.rejects.empty() && !message.after_reject)) {
-            for (const auto& row : message.rows) out.cves.insert(row.finding.cve);
-            StoreFindings(txn, message.rows, stats, index);
+            StoreFindings(txn, message.rows, stats, index, &message.key_order);
           }
           break;
         case Handover::Kind::kFileDone:
@@ -112,6 +118,7 @@ Status ImportFindingFiles(store::WriteTxn& txn, const std::vector<std::string>& 
   reader.join();
   if (failure) return *failure;
   out.refused = !out.rejects.empty() && !skip_invalid;
+  for (std::string& cve : index.Cves()) out.cves.insert(std::move(cve));
   if (!out.refused) index.Finish(txn);
   return RejectsAsError(out.rejects, skip_invalid);
 }

@@ -72,7 +72,10 @@ Problem RemediationOf(std::string_view text, model::Finding& f) {
 // The members of a native record, in the order ReadRecord checks them.
 constexpr std::string_view kRecordMembers[] = {"asset",    "cve",  "software",       "first_seen", "fixed",
                                                "remediation_type", "severity", "cvss", "exploitability", "update"};
-enum RecordMember { kAsset, kCve, kSoftware, kFirstSeen, kFixed, kRemediation, kSeverity, kCvss, kExploitability, kUpdate };
+struct RecordMember {  // positions in kRecordMembers
+  static constexpr size_t kAsset = 0, kCve = 1, kSoftware = 2, kFirstSeen = 3, kFixed = 4, kRemediation = 5,
+                          kSeverity = 6, kCvss = 7, kExploitability = 8, kUpdate = 9;
+};
 constexpr std::string_view kSoftwareMembers[] = {"vendor", "name", "version"};
 
 Problem ReadRecord(const Value& record, model::Finding& f) {
@@ -80,9 +83,9 @@ Problem ReadRecord(const Value& record, model::Finding& f) {
   // One pass over the members (a million records: no lookup per field).
   const Value* member[std::size(kRecordMembers)] = {};
   bool unknown = FindMembers(record, kRecordMembers, member);
-  if (auto problem = StringOf(record, member[kAsset], "asset", f.asset)) return problem;
-  if (auto problem = StringOf(record, member[kCve], "cve", f.cve)) return problem;
-  if (const Value* software = member[kSoftware]; software && !software->IsNull()) {
+  if (auto problem = StringOf(record, member[RecordMember::kAsset], "asset", f.asset)) return problem;
+  if (auto problem = StringOf(record, member[RecordMember::kCve], "cve", f.cve)) return problem;
+  if (const Value* software = member[RecordMember::kSoftware]; software && !software->IsNull()) {
     if (software->IsString()) {
       f.software.name.assign(software->GetString(), software->GetStringLength());
     } else if (software->IsObject()) {
@@ -95,13 +98,13 @@ Problem ReadRecord(const Value& record, model::Finding& f) {
       return Field("software") + " must be an object {\"vendor\", \"name\", \"version\"}";
     }
   }
-  if (auto problem = RequiredTime(member[kFirstSeen], "first_seen", f.first_seen)) return problem;
-  if (auto problem = OptionalTime(member[kFixed], "fixed", f.fixed)) return problem;
+  if (auto problem = RequiredTime(member[RecordMember::kFirstSeen], "first_seen", f.first_seen)) return problem;
+  if (auto problem = OptionalTime(member[RecordMember::kFixed], "fixed", f.fixed)) return problem;
   std::string remediation;
-  if (auto problem = StringOf(record, member[kRemediation], "remediation_type", remediation)) return problem;
+  if (auto problem = StringOf(record, member[RecordMember::kRemediation], "remediation_type", remediation)) return problem;
   if (auto problem = RemediationOf(remediation, f)) return problem;
-  if (auto problem = StringOf(record, member[kSeverity], "severity", f.severity)) return problem;
-  if (const Value* cvss = member[kCvss]) {
+  if (auto problem = StringOf(record, member[RecordMember::kSeverity], "severity", f.severity)) return problem;
+  if (const Value* cvss = member[RecordMember::kCvss]) {
     double number = cvss->IsNumber() ? cvss->GetDouble() : -1;
     if (number >= 0 && number <= 10) {
       f.cvss = number;
@@ -109,8 +112,8 @@ Problem ReadRecord(const Value& record, model::Finding& f) {
       return problem;
     }
   }
-  if (auto problem = StringOf(record, member[kExploitability], "exploitability", f.exploitability)) return problem;
-  if (auto problem = StringOf(record, member[kUpdate], "update", f.update)) return problem;
+  if (auto problem = StringOf(record, member[RecordMember::kExploitability], "exploitability", f.exploitability)) return problem;
+  if (auto problem = StringOf(record, member[RecordMember::kUpdate], "update", f.update)) return problem;
   if (unknown) {
     f.extra_json = UnknownMembersJson(record, {"asset", "cve", "software", "first_seen", "fixed", "remediation_type",
                                                "severity", "cvss", "exploitability", "update"});
