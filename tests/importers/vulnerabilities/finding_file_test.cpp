@@ -114,6 +114,63 @@ TEST_CASE("a Defender delta New then Fixed then New again leaves the finding ope
   CHECK(stored->first_seen == *ParseIsoTime("2020-07-26 02:13:43"));
 }
 
+// Every key and value of the findings and finding index databases.
+std::vector<std::pair<std::string, std::string>> FindingDatabases(const store::Store& store) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto txn = store.Read();
+  for (store::Db db : {store::Db::kFindings, store::Db::kFindingIndex}) {
+    txn.ForEach(db, "", [&](std::string_view key, std::string_view value) {
+      out.emplace_back(std::string(key), std::string(value));
+      return true;
+    });
+  }
+  return out;
+}
+
+TEST_CASE("findings written in key order (appended past the last key) store what one write per row in file order stores") {
+  // Assets out of order, a finding twice (its first_seen stays the earliest, its last fields
+  // win), software and CVE strings met in an order unlike key order, and a finding stored
+  // before that sorts after some of the file's.
+  std::string text =
+      "{\"asset\": \"zeta\", \"cve\": \"CVE-2021-0009\", \"software\": {\"vendor\": \"V\", \"name\": \"B\"}, \"first_seen\": \"2026-01-05\"}\n"
+      "{\"asset\": \"alpha\", \"cve\": \"CVE-2021-0005\", \"software\": \"x\", \"first_seen\": \"2026-01-03\", \"severity\": \"low\"}\n"
+      "{\"asset\": \"alpha\", \"cve\": \"CVE-2021-0001\", \"first_seen\": \"2026-01-02\", \"remediation_type\": \"firmware\"}\n"
+      "{\"asset\": \"zeta\", \"cve\": \"CVE-2021-0001\", \"software\": {\"vendor\": \"V\", \"name\": \"A\"}, \"first_seen\": \"2026-01-01\"}\n"
+      "{\"asset\": \"alpha\", \"cve\": \"CVE-2021-0005\", \"software\": \"x\", \"first_seen\": \"2026-01-04\", \"severity\": \"high\"}\n"
+      "{\"asset\": \"mu\", \"cve\": \"GHSA-aaaa-bbbb-cccc\", \"first_seen\": \"2026-01-06\", \"fixed\": \"2026-02-01\"}\n";
+  model::Finding before;
+  before.asset = "mu";
+  before.cve = "CVE-2020-0001";
+  before.first_seen = *ParseIsoTime("2025-12-01");
+  std::vector<std::pair<std::string, std::string>> dumps[2];
+  for (int way = 0; way < 2; ++way) {
+    auto store = store::Store::Open(testing::TempDir("vuln-order"));
+    REQUIRE(store.ok());
+    REQUIRE((*store)->Write([&](store::WriteTxn& txn) {
+      store::FindingCatalog::Upsert(txn, before);
+      return Status::Ok();
+    }).ok());
+    auto file = Parse(text, FindingFormat::kAuto, "f.ndjson");
+    REQUIRE(file.rows.size() == 6);
+    REQUIRE((*store)->Write([&](store::WriteTxn& txn) {
+      store::FindingIndex::Writer index;
+      if (way == 0) {
+        FindingWriteStats stats;
+        StoreFindings(txn, file.rows, stats, index, nullptr);
+        CHECK(stats.created == 5);
+        CHECK(stats.updated == 1);
+      } else {
+        for (const auto& row : file.rows) store::FindingCatalog::Upsert(txn, row.finding, index);
+      }
+      index.Finish(txn);
+      return Status::Ok();
+    }).ok());
+    dumps[way] = FindingDatabases(**store);
+  }
+  CHECK(dumps[0].size() == 6 + 4);  // 6 findings; the string table and 3 asset lists
+  CHECK(dumps[0] == dumps[1]);
+}
+
 TEST_CASE("a Trivy report's vulnerabilities become findings on the artifact, first seen when it was scanned") {
   auto spring = ParseSample("trivy-spring4shell-jre11.json");
   CHECK(spring.format == FindingFormat::kTrivy);
