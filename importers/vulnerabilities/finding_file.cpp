@@ -125,8 +125,10 @@ Problem Finish(model::Finding& f, const char* asset_field, const char* cve_field
   if (f.software.vendor.size() > kMaxSoftwarePartLength || f.software.name.size() > kMaxSoftwarePartLength) {
     return std::string("software vendor and name must be at most 100 bytes each");
   }
-  for (char c : f.software.vendor + f.software.name) {
-    if (static_cast<unsigned char>(c) < 0x20) return std::string("software vendor and name must not hold control characters");
+  for (const std::string* part : {&f.software.vendor, &f.software.name}) {
+    for (char c : *part) {
+      if (static_cast<unsigned char>(c) < 0x20) return std::string("software vendor and name must not hold control characters");
+    }
   }
   f.severity = ToLower(f.severity);
   if (f.fixed && *f.fixed < f.first_seen) return std::string("field \"fixed\" is before \"first_seen\"");
