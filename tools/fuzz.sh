@@ -111,7 +111,7 @@ fuzz_one() {
   mkdir -p "$corpus" "$crashes"
   read -r -a seeds <<< "$(seeds_of "$target")"  # repository paths, without blanks
   if [ ${#seeds[@]} -gt 0 ]; then cp -r "${seeds[@]}" "$corpus/"; fi
-  find "$data/hostile" -maxdepth 1 -type f ! -name README.md -exec cp {} "$corpus/" \;
+  find "$data/hostile" -maxdepth 1 -type f ! -name README.md -exec cp -t "$corpus/" {} +
   if [ -d "$root/tests/fuzz/regressions/$format" ]; then cp -r "$root/tests/fuzz/regressions/$format"/. "$corpus/"; fi
   # The corpus grows from run to run; past max_corpus files it is merged down to the inputs that
   # still add coverage, so the replay that starts every run stays short.
