@@ -44,11 +44,23 @@ libs=("$build"/libtm_importers.a "$build"/libtm_store.a "$build"/libtm_model.a "
 flags=(-std=c++20 -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        "$ignorelist" -DRAPIDJSON_HAS_STDSTRING=1 -DSPDLOG_FMT_EXTERNAL -DSPDLOG_COMPILED_LIB -Wno-ambiguous-reversed-operator -I"$root")
 
-# A target is rebuilt when its source, the shared reader header or a library is newer.
+# The incident reader targets share one body (tests/fuzz/fuzz_reader.cpp), compiled once here
+# and linked into each target that includes fuzz_reader.h: their own files are one line.
+reader_obj="$build/fuzz_reader.o"
+if [ ! -f "$reader_obj" ] || [ "$root/tests/fuzz/fuzz_reader.cpp" -nt "$reader_obj" ] ||
+   [ "$root/tests/fuzz/fuzz_reader.h" -nt "$reader_obj" ] || [ "$build/libtm_importers.a" -nt "$reader_obj" ]; then
+  if ! clang++ "${flags[@]}" -c "$root/tests/fuzz/fuzz_reader.cpp" -o "$reader_obj" > "$build/fuzz_reader.build.log" 2>&1; then
+    rm -f "$reader_obj"
+    grep -E 'error' -A3 "$build/fuzz_reader.build.log" | head -20 >&2
+    echo "fuzz: tests/fuzz/fuzz_reader.cpp did not build (log: $build/fuzz_reader.build.log)" >&2
+    exit 2
+  fi
+fi
+# A target is rebuilt when its source, the shared reader, the ignore list or a library is newer.
 stale() {
   local binary="$build/$1"
   [ -x "$binary" ] || return 0
-  for input in "$root/tests/fuzz/$1.cpp" "$root/tests/fuzz/fuzz_reader.h" "$root/tests/fuzz/ubsan_ignorelist.txt" "${libs[@]}"; do
+  for input in "$root/tests/fuzz/$1.cpp" "$root/tests/fuzz/fuzz_reader.h" "$reader_obj" "$root/tests/fuzz/ubsan_ignorelist.txt" "${libs[@]}"; do
     [ "$input" -nt "$binary" ] && return 0
   done
   return 1
@@ -57,8 +69,10 @@ for target in "${targets[@]}"; do
   [ -f "$root/tests/fuzz/$target.cpp" ] || { echo "fuzz: no target $target (tests/fuzz/$target.cpp)" >&2; exit 2; }
   stale "$target" || continue
   rm -f "$build/$target"
-  clang++ "${flags[@]}" "$root/tests/fuzz/$target.cpp" "${libs[@]}" -llmdb -lspdlog -lfmt -o "$build/$target" \
-    > "$build/$target.build.log" 2>&1 &
+  extra=()  # the shared reader body, for the targets that include its header
+  if grep -q '"tests/fuzz/fuzz_reader.h"' "$root/tests/fuzz/$target.cpp"; then extra=("$reader_obj"); fi
+  clang++ "${flags[@]}" "$root/tests/fuzz/$target.cpp" "${extra[@]}" "${libs[@]}" -llmdb -lspdlog -lfmt \
+    -o "$build/$target" > "$build/$target.build.log" 2>&1 &
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
 done
 wait
@@ -97,7 +111,7 @@ fuzz_one() {
   mkdir -p "$corpus" "$crashes"
   read -r -a seeds <<< "$(seeds_of "$target")"  # repository paths, without blanks
   if [ ${#seeds[@]} -gt 0 ]; then cp -r "${seeds[@]}" "$corpus/"; fi
-  find "$data/hostile" -maxdepth 1 -type f ! -name README.md -exec cp {} "$corpus/" \;
+  find "$data/hostile" -maxdepth 1 -type f ! -name README.md -exec cp -t "$corpus/" {} +
   if [ -d "$root/tests/fuzz/regressions/$format" ]; then cp -r "$root/tests/fuzz/regressions/$format"/. "$corpus/"; fi
   # The corpus grows from run to run; past max_corpus files it is merged down to the inputs that
   # still add coverage, so the replay that starts every run stays short.

@@ -2,28 +2,15 @@
 // as `tidemark import incidents` (shape detection, JSON parsing, every reader's Detect) and
 // then through one reader forced with --format. Any crash, sanitizer report or hang is a bug;
 // rejected records and kBadInput are the expected outcome for garbage.
+// Defined in fuzz_reader.cpp, which tools/fuzz.sh compiles once and links into every target
+// that includes this header (the importer headers are parsed once, not once per target).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <string>
-
-#include "importers/incidents/import.h"
 
 namespace tidemark::fuzz {
 
-inline int FuzzReader(const char* format, const uint8_t* data, size_t size) {
-  using importers::incidents::ReadIncidentText;
-  using importers::incidents::ReadOutput;
-  {
-    std::string text(reinterpret_cast<const char*>(data), size);
-    ReadOutput out;
-    (void)ReadIncidentText("fuzz-input", text, "auto", out);
-  }
-  std::string text(reinterpret_cast<const char*>(data), size);
-  ReadOutput out;
-  (void)ReadIncidentText("fuzz-input", text, format, out);
-  return 0;
-}
+int FuzzReader(const char* format, const uint8_t* data, size_t size);
 
 }  // namespace tidemark::fuzz
