@@ -170,73 +170,100 @@ void DefenseGraph::LoadPostureOf(const store::ReadTxn& txn, Vertex control) {
   info.posture_complete = true;
 }
 
-void DefenseGraph::LoadIncidents(const store::ReadTxn& txn) {
+void DefenseGraph::LoadIncidents(const store::ReadTxn& txn, bool borrow_evidence) {
   LoadIncidents(txn, nullptr);
-  LoadEvidence(txn);
+  LoadEvidence(txn, borrow_evidence);
 }
 
 void DefenseGraph::LoadIncidents(const store::ReadTxn& txn,
                                  const std::function<bool(std::string_view, std::span<const Vertex>)>& keep) {
-  // Straight from the stored bytes: IDs are looked up as views, and only what scoring needs is
-  // kept (no titles, tactics or asset types), copied into the incident arena: no allocation
-  // per incident, so 1,000,000 incidents load in well under a second.
+  // Straight from the stored bytes, whose IDs are term numbers (store/fact_terms.h): each
+  // distinct term is resolved once (technique revocations, asset index and weight, threat
+  // vertex) on first sight, in the order the scan meets it, and every later reference is a
+  // vector index — no hashing or comparing of strings per incident. Only what scoring needs is
+  // kept, copied into the incident arena: no allocation per incident.
   if (!keep) incident_infos_.reserve(incident_infos_.size() + txn.Count(store::Db::kIncidentFacts));
-  // ~700 distinct technique IDs among ~500,000 references: resolved once each, then found in a
-  // table small enough to stay in cache (the graph's technique map is not).
-  StringIndex technique_ids;
-  std::vector<std::optional<Vertex>> resolved;
+  store::FactTerms terms;
+  // What each term number means in each role, filled on first sight.
+  struct TermUse {
+    bool technique_resolved = false;
+    std::optional<Vertex> technique;
+    std::string_view text;  // the term copied into the incident arena (unknown techniques)
+    uint32_t asset = UINT32_MAX;
+    std::optional<Vertex> threat;
+    std::vector<size_t>* threat_incidents = nullptr;
+  };
+  std::vector<TermUse> uses;
+  auto use_of = [&](uint32_t number) -> TermUse& {
+    if (number >= uses.size()) {
+      terms.Term(txn, number);  // throws when the table lacks it
+      uses.resize(std::max<size_t>(terms.size(txn), number + 1));
+    }
+    return uses[number];
+  };
+  auto text_of = [&](uint32_t number, TermUse& use) {
+    if (use.text.data() == nullptr) use.text = incident_arena_.Copy(terms.Term(txn, number));
+    if (use.text.data() == nullptr) use.text = std::string_view("", 0);  // an empty term
+    return use.text;
+  };
   // Lists of the incident being read, reused for every incident.
   std::vector<Vertex> techniques, blocked, succeeded, threats;
   std::vector<uint32_t> assets;
   std::vector<std::string_view> unknown;
-  store::IncidentCatalog::ForEachFactsView(txn, [&](std::string_view id, const store::IncidentFactsView& facts) {
+  store::IncidentCatalog::ForEachFactNumbers(txn, [&](std::string_view id, const store::IncidentFactNumbers& facts) {
     techniques.clear();
     blocked.clear();
     succeeded.clear();
     unknown.clear();
-    auto resolve = [&](std::string_view technique) {
-      auto [slot, added] = technique_ids.Intern(technique);
-      if (added) resolved.push_back(ResolveTechnique(technique));
-      return resolved[slot];
-    };
     // Any succeeded use wins (SPEC §3): a vertex is blocked only when every stored ID that
     // resolves to it was blocked.
-    for (auto technique : facts.techniques) {
-      std::optional<Vertex> tv = resolve(technique);
-      if (!tv) {
-        unknown.push_back(technique);
+    for (uint32_t number : facts.techniques) {
+      TermUse& use = use_of(number);
+      if (!use.technique_resolved) {
+        use.technique = ResolveTechnique(terms.Term(txn, number));
+        use.technique_resolved = true;
+      }
+      if (!use.technique) {
+        unknown.push_back(text_of(number, use));
         continue;
       }
-      if (std::find(techniques.begin(), techniques.end(), *tv) == techniques.end()) techniques.push_back(*tv);
-      bool is_blocked = std::find(facts.blocked.begin(), facts.blocked.end(), technique) != facts.blocked.end();
+      Vertex tv = *use.technique;
+      if (std::find(techniques.begin(), techniques.end(), tv) == techniques.end()) techniques.push_back(tv);
+      bool is_blocked = std::find(facts.blocked.begin(), facts.blocked.end(), number) != facts.blocked.end();
       std::vector<Vertex>& list = is_blocked ? blocked : succeeded;
-      if (std::find(list.begin(), list.end(), *tv) == list.end()) list.push_back(*tv);
+      if (std::find(list.begin(), list.end(), tv) == list.end()) list.push_back(tv);
     }
     if (keep && !keep(id, techniques)) return;
     std::erase_if(blocked, [&](Vertex v) { return std::find(succeeded.begin(), succeeded.end(), v) != succeeded.end(); });
-    unknown.insert(unknown.end(), facts.unknown_techniques.begin(), facts.unknown_techniques.end());
+    for (uint32_t number : facts.unknown_techniques) unknown.push_back(text_of(number, use_of(number)));
     double weight = 0;
     assets.clear();
-    for (auto asset : facts.assets) {
-      uint32_t asset_idx = AssetIndex(asset);
+    for (uint32_t number : facts.assets) {
+      TermUse& use = use_of(number);
+      if (use.asset == UINT32_MAX) use.asset = AssetIndex(terms.Term(txn, number));
+      uint32_t asset_idx = use.asset;
       if (std::find(assets.begin(), assets.end(), asset_idx) != assets.end()) continue;
       assets.push_back(asset_idx);
       weight += asset_index_weights_[asset_idx];
     }
     size_t index = incident_infos_.size();
     threats.clear();
-    for (auto threat : facts.threats) {
-      Vertex tv = ThreatVertex(threat);
+    for (uint32_t number : facts.threats) {
+      TermUse& use = use_of(number);
+      if (!use.threat) {
+        use.threat = ThreatVertex(terms.Term(txn, number));
+        use.threat_incidents = &incidents_of_threat_[*use.threat];  // node-based: stays valid
+      }
+      Vertex tv = *use.threat;
       if (std::find(threats.begin(), threats.end(), tv) != threats.end()) continue;
       threats.push_back(tv);
-      incidents_of_threat_[tv].push_back(index);
+      use.threat_incidents->push_back(index);
     }
     IncidentInfo& info = incident_infos_.emplace_back();
     info.id = incident_arena_.Copy(id);
     info.created = facts.created;
     info.closed = facts.closed;
     info.classification = facts.classification;
-    for (auto& text : unknown) text = incident_arena_.Copy(text);
     info.unknown_techniques = incident_arena_.Copy(std::span<const std::string_view>(unknown));
     info.techniques = incident_arena_.Copy(std::span<const Vertex>(techniques));
     info.blocked = incident_arena_.Copy(std::span<const Vertex>(blocked));
@@ -301,12 +328,15 @@ Vertex DefenseGraph::ThreatVertex(std::string_view id_or_name) {
   return v;
 }
 
-void DefenseGraph::LoadEvidence(const store::ReadTxn& txn) {
+void DefenseGraph::LoadEvidence(const store::ReadTxn& txn, bool borrow) {
   std::unordered_map<Vertex, std::vector<store::EvidenceList>> found;
-  bool borrow = snapshot_ && &txn == snapshot_.get();
+  borrow = borrow || (snapshot_ && &txn == snapshot_.get());
   store::EvidenceIndex::ForEach(txn, borrow, [&](std::string_view technique, store::EvidenceList&& list) {
     if (auto vertex = ResolveTechnique(technique)) found[*vertex].push_back(std::move(list));
   });
+  // Copied lists no longer need the store's pages (~145 MB at 1,000,000 incidents), which would
+  // otherwise stay mapped for the rest of the process (a batch run's whole transaction).
+  if (!borrow) txn.ReleaseReadPages();
   evidence_.clear();
   for (auto& [vertex, lists] : found) {
     std::vector<const store::EvidenceList*> parts;

@@ -138,8 +138,9 @@ class DefenseGraph {
   // Adds every stored incident (and its assets and threats) to the graph, from the compact
   // facts (incident_facts): records carry no title, tactics or asset types; and the evidence
   // of every technique (LoadEvidence). Commands that show one incident's full record load it
-  // with IncidentCatalog::Find and AddIncident.
-  void LoadIncidents(const store::ReadTxn& txn);
+  // with IncidentCatalog::Find and AddIncident. `borrow_evidence`: the evidence lists are views
+  // into `txn` (LoadEvidence), which must then outlive every evaluation.
+  void LoadIncidents(const store::ReadTxn& txn, bool borrow_evidence = false);
   // The same, keeping only the incidents `keep` accepts, given the incident id and its known
   // technique vertices (for one incident's view: the others that share a technique with it,
   // which are its evidence).
@@ -190,7 +191,9 @@ class DefenseGraph {
   // technique, or of the given ones. A technique's list joins those of the revoked IDs that
   // resolve to it. Evidence is the whole organisation's, so it comes from the index whatever
   // incidents are loaded: one incident's view reads five lists, not a million incidents.
-  void LoadEvidence(const store::ReadTxn& txn);
+  // Every list is borrowed from `txn` when it is snapshot() or `borrow` says so (then `txn` must
+  // outlive every evaluation), else copied.
+  void LoadEvidence(const store::ReadTxn& txn, bool borrow = false);
   // With `borrow`, the lists are views into `txn`, which must then outlive every evaluation
   // (one incident's view: no copy of the large lists).
   void LoadEvidence(const store::ReadTxn& txn, std::span<const Vertex> techniques, bool borrow = false);

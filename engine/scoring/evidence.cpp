@@ -56,9 +56,82 @@ void Evidence::FirstIncidents(const store::EvidenceList& uses, TimeMs tau, size_
   });
 }
 
+namespace {
+
+// The times at which impl(c, ·) > 0 starts or stops holding, in order: t is in place when an
+// odd number of them are <= t (ImplementedAt(posture, t) > 0).
+std::vector<TimeMs> InPlaceShape(const std::vector<model::PostureRecord>& posture) {
+  std::vector<TimeMs> toggles;
+  bool on = false;
+  for (const auto& record : posture) {
+    bool now = model::ImplementedFraction(record) > 0;
+    if (now == on) continue;
+    toggles.push_back(record.as_of);
+    on = now;
+  }
+  return toggles;
+}
+
+bool InPlaceAt(const std::vector<TimeMs>& toggles, TimeMs time) {
+  return (std::upper_bound(toggles.begin(), toggles.end(), time) - toggles.begin()) % 2 == 1;
+}
+
+}  // namespace
+
 bool Evidence::InPlaceFirst(const std::vector<model::PostureRecord>& posture,
                             const std::vector<const store::EvidenceList*>& lists, TimeMs tau, size_t limit,
-                            std::vector<std::string>& out) {
+                            std::vector<std::string>& out, InPlaceMemo* memo) {
+  if (memo) {
+    if (memo->tau != tau || memo->limit != limit) {
+      memo->firsts.clear();
+      memo->tau = tau;
+      memo->limit = limit;
+    }
+    std::vector<TimeMs> shape = InPlaceShape(posture);
+    // The first limit + 1 of each list hold the first `limit` of the union, and the union has
+    // more than `limit` exactly when these do. Merged like the lists below: smallest id on top.
+    std::vector<const std::vector<std::string_view>*> firsts;
+    firsts.reserve(lists.size());
+    for (const store::EvidenceList* list : lists) {
+      auto [it, added] = memo->firsts.try_emplace({list, shape});
+      if (added) {
+        std::vector<std::string_view>& ids = it->second;
+        list->ForEachById([&](const store::EvidenceList::Use& use) {
+          if (use.time <= tau && InPlaceAt(shape, use.baseline)) ids.push_back(use.incident);
+          return ids.size() <= limit;
+        });
+      }
+      if (!it->second.empty()) firsts.push_back(&it->second);
+    }
+    struct At {
+      std::string_view id;
+      size_t list, pos;
+    };
+    auto after = [](const At& a, const At& b) { return a.id > b.id; };
+    std::vector<At> heap;
+    heap.reserve(firsts.size());
+    for (size_t k = 0; k < firsts.size(); ++k) heap.push_back(At{(*firsts[k])[0], k, 0});
+    std::make_heap(heap.begin(), heap.end(), after);
+    size_t found = 0;
+    std::string_view last;
+    while (!heap.empty()) {
+      std::pop_heap(heap.begin(), heap.end(), after);
+      At at = heap.back();
+      heap.pop_back();
+      if (found == 0 || at.id != last) {
+        if (found == limit) return true;
+        out.emplace_back(at.id);
+        last = at.id;
+        ++found;
+      }
+      if (++at.pos < firsts[at.list]->size()) {
+        at.id = (*firsts[at.list])[at.pos];
+        heap.push_back(at);
+        std::push_heap(heap.begin(), heap.end(), after);
+      }
+    }
+    return false;
+  }
   // A k-way merge: each list's next qualifying use, smallest incident id on top of a heap.
   struct Head {
     store::EvidenceList::Use use;

@@ -8,7 +8,10 @@
 // incidents a control was in place in. Pure functions; thread-safe.
 #pragma once
 
+#include <map>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/core/time_util.h"
@@ -36,9 +39,23 @@ class Evidence {
   // in id order, each once, appended to `out`; returns whether the union has more. The lists are
   // merged and the merge stops at the limit, so lists of 100,000 uses cost about `limit` steps
   // each when the control was in place for most of them.
+  //
+  // With a memo, each list's first `limit` + 1 such uses are found once per posture shape (when
+  // the control was in place): 5,000 controls whose posture changed on the same few days share
+  // them, instead of each scanning lists of 100,000 uses where it was in place for few.
+  struct InPlaceMemo;
   static bool InPlaceFirst(const std::vector<model::PostureRecord>& posture,
                            const std::vector<const store::EvidenceList*>& lists, TimeMs tau, size_t limit,
-                           std::vector<std::string>& out);
+                           std::vector<std::string>& out, InPlaceMemo* memo = nullptr);
+};
+
+// What InPlaceFirst remembers across controls (one per evaluation; lists must outlive it).
+struct Evidence::InPlaceMemo {
+  TimeMs tau = 0;
+  size_t limit = 0;
+  // (list, the times impl(c, ·) > 0 starts or stops holding) -> its first limit + 1 in-place
+  // incident ids in id order.
+  std::map<std::pair<const store::EvidenceList*, std::vector<TimeMs>>, std::vector<std::string_view>> firsts;
 };
 
 }  // namespace tidemark::scoring

@@ -513,11 +513,12 @@ void Scorer::FindValidations(Evaluation& ev, const Weighted& weighted) {
   }
   for (uint32_t control_index : control_indexes) slot_[control_index] = kNoSlot;
   std::vector<const store::EvidenceList*> lists;
+  Evidence::InPlaceMemo memo;
   for (auto& v : ev.validations) {
     lists.clear();
     for (Vertex t : v.techniques) lists.push_back(graph_.EvidenceOf(t));
-    v.more_incidents =
-        Evidence::InPlaceFirst(graph_.control_info(v.control).posture, lists, ev.tau, kListedIncidents, v.incidents);
+    v.more_incidents = Evidence::InPlaceFirst(graph_.control_info(v.control).posture, lists, ev.tau,
+                                              kListedIncidents, v.incidents, &memo);
   }
   const auto& rank = ControlRanks();
   std::vector<uint32_t> order(ev.validations.size());

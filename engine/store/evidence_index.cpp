@@ -177,7 +177,7 @@ void EvidenceIndex::Rebuild(WriteTxn& txn) {
   Writer writer;
   IncidentFactsView facts;
   txn.ForEach(Db::kIncidentFacts, "", [&](std::string_view key, std::string_view value) {
-    if (!DecodeIncidentFacts(value, facts)) throw StoreFailure("corrupt incident facts for " + std::string(key));
+    if (!DecodeIncidentFacts(value, txn, writer.terms(), facts)) throw StoreFailure("corrupt incident facts for " + std::string(key));
     writer.Replace(key, nullptr, &facts);
     return true;
   });

@@ -29,6 +29,7 @@
 
 #include "engine/core/string_map.h"
 #include "engine/core/time_util.h"
+#include "engine/store/fact_terms.h"
 #include "engine/store/incident_facts.h"
 #include "engine/store/store.h"
 
@@ -115,6 +116,9 @@ class EvidenceIndex {
     void Replace(std::string_view incident, const IncidentFactsView* before, const IncidentFactsView* after);
     // Writes the touched lists; the Writer is empty again afterwards.
     void Finish(WriteTxn& txn);
+    // The incident facts' term table of this transaction (fact_terms.h): the writers of facts
+    // that keep this Writer encode and decode through it, so each term is looked up once.
+    FactTerms& terms() { return terms_; }
 
    private:
     // One incident's Replace: its id (in ids_) and the time and baseline its added uses carry
@@ -135,6 +139,7 @@ class EvidenceIndex {
       uint32_t present : 1;
     };
     uint32_t TechniqueSlot(std::string_view technique);
+    FactTerms terms_;
     StringMap<uint32_t> slots_;
     std::vector<std::string> techniques_;
     std::string ids_;  // incident ids of the changes, back to back

@@ -19,7 +19,7 @@ std::string TimeKey(TimeMs time, std::string_view id) { return EncodeInt64(time)
 IncidentCatalog::PutOutcome IncidentCatalog::Upsert(WriteTxn& txn, const model::Incident& incident,
                                                     EvidenceIndex::Writer& evidence) {
   std::string json = model::ToJson(incident);
-  std::string facts = EncodeIncidentFacts(incident);
+  std::string facts = EncodeIncidentFacts(incident, txn, evidence.terms());
   IncidentFactsView before, after;
   bool existed = false;
   std::optional<TimeMs> old_time;
@@ -28,10 +28,10 @@ IncidentCatalog::PutOutcome IncidentCatalog::Upsert(WriteTxn& txn, const model::
     if (*existing == json) return PutOutcome::kUnchanged;
     // The old time from the old facts (written with the record), not from parsing its JSON.
     auto old_facts = txn.Get(Db::kIncidentFacts, incident.id);
-    existed = old_facts && DecodeIncidentFacts(*old_facts, before);
+    existed = old_facts && DecodeIncidentFacts(*old_facts, txn, evidence.terms(), before);
     old_time = existed ? (before.closed ? before.closed : before.created) : DecodeIncidentRecord(*existing).Time();
   }
-  if (!DecodeIncidentFacts(facts, after)) throw StoreFailure("store: incident facts of " + incident.id + " do not decode");
+  if (!DecodeIncidentFacts(facts, txn, evidence.terms(), after)) throw StoreFailure("store: incident facts of " + incident.id + " do not decode");
   // The views of `before` point into the store: recorded before the writes below move pages.
   evidence.Replace(incident.id, existed ? &before : nullptr, &after);
   if (old_time) txn.Del(Db::kIncidentsByTime, TimeKey(*old_time, incident.id));
@@ -67,24 +67,25 @@ void IncidentCatalog::ForEach(const ReadTxn& txn, const std::function<void(const
 }
 
 void IncidentCatalog::ForEachFacts(const ReadTxn& txn, const std::function<void(model::Incident&&)>& fn) {
+  FactTerms terms;
   txn.ForEach(Db::kIncidentFacts, "", [&](std::string_view key, std::string_view value) {
     model::Incident incident;
-    if (!DecodeIncidentFacts(value, incident)) throw StoreFailure("corrupt incident facts for " + std::string(key));
+    if (!DecodeIncidentFacts(value, txn, terms, incident)) throw StoreFailure("corrupt incident facts for " + std::string(key));
     incident.id = std::string(key);
     fn(std::move(incident));
     return true;
   });
 }
 
-void IncidentCatalog::ForEachFactsView(const ReadTxn& txn,
-                                       const std::function<void(std::string_view, const IncidentFactsView&)>& fn) {
+void IncidentCatalog::ForEachFactNumbers(const ReadTxn& txn,
+                                         const std::function<void(std::string_view, const IncidentFactNumbers&)>& fn) {
   // A scan of every incident releases the pages it has read as it goes (ReleaseReadPages): at
   // 1,000,000 incidents they would otherwise map most of the store (1 GB) into the process.
   constexpr size_t kReleaseEvery = size_t{1} << 16;
-  IncidentFactsView facts;
+  IncidentFactNumbers facts;
   size_t read = 0;
   txn.ForEach(Db::kIncidentFacts, "", [&](std::string_view key, std::string_view value) {
-    if (!DecodeIncidentFacts(value, facts)) throw StoreFailure("corrupt incident facts for " + std::string(key));
+    if (!DecodeIncidentFactNumbers(value, facts)) throw StoreFailure("corrupt incident facts for " + std::string(key));
     fn(key, facts);
     if (++read % kReleaseEvery == 0) txn.ReleaseReadPages();
     return true;

@@ -32,10 +32,10 @@ class IncidentCatalog {
   // IDs, unknown IDs, asset ids, threats; no title, tactics or asset types): the fast path for
   // bulk scoring.
   static void ForEachFacts(const ReadTxn& txn, const std::function<void(model::Incident&&)>& fn);
-  // The same as views into the store (valid during the callback only): no allocation per
-  // incident. `fn(id, facts)`.
-  static void ForEachFactsView(const ReadTxn& txn,
-                               const std::function<void(std::string_view, const IncidentFactsView&)>& fn);
+  // The same with the IDs as term numbers (FactTerms resolves them), the id a view into the store
+  // (valid during the callback only): no allocation per incident. `fn(id, facts)`.
+  static void ForEachFactNumbers(const ReadTxn& txn,
+                                 const std::function<void(std::string_view, const IncidentFactNumbers&)>& fn);
   // Incidents whose time (closed, else created) is >= since, in time order. Incidents with
   // neither time are not in the index.
   static void ForEachSince(const ReadTxn& txn, TimeMs since,

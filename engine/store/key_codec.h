@@ -36,11 +36,17 @@
 // Added by schema version 4 (built from findings when an older store opens):
 //  finding_index      "asset" \0 asset-id; "strings"          -> binary finding facts per asset and
 //                                                             their string table (finding_index.h)
+// Added by schema version 6 (filled from incident_facts when an older store opens):
+//  fact_terms         be32(number)                         -> a technique ID, asset id or threat
+//                                                             named by incident facts (fact_terms.h)
 // incident_facts values (version 1), what bulk scoring reads instead of parsing 100,000 JSON
 // records: u8 version=1 | be64 created | be64 closed (INT64_MIN = none) | u8 classification |
 // four lists (techniques, unknown techniques, asset ids, threats), each u16 count then per
 // item u16 length + bytes. Version 2 (schema 2) appends a fifth list: the blocked techniques
-// (SPEC §1 `outcome`); version 1 records read as all succeeded. Written by IncidentCatalog::Put next to the JSON record.
+// (SPEC §1 `outcome`); version 1 records read as all succeeded. Version 3 (schema 6; the
+// migration rewrites every older record): u8 3 | the same times and classification | the same
+// five lists, each a varint count then a varint term number per item (LEB128, u32), the terms in
+// fact_terms. Written by IncidentCatalog::Put next to the JSON record (incident_facts.cpp).
 // Pure functions; thread-safe.
 #pragma once
 

@@ -20,6 +20,7 @@
 #include "engine/core/logging.h"
 #include "engine/store/evidence_index.h"
 #include "engine/store/finding_index.h"
+#include "engine/store/incident_facts.h"
 
 namespace tidemark::store {
 namespace {
@@ -36,6 +37,8 @@ constexpr const char* kDbNames[kDbCount] = {
     "evidence",
     // schema version 4
     "finding_index",
+    // schema version 6
+    "fact_terms",
 };
 
 MDB_val ToVal(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
@@ -422,9 +425,13 @@ void MigrateToVersion4(WriteTxn& txn) { FindingIndex::Rebuild(txn); }
 // them instead of holding the item JSON. Layout-1 states still decode (FeedCatalog), so nothing
 // is rewritten; the version only keeps a schema-4 binary from misreading a layout-2 state.
 void MigrateToVersion5(WriteTxn&) {}
+// 5 -> 6 (issue 16): incident facts of layout 3 name their techniques, assets and threats by
+// number (fact_terms); every facts record is rewritten and the term table filled, in id order.
+// The evidence index keeps technique IDs, so it is unchanged.
+void MigrateToVersion6(WriteTxn& txn) { RenumberIncidentFacts(txn); }
 
 constexpr Migration kMigrations[kSchemaVersion] = {MigrateToVersion1, MigrateToVersion2, MigrateToVersion3,
-                                                   MigrateToVersion4, MigrateToVersion5};
+                                                   MigrateToVersion4, MigrateToVersion5, MigrateToVersion6};
 
 // The recorded version: 0 when the store has no meta database yet (a new store), -1 when meta
 // holds no readable version.

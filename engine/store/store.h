@@ -27,10 +27,11 @@ namespace tidemark::store {
 // engine/store/evidence_index.h; built from the incident facts when an older store opens); 4 =
 // the finding index (finding_index, engine/store/finding_index.h; built from the findings); 5 =
 // feed_state layout 2 (an item state names the event that published it, feed_catalog.h; older
-// states still read, so nothing is rewritten). An older store is upgraded in place when it
+// states still read, so nothing is rewritten); 6 = incident facts layout 3 (term numbers instead of
+// strings, fact_terms.h; every facts record is rewritten). An older store is upgraded in place when it
 // opens, by the numbered migrations in store.cpp, in one write transaction; a newer one is
 // refused naming both versions.
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 
 enum class Db {
   kMeta,
@@ -54,8 +55,10 @@ enum class Db {
   kEvidence,
   // schema version 4
   kFindingIndex,
+  // schema version 6
+  kFactTerms,
 };
-constexpr int kDbCount = 18;
+constexpr int kDbCount = 19;
 
 // Thrown on LMDB failures other than "not found" and "map full" inside a transaction; the
 // command's main turns it into exit status 3.

@@ -4,6 +4,7 @@
 // schema in one transaction (said on stderr), keeps every record and answers as before; a
 // second open changes nothing. A store whose meta records a newer schema version, or no
 // version at all, is refused with exit status 3 and a message naming both versions.
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -129,9 +130,24 @@ void SameAnswer(const std::string& store, const std::string& fresh, const std::v
   CHECK(upgraded_answer.out == fresh_answer.out);
 }
 
+// The schema-6 step rewrites every incident_facts record in layout 3 (term numbers, fact_terms):
+// the upgraded store holds the same incidents' facts, each of layout 3, and a term table.
+void FactsRenumbered(const std::map<std::string, std::string>& before, RawStore& after) {
+  const auto& facts = after.databases["incident_facts"];
+  REQUIRE(facts.size() == before.size());
+  for (const auto& entry : before) {
+    const std::string& key = entry.first;
+    CAPTURE(key);
+    REQUIRE(facts.count(key) == 1);
+    CHECK(facts.at(key).substr(0, 1) == "\x03");
+  }
+  if (!before.empty()) CHECK_FALSE(after.databases["fact_terms"].empty());
+}
+
 // Opens `store` once (`info`) and checks the upgrade from version `from`: stderr says so, the
 // store records the current version, one transaction wrote it, and every database of `before`
-// but meta is kept byte for byte. Returns the store as the upgrade left it.
+// but meta is kept byte for byte (incident_facts: renumbered, FactsRenumbered). Returns the store
+// as the upgrade left it.
 RawStore UpgradedInOneTransaction(const std::string& store, const RawStore& before, int from) {
   auto info = RunTidemark({"--store", store, "--json", "info"});
   REQUIRE_MESSAGE(info.exit_code == 0, info.err);
@@ -146,6 +162,10 @@ RawStore UpgradedInOneTransaction(const std::string& store, const RawStore& befo
     CAPTURE(name_);
     REQUIRE(after.databases.count(name) == 1);
     if (name == "meta") continue;
+    if (name == "incident_facts") {
+      FactsRenumbered(records, after);
+      continue;
+    }
     CHECK(after.databases[name] == records);
   }
   return after;
@@ -177,8 +197,9 @@ TEST_CASE("a version-1 store is upgraded in place once, keeps every record and a
   CHECK(doc["attack_objects"]["technique"].GetInt() == 6);
   CHECK(std::string(doc["attack_releases"]["enterprise-attack"]["version"].GetString()) == "99.1");
 
-  // Every record of version 1 is still there, byte for byte; only the version changed, and the
-  // databases of version 2 exist (empty).
+  // Every record of version 1 is still there, byte for byte, but the incident facts (rewritten in
+  // layout 3 by the schema-6 step); the version changed, and the databases of version 2 exist
+  // (empty).
   RawStore after = ReadRaw(store);
   CHECK(after.databases["meta"]["schema_version"] == std::to_string(store::kSchemaVersion));
   CHECK(after.last_txnid == before.last_txnid + 1);  // one transaction
@@ -186,6 +207,10 @@ TEST_CASE("a version-1 store is upgraded in place once, keeps every record and a
     const auto& name_ = name;  // CAPTURE's lambda cannot capture a structured binding (clang)
     CAPTURE(name_);
     REQUIRE(after.databases.count(name) == 1);
+    if (name == "incident_facts") {
+      FactsRenumbered(records, after);
+      continue;
+    }
     for (const auto& [key, value] : records) {
       if (name == "meta" && key == "schema_version") continue;
       const auto& key_ = key;  // CAPTURE's lambda cannot capture a structured binding (clang)
@@ -269,6 +294,45 @@ TEST_CASE("a version-3 store is upgraded to 4 in one transaction: the finding in
                                                                     {"--json", "threats"}}) {
     SameAnswer(store, fresh, question);
   }
+  OpensWithoutWriting(store);
+}
+
+TEST_CASE("a version-5 store is upgraded to 6 in one transaction: every incident's facts name their IDs by number") {
+  std::string store = CommittedStore("schema-v5");
+  RawStore before = ReadRaw(store);
+  REQUIRE(before.databases["meta"]["schema_version"] == "5");
+  REQUIRE(before.databases["incident_facts"].size() == 7);
+  REQUIRE(before.databases.count("fact_terms") == 0);
+
+  RawStore after = UpgradedInOneTransaction(store, before, 5);
+  // The term table holds every technique, asset and threat the facts name, numbered densely.
+  const auto& terms = after.databases["fact_terms"];
+  std::vector<std::string> numbered;
+  for (const auto& entry : terms) numbered.push_back(entry.second);
+  CHECK(std::string(terms.rbegin()->first) == std::string("\0\0\0", 3) + static_cast<char>(terms.size() - 1));
+  for (const char* term : {"T1100.001", "T1200", "ws-1"}) {
+    CAPTURE(term);
+    CHECK(std::find(numbered.begin(), numbered.end(), term) != numbered.end());
+  }
+
+  std::string fresh = FreshStore(/*with_v2_incidents=*/true, /*with_v3_findings=*/true);
+  for (const auto& question : std::vector<std::vector<std::string>>{{"--json", "threat", "all"},
+                                                                    {"--json", "threats"},
+                                                                    {"--json", "incident", "V2-1"},
+                                                                    {"incident", "INC-1042"},
+                                                                    {"--json", "recommendations"},
+                                                                    {"history", "--scope", "all", "--format", "csv"},
+                                                                    {"navigator", "--scope", "all"}}) {
+    SameAnswer(store, fresh, question);
+  }
+  // Importing into the upgraded store numbers new terms after the migrated ones and answers as
+  // the fresh store does after the same import.
+  for (const std::string& target : {store, fresh}) {
+    auto imported = RunTidemark({"--store", target, "-q", "import", "incidents",
+                                 DataPath("incidents/native/incidents.json")});
+    REQUIRE_MESSAGE(imported.exit_code == 0, imported.err);
+  }
+  SameAnswer(store, fresh, {"--json", "threat", "all"});
   OpensWithoutWriting(store);
 }
 

@@ -235,6 +235,16 @@ TEST_CASE("evidence read from a list equals a scan of the incidents: count, base
       CHECK(got_union == in_place);
       CHECK(more == (in_place_count > 7));
       CHECK(union_more == (in_place_count > 7));
+      // Remembered per posture shape: the same answers, asked twice.
+      scoring::Evidence::InPlaceMemo memo;
+      for (int again = 0; again < 2; ++again) {
+        std::vector<std::string> memo_in_place, memo_union;
+        CHECK(scoring::Evidence::InPlaceFirst(posture, {&list}, tau, 7, memo_in_place, &memo) == more);
+        CHECK(scoring::Evidence::InPlaceFirst(posture, {&first_list, &second_list}, tau, 7, memo_union, &memo) ==
+              union_more);
+        CHECK(memo_in_place == in_place);
+        CHECK(memo_union == in_place);
+      }
     }
   }
 }

@@ -1,0 +1,64 @@
+#include "engine/store/fact_terms.h"
+
+#include <string>
+
+namespace tidemark::store {
+namespace {
+
+constexpr size_t kMaxTermBytes = 0xffff;
+
+std::string NumberKey(uint32_t number) {
+  std::string key(4, '\0');
+  for (int i = 0; i < 4; ++i) key[i] = static_cast<char>((number >> (24 - 8 * i)) & 0xff);
+  return key;
+}
+
+uint32_t KeyNumber(std::string_view key) {
+  if (key.size() != 4) throw StoreFailure("store: fact_terms key of " + std::to_string(key.size()) + " bytes");
+  uint32_t number = 0;
+  for (char c : key) number = (number << 8) | static_cast<unsigned char>(c);
+  return number;
+}
+
+}  // namespace
+
+void FactTerms::Load(const ReadTxn& txn) {
+  if (loaded_) return;
+  loaded_ = true;
+  txn.ForEach(Db::kFactTerms, "", [&](std::string_view key, std::string_view value) {
+    // Numbers are dense and keys in number order: the n-th entry is number n.
+    if (KeyNumber(key) != terms_.size()) throw StoreFailure("store: fact_terms numbers are not dense");
+    terms_.push_back(arena_.Copy(value));
+    return true;
+  });
+}
+
+std::string_view FactTerms::Term(const ReadTxn& txn, uint32_t number) {
+  Load(txn);
+  if (number >= terms_.size()) throw StoreFailure("store: incident facts name term " + std::to_string(number) +
+                                                  ", which fact_terms lacks");
+  return terms_[number];
+}
+
+uint32_t FactTerms::Number(WriteTxn& txn, std::string_view term) {
+  Load(txn);
+  term = term.substr(0, kMaxTermBytes);
+  if (numbered_ < terms_.size()) {
+    numbers_.reserve(terms_.size() * 2);
+    for (; numbered_ < terms_.size(); ++numbered_) {
+      numbers_.emplace(std::string(terms_[numbered_]), static_cast<uint32_t>(numbered_));
+    }
+  }
+  if (auto it = numbers_.find(term); it != numbers_.end()) return it->second;
+  auto number = static_cast<uint32_t>(terms_.size());
+  std::string_view copy = arena_.Copy(term);
+  // Numbers grow, so each new key sorts last: an append, no B-tree search.
+  std::string key = NumberKey(number);
+  if (!txn.Append(Db::kFactTerms, key, copy)) txn.Put(Db::kFactTerms, key, copy);
+  terms_.push_back(copy);
+  numbers_.emplace(std::string(copy), number);
+  ++numbered_;
+  return number;
+}
+
+}  // namespace tidemark::store
