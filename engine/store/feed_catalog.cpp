@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <initializer_list>
 
 #include "engine/store/key_codec.h"
@@ -79,9 +78,10 @@ std::string HexKey(std::initializer_list<std::string_view> parts) {
     }
     hash *= 1099511628211ull;  // the NUL separator (x ^ 0 == x)
   }
-  char buf[kItemKeySize + 1];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
-  return buf;
+  // As printf's "%016llx", without its format parsing (a run builds a key per item).
+  std::string key(kItemKeySize, '0');
+  for (size_t k = kItemKeySize; k-- > 0; hash >>= 4) key[k] = "0123456789abcdef"[hash & 0xf];
+  return key;
 }
 
 }  // namespace
@@ -194,7 +194,7 @@ void FeedCatalog::PutScopeResilience(WriteTxn& txn, std::string_view scope_kind,
 }
 
 void FeedCatalog::StateWrites::Hold(std::string_view key, std::string_view value) {
-  entries_.push_back(Entry{bytes_.size(), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
+  entries_.push_back(Entry{bytes_.size(), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size()), false, 0});
   bytes_.append(key);
   bytes_.append(value);
 }
@@ -210,8 +210,18 @@ void FeedCatalog::StateWrites::PutScopeResilience(std::string_view scope_kind, s
 
 void FeedCatalog::StateWrites::Write(WriteTxn& txn) {
   auto key = [this](const Entry& entry) { return std::string_view(bytes_).substr(entry.offset, entry.key_size); };
+  // Item keys (16 hex digits: their order is their bits' order) sort before every other entry
+  // ("scope\0...", "patch\0...": 's' and 'p' come after every hex digit), the others by bytes.
   // Stable: should two held entries share a key, the later one wins, as if written in turn.
-  std::stable_sort(entries_.begin(), entries_.end(), [&](const Entry& a, const Entry& b) { return key(a) < key(b); });
+  for (Entry& entry : entries_) {
+    entry.item = IsItemKey(key(entry));
+    entry.bits = entry.item ? KeyBits(key(entry)) : 0;
+  }
+  std::stable_sort(entries_.begin(), entries_.end(), [&](const Entry& a, const Entry& b) {
+    if (a.item != b.item) return a.item;
+    if (a.item) return a.bits < b.bits;
+    return key(a) < key(b);
+  });
   for (const Entry& entry : entries_) {
     txn.Put(Db::kFeedState, key(entry), std::string_view(bytes_).substr(entry.offset + entry.key_size, entry.value_size));
   }
