@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -382,11 +383,21 @@ std::vector<Scorer::Ranked> Scorer::RankTop(const Evaluation& ev, const Weighted
   std::vector<Ranked> kept;
   std::vector<RankedImpact> ranked;
   double bound = -std::numeric_limits<double>::infinity();
+  // A gain whose gain · (100 / Σw) lies below skip_below has an impact below the bound (the two
+  // roundings differ by a few ulps; the slack covers them), so most gains skip the division.
+  // Such a gain counts as recommended, though it may not be: `recommended` may only over-count.
+  const double scale = 100.0 / ev.total_weight;
+  double skip_below = bound;
   size_t recommended = 0;
   size_t compact_at = 2 * limit + 64;
   for (uint32_t control_index : touched_) {
-    double impact = 100.0 * gain_[control_index] / ev.total_weight;
+    double gain = gain_[control_index];
     gain_[control_index] = 0.0;
+    if (gain * scale < skip_below) {
+      ++recommended;
+      continue;
+    }
+    double impact = 100.0 * gain / ev.total_weight;
     if (impact <= kImpactEpsilon) continue;
     ++recommended;
     if (top.size() < limit) {
@@ -397,7 +408,10 @@ std::vector<Scorer::Ranked> Scorer::RankTop(const Evaluation& ev, const Weighted
       top.back() = impact;
       std::push_heap(top.begin(), top.end(), larger);
     }
-    if (top.size() == limit) bound = top.front() - kTopMargin;
+    if (top.size() == limit) {
+      bound = top.front() - kTopMargin;
+      skip_below = bound - std::abs(bound) * 1e-12 - 1e-300;
+    }
     if (impact < bound) continue;
     kept.push_back(Ranked{control_index, impact});
     ranked.push_back(RankedImpact{impact, rank[control_index]});

@@ -135,7 +135,9 @@ uint64_t FeedCatalog::LastSeq(const ReadTxn& txn) {
 }
 
 void FeedCatalog::Append(WriteTxn& txn, uint64_t seq, std::string_view event_json) {
-  txn.Put(Db::kFeed, EncodeInt64(static_cast<int64_t>(seq)), event_json);
+  // seq only grows: an append (no search, full pages), unless a caller writes an older seq again.
+  std::string key = EncodeInt64(static_cast<int64_t>(seq));
+  if (!txn.Append(Db::kFeed, key, event_json)) txn.Put(Db::kFeed, key, event_json);
 }
 
 void FeedCatalog::ForEachFrom(const ReadTxn& txn, uint64_t from,
@@ -222,8 +224,10 @@ void FeedCatalog::StateWrites::Write(WriteTxn& txn) {
     if (a.item) return a.bits < b.bits;
     return key(a) < key(b);
   });
+  // In key order: an append while the keys lie beyond every stored one (a first run), else a put.
   for (const Entry& entry : entries_) {
-    txn.Put(Db::kFeedState, key(entry), std::string_view(bytes_).substr(entry.offset + entry.key_size, entry.value_size));
+    std::string_view value = std::string_view(bytes_).substr(entry.offset + entry.key_size, entry.value_size);
+    if (!txn.Append(Db::kFeedState, key(entry), value)) txn.Put(Db::kFeedState, key(entry), value);
   }
   entries_ = {};
   bytes_ = {};
