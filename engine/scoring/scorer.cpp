@@ -205,6 +205,12 @@ const Scorer::TechniqueState& Scorer::StateAt(Vertex technique, TimeMs tau) {
   }
   state.ranks_ascend = std::adjacent_find(state.factor_ranks.begin(), state.factor_ranks.end(),
                                           std::greater_equal<uint32_t>()) == state.factor_ranks.end();
+  state.factor_at.clear();
+  size_t control_count = graph_.control_vertices().size();
+  if (state.ranks_ascend && state.factors.size() * 16 >= control_count) {  // ascending ranks: one factor per control
+    state.factor_at.assign(control_count, kNoSlot);
+    for (size_t k = 0; k < state.factor_controls.size(); ++k) state.factor_at[state.factor_controls[k]] = static_cast<uint32_t>(k);
+  }
   state.tau = tau;
   state.valid = true;
   return state;
@@ -491,7 +497,12 @@ void Scorer::Recommend(Evaluation& ev, const Weighted& weighted, size_t limit) {
       rec.techniques.push_back(t);
       rec.paths.push_back(f.via);
     };
-    if (state.ranks_ascend && listed_ranks.size() * 16 < state.factor_ranks.size()) {
+    if (!state.factor_at.empty() && listed.size() < state.factor_controls.size()) {
+      for (const Ranked& r : listed) {
+        uint32_t at = state.factor_at[r.control_index];
+        if (at != kNoSlot) add(at);
+      }
+    } else if (state.ranks_ascend && listed_ranks.size() * 16 < state.factor_ranks.size()) {
       auto from = state.factor_ranks.begin();
       for (uint32_t listed : listed_ranks) {
         from = std::lower_bound(from, state.factor_ranks.end(), listed);
@@ -517,7 +528,9 @@ bool Scorer::Recommends(const Scope& scope, Vertex control, TimeMs tau) {
   for (const auto& [t, w] : weighted.techniques) {
     const TechniqueState& state = StateAt(t, tau);
     size_t at = state.factor_controls.size();
-    if (state.ranks_ascend) {
+    if (!state.factor_at.empty()) {
+      if (state.factor_at[control_index] != kNoSlot) at = state.factor_at[control_index];
+    } else if (state.ranks_ascend) {
       auto it = std::lower_bound(state.factor_ranks.begin(), state.factor_ranks.end(), control_rank);
       if (it != state.factor_ranks.end() && *it == control_rank) at = static_cast<size_t>(it - state.factor_ranks.begin());
     } else {

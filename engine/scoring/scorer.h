@@ -243,6 +243,9 @@ class Scorer {
     // is in control id order): a control's factor is then found by binary search.
     std::vector<uint32_t> factor_ranks;
     bool ranks_ascend = false;
+    // Per control index: its factor's index, or UINT32_MAX; only for a technique that at least
+    // 1/16 of the catalog reaches (a batch run looks its top K up there without a search).
+    std::vector<uint32_t> factor_at;
   };
   // T_θ and w_θ(t) at τ, techniques ordered by id.
   struct Weighted {
