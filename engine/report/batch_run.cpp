@@ -178,6 +178,8 @@ class BatchRun {
     item.key = FeedCatalog::ItemKey(scope.kind, scope.id, control.id);
     item.impact = RoundScore(rec.impact);
     item.status = std::string(model::ControlStatusName(rec.status));
+    item.techniques.reserve(rec.techniques.size());
+    item.paths.reserve(rec.techniques.size());
     for (size_t k = 0; k < rec.techniques.size(); ++k) {
       const std::string& technique = graph_.props(rec.techniques[k]).id;
       item.techniques.push_back(technique);
@@ -258,19 +260,15 @@ class BatchRun {
   }
 
   // Whether the incident scope recommends `control` at all (below its top K, since it was not
-  // kept). The scope is evaluated again, once per run for every incident with such an item
-  // (ResolveStale asks scope by scope): only the last incident's list is kept, as holding every
-  // incident's whole list (hundreds of controls each with a large catalog) costs gigabytes.
+  // kept): that control's impact alone (Scorer::Recommends), not the incident's whole list, which
+  // with a large catalog is hundreds of controls for each incident with such an item. The scope
+  // is built once per incident (ResolveStale asks scope by scope).
   bool StillRecommended(const std::string& incident_id, Vertex control) {
-    if (!recommended_incident_ || *recommended_incident_ != incident_id) {
-      recommended_.clear();
-      if (auto idx = graph_.IncidentIndex(incident_id)) {
-        auto ev = scorer_->Evaluate(IncidentScope(graph_, *idx), options_.tau, scoring::EvaluateOptions{.details = false});
-        for (const auto& rec : ev.recommendations) recommended_.insert(rec.control);
-      }
-      recommended_incident_ = incident_id;
+    if (!recommended_scope_ || recommended_scope_->id != incident_id) {
+      recommended_scope_.reset();
+      if (auto idx = graph_.IncidentIndex(incident_id)) recommended_scope_ = IncidentScope(graph_, *idx);
     }
-    return recommended_.count(control) > 0;
+    return recommended_scope_ && scorer_->Recommends(*recommended_scope_, control, options_.tau);
   }
 
   store::WriteTxn& txn_;
@@ -284,8 +282,7 @@ class BatchRun {
   std::unordered_set<std::string> threats_alive_;  // ScopeId of each threat kept in step
   std::vector<uint64_t> current_;  // KeyBits of the item keys this run keeps in step (sorted before ResolveStale)
   FeedCatalog::StateWrites state_writes_;  // the item and scope states this run writes, at its end
-  std::optional<std::string> recommended_incident_;  // the incident StillRecommended last evaluated
-  std::unordered_set<Vertex> recommended_;           // ... and the controls it recommends
+  std::optional<scoring::Scope> recommended_scope_;  // the incident scope StillRecommended last built
 };
 
 }  // namespace

@@ -209,7 +209,7 @@ std::string ScopePhrase(const FeedScope& scope) {
 }
 
 std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const FeedItem& item) {
-  rapidjson::StringBuffer buf;
+  rapidjson::StringBuffer buf(nullptr, 1024);  // an event is a few hundred bytes: one allocation
   JsonWriter w(buf);
   w.StartObject();
   WriteEventHead(w, seq, event, time);

@@ -48,9 +48,11 @@ std::vector<uint32_t> SpecOrderBySort(const std::vector<RankedImpact>& items, si
 // largest first, and by rank within a class. So take S = the `limit` largest impacts plus
 // whatever lies within the tolerance of them, check both conditions, and sort S alone;
 // otherwise sort everything, as the definition does.
-std::vector<uint32_t> SpecOrder(const std::vector<RankedImpact>& items, size_t limit) {
-  if (limit == 0 || items.size() <= limit) return SpecOrderBySort(items, limit);
-  // The smallest of the `limit` largest impacts (a heap of them, smallest on top).
+namespace {
+
+// The smallest of the `limit` largest impacts (a heap of them, smallest on top). Precondition:
+// items.size() >= limit > 0.
+double LimitFloor(const std::vector<RankedImpact>& items, size_t limit) {
   auto larger = [](double a, double b) { return a > b; };
   std::vector<double> top;
   top.reserve(limit);
@@ -64,21 +66,30 @@ std::vector<uint32_t> SpecOrder(const std::vector<RankedImpact>& items, size_t l
       std::push_heap(top.begin(), top.end(), larger);
     }
   }
-  // S: every entry that does not come after the smallest of S, grown until none is left.
-  double floor = top.front();
+  return top.front();
+}
+
+// S from `floor` down: every entry that does not come after the smallest of S, grown until none
+// is left; `lowest` receives that smallest. Empty when S grows beyond `max_size`.
+std::vector<Entry> Closure(const std::vector<RankedImpact>& items, double floor, size_t max_size, double& lowest) {
   std::vector<Entry> entries;
   for (;;) {
     entries.clear();
-    double lowest = floor;
+    lowest = floor;
     for (size_t idx = 0; idx < items.size(); ++idx) {
       if (Before(floor, items[idx].impact)) continue;
       entries.push_back(Entry{items[idx].impact, items[idx].rank, static_cast<uint32_t>(idx)});
       lowest = std::min(lowest, items[idx].impact);
-      if (entries.size() > 4 * limit + 64) return SpecOrderBySort(items, limit);  // a long run of near-equal impacts
+      if (entries.size() > max_size) return {};
     }
-    if (lowest == floor) break;
+    if (lowest == floor) return entries;
     floor = lowest;
   }
+}
+
+// The first `limit` of S (which holds at least that many) class by class, by rank within a
+// class; nullopt when the tolerance is not transitive on S.
+std::optional<std::vector<uint32_t>> ClassOrder(std::vector<Entry> entries, size_t limit) {
   std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.impact > b.impact; });
   // Classes: runs of neighbours within the tolerance, each spanning at most the tolerance.
   std::vector<std::pair<uint32_t, Entry>> classed;
@@ -90,7 +101,7 @@ std::vector<uint32_t> SpecOrder(const std::vector<RankedImpact>& items, size_t l
       ++cls;
       head = entries[k].impact;
     } else if (Before(head, entries[k].impact)) {
-      return SpecOrderBySort(items, limit);  // not transitive here: only the whole sort says
+      return std::nullopt;  // not transitive here: only the whole sort says
     }
     classed.emplace_back(cls, entries[k]);
   }
@@ -101,6 +112,31 @@ std::vector<uint32_t> SpecOrder(const std::vector<RankedImpact>& items, size_t l
   out.reserve(limit);
   for (size_t k = 0; k < limit; ++k) out.push_back(classed[k].second.index);
   return out;
+}
+
+}  // namespace
+
+std::vector<uint32_t> SpecOrder(const std::vector<RankedImpact>& items, size_t limit) {
+  if (limit == 0 || items.size() <= limit) return SpecOrderBySort(items, limit);
+  double lowest = 0;
+  // A long run of near-equal impacts: the whole sort costs no more.
+  std::vector<Entry> entries = Closure(items, LimitFloor(items, limit), 4 * limit + 64, lowest);
+  if (entries.empty()) return SpecOrderBySort(items, limit);
+  if (auto order = ClassOrder(std::move(entries), limit)) return *order;
+  return SpecOrderBySort(items, limit);
+}
+
+// As SpecOrder, with the items below `bound` unknown: S must lie wholly above them. Every
+// unknown x < bound then comes after the smallest of S (lowest > bound + tolerance >= x +
+// tolerance, rounding being monotone), so S, and its order, are the whole list's.
+std::optional<std::vector<uint32_t>> SpecOrderAbove(const std::vector<RankedImpact>& items, size_t limit, double bound) {
+  if (limit == 0 || items.size() < limit) return std::nullopt;
+  double floor = LimitFloor(items, limit);
+  if (floor < bound) return std::nullopt;
+  double lowest = 0;
+  std::vector<Entry> entries = Closure(items, floor, items.size(), lowest);
+  if (!Before(lowest, bound)) return std::nullopt;
+  return ClassOrder(std::move(entries), limit);
 }
 
 }  // namespace tidemark::scoring

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace tidemark::scoring {
@@ -22,6 +23,14 @@ struct RankedImpact {
 // With a limit it costs O(n) plus the sort of the few near the top, unless impacts within the
 // tolerance chain across more than it (then it sorts them all, as the definition does).
 std::vector<uint32_t> SpecOrder(const std::vector<RankedImpact>& items, size_t limit = 0);
+
+// The first `limit` in SPEC order when `items` are only part of the whole list: every item of the
+// whole list with an impact >= `bound` is in `items`, and the others are all below it (a batch
+// run collects only the impacts near its top K as it meets them). nullopt when the items given
+// cannot decide it: fewer than `limit` at or above the bound, near-equal impacts chaining down
+// to the bound, or a chain within the tolerance that is not transitive (only the sort of the
+// whole list says then).
+std::optional<std::vector<uint32_t>> SpecOrderAbove(const std::vector<RankedImpact>& items, size_t limit, double bound);
 
 // The definition itself (sort by rank, stable sort on impact with the tolerance), for tests.
 std::vector<uint32_t> SpecOrderBySort(const std::vector<RankedImpact>& items, size_t limit = 0);

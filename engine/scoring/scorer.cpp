@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <set>
 #include <unordered_set>
@@ -175,6 +177,7 @@ const Scorer::TechniqueState& Scorer::StateAt(Vertex technique, TimeMs tau) {
     f.control = reach.control;
     f.control_index = static_cast<uint32_t>(graph_.props(reach.control).data);
     f.reach = k;
+    f.via = reach.via;
     f.strength = reach.strength;
     f.implemented = posture.implemented;
     f.status = posture.status;
@@ -202,6 +205,12 @@ const Scorer::TechniqueState& Scorer::StateAt(Vertex technique, TimeMs tau) {
   }
   state.ranks_ascend = std::adjacent_find(state.factor_ranks.begin(), state.factor_ranks.end(),
                                           std::greater_equal<uint32_t>()) == state.factor_ranks.end();
+  state.factor_at.clear();
+  size_t control_count = graph_.control_vertices().size();
+  if (state.ranks_ascend && state.factors.size() * 16 >= control_count) {  // ascending ranks: one factor per control
+    state.factor_at.assign(control_count, kNoSlot);
+    for (size_t k = 0; k < state.factor_controls.size(); ++k) state.factor_at[state.factor_controls[k]] = static_cast<uint32_t>(k);
+  }
   state.tau = tau;
   state.valid = true;
   return state;
@@ -328,65 +337,142 @@ Evaluation Scorer::Evaluate(const Scope& scope, TimeMs tau, const EvaluateOption
   return ev;
 }
 
-void Scorer::Recommend(Evaluation& ev, const Weighted& weighted, size_t limit) {
-  if (ev.total_weight <= 0) return;
-  // One accumulator per control that raises a scope technique, found through a dense slot
-  // table (reset after use), so a scope costs O(its reach) whatever the size of the catalog.
-  // Only the gain is accumulated here; the rest of a recommendation is filled below for those
-  // listed.
-  struct Candidate {
-    uint32_t control_index;
-    double gain;
-  };
-  std::vector<Candidate> candidates;
+void Scorer::AccumulateGains(const Weighted& weighted, TimeMs tau) {
+  gain_.resize(graph_.control_vertices().size(), 0.0);
   size_t reach = 0;
-  for (const auto& [t, w] : weighted.techniques) reach += StateAt(t, ev.tau).rises.size();
-  candidates.reserve(std::min(reach, graph_.control_vertices().size()));
-  slot_.resize(graph_.control_vertices().size(), kNoSlot);
+  for (const auto& weighted_technique : weighted.techniques) reach += StateAt(weighted_technique.first, tau).rises.size();
+  touched_.resize(reach);
+  size_t touched = 0;
   for (const auto& [t, w] : weighted.techniques) {
-    const TechniqueState& state = StateAt(t, ev.tau);
+    const TechniqueState& state = StateAt(t, tau);
     for (const TechniqueState::Rise& rise : state.rises) {
-      uint32_t& slot = slot_[rise.control_index];
-      if (slot == kNoSlot) {
-        slot = static_cast<uint32_t>(candidates.size());
-        candidates.push_back(Candidate{rise.control_index, 0.0});
-      }
-      candidates[slot].gain += w * rise.rise;
+      double& gain = gain_[rise.control_index];
+      // rise > 0 and w >= 1, so a gain met once is never 0 again: 0 marks "not met yet".
+      // Without a branch: whether a control was met before is unpredictable.
+      touched_[touched] = rise.control_index;
+      touched += gain == 0.0 ? 1 : 0;
+      gain += w * rise.rise;
     }
   }
-  for (const auto& candidate : candidates) slot_[candidate.control_index] = kNoSlot;
+  touched_.resize(touched);
+}
 
-  // The recommended ones (impact > 0), listed in SPEC order.
+std::vector<Scorer::Ranked> Scorer::RankAll(const Evaluation& ev, const Weighted& weighted, size_t limit) {
+  AccumulateGains(weighted, ev.tau);
   const auto& rank = ControlRanks();
-  std::vector<uint32_t> recommended;
+  std::vector<Ranked> all;
   std::vector<RankedImpact> ranked;
-  recommended.reserve(candidates.size());
-  ranked.reserve(candidates.size());
-  for (size_t k = 0; k < candidates.size(); ++k) {
-    double impact = 100.0 * candidates[k].gain / ev.total_weight;
+  all.reserve(touched_.size());
+  ranked.reserve(touched_.size());
+  for (uint32_t control_index : touched_) {
+    double impact = 100.0 * gain_[control_index] / ev.total_weight;
+    gain_[control_index] = 0.0;
     if (impact <= kImpactEpsilon) continue;
-    recommended.push_back(static_cast<uint32_t>(k));
-    ranked.push_back(RankedImpact{impact, rank[candidates[k].control_index]});
+    all.push_back(Ranked{control_index, impact});
+    ranked.push_back(RankedImpact{impact, rank[control_index]});
   }
-  std::vector<uint32_t> order = SpecOrder(ranked, limit);
-  ev.recommendations.reserve(order.size());
-  for (uint32_t idx : order) {
-    const Candidate& candidate = candidates[recommended[idx]];
+  touched_.clear();
+  std::vector<Ranked> out;
+  for (uint32_t idx : SpecOrder(ranked, limit)) out.push_back(all[idx]);
+  return out;
+}
+
+std::vector<Scorer::Ranked> Scorer::RankTop(const Evaluation& ev, const Weighted& weighted, size_t limit) {
+  AccumulateGains(weighted, ev.tau);
+  const auto& rank = ControlRanks();
+  // One pass over the gains: a heap of the `limit` largest impacts so far, and every impact not
+  // below the smallest of them minus kTopMargin (the smallest only grows, so whatever is left out
+  // or dropped lies below the final bound).
+  auto larger = [](double a, double b) { return a > b; };
+  std::vector<double> top;
+  top.reserve(limit);
+  std::vector<Ranked> kept;
+  std::vector<RankedImpact> ranked;
+  double bound = -std::numeric_limits<double>::infinity();
+  // A gain whose gain · (100 / Σw) lies below skip_below has an impact below the bound (the two
+  // roundings differ by a few ulps; the slack covers them), so most gains skip the division.
+  // Such a gain counts as recommended, though it may not be: `recommended` may only over-count.
+  const double scale = 100.0 / ev.total_weight;
+  double skip_below = bound;
+  size_t recommended = 0;
+  size_t compact_at = 2 * limit + 64;
+  for (uint32_t control_index : touched_) {
+    double gain = gain_[control_index];
+    gain_[control_index] = 0.0;
+    if (gain * scale < skip_below) {
+      ++recommended;
+      continue;
+    }
+    double impact = 100.0 * gain / ev.total_weight;
+    if (impact <= kImpactEpsilon) continue;
+    ++recommended;
+    if (top.size() < limit) {
+      top.push_back(impact);
+      std::push_heap(top.begin(), top.end(), larger);
+    } else if (impact > top.front()) {
+      std::pop_heap(top.begin(), top.end(), larger);
+      top.back() = impact;
+      std::push_heap(top.begin(), top.end(), larger);
+    }
+    if (top.size() == limit) {
+      bound = top.front() - kTopMargin;
+      skip_below = bound - std::abs(bound) * 1e-12 - 1e-300;
+    }
+    if (impact < bound) continue;
+    kept.push_back(Ranked{control_index, impact});
+    ranked.push_back(RankedImpact{impact, rank[control_index]});
+    if (kept.size() >= compact_at) {
+      size_t out = 0;
+      for (size_t k = 0; k < kept.size(); ++k) {
+        if (kept[k].impact < bound) continue;
+        kept[out] = kept[k];
+        ranked[out] = ranked[k];
+        ++out;
+      }
+      kept.resize(out);
+      ranked.resize(out);
+      compact_at = std::max(compact_at, 2 * out);
+    }
+  }
+  touched_.clear();
+  std::optional<std::vector<uint32_t>> order;
+  if (kept.size() == recommended) {
+    order = SpecOrder(ranked, limit);  // every recommendation is here
+  } else {
+    order = SpecOrderAbove(ranked, limit, bound);
+  }
+  // Near-equal impacts chaining down past the bound, or not transitive: the whole list decides.
+  if (!order) return RankAll(ev, weighted, limit);
+  std::vector<Ranked> out;
+  out.reserve(order->size());
+  for (uint32_t idx : *order) out.push_back(kept[idx]);
+  return out;
+}
+
+void Scorer::Recommend(Evaluation& ev, const Weighted& weighted, size_t limit) {
+  if (ev.total_weight <= 0) return;
+  // The recommended controls (impact > 0) in SPEC order, from per-control gains accumulated
+  // in a dense table (reset after use), so a scope costs O(its reach) whatever the size of the
+  // catalog; with a limit, only the impacts near the top are kept and sorted.
+  std::vector<Ranked> listed = limit > 0 ? RankTop(ev, weighted, limit) : RankAll(ev, weighted, 0);
+  const auto& rank = ControlRanks();
+  slot_.resize(graph_.control_vertices().size(), kNoSlot);
+  ev.recommendations.reserve(listed.size());
+  std::vector<uint32_t> listed_ranks;
+  listed_ranks.reserve(listed.size());
+  for (const Ranked& r : listed) {
     Recommendation rec;
     rec.control = Vertex{};  // set below, from its first factor
-    rec.impact = ranked[idx].impact;
-    slot_[candidate.control_index] = static_cast<uint32_t>(ev.recommendations.size());
+    rec.impact = r.impact;
+    slot_[r.control_index] = static_cast<uint32_t>(ev.recommendations.size());
     ev.recommendations.push_back(std::move(rec));
+    listed_ranks.push_back(rank[r.control_index]);
   }
   if (ev.recommendations.empty()) return;
   // The control, its posture (from its first factor), what it reaches and raises. Per scope
   // technique, the listed controls' factors: found by rank when few are listed (a batch run's
   // top K among a technique's hundreds of factors), else by a scan of every factor.
   std::vector<bool> seen(ev.recommendations.size(), false);
-  std::vector<uint32_t> listed_ranks;
-  for (const auto& candidate : candidates) {
-    if (slot_[candidate.control_index] != kNoSlot) listed_ranks.push_back(rank[candidate.control_index]);
-  }
   std::sort(listed_ranks.begin(), listed_ranks.end());
   for (const auto& weighted_technique : weighted.techniques) {
     Vertex t = weighted_technique.first;  // a plain variable: clang 14 lambdas cannot capture bindings
@@ -409,9 +495,14 @@ void Scorer::Recommend(Evaluation& ev, const Weighted& weighted, size_t limit) {
       rec.reaches.push_back(t);
       if (RiseOf(state, f) <= 0) return;
       rec.techniques.push_back(t);
-      rec.paths.push_back(ControlsOf(t)[f.reach].via);
+      rec.paths.push_back(f.via);
     };
-    if (state.ranks_ascend && listed_ranks.size() * 16 < state.factor_ranks.size()) {
+    if (!state.factor_at.empty() && listed.size() < state.factor_controls.size()) {
+      for (const Ranked& r : listed) {
+        uint32_t at = state.factor_at[r.control_index];
+        if (at != kNoSlot) add(at);
+      }
+    } else if (state.ranks_ascend && listed_ranks.size() * 16 < state.factor_ranks.size()) {
       auto from = state.factor_ranks.begin();
       for (uint32_t listed : listed_ranks) {
         from = std::lower_bound(from, state.factor_ranks.end(), listed);
@@ -422,7 +513,37 @@ void Scorer::Recommend(Evaluation& ev, const Weighted& weighted, size_t limit) {
       for (size_t factor_idx = 0; factor_idx < state.factor_controls.size(); ++factor_idx) add(factor_idx);
     }
   }
-  for (const auto& candidate : candidates) slot_[candidate.control_index] = kNoSlot;
+  for (const Ranked& r : listed) slot_[r.control_index] = kNoSlot;
+}
+
+bool Scorer::Recommends(const Scope& scope, Vertex control, TimeMs tau) {
+  Weighted weighted = Weigh(scope, tau, false);
+  double total = 0;
+  for (const auto& weighted_technique : weighted.techniques) total += weighted_technique.second;
+  if (total <= 0) return false;
+  uint32_t control_index = static_cast<uint32_t>(graph_.props(control).data);
+  uint32_t control_rank = ControlRanks()[control_index];
+  // The same terms as AccumulateGains adds for this control, in the same order.
+  double gain = 0;
+  for (const auto& [t, w] : weighted.techniques) {
+    const TechniqueState& state = StateAt(t, tau);
+    size_t at = state.factor_controls.size();
+    if (!state.factor_at.empty()) {
+      if (state.factor_at[control_index] != kNoSlot) at = state.factor_at[control_index];
+    } else if (state.ranks_ascend) {
+      auto it = std::lower_bound(state.factor_ranks.begin(), state.factor_ranks.end(), control_rank);
+      if (it != state.factor_ranks.end() && *it == control_rank) at = static_cast<size_t>(it - state.factor_ranks.begin());
+    } else {
+      at = static_cast<size_t>(std::find(state.factor_controls.begin(), state.factor_controls.end(), control_index) -
+                               state.factor_controls.begin());
+    }
+    if (at == state.factor_controls.size()) continue;
+    const Factor& f = state.factors[at];
+    if (f.status == model::ControlStatus::kRiskAccepted) continue;
+    double rise = RiseOf(state, f);
+    if (rise > 0) gain += w * rise;
+  }
+  return 100.0 * gain / total > kImpactEpsilon;
 }
 
 const std::vector<uint32_t>& Scorer::ControlRanks() {

@@ -199,6 +199,11 @@ class Scorer {
       const Scope& scope, std::optional<TimeMs> from, std::optional<TimeMs> to, const std::vector<TimeMs>& extra_days = {},
       const std::function<void(const HistoryPoint&, const std::vector<WeightedTechnique>&)>& at_point = {});
 
+  // Whether Evaluate(scope, tau) would list `control` among its recommendations (impact > 0,
+  // not risk-accepted), with the same bits of impact, in O(|T_θ| · log |C(t)|): a batch run asks
+  // it of the items that left an incident's top K, instead of ranking the incident again.
+  bool Recommends(const Scope& scope, Vertex control, TimeMs tau);
+
   // C(t) with the parent fallback applied (rows say via "parent"); all mapping types.
   const std::vector<graph::Reach>& ControlsOf(Vertex technique);
   // Σ p(c) over the controls with max_points > 0 that are not deprecated (SPEC §3 posture score).
@@ -210,6 +215,7 @@ class Scorer {
     Vertex control;
     uint32_t control_index = 0;  // graph.props(control).data: dense tables without a vertex lookup
     size_t reach = 0;  // index into ControlsOf(t)
+    std::string_view via;  // ControlsOf(t)[reach].via (the reach cache owns it)
     double strength = 0;
     double implemented = 0;
     double baseline = 0;
@@ -237,6 +243,9 @@ class Scorer {
     // is in control id order): a control's factor is then found by binary search.
     std::vector<uint32_t> factor_ranks;
     bool ranks_ascend = false;
+    // Per control index: its factor's index, or UINT32_MAX; only for a technique that at least
+    // 1/16 of the catalog reaches (a batch run looks its top K up there without a search).
+    std::vector<uint32_t> factor_at;
   };
   // T_θ and w_θ(t) at τ, techniques ordered by id.
   struct Weighted {
@@ -252,6 +261,23 @@ class Scorer {
   // How much cov(t) rises when f's control is set to impl 1 (0 when it does not).
   static double RiseOf(const TechniqueState& state, const Factor& f);
   void Recommend(Evaluation& ev, const Weighted& weighted, size_t limit);
+  // A recommended control (by ControlInfo index) and its impact.
+  struct Ranked {
+    uint32_t control_index;
+    double impact;
+  };
+  // Σ w(t) · rise over the scope's techniques, per control, into gain_ (in technique order, so
+  // every path adds the same terms in the same order and gets the same bits); the controls met
+  // in touched_.
+  void AccumulateGains(const Weighted& weighted, TimeMs tau);
+  // The recommended controls in SPEC order: all of them or the first `limit` (RankAll), or the
+  // first `limit` keeping only the impacts near the top as they come (RankTop, which falls back
+  // to RankAll when those cannot decide). Both leave gain_ zeroed.
+  std::vector<Ranked> RankAll(const Evaluation& ev, const Weighted& weighted, size_t limit);
+  std::vector<Ranked> RankTop(const Evaluation& ev, const Weighted& weighted, size_t limit);
+  // How far below the K-th largest impact RankTop still keeps impacts (100 times the tolerance):
+  // near-equal impacts chaining further down make it rank the whole list.
+  static constexpr double kTopMargin = 1e-7;
   // Ranks of the controls by id (per ControlInfo index), kept in step with the catalog.
   const std::vector<uint32_t>& ControlRanks();
   void FindGaps(Evaluation& ev, const Weighted& weighted);
@@ -275,6 +301,10 @@ class Scorer {
   std::unordered_map<Vertex, bool> mitigation_implemented_;
   // Per control index: its accumulator in the recommendation being built, or UINT32_MAX.
   std::vector<uint32_t> slot_;
+  // Per control index: its gain in the scope being ranked (0 elsewhere; reset after use), and
+  // the controls with a gain.
+  std::vector<double> gain_;
+  std::vector<uint32_t> touched_;
   std::vector<uint32_t> control_rank_;
   // Per vertex: w_θ(t) of the scope being weighed, 0 elsewhere (reset after use).
   std::vector<double> weight_;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <initializer_list>
 
 #include "engine/store/key_codec.h"
@@ -79,9 +78,10 @@ std::string HexKey(std::initializer_list<std::string_view> parts) {
     }
     hash *= 1099511628211ull;  // the NUL separator (x ^ 0 == x)
   }
-  char buf[kItemKeySize + 1];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(hash));
-  return buf;
+  // As printf's "%016llx", without its format parsing (a run builds a key per item).
+  std::string key(kItemKeySize, '0');
+  for (size_t k = kItemKeySize; k-- > 0; hash >>= 4) key[k] = "0123456789abcdef"[hash & 0xf];
+  return key;
 }
 
 }  // namespace
@@ -135,7 +135,9 @@ uint64_t FeedCatalog::LastSeq(const ReadTxn& txn) {
 }
 
 void FeedCatalog::Append(WriteTxn& txn, uint64_t seq, std::string_view event_json) {
-  txn.Put(Db::kFeed, EncodeInt64(static_cast<int64_t>(seq)), event_json);
+  // seq only grows: an append (no search, full pages), unless a caller writes an older seq again.
+  std::string key = EncodeInt64(static_cast<int64_t>(seq));
+  if (!txn.Append(Db::kFeed, key, event_json)) txn.Put(Db::kFeed, key, event_json);
 }
 
 void FeedCatalog::ForEachFrom(const ReadTxn& txn, uint64_t from,
@@ -194,7 +196,7 @@ void FeedCatalog::PutScopeResilience(WriteTxn& txn, std::string_view scope_kind,
 }
 
 void FeedCatalog::StateWrites::Hold(std::string_view key, std::string_view value) {
-  entries_.push_back(Entry{bytes_.size(), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
+  entries_.push_back(Entry{bytes_.size(), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size()), false, 0});
   bytes_.append(key);
   bytes_.append(value);
 }
@@ -210,10 +212,22 @@ void FeedCatalog::StateWrites::PutScopeResilience(std::string_view scope_kind, s
 
 void FeedCatalog::StateWrites::Write(WriteTxn& txn) {
   auto key = [this](const Entry& entry) { return std::string_view(bytes_).substr(entry.offset, entry.key_size); };
+  // Item keys (16 hex digits: their order is their bits' order) sort before every other entry
+  // ("scope\0...", "patch\0...": 's' and 'p' come after every hex digit), the others by bytes.
   // Stable: should two held entries share a key, the later one wins, as if written in turn.
-  std::stable_sort(entries_.begin(), entries_.end(), [&](const Entry& a, const Entry& b) { return key(a) < key(b); });
+  for (Entry& entry : entries_) {
+    entry.item = IsItemKey(key(entry));
+    entry.bits = entry.item ? KeyBits(key(entry)) : 0;
+  }
+  std::stable_sort(entries_.begin(), entries_.end(), [&](const Entry& a, const Entry& b) {
+    if (a.item != b.item) return a.item;
+    if (a.item) return a.bits < b.bits;
+    return key(a) < key(b);
+  });
+  // In key order: an append while the keys lie beyond every stored one (a first run), else a put.
   for (const Entry& entry : entries_) {
-    txn.Put(Db::kFeedState, key(entry), std::string_view(bytes_).substr(entry.offset + entry.key_size, entry.value_size));
+    std::string_view value = std::string_view(bytes_).substr(entry.offset + entry.key_size, entry.value_size);
+    if (!txn.Append(Db::kFeedState, key(entry), value)) txn.Put(Db::kFeedState, key(entry), value);
   }
   entries_ = {};
   bytes_ = {};

@@ -111,6 +111,8 @@ class FeedCatalog {
     struct Entry {
       size_t offset;  // into bytes_: the key, then the value
       uint32_t key_size, value_size;
+      bool item;      // an item key (16 hex digits), set by Write
+      uint64_t bits;  // ... and its KeyBits
     };
     std::string bytes_;
     std::vector<Entry> entries_;

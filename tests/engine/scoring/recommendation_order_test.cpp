@@ -63,3 +63,47 @@ TEST_CASE("SpecOrder follows the stable sort where the tolerance is not transiti
 }
 
 }  // namespace tidemark::scoring
+
+namespace tidemark::scoring {
+
+TEST_CASE("SpecOrderAbove, given only the impacts from a bound up, is the beginning of the whole order or undecided") {
+  std::mt19937 rng(2026);
+  size_t decided = 0, undecided = 0;
+  for (int round = 0; round < 3000; ++round) {
+    size_t n = 1 + rng() % 300;
+    std::vector<RankedImpact> items = RandomList(rng, n);
+    std::vector<uint32_t> whole = SpecOrderBySort(items);
+    for (size_t limit : {size_t{1}, size_t{3}, size_t{10}, n, n + 5}) {
+      // A bound at, just below or well below one of the impacts, or below them all.
+      double bound = items[rng() % n].impact;
+      if (rng() % 3 == 0) bound -= 1e-7;
+      if (rng() % 5 == 0) bound = -1.0;
+      std::vector<RankedImpact> above;
+      std::vector<uint32_t> index;  // into items
+      for (uint32_t k = 0; k < n; ++k) {
+        // Every item at or above the bound, and a few below it (a batch run keeps some).
+        if (items[k].impact >= bound || rng() % 7 == 0) {
+          above.push_back(items[k]);
+          index.push_back(k);
+        }
+      }
+      CAPTURE(round);
+      CAPTURE(limit);
+      auto order = SpecOrderAbove(above, limit, bound);
+      if (!order) {
+        ++undecided;
+        continue;
+      }
+      REQUIRE(order->size() == limit);
+      std::vector<uint32_t> mapped;
+      for (uint32_t idx : *order) mapped.push_back(index[idx]);
+      CHECK(mapped == std::vector<uint32_t>(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(limit)));
+      ++decided;
+    }
+  }
+  // Both ways are taken: most are decided, the near-equal chains and short lists are not.
+  CHECK(decided > 3000);
+  CHECK(undecided > 300);
+}
+
+}  // namespace tidemark::scoring
