@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "engine/model/incident.h"
@@ -16,10 +17,22 @@ namespace tidemark::store {
 class IncidentCatalog {
  public:
   enum class PutOutcome { kAdded, kUpdated, kUnchanged };
+  // An incident as Upsert stores it: its record (model::ToJson, the one incident-record
+  // writer), its facts (EncodeIncidentFacts) and its time. Encode is pure and thread-safe, so
+  // an import encodes on its reading thread and the writing one only stores (issue 16).
+  struct Encoded {
+    std::string id;
+    std::string json;
+    std::string facts;
+    std::optional<TimeMs> time;
+  };
+  static Encoded Encode(const model::Incident& incident);
   // Upserts by id: whether the incident is new, its stored record changed (different JSON) or
   // not. The evidence index follows through `evidence`, whose Finish the caller runs before
   // the transaction commits (once for a whole import).
   static PutOutcome Upsert(WriteTxn& txn, const model::Incident& incident, EvidenceIndex::Writer& evidence);
+  // The same for an incident encoded already.
+  static PutOutcome Upsert(WriteTxn& txn, const Encoded& incident, EvidenceIndex::Writer& evidence);
   // The same; true when the stored record changed (new, or different JSON).
   static bool Put(WriteTxn& txn, const model::Incident& incident, EvidenceIndex::Writer& evidence);
   // The same for one incident: the evidence index is written at once.
