@@ -174,11 +174,20 @@ void ReadTxn::ReleaseReadPages() const {
   madvise(store_->map_start_, info.me_mapsize, MADV_DONTNEED);
 }
 
+void WriteTxn::CloseAppendCursor(Db db) {
+  MDB_cursor*& cursor = append_cursors_[static_cast<int>(db)];
+  if (cursor != nullptr) {
+    mdb_cursor_close(cursor);
+    cursor = nullptr;
+  }
+}
+
 void WriteTxn::Put(Db db, std::string_view key, std::string_view value) {
   if (key.empty() || key.size() > 511) {
     throw StoreFailure("store: key of " + std::to_string(key.size()) +
                        " bytes is outside LMDB's 1..511 range");
   }
+  CloseAppendCursor(db);
   MDB_val k = ToVal(key), v = ToVal(value);
   Check("put", mdb_put(txn_, store_->dbi(db), &k, &v, 0));
 }
@@ -188,8 +197,12 @@ bool WriteTxn::Append(Db db, std::string_view key, std::string_view value) {
     throw StoreFailure("store: key of " + std::to_string(key.size()) +
                        " bytes is outside LMDB's 1..511 range");
   }
+  // The cursor stays at the last key: LMDB's append then compares with it without a search. Only
+  // it writes to this database until another write closes it, so it is always at the end.
+  MDB_cursor*& cursor = append_cursors_[static_cast<int>(db)];
+  if (cursor == nullptr) Check("cursor", mdb_cursor_open(txn_, store_->dbi(db), &cursor));
   MDB_val k = ToVal(key), v = ToVal(value);
-  int rc = mdb_put(txn_, store_->dbi(db), &k, &v, MDB_APPEND);
+  int rc = mdb_cursor_put(cursor, &k, &v, MDB_APPEND);
   if (rc == MDB_KEYEXIST) return false;
   Check("put", rc);
   return true;
@@ -200,6 +213,7 @@ std::optional<std::string_view> WriteTxn::PutIfAbsent(Db db, std::string_view ke
     throw StoreFailure("store: key of " + std::to_string(key.size()) +
                        " bytes is outside LMDB's 1..511 range");
   }
+  CloseAppendCursor(db);
   MDB_val k = ToVal(key), v = ToVal(value);
   int rc = mdb_put(txn_, store_->dbi(db), &k, &v, MDB_NOOVERWRITE);
   if (rc == MDB_KEYEXIST) return std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
@@ -208,6 +222,7 @@ std::optional<std::string_view> WriteTxn::PutIfAbsent(Db db, std::string_view ke
 }
 
 bool WriteTxn::Del(Db db, std::string_view key) {
+  CloseAppendCursor(db);
   MDB_val k = ToVal(key);
   int rc = mdb_del(txn_, store_->dbi(db), &k, nullptr);
   if (rc == MDB_NOTFOUND) return false;
@@ -216,6 +231,7 @@ bool WriteTxn::Del(Db db, std::string_view key) {
 }
 
 size_t WriteTxn::DelPrefix(Db db, std::string_view prefix) {
+  CloseAppendCursor(db);
   MDB_cursor* cursor = nullptr;
   Check("cursor", mdb_cursor_open(txn_, store_->dbi(db), &cursor));
   struct Closer {
