@@ -16,11 +16,37 @@ std::string TimeKey(TimeMs time, std::string_view id) { return EncodeInt64(time)
 
 }  // namespace
 
+IncidentCatalog::Encoded IncidentCatalog::Encode(model::Incident incident) {
+  std::string json = model::ToJson(incident);
+  return Encoded{std::move(incident), std::move(json)};
+}
+
 IncidentCatalog::PutOutcome IncidentCatalog::Upsert(WriteTxn& txn, const model::Incident& incident,
                                                     EvidenceIndex::Writer& evidence) {
-  std::string json = model::ToJson(incident);
+  return Store(txn, incident, model::ToJson(incident), evidence);
+}
+
+IncidentCatalog::PutOutcome IncidentCatalog::Upsert(WriteTxn& txn, const Encoded& encoded,
+                                                    EvidenceIndex::Writer& evidence) {
+  return Store(txn, encoded.incident, encoded.json, evidence);
+}
+
+// The facts are encoded here, on the writing thread: their term numbers belong to the
+// transaction (fact_terms.h).
+IncidentCatalog::PutOutcome IncidentCatalog::Store(WriteTxn& txn, const model::Incident& incident,
+                                                   const std::string& json, EvidenceIndex::Writer& evidence) {
   std::string facts = EncodeIncidentFacts(incident, txn, evidence.terms());
+  std::optional<TimeMs> time = incident.Time();
   IncidentFactsView before, after;
+  // Exports usually come in id order: an id past every stored one is new and goes at the end of
+  // both databases, without looking it up first.
+  if (txn.Append(Db::kIncidents, incident.id, json)) {
+    if (!DecodeIncidentFacts(facts, txn, evidence.terms(), after)) throw StoreFailure("store: incident facts of " + incident.id + " do not decode");
+    evidence.Replace(incident.id, nullptr, &after);
+    if (!txn.Append(Db::kIncidentFacts, incident.id, facts)) txn.Put(Db::kIncidentFacts, incident.id, facts);
+    if (time) txn.Put(Db::kIncidentsByTime, TimeKey(*time, incident.id), "");
+    return PutOutcome::kAdded;
+  }
   bool existed = false;
   std::optional<TimeMs> old_time;
   auto existing = txn.Get(Db::kIncidents, incident.id);
@@ -35,10 +61,9 @@ IncidentCatalog::PutOutcome IncidentCatalog::Upsert(WriteTxn& txn, const model::
   // The views of `before` point into the store: recorded before the writes below move pages.
   evidence.Replace(incident.id, existed ? &before : nullptr, &after);
   if (old_time) txn.Del(Db::kIncidentsByTime, TimeKey(*old_time, incident.id));
-  // Exports usually come in id order: a new id then goes at the end of both databases.
-  if (existing || !txn.Append(Db::kIncidents, incident.id, json)) txn.Put(Db::kIncidents, incident.id, json);
-  if (existing || !txn.Append(Db::kIncidentFacts, incident.id, facts)) txn.Put(Db::kIncidentFacts, incident.id, facts);
-  if (auto time = incident.Time()) txn.Put(Db::kIncidentsByTime, TimeKey(*time, incident.id), "");
+  txn.Put(Db::kIncidents, incident.id, json);
+  txn.Put(Db::kIncidentFacts, incident.id, facts);
+  if (time) txn.Put(Db::kIncidentsByTime, TimeKey(*time, incident.id), "");
   return existing ? PutOutcome::kUpdated : PutOutcome::kAdded;
 }
 

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "engine/model/incident.h"
@@ -16,10 +17,21 @@ namespace tidemark::store {
 class IncidentCatalog {
  public:
   enum class PutOutcome { kAdded, kUpdated, kUnchanged };
+  // A normalised incident with its record (model::ToJson, the one incident-record writer).
+  // Encode is pure and thread-safe, so an import serialises on its preparing thread; the
+  // facts are encoded by the writing thread, whose transaction numbers their terms
+  // (fact_terms.h).
+  struct Encoded {
+    model::Incident incident;
+    std::string json;
+  };
+  static Encoded Encode(model::Incident incident);
   // Upserts by id: whether the incident is new, its stored record changed (different JSON) or
   // not. The evidence index follows through `evidence`, whose Finish the caller runs before
   // the transaction commits (once for a whole import).
   static PutOutcome Upsert(WriteTxn& txn, const model::Incident& incident, EvidenceIndex::Writer& evidence);
+  // The same for an incident encoded already.
+  static PutOutcome Upsert(WriteTxn& txn, const Encoded& incident, EvidenceIndex::Writer& evidence);
   // The same; true when the stored record changed (new, or different JSON).
   static bool Put(WriteTxn& txn, const model::Incident& incident, EvidenceIndex::Writer& evidence);
   // The same for one incident: the evidence index is written at once.
@@ -40,6 +52,10 @@ class IncidentCatalog {
   // neither time are not in the index.
   static void ForEachSince(const ReadTxn& txn, TimeMs since,
                            const std::function<void(const model::Incident&)>& fn);
+
+ private:
+  static PutOutcome Store(WriteTxn& txn, const model::Incident& incident, const std::string& json,
+                          EvidenceIndex::Writer& evidence);
 };
 
 }  // namespace tidemark::store

@@ -19,6 +19,7 @@
 
 struct MDB_env;
 struct MDB_txn;
+struct MDB_cursor;
 
 namespace tidemark::store {
 
@@ -114,6 +115,8 @@ class WriteTxn : public ReadTxn {
   // Writes `value` under `key` when the key sorts after every key of the database (LMDB's
   // MDB_APPEND: no search, and full pages where ordinary inserts split them in half, so a bulk
   // load in key order writes about half the pages); false, and nothing written, otherwise.
+  // Successive appends to a database share a cursor left at its end (as mdb_load does), so an
+  // append does not descend the tree; any other write to that database closes it.
   bool Append(Db db, std::string_view key, std::string_view value);
   // Writes `value` unless `key` exists; then writes nothing and returns the stored value (valid
   // until the next write). One B-tree descent where Get then Put take two.
@@ -126,6 +129,9 @@ class WriteTxn : public ReadTxn {
  private:
   friend class Store;
   using ReadTxn::ReadTxn;
+  void CloseAppendCursor(Db db);
+  // Append's cursors (LMDB frees a write transaction's cursors when it ends).
+  MDB_cursor* append_cursors_[kDbCount] = {};
 };
 
 // The map is address space, not disk: LMDB writes with pwrite here (no MDB_WRITEMAP), so

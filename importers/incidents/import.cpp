@@ -190,32 +190,60 @@ std::optional<Status> ReadStreamed(const std::string& path, const ImportOptions&
   return lines_read.ok() ? read : lines_read;
 }
 
-// What the reading thread hands to the writing one, in file order: per file kFileStart, its
-// records in the batches its reader drains (the rest at the end), then kFileDone or kFileFailed;
-// kEnd after the last file.
+// What the preparing thread makes of a reader's batch: the rejects in the order the summary
+// lists them (the reader's, then the importer's own checks of each record in record order) and
+// the records that pass, normalised and encoded (IncidentCatalog::Encode), so the writing thread
+// only stores them.
+struct PreparedBatch {
+  std::vector<Reject> rejects;
+  std::vector<store::IncidentCatalog::Encoded> incidents;
+  size_t read = 0;  // records the reader produced
+};
+
+// What the reading thread hands to the preparing one, and that one to the writing one, in file
+// order: per file kFileStart, its records in the batches its reader drains (the rest at the
+// end), then kFileDone or kFileFailed; kEnd after the last file (with what the normaliser met,
+// from the preparing thread).
 struct Handover {
   enum class Kind { kFileStart, kRecords, kFileDone, kFileFailed, kEnd };
   explicit Handover(Kind what) : kind(what) {}
   Kind kind;
-  ReadOutput records;          // kRecords
+  ReadOutput read;             // kRecords from the reading thread
+  PreparedBatch records;       // kRecords from the preparing thread
+  std::string path;            // kFileStart
   std::string format;          // kFileDone: the reader's name
   Status status;               // kFileFailed: why the file could not be read
   bool midway = false;         // kFileFailed: after some of its records were handed over
-  std::exception_ptr error;    // kFileFailed: the reading thread threw
+  std::exception_ptr error;    // kFileFailed: a thread threw
+  std::set<std::string> unknown_techniques, custom_threats;  // kEnd
 };
 using Channel = BoundedChannel<Handover>;
 constexpr size_t kBatchesInFlight = 4;
+constexpr size_t kReleaseEvery = size_t{1} << 16;  // records stored between ReleaseReadPages
 
+// Hands `error` on as a failure, unless the receiver stopped listening.
+void PushFailure(Channel& channel, std::exception_ptr error) {
+  Handover failed{Handover::Kind::kFileFailed};
+  failed.error = std::move(error);
+  try {
+    channel.Push(std::move(failed));
+  } catch (const ChannelClosed&) {
+  }
+}
+
+// The reading thread: each file's records as its reader produces them.
 void ReadFiles(const std::vector<std::string>& files, const ImportOptions& options, Channel& channel) {
   try {
     for (const auto& path : files) {
-      channel.Push(Handover{Handover::Kind::kFileStart});
+      Handover start{Handover::Kind::kFileStart};
+      start.path = path;
+      channel.Push(std::move(start));
       bool handed_over = false;
       ReadOutput out;
       auto hand_over = [&](ReadOutput& batch) {
         Handover records{Handover::Kind::kRecords};
-        records.records.incidents = std::move(batch.incidents);
-        records.records.rejects = std::move(batch.rejects);
+        records.read.incidents = std::move(batch.incidents);
+        records.read.rejects = std::move(batch.rejects);
         batch.incidents.clear();
         batch.rejects.clear();
         channel.Push(std::move(records));
@@ -245,29 +273,120 @@ void ReadFiles(const std::vector<std::string>& files, const ImportOptions& optio
     channel.Push(Handover{Handover::Kind::kEnd});
   } catch (const ChannelClosed&) {
   } catch (...) {
-    Handover failed{Handover::Kind::kFileFailed};
-    failed.error = std::current_exception();
-    try {
-      channel.Push(std::move(failed));
-    } catch (const ChannelClosed&) {
-    }
+    PushFailure(channel, std::current_exception());
   }
 }
 
-// The reading thread of one import attempt, stopped and joined however the attempt ends.
-class ReadingThread {
+// The importer's checks of one file's records and their normalisation (SPEC §2, §6), on the
+// preparing thread: with parsing, they are most of an import's work and need only a read-only
+// view of the ATT&CK data, so the writing thread only stores (issue 16).
+class BatchPreparer {
  public:
-  ReadingThread(const std::vector<std::string>& files, const ImportOptions& options)
-      : channel_(kBatchesInFlight), thread_(ReadFiles, std::cref(files), std::cref(options), std::ref(channel_)) {}
-  ~ReadingThread() {
-    channel_.Close();
-    thread_.join();
+  BatchPreparer(const store::ReadTxn& txn, const ImportOptions& options) : normalizer_(txn), options_(options) {}
+
+  // A new file: its duplicate ids are its own.
+  void StartFile(const std::string& path) {
+    seen_.emplace(path);
+    file_rejects_ = 0;
   }
-  Handover Next() { return channel_.Pop(); }
+
+  PreparedBatch Prepare(ReadOutput& batch) {
+    PreparedBatch prepared;
+    prepared.read = batch.incidents.size();
+    prepared.rejects = std::move(batch.rejects);
+    file_rejects_ += prepared.rejects.size();
+    auto reject = [&](const std::string& where, std::string reason) {
+      prepared.rejects.push_back({where, std::move(reason)});
+      ++file_rejects_;
+    };
+    prepared.incidents.reserve(batch.incidents.size());
+    for (auto& source : batch.incidents) {
+      // LMDB keys are at most 511 bytes and the time index adds 9; ids are short in practice.
+      if (auto problem = IncidentIdProblem(source.incident.id)) {
+        reject(source.where, std::move(*problem));
+        continue;
+      }
+      if (auto problem = TimesProblem(source.incident)) {
+        reject(source.where, fmt::format("incident \"{}\": {}", source.incident.id, *problem));
+        continue;
+      }
+      if (auto first = seen_->Insert(source.incident.id, source.where)) {
+        reject(source.where, fmt::format("duplicate id \"{}\" (first at {})", source.incident.id, *first));
+        continue;
+      }
+      // Without --skip-invalid a file with a rejected record fails whole: nothing more to store.
+      if (!options_.skip_invalid && file_rejects_ > 0) continue;
+      prepared.incidents.push_back(store::IncidentCatalog::Encode(normalizer_.Normalize(std::move(source))));
+    }
+    return prepared;
+  }
+
+  const Normalizer& normalizer() const { return normalizer_; }
 
  private:
-  Channel channel_;
-  std::thread thread_;
+  Normalizer normalizer_;
+  const ImportOptions& options_;
+  std::optional<SeenIds> seen_;  // ids of this file and where they were first met
+  size_t file_rejects_ = 0;
+};
+
+// The preparing thread: what the reading thread hands over, records checked, normalised and
+// encoded, on to the writing thread.
+void PrepareRecords(const store::Store& store, const ImportOptions& options, Channel& from, Channel& to) {
+  try {
+    // The data the write transaction started from: an incident import writes incidents only.
+    store::ReadTxn txn = store.Read();
+    BatchPreparer preparer(txn, options);
+    for (bool more = true; more;) {
+      Handover message = from.Pop();
+      switch (message.kind) {
+        case Handover::Kind::kFileStart:
+          preparer.StartFile(message.path);
+          break;
+        case Handover::Kind::kRecords:
+          message.records = preparer.Prepare(message.read);
+          message.read = ReadOutput();
+          break;
+        case Handover::Kind::kEnd:
+          message.unknown_techniques = preparer.normalizer().unknown_techniques();
+          message.custom_threats = preparer.normalizer().custom_threats();
+          more = false;
+          break;
+        case Handover::Kind::kFileFailed:
+          more = !message.error;  // the reading thread stopped
+          break;
+        case Handover::Kind::kFileDone:
+          break;
+      }
+      to.Push(std::move(message));
+    }
+  } catch (const ChannelClosed&) {
+  } catch (...) {
+    PushFailure(to, std::current_exception());
+  }
+}
+
+// The reading and preparing threads of one import attempt, stopped and joined however the
+// attempt ends: the writer's channel closes first (the preparing thread's next hand-over
+// throws), then the reading one.
+class ReadingThreads {
+ public:
+  ReadingThreads(const store::Store& store, const std::vector<std::string>& files, const ImportOptions& options)
+      : read_(kBatchesInFlight),
+        prepared_(kBatchesInFlight),
+        reading_(ReadFiles, std::cref(files), std::cref(options), std::ref(read_)),
+        preparing_(PrepareRecords, std::cref(store), std::cref(options), std::ref(read_), std::ref(prepared_)) {}
+  ~ReadingThreads() {
+    prepared_.Close();
+    preparing_.join();
+    read_.Close();
+    reading_.join();
+  }
+  Handover Next() { return prepared_.Pop(); }
+
+ private:
+  Channel read_, prepared_;
+  std::thread reading_, preparing_;
 };
 
 }  // namespace
@@ -276,40 +395,31 @@ Status ImportIncidents(store::Store& store, const std::vector<std::string>& file
                        const ImportOptions& options, ImportSummary& summary) {
   auto log = Logger("import.incidents");
   auto begun = std::chrono::steady_clock::now();
-  // Reading happens inside the transaction, on a second thread (parsing is about half the
-  // work), so only a few batches of records are in memory at a time; Store::Write may run this
-  // again from the start (map growth), so it resets first.
+  // Finds where the store is mapped from a read transaction (a write transaction's own pages
+  // are not in the map), for the ReleaseReadPages below.
+  store.Read().ReleaseReadPages();
+  // Reading, checking and normalising happen inside the transaction, on a second thread (they
+  // are most of the work), so only a few batches of records are in memory at a time; Store::Write
+  // may run this again from the start (map growth), so it resets first.
   Status status = store.Write([&](store::WriteTxn& txn) -> Status {
     summary = ImportSummary();
     summary.files = files.size();
-    Normalizer normalizer(txn);
     store::EvidenceIndex::Writer evidence;
-    ReadingThread reading(files, options);
+    ReadingThreads reading(store, files, options);
     size_t file_index = 0;
     std::string path;
-    std::optional<SeenIds> seen;  // ids of this file and where they were first met
     size_t incidents_read = 0, rejects_before = 0;
     auto started = std::chrono::steady_clock::now();
-    // Takes what the reader has so far: during Read (readers that drain) and after it.
-    auto consume = [&](ReadOutput& batch) {
+    // Stores what the reading thread prepared: during Read (readers that drain) and after it.
+    size_t stored = 0;
+    auto consume = [&](PreparedBatch& batch) {
       for (auto& reject : batch.rejects) summary.rejects.push_back({path, std::move(reject.where), std::move(reject.reason)});
-      incidents_read += batch.incidents.size();
-      for (auto& source : batch.incidents) {
-        // LMDB keys are at most 511 bytes and the time index adds 9; ids are short in practice.
-        if (auto problem = IncidentIdProblem(source.incident.id)) {
-          summary.rejects.push_back({path, source.where, std::move(*problem)});
-          continue;
-        }
-        if (auto problem = TimesProblem(source.incident)) {
-          summary.rejects.push_back({path, source.where, fmt::format("incident \"{}\": {}", source.incident.id, *problem)});
-          continue;
-        }
-        if (auto first = seen->Insert(source.incident.id, source.where)) {
-          summary.rejects.push_back({path, source.where, fmt::format("duplicate id \"{}\" (first at {})", source.incident.id, *first)});
-          continue;
-        }
-        if (!options.skip_invalid && !summary.rejects.empty()) continue;  // failing anyway
-        model::Incident incident = normalizer.Normalize(std::move(source));
+      incidents_read += batch.read;
+      for (const auto& incident : batch.incidents) {
+        // The pages of the store this transaction has read (and those LMDB wrote out early to
+        // make room) leave the process as it goes: at 1,000,000 incidents they would otherwise
+        // add ~250 MB to its peak. Pages it changed are its own memory, not the map's.
+        if (++stored % kReleaseEvery == 0) txn.ReleaseReadPages();
         switch (store::IncidentCatalog::Upsert(txn, incident, evidence)) {
           case store::IncidentCatalog::PutOutcome::kAdded: ++summary.added; break;
           case store::IncidentCatalog::PutOutcome::kUpdated: ++summary.updated; break;
@@ -324,7 +434,6 @@ Status ImportIncidents(store::Store& store, const std::vector<std::string>& file
           path = files[file_index];
           if (options.progress) options.progress(file_index, files.size(), path);
           ++file_index;
-          seen.emplace(path);
           incidents_read = 0;
           rejects_before = summary.rejects.size();
           started = std::chrono::steady_clock::now();
@@ -358,13 +467,13 @@ Status ImportIncidents(store::Store& store, const std::vector<std::string>& file
           }
           break;
         case Handover::Kind::kEnd:
+          summary.unknown_techniques.assign(message.unknown_techniques.begin(), message.unknown_techniques.end());
+          summary.custom_threats.assign(message.custom_threats.begin(), message.custom_threats.end());
           more = false;
           break;
       }
     }
     evidence.Finish(txn);
-    summary.unknown_techniques.assign(normalizer.unknown_techniques().begin(), normalizer.unknown_techniques().end());
-    summary.custom_threats.assign(normalizer.custom_threats().begin(), normalizer.custom_threats().end());
     return Status::Ok();
   });
   log->debug("import transaction: {:.0f} ms in all", MsSince(begun));

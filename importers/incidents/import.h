@@ -1,9 +1,12 @@
 // Importing incident files into the store: expand FILE|DIR arguments, read each file once,
 // recognise its format from content (or use the forced one), let its reader produce
 // SourceIncidents, normalise them (normalize.h) and upsert them all in ONE write transaction.
-// Reading runs on a second thread and hands records over in batches (bounded_channel.h); a
-// large NDJSON file whose reader drains (StreamsNdjson) is read a chunk at a time
-// (ndjson_chunks.h), so memory does not grow with the input (issue 16).
+// Reading runs on a second thread, checking, normalising and encoding the records
+// (IncidentCatalog::Encode) on a third with its own read transaction (the ATT&CK data the write
+// started from), and batches go from one to the next through bounded channels
+// (bounded_channel.h), so the writing thread only stores; a large NDJSON file whose reader
+// drains (StreamsNdjson) is read a chunk at a time (ndjson_chunks.h), so memory does not grow
+// with the input (issue 16).
 //
 // Bad input (SPEC §6): without `skip_invalid`, the first file that cannot be read or
 // recognised, or that holds a rejected record, fails the import with kBadInput naming file,

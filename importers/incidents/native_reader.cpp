@@ -16,21 +16,32 @@ constexpr std::array<std::string_view, 14> kKnownKeys = {
     "id",       "title",      "source", "created",  "closed",  "status",             "classification",
     "severity", "techniques", "assets", "threats",  "extra",   "unknown_techniques", "unknown_blocked"};
 
-bool IsKnownKey(std::string_view key) {
-  for (auto known : kKnownKeys) {
-    if (known == key) return true;
+size_t NativeKeyIndex(std::string_view key) {
+  for (size_t k = 0; k < kKnownKeys.size(); ++k) {
+    if (kKnownKeys[k] == key) return k;
   }
-  return false;
+  return kKnownKeys.size();
 }
 
 // The record's reason for rejection, or "" when it is fine.
 class RecordReader {
  public:
-  explicit RecordReader(const rapidjson::Value& record) : record_(record) {}
+  // One pass over the record's members: each known key's first value (as Member finds it), and
+  // whether any other key is there for Extra.
+  explicit RecordReader(const rapidjson::Value& record) : record_(record) {
+    for (const auto& member : record_.GetObject()) {
+      size_t k = NativeKeyIndex(std::string_view(member.name.GetString(), member.name.GetStringLength()));
+      if (k == kKnownKeys.size()) {
+        has_unknown_keys_ = true;
+      } else if (fields_[k] == nullptr) {
+        fields_[k] = &member.value;
+      }
+    }
+  }
 
   std::string Read(SourceIncident& out) {
     model::Incident& inc = out.incident;
-    const rapidjson::Value* id = Member(record_, "id");
+    const rapidjson::Value* id = Field("id");
     if (id == nullptr || id->IsNull()) return MissingField("id");
     auto id_text = (id->IsString() || id->IsNumber()) ? AsText(id) : std::nullopt;
     if (!id_text) return WrongType("id", "a string");
@@ -76,7 +87,7 @@ class RecordReader {
 
  private:
   std::string OptionalString(const char* name, std::string& out) {
-    const rapidjson::Value* value = Member(record_, name);
+    const rapidjson::Value* value = Field(name);
     if (value == nullptr || value->IsNull()) return "";
     if (!value->IsString()) return WrongType(name, "a string");
     out.assign(value->GetString(), value->GetStringLength());
@@ -84,7 +95,7 @@ class RecordReader {
   }
 
   std::string OptionalTime(const char* name, std::optional<TimeMs>& out) {
-    const rapidjson::Value* value = Member(record_, name);
+    const rapidjson::Value* value = Field(name);
     if (value == nullptr || value->IsNull()) return "";
     out = AsTime(value);
     if (!out) return fmt::format("field \"{}\" is not a time (ISO 8601 such as 2026-03-04T09:12:44Z, or epoch "
@@ -93,7 +104,7 @@ class RecordReader {
   }
 
   std::string Techniques(const char* name, SourceIncident& out) {
-    const rapidjson::Value* list = Member(record_, name);
+    const rapidjson::Value* list = Field(name);
     if (list == nullptr || list->IsNull()) return "";
     if (!list->IsArray()) return WrongType(name, "an array");
     size_t index = 0;
@@ -132,7 +143,7 @@ class RecordReader {
   }
 
   std::string Assets(model::Incident& inc) {
-    const rapidjson::Value* list = Member(record_, "assets");
+    const rapidjson::Value* list = Field("assets");
     if (list == nullptr || list->IsNull()) return "";
     if (!list->IsArray()) return WrongType("assets", "an array");
     size_t index = 0;
@@ -152,7 +163,7 @@ class RecordReader {
   }
 
   std::string Strings(const char* name, std::vector<std::string>& out) {
-    const rapidjson::Value* list = Member(record_, name);
+    const rapidjson::Value* list = Field(name);
     if (list == nullptr || list->IsNull()) return "";
     if (!list->IsArray()) return WrongType(name, "an array of strings");
     size_t index = 0;
@@ -166,7 +177,7 @@ class RecordReader {
 
   // Unknown keys, and the members of an exported record's "extra", kept verbatim.
   std::string Extra(model::Incident& inc) {
-    const rapidjson::Value* extra = Member(record_, "extra");
+    const rapidjson::Value* extra = Field("extra");
     if (extra != nullptr && !extra->IsNull() && !extra->IsObject()) return WrongType("extra", "an object");
     rapidjson::StringBuffer buf;
     JsonWriter writer(buf);
@@ -180,15 +191,25 @@ class RecordReader {
     if (extra != nullptr && extra->IsObject()) {
       for (const auto& member : extra->GetObject()) copy(member);
     }
-    for (const auto& member : record_.GetObject()) {
-      if (!IsKnownKey(std::string_view(member.name.GetString(), member.name.GetStringLength()))) copy(member);
+    if (has_unknown_keys_) {
+      for (const auto& member : record_.GetObject()) {
+        if (NativeKeyIndex(std::string_view(member.name.GetString(), member.name.GetStringLength())) ==
+            kKnownKeys.size()) {
+          copy(member);
+        }
+      }
     }
     writer.EndObject();
     if (any) inc.extra_json.assign(buf.GetString(), buf.GetSize());
     return "";
   }
 
+  // The value of a known key named by its text (the helpers below take the name they report).
+  const rapidjson::Value* Field(std::string_view name) const { return fields_[NativeKeyIndex(name)]; }
+
   const rapidjson::Value& record_;
+  std::array<const rapidjson::Value*, kKnownKeys.size() + 1> fields_{};  // the last: unknown keys (never read)
+  bool has_unknown_keys_ = false;
 };
 
 class NativeReader : public IncidentReader {
