@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <limits>
-#include <type_traits>
 #include <utility>
 
 #include "engine/store/key_codec.h"
@@ -103,6 +102,11 @@ bool ReadHeader(Reader& reader, unsigned char& version, std::optional<TimeMs>& c
   return true;
 }
 
+// The term a list item names: a technique's or an asset's ID, or the string itself.
+std::string_view TermOf(const model::IncidentTechnique& technique) { return technique.id; }
+std::string_view TermOf(const model::AssetRef& asset) { return asset.id; }
+std::string_view TermOf(std::string_view term) { return term; }
+
 // The one encoder of layout 3, from the five lists as strings.
 template <typename Techniques, typename Unknown, typename Assets, typename Threats, typename Blocked>
 std::string Encode(std::optional<TimeMs> created, std::optional<TimeMs> closed, model::Classification classification,
@@ -114,29 +118,16 @@ std::string Encode(std::optional<TimeMs> created, std::optional<TimeMs> closed, 
   out += EncodeInt64(created ? *created : kNone);
   out += EncodeInt64(closed ? *closed : kNone);
   out.push_back(static_cast<char>(classification));
-  auto put_list = [&](const auto& items, auto get) {
+  auto put_list = [&](const auto& items) {
     size_t count = std::min(items.size(), kMaxItems);
     PutVarint(out, static_cast<uint32_t>(count));
-    for (size_t idx = 0; idx < count; ++idx) PutVarint(out, terms.Number(txn, get(items[idx])));
+    for (size_t idx = 0; idx < count; ++idx) PutVarint(out, terms.Number(txn, TermOf(items[idx])));
   };
-  auto same = [](std::string_view s) { return s; };
-  put_list(techniques, [](const auto& t) -> std::string_view {
-    if constexpr (std::is_same_v<std::decay_t<decltype(t)>, model::IncidentTechnique>) {
-      return t.id;
-    } else {
-      return t;
-    }
-  });
-  put_list(unknown, same);
-  put_list(assets, [](const auto& a) -> std::string_view {
-    if constexpr (std::is_same_v<std::decay_t<decltype(a)>, model::AssetRef>) {
-      return a.id;
-    } else {
-      return a;
-    }
-  });
-  put_list(threats, same);
-  put_list(blocked, same);
+  put_list(techniques);
+  put_list(unknown);
+  put_list(assets);
+  put_list(threats);
+  put_list(blocked);
   return out;
 }
 
