@@ -2,12 +2,18 @@
 
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
 #include <cstdio>
+#include <deque>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <numeric>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "engine/core/json.h"
 #include "engine/report/patch_run.h"
@@ -60,11 +66,97 @@ scoring::Scope IncidentScope(const DefenseGraph& graph, size_t idx) {
   return scope;
 }
 
+// What keeping one scope in step asks of the feed, decided from the run's snapshot (the store
+// as its transaction began: the run writes item and scope states only at its end, and appends
+// events that nothing here reads), so incident scopes are decided on a second thread, with a
+// read transaction of their own, while the writing thread appends.
+struct Emission {
+  std::string_view event;  // kEventOpened or kEventUpdated
+  std::string key;
+  std::string fingerprint;
+  std::string body;  // ItemEventBody
+};
+struct ScopeChanges {
+  FeedScope scope;
+  std::optional<ResilienceDrop> drop;
+  bool resilience_changed = false;  // the stored resilience is rewritten (to `resilience`)
+  std::optional<double> resilience;
+  std::vector<uint64_t> kept;  // KeyBits of the items kept in step
+  std::vector<Emission> emissions;
+};
+
+// Incident scopes decided on a second thread and handed over in order, a few batches at a time
+// (so memory does not follow the incident count). The destructor stops and joins the thread, so
+// a failure of the writing thread (a full map, which reruns the transaction) never leaves it
+// reading.
+class IncidentPipeline {
+ public:
+  using Batch = std::vector<ScopeChanges>;
+  static constexpr size_t kBatchScopes = 256;
+  static constexpr size_t kMaxQueued = 8;
+
+  template <typename Produce>
+  explicit IncidentPipeline(Produce produce)
+      : thread_([this, produce]() mutable {
+          try {
+            produce(*this);
+          } catch (...) {
+            std::lock_guard lock(mutex_);
+            error_ = std::current_exception();
+          }
+          std::lock_guard lock(mutex_);
+          done_ = true;
+          ready_.notify_all();
+        }) {}
+  ~IncidentPipeline() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+      space_.notify_all();
+    }
+    thread_.join();
+  }
+  IncidentPipeline(const IncidentPipeline&) = delete;
+  IncidentPipeline& operator=(const IncidentPipeline&) = delete;
+
+  // Producer side: false when the consumer stopped (the producer then returns).
+  bool Push(Batch batch) {
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [&] { return stop_ || queue_.size() < kMaxQueued; });
+    if (stop_) return false;
+    queue_.push_back(std::move(batch));
+    ready_.notify_all();
+    return true;
+  }
+  // Consumer side: the next batch, or nullopt once the producer is done (rethrowing its failure).
+  std::optional<Batch> Pop() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] { return !queue_.empty() || done_; });
+    if (queue_.empty()) {
+      if (error_) std::rethrow_exception(error_);
+      return std::nullopt;
+    }
+    Batch batch = std::move(queue_.front());
+    queue_.pop_front();
+    space_.notify_all();
+    return batch;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_, space_;
+  std::deque<Batch> queue_;
+  bool done_ = false, stop_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;  // last: started once the members above exist
+};
+
 // One run inside its write transaction.
 class BatchRun {
  public:
-  BatchRun(store::WriteTxn& txn, const RunOptions& options)
-      : txn_(txn),
+  BatchRun(store::Store& store, store::WriteTxn& txn, const RunOptions& options)
+      : store_(store),
+        txn_(txn),
         options_(options),
         graph_(DefenseGraph::Build(txn)),
         seq_(FeedCatalog::LastSeq(txn)),
@@ -77,13 +169,16 @@ class BatchRun {
   }
 
   RunSummary Run() {
-    for (size_t idx = 0; idx < graph_.incidents().size(); ++idx) {
-      if (!graph_.incidents()[idx].CountsAt(options_.tau)) continue;
-      any_counted_ = true;
-      if (SkippedBySince(graph_.incidents()[idx])) continue;
-      KeepInStep(IncidentScope(graph_, idx));
-      ++summary_.incidents;
+    // Incident scopes: scored and compared on a second thread (the scorer is its own until the
+    // join), their events appended here in incident order, so seqs are those of one thread.
+    size_t incidents = 0;
+    {
+      IncidentPipeline pipeline([&](IncidentPipeline& out) { incidents = DecideIncidents(out); });
+      while (auto batch = pipeline.Pop()) {
+        for (auto& changes : *batch) Apply(changes);
+      }
     }
+    summary_.incidents = incidents;
     for (auto& scope : scoring::AllThreatScopes(graph_)) {
       bool counted = std::any_of(scope.incidents.begin(), scope.incidents.end(),
                                  [&](size_t idx) { return graph_.incidents()[idx].CountsAt(options_.tau); });
@@ -105,6 +200,80 @@ class BatchRun {
   }
 
  private:
+  // On the scoring thread: every counted incident not skipped by --since, in index order.
+  // Returns how many were decided.
+  size_t DecideIncidents(IncidentPipeline& out) {
+    store::ReadTxn snapshot = store_.Read();
+    size_t decided = 0;
+    IncidentPipeline::Batch batch;
+    for (size_t idx = 0; idx < graph_.incidents().size(); ++idx) {
+      if (!graph_.incidents()[idx].CountsAt(options_.tau)) continue;
+      any_counted_ = true;
+      if (SkippedBySince(graph_.incidents()[idx])) continue;
+      scoring::Scope scope = IncidentScope(graph_, idx);
+      batch.push_back(Decide(snapshot, scope, Evaluate(scope)));
+      ++decided;
+      if (batch.size() == IncidentPipeline::kBatchScopes && !out.Push(std::exchange(batch, {}))) return decided;
+    }
+    if (!batch.empty()) out.Push(std::move(batch));
+    return decided;
+  }
+
+  // Recommendations only, and of an incident only the top K it keeps (the first K of its whole
+  // list, without building the rest).
+  scoring::Evaluation Evaluate(const scoring::Scope& scope) {
+    scoring::EvaluateOptions evaluate{.details = false};
+    if (scope.kind == scoring::ScopeKind::kIncident) evaluate.max_recommendations = options_.top;
+    return scorer_->Evaluate(scope, options_.tau, evaluate);
+  }
+
+  // The events and states keeping `scope` in step asks for, against `snapshot` (the run's
+  // transaction, or a read transaction of the same snapshot). The feed item carries each
+  // technique's path from the recommendation.
+  ScopeChanges Decide(const store::ReadTxn& snapshot, const scoring::Scope& scope, const scoring::Evaluation& ev) const {
+    ScopeChanges changes;
+    changes.scope = FeedScopeOf(scope);
+    DecideResilience(snapshot, changes, ev.resilience);
+    size_t kept = KeptCount(scope, ev);
+    changes.kept.reserve(kept);
+    for (size_t rec_idx = 0; rec_idx < kept; ++rec_idx) {
+      FeedItem item = ItemOf(changes.scope, ev.recommendations[rec_idx]);
+      changes.kept.push_back(FeedCatalog::KeyBits(item.key));
+      auto stored = FeedCatalog::Item(snapshot, item.key);
+      std::string fingerprint = Fingerprint(item);
+      std::string_view event;
+      if (!stored || !stored->open) {
+        event = kEventOpened;
+      } else if (stored->fingerprint != fingerprint) {
+        event = kEventUpdated;
+      } else {
+        continue;
+      }
+      std::string body = ItemEventBody(options_.event_time, item);
+      changes.emissions.push_back(Emission{event, std::move(item.key), std::move(fingerprint), std::move(body)});
+    }
+    return changes;
+  }
+
+  // On the writing thread: the scope's events (its resilience drop first) and states.
+  void Apply(ScopeChanges& changes) {
+    if (changes.drop) {
+      ++seq_;
+      FeedCatalog::Append(txn_, seq_, EventJson(seq_, options_.event_time, *changes.drop));
+      ++summary_.resilience_dropped;
+    }
+    if (changes.resilience_changed) {
+      state_writes_.PutScopeResilience(changes.scope.kind, changes.scope.id, changes.resilience);
+    }
+    current_.insert(current_.end(), changes.kept.begin(), changes.kept.end());
+    for (Emission& emission : changes.emissions) {
+      ++seq_;
+      FeedCatalog::Append(txn_, seq_, EventJson(seq_, emission.event, emission.body));
+      state_writes_.PutItem(emission.key, true, emission.fingerprint, seq_);
+      ++(emission.event == kEventOpened ? summary_.opened : summary_.updated);
+    }
+  }
+
   // The event, then the item's state naming it: the body is serialised once, into the event.
   void Emit(std::string_view event, const FeedItem& item, bool open) {
     ++seq_;
@@ -142,30 +311,13 @@ class BatchRun {
     return count;
   }
 
+  // A threat or `all` (on the writing thread, after the incidents).
   void KeepInStep(const scoring::Scope& scope) {
-    // Recommendations only, and of an incident only the top K it keeps (the first K of its whole
-    // list, without building the rest): the feed item carries each technique's path from the
-    // recommendation.
-    scoring::EvaluateOptions evaluate{.details = false};
-    if (scope.kind == scoring::ScopeKind::kIncident) evaluate.max_recommendations = options_.top;
-    scoring::Evaluation ev = scorer_->Evaluate(scope, options_.tau, evaluate);
-    FeedScope feed_scope = FeedScopeOf(scope);
-    CheckResilience(feed_scope, ev.resilience);
-    size_t kept = KeptCount(scope, ev);
-    for (size_t rec_idx = 0; rec_idx < kept; ++rec_idx) {
-      FeedItem item = ItemOf(feed_scope, ev.recommendations[rec_idx]);
-      current_.push_back(FeedCatalog::KeyBits(item.key));
-      auto stored = FeedCatalog::Item(txn_, item.key);
-      if (!stored || !stored->open) {
-        Emit(kEventOpened, item, true);
-        ++summary_.opened;
-      } else if (stored->fingerprint != Fingerprint(item)) {
-        Emit(kEventUpdated, item, true);
-        ++summary_.updated;
-      }
-    }
+    scoring::Evaluation ev = Evaluate(scope);
+    ScopeChanges changes = Decide(txn_, scope, ev);
+    Apply(changes);
     // Patches (patch_run.h) for threats and `all`, after the scope's recommendation events.
-    if (scope.kind != scoring::ScopeKind::kIncident) patches_.KeepInStep(feed_scope, ev, graph_);
+    if (scope.kind != scoring::ScopeKind::kIncident) patches_.KeepInStep(changes.scope, ev, graph_);
   }
 
   FeedItem ItemOf(const FeedScope& scope, const scoring::Recommendation& rec) const {
@@ -191,16 +343,15 @@ class BatchRun {
   // scope.resilience_dropped when R fell by kResilienceDropPoints or more since the previous run
   // that evaluated the scope; the stored value is rewritten only when it changed, so a second
   // run on the same data compares equal values and writes nothing.
-  void CheckResilience(const FeedScope& scope, std::optional<double> resilience) {
+  static void DecideResilience(const store::ReadTxn& snapshot, ScopeChanges& changes, std::optional<double> resilience) {
     if (resilience) resilience = RoundScore(*resilience);
-    auto previous = FeedCatalog::ScopeResilience(txn_, scope.kind, scope.id);
+    const FeedScope& scope = changes.scope;
+    auto previous = FeedCatalog::ScopeResilience(snapshot, scope.kind, scope.id);
     if (previous && *previous && resilience && **previous - *resilience >= kResilienceDropPoints - 1e-9) {
-      ResilienceDrop drop{FeedCatalog::ScopeKey(scope.kind, scope.id), scope, **previous, *resilience};
-      ++seq_;
-      FeedCatalog::Append(txn_, seq_, EventJson(seq_, options_.event_time, drop));
-      ++summary_.resilience_dropped;
+      changes.drop = ResilienceDrop{FeedCatalog::ScopeKey(scope.kind, scope.id), scope, **previous, *resilience};
     }
-    if (!previous || *previous != resilience) state_writes_.PutScopeResilience(scope.kind, scope.id, resilience);
+    changes.resilience_changed = !previous || *previous != resilience;
+    changes.resilience = resilience;
   }
 
   // Items published open and not kept in step by this run: resolved when their scope was
@@ -271,6 +422,7 @@ class BatchRun {
     return recommended_scope_ && scorer_->Recommends(*recommended_scope_, control, options_.tau);
   }
 
+  store::Store& store_;
   store::WriteTxn& txn_;
   const RunOptions& options_;
   DefenseGraph graph_;
@@ -278,7 +430,7 @@ class BatchRun {
   uint64_t seq_;
   PatchRun patches_;  // advances seq_
   RunSummary summary_;
-  bool any_counted_ = false;
+  bool any_counted_ = false;  // set by the scoring thread, read after it is joined
   std::unordered_set<std::string> threats_alive_;  // ScopeId of each threat kept in step
   std::vector<uint64_t> current_;  // KeyBits of the item keys this run keeps in step (sorted before ResolveStale)
   FeedCatalog::StateWrites state_writes_;  // the item and scope states this run writes, at its end
@@ -294,7 +446,7 @@ Result<RunSummary> RunBatch(store::Store& store, const RunOptions& options) {
   // keys and the compact item states, written in key order at the end), and a failure anywhere
   // leaves the feed as it was. Readers are never blocked.
   Status written = store.Write([&](store::WriteTxn& txn) {
-    summary = BatchRun(txn, options).Run();
+    summary = BatchRun(store, txn, options).Run();
     return Status::Ok();
   });
   if (!written.ok()) return written;

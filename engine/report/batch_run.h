@@ -21,7 +21,9 @@
 //    one the previous run that evaluated it stored;
 //  - patch.opened / updated / resolved for the patches of threats and `all` (PatchRun).
 // Scopes skipped by `since` keep their items and stored resilience. Running twice on the same
-// data appends nothing. Not thread-safe (one writer).
+// data appends nothing. Not thread-safe (one writer); incident scopes are scored on a second
+// thread with a read transaction of the run's snapshot, their events appended in order by the
+// writing thread, so the events and stored bytes are those of one thread.
 #pragma once
 
 #include <array>

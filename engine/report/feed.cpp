@@ -148,11 +148,16 @@ const std::string& EventTime(TimeMs time) {
 }
 
 template <typename W>
-void WriteEventHead(W& w, uint64_t seq, std::string_view event, TimeMs time) {
+void WriteEventName(W& w, uint64_t seq, std::string_view event) {
   WriteField(w, "schema", kSchema);
   w.Key("seq");
   w.Uint64(seq);
   WriteField(w, "event", event);
+}
+
+template <typename W>
+void WriteEventHead(W& w, uint64_t seq, std::string_view event, TimeMs time) {
+  WriteEventName(w, seq, event);
   WriteField(w, "time", EventTime(time));
 }
 
@@ -209,13 +214,30 @@ std::string ScopePhrase(const FeedScope& scope) {
 }
 
 std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const FeedItem& item) {
+  return EventJson(seq, event, ItemEventBody(time, item));
+}
+
+std::string ItemEventBody(TimeMs time, const FeedItem& item) {
   rapidjson::StringBuffer buf(nullptr, 1024);  // an event is a few hundred bytes: one allocation
   JsonWriter w(buf);
   w.StartObject();
-  WriteEventHead(w, seq, event, time);
+  WriteField(w, "time", EventTime(time));
   WriteItemBody(w, item);
   w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  return std::string(buf.GetString() + 1, buf.GetSize() - 1);  // after the object's opening brace
+}
+
+std::string EventJson(uint64_t seq, std::string_view event, std::string_view item_body) {
+  rapidjson::StringBuffer buf(nullptr, 128);
+  JsonWriter w(buf);
+  w.StartObject();
+  WriteEventName(w, seq, event);  // the head's members; the body's first member follows a comma
+  std::string out;
+  out.reserve(buf.GetSize() + 1 + item_body.size());
+  out.append(buf.GetString(), buf.GetSize());
+  out += ',';
+  out += item_body;
+  return out;
 }
 
 std::string EventJson(uint64_t seq, TimeMs time, const ResilienceDrop& drop) {

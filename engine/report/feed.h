@@ -95,6 +95,12 @@ struct ResilienceDrop {
 // One NDJSON line (no newline) of schema tidemark.feed/1: a recommendation.* event, or
 // scope.resilience_dropped.
 std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const FeedItem& item);
+// The same event in two steps, for a writer that numbers events away from where their items are
+// built (a batch run builds them on its scoring thread): ItemEventBody is everything after the
+// event name (from ,"time" to the closing brace), and EventJson(seq, event, body) puts the head
+// before it, giving the bytes of EventJson(seq, event, time, item).
+std::string ItemEventBody(TimeMs time, const FeedItem& item);
+std::string EventJson(uint64_t seq, std::string_view event, std::string_view item_body);
 std::string EventJson(uint64_t seq, TimeMs time, const ResilienceDrop& drop);
 std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const PatchItem& patch);
 
