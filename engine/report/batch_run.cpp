@@ -268,7 +268,8 @@ class BatchRun {
     current_.insert(current_.end(), changes.kept.begin(), changes.kept.end());
     for (Emission& emission : changes.emissions) {
       ++seq_;
-      FeedCatalog::Append(txn_, seq_, EventJson(seq_, emission.event, emission.body));
+      EventJson(seq_, emission.event, emission.body, event_);
+      FeedCatalog::Append(txn_, seq_, event_);
       state_writes_.PutItem(emission.key, true, emission.fingerprint, seq_);
       ++(emission.event == kEventOpened ? summary_.opened : summary_.updated);
     }
@@ -434,6 +435,7 @@ class BatchRun {
   std::unordered_set<std::string> threats_alive_;  // ScopeId of each threat kept in step
   std::vector<uint64_t> current_;  // KeyBits of the item keys this run keeps in step (sorted before ResolveStale)
   FeedCatalog::StateWrites state_writes_;  // the item and scope states this run writes, at its end
+  std::string event_;  // the event Apply appends (one buffer for every event)
   std::optional<scoring::Scope> recommended_scope_;  // the incident scope StillRecommended last built
 };
 

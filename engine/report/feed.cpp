@@ -214,7 +214,9 @@ std::string ScopePhrase(const FeedScope& scope) {
 }
 
 std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const FeedItem& item) {
-  return EventJson(seq, event, ItemEventBody(time, item));
+  std::string out;
+  EventJson(seq, event, ItemEventBody(time, item), out);
+  return out;
 }
 
 std::string ItemEventBody(TimeMs time, const FeedItem& item) {
@@ -227,17 +229,17 @@ std::string ItemEventBody(TimeMs time, const FeedItem& item) {
   return std::string(buf.GetString() + 1, buf.GetSize() - 1);  // after the object's opening brace
 }
 
-std::string EventJson(uint64_t seq, std::string_view event, std::string_view item_body) {
-  rapidjson::StringBuffer buf(nullptr, 128);
-  JsonWriter w(buf);
+void EventJson(uint64_t seq, std::string_view event, std::string_view item_body, std::string& out) {
+  thread_local rapidjson::StringBuffer head;  // reused: no allocation per event
+  thread_local JsonWriter w(head);
+  head.Clear();
+  w.Reset(head);
   w.StartObject();
   WriteEventName(w, seq, event);  // the head's members; the body's first member follows a comma
-  std::string out;
-  out.reserve(buf.GetSize() + 1 + item_body.size());
-  out.append(buf.GetString(), buf.GetSize());
+  out.reserve(head.GetSize() + 1 + item_body.size());
+  out.assign(head.GetString(), head.GetSize());
   out += ',';
   out += item_body;
-  return out;
 }
 
 std::string EventJson(uint64_t seq, TimeMs time, const ResilienceDrop& drop) {

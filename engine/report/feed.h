@@ -99,8 +99,10 @@ std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const F
 // built (a batch run builds them on its scoring thread): ItemEventBody is everything after the
 // event name (from ,"time" to the closing brace), and EventJson(seq, event, body) puts the head
 // before it, giving the bytes of EventJson(seq, event, time, item).
+// The second step replaces `out`'s bytes (a writer appending hundreds of thousands of events
+// reuses one string).
 std::string ItemEventBody(TimeMs time, const FeedItem& item);
-std::string EventJson(uint64_t seq, std::string_view event, std::string_view item_body);
+void EventJson(uint64_t seq, std::string_view event, std::string_view item_body, std::string& out);
 std::string EventJson(uint64_t seq, TimeMs time, const ResilienceDrop& drop);
 std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const PatchItem& patch);
 
