@@ -68,6 +68,12 @@ std::string EncodeItem(bool open, std::string_view fingerprint, uint64_t seq) {
   return value;
 }
 
+// `bits` as an item key: 16 lower-case hex digits (as printf's "%016llx", without its format
+// parsing: a run builds a key per item). KeyBits reads them back.
+void HexDigits(uint64_t bits, char* out) {
+  for (size_t k = kItemKeySize; k-- > 0; bits >>= 4) out[k] = "0123456789abcdef"[bits & 0xf];
+}
+
 // FNV-1a 64 over each part followed by a NUL, as 16 lower-case hex digits.
 std::string HexKey(std::initializer_list<std::string_view> parts) {
   uint64_t hash = 14695981039346656037ull;
@@ -78,9 +84,8 @@ std::string HexKey(std::initializer_list<std::string_view> parts) {
     }
     hash *= 1099511628211ull;  // the NUL separator (x ^ 0 == x)
   }
-  // As printf's "%016llx", without its format parsing (a run builds a key per item).
   std::string key(kItemKeySize, '0');
-  for (size_t k = kItemKeySize; k-- > 0; hash >>= 4) key[k] = "0123456789abcdef"[hash & 0xf];
+  HexDigits(hash, key.data());
   return key;
 }
 
@@ -195,10 +200,39 @@ void FeedCatalog::PutScopeResilience(WriteTxn& txn, std::string_view scope_kind,
   txn.Put(Db::kFeedState, ScopeStateKey(scope_kind, scope_id), EncodeResilience(resilience));
 }
 
+namespace {
+
+void AppendSize(std::string& out, size_t size) {
+  for (; size >= 0x80; size >>= 7) out.push_back(static_cast<char>(0x80 | (size & 0x7f)));
+  out.push_back(static_cast<char>(size));
+}
+
+// The bytes AppendSize put at `at` followed by that many bytes; `at` moves past them.
+std::string_view ReadSized(const char*& at) {
+  size_t size = 0;
+  for (int shift = 0;; shift += 7) {
+    auto byte = static_cast<unsigned char>(*at++);
+    size |= static_cast<size_t>(byte & 0x7f) << shift;
+    if (byte < 0x80) break;
+  }
+  std::string_view bytes(at, size);
+  at += size;
+  return bytes;
+}
+
+}  // namespace
+
 void FeedCatalog::StateWrites::Hold(std::string_view key, std::string_view value) {
-  entries_.push_back(Entry{bytes_.size(), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size()), false, 0});
-  bytes_.append(key);
-  bytes_.append(value);
+  bool item = IsItemKey(key);
+  scratch_.clear();
+  if (!item) {
+    AppendSize(scratch_, key.size());
+    scratch_.append(key);
+  }
+  AppendSize(scratch_, value.size());
+  scratch_.append(value);
+  Entry entry{item ? KeyBits(key) : 0, arena_.Copy(std::string_view(scratch_)).data()};
+  (item ? items_ : others_).push_back(entry);
 }
 
 void FeedCatalog::StateWrites::PutItem(std::string_view key, bool open, std::string_view fingerprint, uint64_t seq) {
@@ -211,26 +245,34 @@ void FeedCatalog::StateWrites::PutScopeResilience(std::string_view scope_kind, s
 }
 
 void FeedCatalog::StateWrites::Write(WriteTxn& txn) {
-  auto key = [this](const Entry& entry) { return std::string_view(bytes_).substr(entry.offset, entry.key_size); };
+  auto put = [&](std::string_view key, std::string_view value) {
+    // In key order: an append while the keys lie beyond every stored one (a first run), else a put.
+    if (!txn.Append(Db::kFeedState, key, value)) txn.Put(Db::kFeedState, key, value);
+  };
   // Item keys (16 hex digits: their order is their bits' order) sort before every other entry
-  // ("scope\0...", "patch\0...": 's' and 'p' come after every hex digit), the others by bytes.
-  // Stable: should two held entries share a key, the later one wins, as if written in turn.
-  for (Entry& entry : entries_) {
-    entry.item = IsItemKey(key(entry));
-    entry.bits = entry.item ? KeyBits(key(entry)) : 0;
+  // ("scope\0...": 's' comes after every hex digit), the others by bytes. Stable: should two
+  // held entries share a key, the later one wins, as if written in turn.
+  std::stable_sort(items_.begin(), items_.end(), [](const Entry& a, const Entry& b) { return a.bits < b.bits; });
+  char key[kItemKeySize];
+  for (const Entry& entry : items_) {
+    HexDigits(entry.bits, key);
+    const char* at = entry.bytes;
+    put(std::string_view(key, kItemKeySize), ReadSized(at));
   }
-  std::stable_sort(entries_.begin(), entries_.end(), [&](const Entry& a, const Entry& b) {
-    if (a.item != b.item) return a.item;
-    if (a.item) return a.bits < b.bits;
-    return key(a) < key(b);
+  items_ = {};
+  std::stable_sort(others_.begin(), others_.end(), [](const Entry& a, const Entry& b) {
+    const char* a_at = a.bytes;
+    const char* b_at = b.bytes;
+    return ReadSized(a_at) < ReadSized(b_at);
   });
-  // In key order: an append while the keys lie beyond every stored one (a first run), else a put.
-  for (const Entry& entry : entries_) {
-    std::string_view value = std::string_view(bytes_).substr(entry.offset + entry.key_size, entry.value_size);
-    if (!txn.Append(Db::kFeedState, key(entry), value)) txn.Put(Db::kFeedState, key(entry), value);
+  for (const Entry& entry : others_) {
+    const char* at = entry.bytes;
+    std::string_view held_key = ReadSized(at);
+    put(held_key, ReadSized(at));
   }
-  entries_ = {};
-  bytes_ = {};
+  others_ = {};
+  arena_ = Arena();
+  scratch_ = {};
 }
 
 uint64_t FeedCatalog::Cursor(const ReadTxn& txn, std::string_view consumer) {
