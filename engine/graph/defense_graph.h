@@ -233,7 +233,18 @@ class DefenseGraph {
   std::optional<Vertex> ResolveTechnique(std::string_view id) const;
   uint32_t AssetIndex(std::string_view asset_id);
 
-  Graph graph_;
+  // boost::adjacency_list declares a copy constructor and no move, so moving a DefenseGraph
+  // (Build returns one) copied every vertex and edge: 5,000 controls' 50,000 edges, 4 % of
+  // `threat all`. This one moves by swapping.
+  struct MovableGraph : Graph {
+    MovableGraph() = default;
+    MovableGraph(MovableGraph&& other) noexcept { swap(other); }
+    MovableGraph& operator=(MovableGraph&& other) noexcept {
+      swap(other);
+      return *this;
+    }
+  };
+  MovableGraph graph_;
   StringMap<Vertex> techniques_;
   StringMap<Vertex> mitigations_;
   StringMap<Vertex> controls_by_id_;
