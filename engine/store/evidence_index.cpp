@@ -66,17 +66,6 @@ std::string EncodeList(const std::vector<EvidenceList::Use>& by_id) {
 
 }  // namespace
 
-void EvidenceUsesOf(const IncidentFactsView& facts,
-                    const std::function<void(std::string_view, TimeMs, TimeMs)>& fn) {
-  std::optional<TimeMs> time = facts.closed ? facts.closed : facts.created;
-  if (!model::CountsAt(facts.classification, time, std::numeric_limits<TimeMs>::max())) return;
-  TimeMs baseline = facts.created ? *facts.created : *facts.closed;  // b(i): created, else closed
-  for (auto technique : facts.techniques) {
-    if (std::find(facts.blocked.begin(), facts.blocked.end(), technique) != facts.blocked.end()) continue;
-    fn(technique, *time, baseline);
-  }
-}
-
 EvidenceList::EvidenceList(std::string bytes)
     : owned_(std::make_shared<const std::string>(std::move(bytes))), bytes_(*owned_) {
   Decode();
@@ -192,8 +181,15 @@ uint32_t EvidenceIndex::Writer::TechniqueSlot(std::string_view technique) {
   return slot;
 }
 
-void EvidenceIndex::Writer::Replace(std::string_view incident, const IncidentFactsView* before,
-                                    const IncidentFactsView* after) {
+uint32_t EvidenceIndex::Writer::TechniqueSlot(const ReadTxn& txn, uint32_t term) {
+  if (term >= term_slots_.size()) term_slots_.resize(term + 1, 0);
+  if (term_slots_[term] == 0) term_slots_[term] = TechniqueSlot(terms_.Term(txn, term)) + 1;
+  return term_slots_[term] - 1;
+}
+
+template <typename Facts, typename SlotFn>
+void EvidenceIndex::Writer::Record(std::string_view incident, const Facts* before, const Facts* after,
+                                   SlotFn&& slot) {
   if (ids_.size() + incident.size() > std::numeric_limits<uint32_t>::max() || incidents_.size() >= (1u << 31)) {
     throw StoreFailure("store: too many incident changes in one transaction for the evidence index");
   }
@@ -203,15 +199,25 @@ void EvidenceIndex::Writer::Replace(std::string_view incident, const IncidentFac
   ids_.append(incident);
   // Removals first: a use that is still there is added back by `after`, the later change.
   if (before) {
-    EvidenceUsesOf(*before, [&](std::string_view t, TimeMs, TimeMs) { changes_.push_back(Change{TechniqueSlot(t), index, 0}); });
+    EvidenceUsesOf(*before, [&](auto t, TimeMs, TimeMs) { changes_.push_back(Change{slot(t), index, 0}); });
   }
   if (after) {
-    EvidenceUsesOf(*after, [&](std::string_view t, TimeMs time, TimeMs baseline) {
+    EvidenceUsesOf(*after, [&](auto t, TimeMs time, TimeMs baseline) {
       change.time = time;
       change.baseline = baseline;
-      changes_.push_back(Change{TechniqueSlot(t), index, 1});
+      changes_.push_back(Change{slot(t), index, 1});
     });
   }
+}
+
+void EvidenceIndex::Writer::Replace(std::string_view incident, const IncidentFactsView* before,
+                                    const IncidentFactsView* after) {
+  Record(incident, before, after, [&](std::string_view technique) { return TechniqueSlot(technique); });
+}
+
+void EvidenceIndex::Writer::Replace(const ReadTxn& txn, std::string_view incident, const IncidentFactNumbers* before,
+                                    const IncidentFactNumbers* after) {
+  Record(incident, before, after, [&](uint32_t term) { return TechniqueSlot(txn, term); });
 }
 
 void EvidenceIndex::Writer::Finish(WriteTxn& txn) {
@@ -273,6 +279,7 @@ void EvidenceIndex::Writer::Finish(WriteTxn& txn) {
   }
   slots_.clear();
   techniques_.clear();
+  term_slots_.clear();
   ids_.clear();
   std::vector<IncidentChange>().swap(incidents_);
   std::vector<Change>().swap(changes_);

@@ -108,7 +108,7 @@ TEST_CASE("the evidence index holds exactly the incidents that can show each tec
       // A write transaction of up to 40 upserts through one Writer (an import), or one at a time.
       bool one_writer = batch % 2 == 0;
       testing::WriteOrFail(store, [&](WriteTxn& txn) {
-        EvidenceIndex::Writer writer;
+        IncidentCatalog::Writer writer;
         for (int k = 0; k < 40; ++k) {
           std::string id = "I-" + std::to_string(rng() % 60);
           model::Incident inc = RandomStoredIncident(rng, id);
