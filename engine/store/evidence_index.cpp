@@ -194,6 +194,10 @@ void EvidenceIndex::Writer::Record(std::string_view incident, const Facts* befor
     throw StoreFailure("store: too many incident changes in one transaction for the evidence index");
   }
   auto index = static_cast<uint32_t>(incidents_.size());
+  if (!incidents_.empty()) {
+    const IncidentChange& last = incidents_.back();
+    ids_ascending_ = ids_ascending_ && std::string_view(ids_).substr(last.id_offset, last.id_length) < incident;
+  }
   IncidentChange& change = incidents_.emplace_back(
       IncidentChange{static_cast<uint32_t>(ids_.size()), static_cast<uint32_t>(incident.size()), 0, 0});
   ids_.append(incident);
@@ -225,28 +229,34 @@ void EvidenceIndex::Writer::Finish(WriteTxn& txn) {
     const IncidentChange& incident = incidents_[c.incident];
     return std::string_view(ids_).substr(incident.id_offset, incident.id_length);
   };
-  // Grouped by technique in arrival order (sorted in place: no second copy of ~4 million
-  // changes), then by incident id; imports usually come in id order, so most groups are
-  // sorted already.
-  std::sort(changes_.begin(), changes_.end(), [](const Change& a, const Change& b) {
-    if (a.technique != b.technique) return a.technique < b.technique;
-    return a.incident != b.incident ? a.incident < b.incident : a.present < b.present;
-  });
-  std::vector<Change>& grouped = changes_;
+  // Grouped by technique in arrival order (a counting sort: arrival order is (incident,
+  // removal before addition), what the comparison sort this replaces ordered by), then by
+  // incident id; imports usually come in id order, so most groups are sorted already.
   std::vector<size_t> bounds(techniques_.size() + 1, 0);
   for (const Change& c : changes_) ++bounds[c.technique + 1];
   for (size_t k = 1; k < bounds.size(); ++k) bounds[k] += bounds[k - 1];
+  std::vector<Change> grouped(changes_.size());
+  {
+    std::vector<size_t> at(bounds.begin(), bounds.end() - 1);
+    for (const Change& c : changes_) grouped[at[c.technique]++] = c;
+    std::vector<Change>().swap(changes_);
+  }
+  // Incidents recorded in strictly increasing id order (a fresh import of an export): each
+  // group is sorted by id already, and one incident's changes are those of one index.
   auto by_id = [&](const Change& a, const Change& b) { return id_of(a) < id_of(b); };
+  auto same_incident = [&](const Change& a, const Change& b) {
+    return ids_ascending_ ? a.incident == b.incident : id_of(a) == id_of(b);
+  };
   std::vector<EvidenceList::Use> merged;
   std::vector<const Change*> latest;  // the last change of each incident, by id
   for (size_t slot = 0; slot < techniques_.size(); ++slot) {
     auto begin = grouped.begin() + static_cast<std::ptrdiff_t>(bounds[slot]);
     auto end = grouped.begin() + static_cast<std::ptrdiff_t>(bounds[slot + 1]);
     if (begin == end) continue;
-    if (!std::is_sorted(begin, end, by_id)) std::stable_sort(begin, end, by_id);
+    if (!ids_ascending_ && !std::is_sorted(begin, end, by_id)) std::stable_sort(begin, end, by_id);
     latest.clear();
     for (auto it = begin; it != end; ++it) {
-      if (std::next(it) != end && id_of(*std::next(it)) == id_of(*it)) continue;
+      if (std::next(it) != end && same_incident(*std::next(it), *it)) continue;
       latest.push_back(&*it);
     }
     const std::string& technique = techniques_[slot];
@@ -283,6 +293,7 @@ void EvidenceIndex::Writer::Finish(WriteTxn& txn) {
   ids_.clear();
   std::vector<IncidentChange>().swap(incidents_);
   std::vector<Change>().swap(changes_);
+  ids_ascending_ = true;
 }
 
 }  // namespace tidemark::store

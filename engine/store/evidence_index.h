@@ -166,6 +166,7 @@ class EvidenceIndex {
     std::string ids_;  // incident ids of the changes, back to back
     std::vector<IncidentChange> incidents_;
     std::vector<Change> changes_;
+    bool ids_ascending_ = true;  // every Record's incident id after the previous one's
   };
 };
 
