@@ -54,7 +54,7 @@ DefenseGraph DefenseGraph::Build(const store::ReadTxn& txn, bool with_threats, b
     auto parent_vertex = g.Technique(parent);
     if (parent_vertex) boost::add_edge(g.techniques_[sub], *parent_vertex, Edge(EdgeKind::kSubtechniqueOf), g.graph_);
   }
-  auto resolve = [&g](const std::string& id) -> std::optional<Vertex> {
+  auto resolve = [&g](std::string_view id) -> std::optional<Vertex> {
     if (auto v = g.Technique(id)) return v;
     auto it = g.revoked_to_.find(id);
     if (it != g.revoked_to_.end()) return g.Technique(it->second);
@@ -126,16 +126,18 @@ DefenseGraph DefenseGraph::Build(const store::ReadTxn& txn, bool with_threats, b
     g.control_infos_.push_back({std::move(control), {}});
     return v;
   };
+  g.control_infos_.reserve(txn.Count(store::Db::kControls));
+  g.control_vertices_.reserve(txn.Count(store::Db::kControls));
   store::OrgCatalog::ForEachControl(txn, [&](const model::Control& c) { add_control(c); });
-  store::OrgCatalog::ForEachMapping(txn, [&](const model::Mapping& m) {
+  store::OrgCatalog::ForEachMappingEdge(txn, [&](const store::MappingEdge& m) {
     auto tv = resolve(m.technique);
     if (!tv) return;  // unknown to the loaded ATT&CK release: not scored
     auto cv = g.Control(m.control);
     Vertex control = cv ? *cv : [&] {
       model::Control created;
-      created.id = m.control;
-      created.title = m.control;
-      created.source = m.source;
+      created.id = std::string(m.control);
+      created.title = std::string(m.control);
+      created.source = std::string(m.source);
       return add_control(std::move(created));
     }();
     EdgeProps props = Edge(EdgeKind::kMapsTo);
@@ -478,18 +480,23 @@ std::optional<Vertex> DefenseGraph::Parent(Vertex technique) const {
 
 std::vector<Reach> DefenseGraph::ControlsOf(Vertex technique) const {
   std::vector<Reach> reaches;
-  auto offer = [&reaches](Reach candidate) {
-    for (auto& r : reaches) {
-      bool same_kind = (r.type == model::MappingType::kProtect) == (candidate.type == model::MappingType::kProtect);
-      if (r.control != candidate.control || !same_kind) continue;
-      // Strongest path wins; on a tie a direct mapping, then the lowest mitigation ID.
-      if (candidate.strength > r.strength ||
-          (candidate.strength == r.strength && candidate.via < r.via && r.via != "direct")) {
-        r = std::move(candidate);
-      }
+  // Per (control, protect or not): its entry in `reaches`. A technique that ~1,000 controls
+  // reach through its mitigations made a scan of `reaches` per path quadratic.
+  std::vector<uint32_t> slot(2 * control_infos_.size(), UINT32_MAX);
+  auto offer = [&](Reach candidate) {
+    bool protect = candidate.type == model::MappingType::kProtect;
+    uint32_t& at = slot[2 * graph_[candidate.control].data + (protect ? 1 : 0)];
+    if (at == UINT32_MAX) {
+      at = static_cast<uint32_t>(reaches.size());
+      reaches.push_back(std::move(candidate));
       return;
     }
-    reaches.push_back(std::move(candidate));
+    Reach& r = reaches[at];
+    // Strongest path wins; on a tie a direct mapping, then the lowest mitigation ID.
+    if (candidate.strength > r.strength ||
+        (candidate.strength == r.strength && candidate.via < r.via && r.via != "direct")) {
+      r = std::move(candidate);
+    }
   };
   for (auto [it, end] = boost::in_edges(technique, graph_); it != end; ++it) {
     const EdgeProps& edge = graph_[*it];

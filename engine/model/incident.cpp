@@ -55,7 +55,10 @@ bool CountsAt(Classification classification, std::optional<TimeMs> time, TimeMs 
 bool Incident::CountsAt(TimeMs tau) const { return model::CountsAt(classification, Time(), tau); }
 
 std::string ToJson(const Incident& inc) {
-  rapidjson::StringBuffer buf;
+  // One buffer per thread, kept between calls: an import writes 1,000,000 records, each of
+  // which would otherwise grow a new buffer from 256 bytes by reallocations (issue 16).
+  thread_local rapidjson::StringBuffer buf;
+  buf.Clear();
   JsonWriter w(buf);
   w.StartObject();
   WriteField(w, "id", inc.id);
@@ -98,7 +101,12 @@ std::string ToJson(const Incident& inc) {
     w.RawValue(inc.extra_json.data(), inc.extra_json.size(), rapidjson::kObjectType);
   }
   w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize());
+  std::string json(buf.GetString(), buf.GetSize());
+  if (buf.GetSize() > (size_t{1} << 20)) {  // a rare huge record: not kept for the thread's life
+    buf.Clear();
+    buf.ShrinkToFit();
+  }
+  return json;
 }
 
 Result<Incident> IncidentFromJson(std::string_view json) {

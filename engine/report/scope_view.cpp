@@ -392,7 +392,7 @@ std::string ScopeText(const DefenseGraph& graph, const Evaluation& ev) {
     TextTable checks({"control", "title", "baseline", "techniques", "incidents"});
     for (const auto& v : ev.validations) {
       const auto& control = graph.control_info(v.control).control;
-      const std::vector<std::string>& incidents = v.incidents;
+      const std::vector<std::string> incidents(v.incidents.begin(), v.incidents.end());
       checks.AddRow({control.id, control.title, FormatFraction(v.baseline), ShortList(TechniqueIds(graph, v.techniques)),
                      v.more_incidents ? JoinList(std::vector<std::string>(incidents.begin(), incidents.begin() + 5)) + " +over " +
                                              std::to_string(incidents.size() - 5) + " more"

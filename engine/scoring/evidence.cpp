@@ -80,58 +80,7 @@ bool InPlaceAt(const std::vector<TimeMs>& toggles, TimeMs time) {
 
 bool Evidence::InPlaceFirst(const std::vector<model::PostureRecord>& posture,
                             const std::vector<const store::EvidenceList*>& lists, TimeMs tau, size_t limit,
-                            std::vector<std::string>& out, InPlaceMemo* memo) {
-  if (memo) {
-    if (memo->tau != tau || memo->limit != limit) {
-      memo->firsts.clear();
-      memo->tau = tau;
-      memo->limit = limit;
-    }
-    std::vector<TimeMs> shape = InPlaceShape(posture);
-    // The first limit + 1 of each list hold the first `limit` of the union, and the union has
-    // more than `limit` exactly when these do. Merged like the lists below: smallest id on top.
-    std::vector<const std::vector<std::string_view>*> firsts;
-    firsts.reserve(lists.size());
-    for (const store::EvidenceList* list : lists) {
-      auto [it, added] = memo->firsts.try_emplace({list, shape});
-      if (added) {
-        std::vector<std::string_view>& ids = it->second;
-        list->ForEachById([&](const store::EvidenceList::Use& use) {
-          if (use.time <= tau && InPlaceAt(shape, use.baseline)) ids.push_back(use.incident);
-          return ids.size() <= limit;
-        });
-      }
-      if (!it->second.empty()) firsts.push_back(&it->second);
-    }
-    struct At {
-      std::string_view id;
-      size_t list, pos;
-    };
-    auto after = [](const At& a, const At& b) { return a.id > b.id; };
-    std::vector<At> heap;
-    heap.reserve(firsts.size());
-    for (size_t k = 0; k < firsts.size(); ++k) heap.push_back(At{(*firsts[k])[0], k, 0});
-    std::make_heap(heap.begin(), heap.end(), after);
-    size_t found = 0;
-    std::string_view last;
-    while (!heap.empty()) {
-      std::pop_heap(heap.begin(), heap.end(), after);
-      At at = heap.back();
-      heap.pop_back();
-      if (found == 0 || at.id != last) {
-        if (found == limit) return true;
-        out.emplace_back(at.id);
-        last = at.id;
-        ++found;
-      }
-      if (++at.pos < firsts[at.list]->size()) {
-        at.id = (*firsts[at.list])[at.pos];
-        heap.push_back(at);
-        std::push_heap(heap.begin(), heap.end(), after);
-      }
-    }
-    return false;
-  }
+                            std::vector<std::string>& out) {
   // A k-way merge: each list's next qualifying use, smallest incident id on top of a heap.
   struct Head {
     store::EvidenceList::Use use;
@@ -171,6 +120,74 @@ bool Evidence::InPlaceFirst(const std::vector<model::PostureRecord>& posture,
     advance(head.list);
   }
   return false;
+}
+
+size_t Evidence::InPlaceBatch::Add(const std::vector<model::PostureRecord>& posture,
+                                   const std::vector<const store::EvidenceList*>& lists) {
+  auto shape_it = shapes_.try_emplace(InPlaceShape(posture), static_cast<uint32_t>(shapes_.size())).first;
+  const std::vector<TimeMs>& shape = shape_it->first;
+  for (const store::EvidenceList* list : lists) {
+    auto [it, added] = entry_of_.try_emplace({list, shape_it->second}, static_cast<uint32_t>(entry_ids_.size()));
+    if (added) {
+      // The first limit + 1 of each list hold the first `limit` of the union, and the union
+      // has more than `limit` exactly when these do.
+      std::vector<std::string_view>& ids = entry_ids_.emplace_back();
+      list->ForEachById([&](const store::EvidenceList::Use& use) {
+        if (use.time <= tau_ && InPlaceAt(shape, use.baseline)) ids.push_back(use.incident);
+        return ids.size() <= limit_;
+      });
+    }
+    if (!entry_ids_[it->second].empty()) query_entries_.push_back(it->second);
+  }
+  query_begin_.push_back(query_entries_.size());
+  return query_begin_.size() - 2;
+}
+
+void Evidence::InPlaceBatch::Rank() {
+  struct Item {
+    std::string_view id;
+    uint32_t entry, pos;
+  };
+  std::vector<Item> items;
+  size_t total = 0;
+  for (const auto& ids : entry_ids_) total += ids.size();
+  items.reserve(total);
+  entry_ranks_.resize(entry_ids_.size());
+  for (uint32_t entry = 0; entry < entry_ids_.size(); ++entry) {
+    entry_ranks_[entry].resize(entry_ids_[entry].size());
+    for (uint32_t pos = 0; pos < entry_ids_[entry].size(); ++pos) items.push_back(Item{entry_ids_[entry][pos], entry, pos});
+  }
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.id < b.id; });
+  for (const Item& item : items) {
+    if (ranked_.empty() || ranked_.back() != item.id) ranked_.push_back(item.id);
+    entry_ranks_[item.entry][item.pos] = static_cast<uint32_t>(ranked_.size() - 1);
+  }
+  bits_.assign((ranked_.size() + 63) / 64, 0);
+  ranked_done_ = true;
+}
+
+bool Evidence::InPlaceBatch::First(size_t query, std::vector<std::string_view>& out) {
+  if (!ranked_done_) Rank();
+  for (size_t k = query_begin_[query]; k < query_begin_[query + 1]; ++k) {
+    for (uint32_t rank : entry_ranks_[query_entries_[k]]) bits_[rank / 64] |= uint64_t{1} << (rank % 64);
+  }
+  // The set ranks in order are the union's ids in id order, each once.
+  size_t found = 0;
+  bool more = false;
+  for (size_t word_idx = 0; word_idx < bits_.size() && !more; ++word_idx) {
+    for (uint64_t word = bits_[word_idx]; word != 0; word &= word - 1) {
+      if (found == limit_) {
+        more = true;
+        break;
+      }
+      out.push_back(ranked_[word_idx * 64 + static_cast<size_t>(__builtin_ctzll(word))]);
+      ++found;
+    }
+  }
+  for (size_t k = query_begin_[query]; k < query_begin_[query + 1]; ++k) {
+    for (uint32_t rank : entry_ranks_[query_entries_[k]]) bits_[rank / 64] = 0;
+  }
+  return more;
 }
 
 }  // namespace tidemark::scoring

@@ -39,23 +39,43 @@ class Evidence {
   // in id order, each once, appended to `out`; returns whether the union has more. The lists are
   // merged and the merge stops at the limit, so lists of 100,000 uses cost about `limit` steps
   // each when the control was in place for most of them.
-  //
-  // With a memo, each list's first `limit` + 1 such uses are found once per posture shape (when
-  // the control was in place): 5,000 controls whose posture changed on the same few days share
-  // them, instead of each scanning lists of 100,000 uses where it was in place for few.
-  struct InPlaceMemo;
   static bool InPlaceFirst(const std::vector<model::PostureRecord>& posture,
                            const std::vector<const store::EvidenceList*>& lists, TimeMs tau, size_t limit,
-                           std::vector<std::string>& out, InPlaceMemo* memo = nullptr);
+                           std::vector<std::string>& out);
+  class InPlaceBatch;
 };
 
-// What InPlaceFirst remembers across controls (one per evaluation; lists must outlive it).
-struct Evidence::InPlaceMemo {
-  TimeMs tau = 0;
-  size_t limit = 0;
-  // (list, the times impl(c, ·) > 0 starts or stops holding) -> its first limit + 1 in-place
-  // incident ids in id order.
-  std::map<std::pair<const store::EvidenceList*, std::vector<TimeMs>>, std::vector<std::string_view>> firsts;
+// InPlaceFirst for many controls at one τ (a scope's validations: one query per control; 5,000
+// at 5,000 controls). Each list's first `limit` + 1 in-place uses are found once per posture
+// shape (the times impl(c, ·) > 0 starts or stops holding: controls whose posture changed on
+// the same few days share them), the incident ids of all of them are ranked once, and a query's
+// union is then a bitmap of ranks instead of a merge comparing strings. The answers are
+// InPlaceFirst's. Add every query, then ask First. The lists must outlive the batch; the ids
+// First gives are views into them.
+class Evidence::InPlaceBatch {
+ public:
+  InPlaceBatch(TimeMs tau, size_t limit) : tau_(tau), limit_(limit) {}
+  // Adds one control's query; returns its number (0, 1, ...).
+  size_t Add(const std::vector<model::PostureRecord>& posture, const std::vector<const store::EvidenceList*>& lists);
+  // InPlaceFirst of query `query`: the first `limit` ids appended to `out`, and whether the
+  // union has more. No Add after the first First.
+  bool First(size_t query, std::vector<std::string_view>& out);
+
+ private:
+  void Rank();
+
+  TimeMs tau_;
+  size_t limit_;
+  std::map<std::vector<TimeMs>, uint32_t> shapes_;
+  // (list, shape number) -> entry: the list's first limit + 1 in-place ids, in id order.
+  std::map<std::pair<const store::EvidenceList*, uint32_t>, uint32_t> entry_of_;
+  std::vector<std::vector<std::string_view>> entry_ids_;
+  std::vector<std::vector<uint32_t>> entry_ranks_;  // entry_ids_ as ranks into ranked_ (after Rank)
+  std::vector<uint32_t> query_entries_;  // the non-empty entries of each query, back to back
+  std::vector<size_t> query_begin_{0};   // query k's entries: [query_begin_[k], query_begin_[k + 1])
+  std::vector<std::string_view> ranked_;  // every distinct id of the entries, in id order
+  std::vector<uint64_t> bits_;            // one bit per rank: the query being answered
+  bool ranked_done_ = false;
 };
 
 }  // namespace tidemark::scoring

@@ -164,6 +164,7 @@ const Scorer::TechniqueState& Scorer::StateAt(Vertex technique, TimeMs tau) {
   const auto& reaches = ControlsOf(technique);
   const store::EvidenceList* uses = graph_.EvidenceOf(technique);
   state.factors.clear();
+  state.factors.reserve(reaches.size());
   state.product = 1;
   state.zeros = 0;
   state.any_counted = false;
@@ -307,6 +308,7 @@ Evaluation Scorer::Evaluate(const Scope& scope, TimeMs tau, const EvaluateOption
       bool uses = row.succeeded_count > 0;
       if (uses) Evidence::FirstIncidents(*list, tau, kListedIncidents, row.succeeded_in);
       const auto& reaches = ControlsOf(t);
+      row.controls.reserve(reaches.size());
       size_t next_factor = 0;
       for (size_t k = 0; k < reaches.size(); ++k) {
         const auto& reach = reaches[k];
@@ -634,12 +636,17 @@ void Scorer::FindValidations(Evaluation& ev, const Weighted& weighted) {
   }
   for (uint32_t control_index : control_indexes) slot_[control_index] = kNoSlot;
   std::vector<const store::EvidenceList*> lists;
-  Evidence::InPlaceMemo memo;
+  Evidence::InPlaceBatch batch(ev.tau, kListedIncidents);
   for (auto& v : ev.validations) {
     lists.clear();
     for (Vertex t : v.techniques) lists.push_back(graph_.EvidenceOf(t));
-    v.more_incidents = Evidence::InPlaceFirst(graph_.control_info(v.control).posture, lists, ev.tau,
-                                              kListedIncidents, v.incidents, &memo);
+    batch.Add(graph_.control_info(v.control).posture, lists);
+  }
+  std::vector<std::string_view> first;
+  for (size_t k = 0; k < ev.validations.size(); ++k) {
+    first.clear();
+    ev.validations[k].more_incidents = batch.First(k, first);
+    ev.validations[k].incidents.assign(first.begin(), first.end());  // allocated to size
   }
   const auto& rank = ControlRanks();
   std::vector<uint32_t> order(ev.validations.size());

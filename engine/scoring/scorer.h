@@ -123,9 +123,10 @@ struct Validation {
   Vertex control;
   std::vector<Vertex> techniques;   // scope techniques with β(c, t, τ) > 0, by id
   // The B(t, τ) incidents of those techniques with impl(c, b(i)) > 0: the ids of the first
-  // kListedIncidents in id order, and whether there are more.
+  // kListedIncidents in id order (views into the graph's evidence lists: 5,000 controls list
+  // 500,000 ids), and whether there are more.
   // (No exact count: a distinct count over thousands of controls costs seconds, measured.)
-  std::vector<std::string> incidents;
+  std::vector<std::string_view> incidents;
   bool more_incidents = false;
   double baseline = 0;              // the largest β
 };

@@ -66,17 +66,6 @@ std::string EncodeList(const std::vector<EvidenceList::Use>& by_id) {
 
 }  // namespace
 
-void EvidenceUsesOf(const IncidentFactsView& facts,
-                    const std::function<void(std::string_view, TimeMs, TimeMs)>& fn) {
-  std::optional<TimeMs> time = facts.closed ? facts.closed : facts.created;
-  if (!model::CountsAt(facts.classification, time, std::numeric_limits<TimeMs>::max())) return;
-  TimeMs baseline = facts.created ? *facts.created : *facts.closed;  // b(i): created, else closed
-  for (auto technique : facts.techniques) {
-    if (std::find(facts.blocked.begin(), facts.blocked.end(), technique) != facts.blocked.end()) continue;
-    fn(technique, *time, baseline);
-  }
-}
-
 EvidenceList::EvidenceList(std::string bytes)
     : owned_(std::make_shared<const std::string>(std::move(bytes))), bytes_(*owned_) {
   Decode();
@@ -192,26 +181,47 @@ uint32_t EvidenceIndex::Writer::TechniqueSlot(std::string_view technique) {
   return slot;
 }
 
-void EvidenceIndex::Writer::Replace(std::string_view incident, const IncidentFactsView* before,
-                                    const IncidentFactsView* after) {
+uint32_t EvidenceIndex::Writer::TechniqueSlot(const ReadTxn& txn, uint32_t term) {
+  if (term >= term_slots_.size()) term_slots_.resize(term + 1, 0);
+  if (term_slots_[term] == 0) term_slots_[term] = TechniqueSlot(terms_.Term(txn, term)) + 1;
+  return term_slots_[term] - 1;
+}
+
+template <typename Facts, typename SlotFn>
+void EvidenceIndex::Writer::Record(std::string_view incident, const Facts* before, const Facts* after,
+                                   SlotFn&& slot) {
   if (ids_.size() + incident.size() > std::numeric_limits<uint32_t>::max() || incidents_.size() >= (1u << 31)) {
     throw StoreFailure("store: too many incident changes in one transaction for the evidence index");
   }
   auto index = static_cast<uint32_t>(incidents_.size());
+  if (!incidents_.empty()) {
+    const IncidentChange& last = incidents_.back();
+    ids_ascending_ = ids_ascending_ && std::string_view(ids_).substr(last.id_offset, last.id_length) < incident;
+  }
   IncidentChange& change = incidents_.emplace_back(
       IncidentChange{static_cast<uint32_t>(ids_.size()), static_cast<uint32_t>(incident.size()), 0, 0});
   ids_.append(incident);
   // Removals first: a use that is still there is added back by `after`, the later change.
   if (before) {
-    EvidenceUsesOf(*before, [&](std::string_view t, TimeMs, TimeMs) { changes_.push_back(Change{TechniqueSlot(t), index, 0}); });
+    EvidenceUsesOf(*before, [&](auto t, TimeMs, TimeMs) { changes_.push_back(Change{slot(t), index, 0}); });
   }
   if (after) {
-    EvidenceUsesOf(*after, [&](std::string_view t, TimeMs time, TimeMs baseline) {
+    EvidenceUsesOf(*after, [&](auto t, TimeMs time, TimeMs baseline) {
       change.time = time;
       change.baseline = baseline;
-      changes_.push_back(Change{TechniqueSlot(t), index, 1});
+      changes_.push_back(Change{slot(t), index, 1});
     });
   }
+}
+
+void EvidenceIndex::Writer::Replace(std::string_view incident, const IncidentFactsView* before,
+                                    const IncidentFactsView* after) {
+  Record(incident, before, after, [&](std::string_view technique) { return TechniqueSlot(technique); });
+}
+
+void EvidenceIndex::Writer::Replace(const ReadTxn& txn, std::string_view incident, const IncidentFactNumbers* before,
+                                    const IncidentFactNumbers* after) {
+  Record(incident, before, after, [&](uint32_t term) { return TechniqueSlot(txn, term); });
 }
 
 void EvidenceIndex::Writer::Finish(WriteTxn& txn) {
@@ -219,28 +229,34 @@ void EvidenceIndex::Writer::Finish(WriteTxn& txn) {
     const IncidentChange& incident = incidents_[c.incident];
     return std::string_view(ids_).substr(incident.id_offset, incident.id_length);
   };
-  // Grouped by technique in arrival order (sorted in place: no second copy of ~4 million
-  // changes), then by incident id; imports usually come in id order, so most groups are
-  // sorted already.
-  std::sort(changes_.begin(), changes_.end(), [](const Change& a, const Change& b) {
-    if (a.technique != b.technique) return a.technique < b.technique;
-    return a.incident != b.incident ? a.incident < b.incident : a.present < b.present;
-  });
-  std::vector<Change>& grouped = changes_;
+  // Grouped by technique in arrival order (a counting sort: arrival order is (incident,
+  // removal before addition), what the comparison sort this replaces ordered by), then by
+  // incident id; imports usually come in id order, so most groups are sorted already.
   std::vector<size_t> bounds(techniques_.size() + 1, 0);
   for (const Change& c : changes_) ++bounds[c.technique + 1];
   for (size_t k = 1; k < bounds.size(); ++k) bounds[k] += bounds[k - 1];
+  std::vector<Change> grouped(changes_.size());
+  {
+    std::vector<size_t> at(bounds.begin(), bounds.end() - 1);
+    for (const Change& c : changes_) grouped[at[c.technique]++] = c;
+    std::vector<Change>().swap(changes_);
+  }
+  // Incidents recorded in strictly increasing id order (a fresh import of an export): each
+  // group is sorted by id already, and one incident's changes are those of one index.
   auto by_id = [&](const Change& a, const Change& b) { return id_of(a) < id_of(b); };
+  auto same_incident = [&](const Change& a, const Change& b) {
+    return ids_ascending_ ? a.incident == b.incident : id_of(a) == id_of(b);
+  };
   std::vector<EvidenceList::Use> merged;
   std::vector<const Change*> latest;  // the last change of each incident, by id
   for (size_t slot = 0; slot < techniques_.size(); ++slot) {
     auto begin = grouped.begin() + static_cast<std::ptrdiff_t>(bounds[slot]);
     auto end = grouped.begin() + static_cast<std::ptrdiff_t>(bounds[slot + 1]);
     if (begin == end) continue;
-    if (!std::is_sorted(begin, end, by_id)) std::stable_sort(begin, end, by_id);
+    if (!ids_ascending_ && !std::is_sorted(begin, end, by_id)) std::stable_sort(begin, end, by_id);
     latest.clear();
     for (auto it = begin; it != end; ++it) {
-      if (std::next(it) != end && id_of(*std::next(it)) == id_of(*it)) continue;
+      if (std::next(it) != end && same_incident(*std::next(it), *it)) continue;
       latest.push_back(&*it);
     }
     const std::string& technique = techniques_[slot];
@@ -273,9 +289,11 @@ void EvidenceIndex::Writer::Finish(WriteTxn& txn) {
   }
   slots_.clear();
   techniques_.clear();
+  term_slots_.clear();
   ids_.clear();
   std::vector<IncidentChange>().swap(incidents_);
   std::vector<Change>().swap(changes_);
+  ids_ascending_ = true;
 }
 
 }  // namespace tidemark::store

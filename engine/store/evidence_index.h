@@ -18,7 +18,9 @@
 // anyway (LMDB's own pages are not).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -29,16 +31,26 @@
 
 #include "engine/core/string_map.h"
 #include "engine/core/time_util.h"
+#include "engine/model/incident.h"
 #include "engine/store/fact_terms.h"
 #include "engine/store/incident_facts.h"
 #include "engine/store/store.h"
 
 namespace tidemark::store {
 
-// Calls fn(technique ID, time(i), b(i)) for each technique of an incident's facts that is
-// evidence of success when the incident counts (the rule above).
-void EvidenceUsesOf(const IncidentFactsView& facts,
-                    const std::function<void(std::string_view, TimeMs, TimeMs)>& fn);
+// Calls fn(technique, time(i), b(i)) for each technique of an incident's facts that is
+// evidence of success when the incident counts (the rule above). `Facts` is IncidentFactsView
+// (techniques as IDs) or IncidentFactNumbers (as term numbers).
+template <typename Facts, typename Fn>
+void EvidenceUsesOf(const Facts& facts, Fn&& fn) {
+  std::optional<TimeMs> time = facts.closed ? facts.closed : facts.created;
+  if (!model::CountsAt(facts.classification, time, std::numeric_limits<TimeMs>::max())) return;
+  TimeMs baseline = facts.created ? *facts.created : *facts.closed;  // b(i): created, else closed
+  for (auto technique : facts.techniques) {
+    if (std::find(facts.blocked.begin(), facts.blocked.end(), technique) != facts.blocked.end()) continue;
+    fn(technique, *time, baseline);
+  }
+}
 
 // One technique's uses, decoded lazily from its bytes. Immutable; thread-safe for reading.
 class EvidenceList {
@@ -114,6 +126,10 @@ class EvidenceIndex {
    public:
     // An incident's facts changed from `before` (nullptr: new) to `after` (nullptr: removed).
     void Replace(std::string_view incident, const IncidentFactsView* before, const IncidentFactsView* after);
+    // The same with the techniques as numbers in terms() (an import's new incidents): a
+    // technique's slot found by its number, the ID looked up once per distinct number.
+    void Replace(const ReadTxn& txn, std::string_view incident, const IncidentFactNumbers* before,
+                 const IncidentFactNumbers* after);
     // Writes the touched lists; the Writer is empty again afterwards.
     void Finish(WriteTxn& txn);
     // The incident facts' term table of this transaction (fact_terms.h): the writers of facts
@@ -139,12 +155,18 @@ class EvidenceIndex {
       uint32_t present : 1;
     };
     uint32_t TechniqueSlot(std::string_view technique);
+    uint32_t TechniqueSlot(const ReadTxn& txn, uint32_t term);
+    // One incident's change, its uses given by EvidenceUsesOf(facts, ...) with `slot(technique)`.
+    template <typename Facts, typename SlotFn>
+    void Record(std::string_view incident, const Facts* before, const Facts* after, SlotFn&& slot);
     FactTerms terms_;
     StringMap<uint32_t> slots_;
     std::vector<std::string> techniques_;
+    std::vector<uint32_t> term_slots_;  // term number -> slot + 1 (0: not met yet)
     std::string ids_;  // incident ids of the changes, back to back
     std::vector<IncidentChange> incidents_;
     std::vector<Change> changes_;
+    bool ids_ascending_ = true;  // every Record's incident id after the previous one's
   };
 };
 

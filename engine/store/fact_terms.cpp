@@ -40,25 +40,43 @@ std::string_view FactTerms::Term(const ReadTxn& txn, uint32_t number) {
   return terms_[number];
 }
 
-uint32_t FactTerms::Number(WriteTxn& txn, std::string_view term) {
+std::pair<uint32_t, bool> FactTerms::Find(const ReadTxn& txn, std::string_view term) {
   Load(txn);
-  term = term.substr(0, kMaxTermBytes);
   if (numbered_ < terms_.size()) {
     numbers_.reserve(terms_.size() * 2);
     for (; numbered_ < terms_.size(); ++numbered_) {
       numbers_.emplace(std::string(terms_[numbered_]), static_cast<uint32_t>(numbered_));
     }
+    added_from_ = terms_.size();
   }
-  if (auto it = numbers_.find(term); it != numbers_.end()) return it->second;
+  if (auto it = numbers_.find(term); it != numbers_.end()) return {it->second, false};
   auto number = static_cast<uint32_t>(terms_.size());
   std::string_view copy = arena_.Copy(term);
-  // Numbers grow, so each new key sorts last: an append, no B-tree search.
-  std::string key = NumberKey(number);
-  if (!txn.Append(Db::kFactTerms, key, copy)) txn.Put(Db::kFactTerms, key, copy);
   terms_.push_back(copy);
   numbers_.emplace(std::string(copy), number);
   ++numbered_;
+  return {number, true};
+}
+
+uint32_t FactTerms::Number(WriteTxn& txn, std::string_view term) {
+  term = term.substr(0, kMaxTermBytes);
+  auto [number, added] = Find(txn, term);
+  if (added) {
+    // Numbers grow, so each new key sorts last: an append, no B-tree search.
+    std::string key = NumberKey(number);
+    if (!txn.Append(Db::kFactTerms, key, term)) txn.Put(Db::kFactTerms, key, term);
+  }
   return number;
+}
+
+uint32_t FactTerms::NumberAhead(const ReadTxn& txn, std::string_view term) {
+  return Find(txn, term.substr(0, kMaxTermBytes)).first;
+}
+
+std::vector<std::string> FactTerms::TakeAdded() {
+  std::vector<std::string> added;
+  for (; added_from_ < terms_.size(); ++added_from_) added.emplace_back(terms_[added_from_]);
+  return added;
 }
 
 }  // namespace tidemark::store

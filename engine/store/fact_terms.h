@@ -13,10 +13,18 @@
 // One FactTerms per transaction (numbers written by an aborted transaction are forgotten with
 // it): IncidentCatalog's writers hold it in their EvidenceIndex::Writer. Views returned by Term
 // live as long as the FactTerms. Thread-compatible.
+//
+// Numbering ahead (issue 16): an import encodes facts on its preparing thread, from a read
+// transaction of the snapshot its write transaction started from, with a FactTerms of its own
+// (NumberAhead). Records reach the writing thread in the order they were encoded, each with the
+// terms it numbered first (TakeAdded), which the writer's FactTerms then numbers (Number) before
+// storing the record: the same numbers, in the same order, as numbering on the writing thread.
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/core/arena.h"
@@ -31,6 +39,12 @@ class FactTerms {
   std::string_view Term(const ReadTxn& txn, uint32_t number);
   // The number of `term` (truncated to 0xffff bytes), adding it to the table when new.
   uint32_t Number(WriteTxn& txn, std::string_view term);
+  // The number Number would give `term` in a write transaction started from `txn`'s snapshot,
+  // without writing it: a new term is kept for TakeAdded.
+  uint32_t NumberAhead(const ReadTxn& txn, std::string_view term);
+  // The terms NumberAhead numbered since the last call, in number order (the first is
+  // numbered size() - result.size()).
+  std::vector<std::string> TakeAdded();
   // How many terms the table holds (after reading it).
   size_t size(const ReadTxn& txn) {
     Load(txn);
@@ -39,10 +53,13 @@ class FactTerms {
 
  private:
   void Load(const ReadTxn& txn);
+  // The number of `term` (already truncated) and whether it is new (then numbered last).
+  std::pair<uint32_t, bool> Find(const ReadTxn& txn, std::string_view term);
   bool loaded_ = false;
   std::vector<std::string_view> terms_;  // by number, views into arena_
   StringMap<uint32_t> numbers_;          // term -> number, built on the first Number call
   size_t numbered_ = 0;                  // terms_[0, numbered_) are in numbers_
+  size_t added_from_ = 0;                // NumberAhead: terms_[added_from_, ...) not taken yet
   Arena arena_;
 };
 

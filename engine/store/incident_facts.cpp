@@ -107,11 +107,11 @@ std::string_view TermOf(const model::IncidentTechnique& technique) { return tech
 std::string_view TermOf(const model::AssetRef& asset) { return asset.id; }
 std::string_view TermOf(std::string_view term) { return term; }
 
-// The one encoder of layout 3, from the five lists as strings.
-template <typename Techniques, typename Unknown, typename Assets, typename Threats, typename Blocked>
+// The one encoder of layout 3, from the five lists as strings; `number(term)` numbers a term.
+template <typename Techniques, typename Unknown, typename Assets, typename Threats, typename Blocked, typename NumberFn>
 std::string Encode(std::optional<TimeMs> created, std::optional<TimeMs> closed, model::Classification classification,
                    const Techniques& techniques, const Unknown& unknown, const Assets& assets,
-                   const Threats& threats, const Blocked& blocked, WriteTxn& txn, FactTerms& terms) {
+                   const Threats& threats, const Blocked& blocked, NumberFn&& number) {
   std::string out;
   out.reserve(24 + 2 * (techniques.size() + unknown.size() + assets.size() + threats.size() + blocked.size()));
   out.push_back(kVersion);
@@ -121,7 +121,7 @@ std::string Encode(std::optional<TimeMs> created, std::optional<TimeMs> closed, 
   auto put_list = [&](const auto& items) {
     size_t count = std::min(items.size(), kMaxItems);
     PutVarint(out, static_cast<uint32_t>(count));
-    for (size_t idx = 0; idx < count; ++idx) PutVarint(out, terms.Number(txn, TermOf(items[idx])));
+    for (size_t idx = 0; idx < count; ++idx) PutVarint(out, number(TermOf(items[idx])));
   };
   put_list(techniques);
   put_list(unknown);
@@ -133,7 +133,10 @@ std::string Encode(std::optional<TimeMs> created, std::optional<TimeMs> closed, 
 
 }  // namespace
 
-std::string EncodeIncidentFacts(const model::Incident& inc, WriteTxn& txn, FactTerms& terms) {
+namespace {
+
+template <typename NumberFn>
+std::string EncodeIncident(const model::Incident& inc, NumberFn&& number) {
   // Only IDs whose every use was blocked (SPEC §3: any succeeded use wins); normalised records
   // name each ID once, records built by hand may not.
   std::vector<std::string_view> blocked;
@@ -145,7 +148,17 @@ std::string EncodeIncidentFacts(const model::Incident& inc, WriteTxn& txn, FactT
     if (!succeeded && std::find(blocked.begin(), blocked.end(), t.id) == blocked.end()) blocked.push_back(t.id);
   }
   return Encode(inc.created, inc.closed, inc.classification, inc.techniques, inc.unknown_techniques, inc.assets,
-                inc.threats, blocked, txn, terms);
+                inc.threats, blocked, number);
+}
+
+}  // namespace
+
+std::string EncodeIncidentFacts(const model::Incident& inc, WriteTxn& txn, FactTerms& terms) {
+  return EncodeIncident(inc, [&](std::string_view term) { return terms.Number(txn, term); });
+}
+
+std::string EncodeIncidentFactsAhead(const model::Incident& inc, const ReadTxn& txn, FactTerms& terms) {
+  return EncodeIncident(inc, [&](std::string_view term) { return terms.NumberAhead(txn, term); });
 }
 
 bool DecodeIncidentFactNumbers(std::string_view bytes, IncidentFactNumbers& out) {
@@ -221,7 +234,8 @@ void RenumberIncidentFacts(WriteTxn& txn) {
     for (const auto& [key, value] : batch) {
       if (!DecodeIncidentFacts(value, txn, terms, facts)) throw StoreFailure("corrupt incident facts for " + key);
       std::string renumbered = Encode(facts.created, facts.closed, facts.classification, facts.techniques,
-                                      facts.unknown_techniques, facts.assets, facts.threats, facts.blocked, txn, terms);
+                                      facts.unknown_techniques, facts.assets, facts.threats, facts.blocked,
+                                      [&](std::string_view term) { return terms.Number(txn, term); });
       txn.Put(Db::kIncidentFacts, key, renumbered);
     }
     if (more) start = batch.back().first + '\0';

@@ -23,6 +23,9 @@ namespace tidemark::store {
 
 // The facts of `incident` in layout 3; new IDs are added to `terms` (and the store).
 std::string EncodeIncidentFacts(const model::Incident& incident, WriteTxn& txn, FactTerms& terms);
+// The same numbered ahead (FactTerms::NumberAhead), off the writing thread: the writer then
+// numbers the terms `terms.TakeAdded()` returns before it stores the record.
+std::string EncodeIncidentFactsAhead(const model::Incident& incident, const ReadTxn& txn, FactTerms& terms);
 
 // The facts with their IDs as strings: views into the stored bytes (layouts 1, 2) or into
 // `terms` (layout 3), valid while both the transaction and `terms` are. The vectors are reused

@@ -56,6 +56,77 @@ void OrgCatalog::ForEachMapping(const ReadTxn& txn, const std::function<void(con
   });
 }
 
+namespace {
+
+// The `strength` member of a stored mapping value (1.0 when absent, as MappingFromJson reads
+// it), through RapidJSON's SAX reader with the flags Document::Parse uses: the same number
+// parser, so the same bits. Only a top-level member counts, and the first one, as FindMember.
+struct StrengthReader : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, StrengthReader> {
+  int depth = 0;
+  bool at_strength = false;
+  bool found = false;
+  double strength = 1.0;
+
+  bool Default() {
+    at_strength = false;
+    return true;
+  }
+  bool Key(const char* str, rapidjson::SizeType length, bool) {
+    at_strength = depth == 1 && !found && std::string_view(str, length) == "strength";
+    return true;
+  }
+  bool Number(double value) {
+    if (at_strength) {
+      strength = value;
+      found = true;
+    }
+    return Default();
+  }
+  bool Int(int value) { return Number(value); }
+  bool Uint(unsigned value) { return Number(value); }
+  bool Int64(int64_t value) { return Number(static_cast<double>(value)); }
+  bool Uint64(uint64_t value) { return Number(static_cast<double>(value)); }
+  bool Double(double value) { return Number(value); }
+  bool StartObject() {
+    ++depth;
+    return Default();
+  }
+  bool EndObject(rapidjson::SizeType) {
+    --depth;
+    return true;
+  }
+  bool StartArray() {
+    ++depth;
+    return Default();
+  }
+  bool EndArray(rapidjson::SizeType) {
+    --depth;
+    return true;
+  }
+};
+
+}  // namespace
+
+void OrgCatalog::ForEachMappingEdge(const ReadTxn& txn, const std::function<void(const MappingEdge&)>& fn) {
+  rapidjson::Reader reader;  // one for all rows: its string stack is reused
+  txn.ForEach(Db::kMappings, "", [&](std::string_view key, std::string_view value) {
+    auto parts = SplitKey(key);
+    std::optional<model::MappingType> type;
+    if (parts.size() == 4) type = model::ParseMappingType(parts[2]);
+    if (!type || value.empty() || value.front() != '{') {
+      // Not the key layout of key_codec.h (a NUL inside an id): the record says it all.
+      model::Mapping m = Decode(model::MappingFromJson(value));
+      fn(MappingEdge{m.control, m.technique, m.source, m.type, m.strength});
+      return true;
+    }
+    StrengthReader strength;
+    rapidjson::MemoryStream stream(value.data(), value.size());
+    if (reader.Parse(stream, strength).IsError()) throw StoreFailure("corrupt mapping record in store");
+    fn(MappingEdge{parts[0], parts[1], parts[3], *type, strength.strength});
+    return true;
+  });
+}
+
 void OrgCatalog::ForEachMappingOf(const ReadTxn& txn, std::string_view control,
                                   const std::function<void(const model::Mapping&)>& fn) {
   txn.ForEach(Db::kMappings, KeyPrefix({control}), [&](std::string_view, std::string_view value) {

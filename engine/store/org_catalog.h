@@ -25,6 +25,16 @@ struct MappingSetInfo {
   size_t mitigation_links = 0;  // "control implements mitigation" rows the last import added
 };
 
+// One stored mapping row as the defence graph reads it: views into the transaction's pages
+// (valid while it lives) instead of a model::Mapping with its own strings.
+struct MappingEdge {
+  std::string_view control;
+  std::string_view technique;
+  std::string_view source;
+  model::MappingType type = model::MappingType::kProtect;
+  double strength = 1.0;
+};
+
 class OrgCatalog {
  public:
   // Upserts by id.
@@ -40,6 +50,11 @@ class OrgCatalog {
   static bool RemoveMapping(WriteTxn& txn, const model::Mapping& mapping);
   // Every mapping, ordered by control then technique.
   static void ForEachMapping(const ReadTxn& txn, const std::function<void(const model::Mapping&)>& fn);
+  // Every mapping as a MappingEdge, in the same order and with the same values as
+  // ForEachMapping: control, technique, type and source from the key, the strength read from
+  // the value without building a document (40,000 rows of a 5,000-control catalog as JSON
+  // documents were 9 % of `threat all`). Throws StoreFailure on a record that does not parse.
+  static void ForEachMappingEdge(const ReadTxn& txn, const std::function<void(const MappingEdge&)>& fn);
   // The mappings of one control.
   static void ForEachMappingOf(const ReadTxn& txn, std::string_view control,
                                const std::function<void(const model::Mapping&)>& fn);

@@ -282,7 +282,8 @@ void ReadFiles(const std::vector<std::string>& files, const ImportOptions& optio
 // view of the ATT&CK data, so the writing thread only stores (issue 16).
 class BatchPreparer {
  public:
-  BatchPreparer(const store::ReadTxn& txn, const ImportOptions& options) : normalizer_(txn), options_(options) {}
+  BatchPreparer(const store::ReadTxn& txn, const ImportOptions& options)
+      : txn_(txn), normalizer_(txn), options_(options) {}
 
   // A new file: its duplicate ids are its own.
   void StartFile(const std::string& path) {
@@ -316,7 +317,7 @@ class BatchPreparer {
       }
       // Without --skip-invalid a file with a rejected record fails whole: nothing more to store.
       if (!options_.skip_invalid && file_rejects_ > 0) continue;
-      prepared.incidents.push_back(store::IncidentCatalog::Encode(normalizer_.Normalize(std::move(source))));
+      prepared.incidents.push_back(store::IncidentCatalog::Encode(normalizer_.Normalize(std::move(source)), txn_, terms_));
     }
     return prepared;
   }
@@ -324,7 +325,11 @@ class BatchPreparer {
   const Normalizer& normalizer() const { return normalizer_; }
 
  private:
+  const store::ReadTxn& txn_;
   Normalizer normalizer_;
+  // The facts' terms numbered ahead (fact_terms.h): the writing thread stores the records in
+  // the order they are encoded here.
+  store::FactTerms terms_;
   const ImportOptions& options_;
   std::optional<SeenIds> seen_;  // ids of this file and where they were first met
   size_t file_rejects_ = 0;
@@ -404,7 +409,7 @@ Status ImportIncidents(store::Store& store, const std::vector<std::string>& file
   Status status = store.Write([&](store::WriteTxn& txn) -> Status {
     summary = ImportSummary();
     summary.files = files.size();
-    store::EvidenceIndex::Writer evidence;
+    store::IncidentCatalog::Writer writer;
     ReadingThreads reading(store, files, options);
     size_t file_index = 0;
     std::string path;
@@ -420,7 +425,7 @@ Status ImportIncidents(store::Store& store, const std::vector<std::string>& file
         // make room) leave the process as it goes: at 1,000,000 incidents they would otherwise
         // add ~250 MB to its peak. Pages it changed are its own memory, not the map's.
         if (++stored % kReleaseEvery == 0) txn.ReleaseReadPages();
-        switch (store::IncidentCatalog::Upsert(txn, incident, evidence)) {
+        switch (store::IncidentCatalog::Upsert(txn, incident, writer)) {
           case store::IncidentCatalog::PutOutcome::kAdded: ++summary.added; break;
           case store::IncidentCatalog::PutOutcome::kUpdated: ++summary.updated; break;
           case store::IncidentCatalog::PutOutcome::kUnchanged: ++summary.unchanged; break;
@@ -473,7 +478,7 @@ Status ImportIncidents(store::Store& store, const std::vector<std::string>& file
           break;
       }
     }
-    evidence.Finish(txn);
+    writer.Finish(txn);
     return Status::Ok();
   });
   log->debug("import transaction: {:.0f} ms in all", MsSince(begun));
@@ -509,9 +514,9 @@ ReresolveSummary ReresolveStoredIncidents(store::WriteTxn& txn) {
     changed.push_back(std::move(renewed));
   });
   // Written after the scan: the cursor walks the database these writes change.
-  store::EvidenceIndex::Writer evidence;
-  for (const auto& incident : changed) summary.updated += store::IncidentCatalog::Put(txn, incident, evidence) ? 1 : 0;
-  evidence.Finish(txn);
+  store::IncidentCatalog::Writer writer;
+  for (const auto& incident : changed) summary.updated += store::IncidentCatalog::Put(txn, incident, writer) ? 1 : 0;
+  writer.Finish(txn);
   for (const auto& id : techniques_before) {
     if (!techniques_after.count(id)) summary.resolved_techniques.push_back(id);
   }

@@ -194,6 +194,9 @@ std::vector<std::string> IncidentIds(const graph::DefenseGraph&, std::vector<std
   std::sort(ids.begin(), ids.end());
   return ids;
 }
+std::vector<std::string> IncidentIds(const graph::DefenseGraph& graph, const std::vector<std::string_view>& ids) {
+  return IncidentIds(graph, std::vector<std::string>(ids.begin(), ids.end()));
+}
 
 using Strings = std::vector<std::string>;
 

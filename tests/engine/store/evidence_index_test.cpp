@@ -108,7 +108,7 @@ TEST_CASE("the evidence index holds exactly the incidents that can show each tec
       // A write transaction of up to 40 upserts through one Writer (an import), or one at a time.
       bool one_writer = batch % 2 == 0;
       testing::WriteOrFail(store, [&](WriteTxn& txn) {
-        EvidenceIndex::Writer writer;
+        IncidentCatalog::Writer writer;
         for (int k = 0; k < 40; ++k) {
           std::string id = "I-" + std::to_string(rng() % 60);
           model::Incident inc = RandomStoredIncident(rng, id);
@@ -235,15 +235,16 @@ TEST_CASE("evidence read from a list equals a scan of the incidents: count, base
       CHECK(got_union == in_place);
       CHECK(more == (in_place_count > 7));
       CHECK(union_more == (in_place_count > 7));
-      // Remembered per posture shape: the same answers, asked twice.
-      scoring::Evidence::InPlaceMemo memo;
+      // In a batch (shared per posture shape, ids ranked once): the same answers, asked twice.
+      scoring::Evidence::InPlaceBatch batch(tau, 7);
       for (int again = 0; again < 2; ++again) {
-        std::vector<std::string> memo_in_place, memo_union;
-        CHECK(scoring::Evidence::InPlaceFirst(posture, {&list}, tau, 7, memo_in_place, &memo) == more);
-        CHECK(scoring::Evidence::InPlaceFirst(posture, {&first_list, &second_list}, tau, 7, memo_union, &memo) ==
-              union_more);
-        CHECK(memo_in_place == in_place);
-        CHECK(memo_union == in_place);
+        CHECK(batch.Add(posture, {&list}) == size_t(2 * again));
+        CHECK(batch.Add(posture, {&first_list, &second_list}) == size_t(2 * again + 1));
+      }
+      for (size_t query = 0; query < 4; ++query) {
+        std::vector<std::string_view> got;
+        CHECK(batch.First(query, got) == more);
+        CHECK(std::vector<std::string>(got.begin(), got.end()) == in_place);
       }
     }
   }
