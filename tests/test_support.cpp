@@ -228,6 +228,19 @@ rapidjson::Document Json(const std::string& text) {
   return doc;
 }
 
+std::string IncidentsJson(const std::string& store) {
+  auto result = RunTidemark({"--store", store, "--json", "incidents"});
+  REQUIRE_MESSAGE(result.exit_code == 0, result.err);
+  return result.out;
+}
+
+const rapidjson::Value* FindIncident(const rapidjson::Document& list, const std::string& id) {
+  for (const auto& incident : list["incidents"].GetArray()) {
+    if (id == incident["id"].GetString()) return &incident;
+  }
+  return nullptr;
+}
+
 int64_t Day(const char* date) { return *ParseIsoTime(date); }
 int64_t EndOf(const char* date) { return *ParseIsoTime(date, DateOnly::kEndOfDay); }
 

@@ -62,4 +62,9 @@ rapidjson::Document Json(const std::string& text);
 
 bool MatchesGolden(const std::string& name, const std::string& actual);
 
+// `tidemark --json incidents` on `store` (the test stops when it fails).
+std::string IncidentsJson(const std::string& store);
+// The record of incident `id` in a parsed `incidents --json` list, or nullptr.
+const rapidjson::Value* FindIncident(const rapidjson::Document& list, const std::string& id);
+
 }  // namespace tidemark::testing

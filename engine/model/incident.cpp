@@ -2,6 +2,7 @@
 
 #include "engine/core/ids.h"
 #include "engine/core/json.h"
+#include "engine/model/incident_json.h"
 
 namespace tidemark::model {
 
@@ -61,45 +62,13 @@ std::string ToJson(const Incident& inc) {
   buf.Clear();
   JsonWriter w(buf);
   w.StartObject();
-  WriteField(w, "id", inc.id);
-  WriteField(w, "title", inc.title);
-  WriteField(w, "source", inc.source);
-  w.Key("created");
-  if (inc.created) WriteString(w, FormatIsoTime(*inc.created)); else w.Null();
-  w.Key("closed");
-  if (inc.closed) WriteString(w, FormatIsoTime(*inc.closed)); else w.Null();
-  WriteField(w, "status", inc.status);
-  WriteField(w, "classification", ClassificationName(inc.classification));
-  w.Key("severity");
-  if (inc.severity.empty()) w.Null(); else WriteString(w, inc.severity);
-  w.Key("techniques");
-  w.StartArray();
-  for (const auto& t : inc.techniques) {
-    w.StartObject();
-    WriteField(w, "id", t.id);
-    WriteFieldIfSet(w, "tactic", t.tactic);
-    WriteFieldIfSet(w, "revoked_from", t.revoked_from);
-    WriteField(w, "outcome", TechniqueOutcomeName(t.outcome));
-    w.EndObject();
-  }
-  w.EndArray();
-  WriteStrings(w, "unknown_techniques", inc.unknown_techniques);
-  if (!inc.unknown_blocked.empty()) WriteStrings(w, "unknown_blocked", inc.unknown_blocked);
-  w.Key("assets");
-  w.StartArray();
-  for (const auto& a : inc.assets) {
-    w.StartObject();
-    WriteField(w, "id", a.id);
-    WriteField(w, "type", a.type);
-    WriteFieldIfSet(w, "name", a.name);
-    w.EndObject();
-  }
-  w.EndArray();
-  WriteStrings(w, "threats", inc.threats);
-  if (!inc.extra_json.empty()) {
-    w.Key("extra");
-    w.RawValue(inc.extra_json.data(), inc.extra_json.size(), rapidjson::kObjectType);
-  }
+  // The stored technique entry: no names (they belong to the loaded ATT&CK data, not the record).
+  WriteIncidentFields(w, inc, [](JsonWriter& out, const IncidentTechnique& technique) {
+    WriteField(out, "id", technique.id);
+    WriteFieldIfSet(out, "tactic", technique.tactic);
+    WriteFieldIfSet(out, "revoked_from", technique.revoked_from);
+    WriteField(out, "outcome", TechniqueOutcomeName(technique.outcome));
+  });
   w.EndObject();
   std::string json(buf.GetString(), buf.GetSize());
   if (buf.GetSize() > (size_t{1} << 20)) {  // a rare huge record: not kept for the thread's life

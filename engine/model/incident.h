@@ -65,6 +65,8 @@ struct Incident {
 // The rule of Incident::CountsAt for an incident known only by classification and time.
 bool CountsAt(Classification classification, std::optional<TimeMs> time, TimeMs tau);
 
+// The stored record: the fields of WriteIncidentFields (incident_json.h), each technique as
+// {id, tactic, revoked_from, outcome} (tactic and revoked_from only when set).
 std::string ToJson(const Incident& incident);
 Result<Incident> IncidentFromJson(std::string_view json);
 

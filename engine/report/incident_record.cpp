@@ -1,5 +1,6 @@
 #include "engine/report/incident_record.h"
 
+#include "engine/model/incident_json.h"
 #include "engine/store/attack_catalog.h"
 
 namespace tidemark::report {
@@ -24,52 +25,21 @@ const IncidentRecordWriter::TechniqueInfo& IncidentRecordWriter::Lookup(const st
 
 template <typename W>
 void IncidentRecordWriter::WriteFields(W& w, const model::Incident& inc) {
-  WriteField(w, "id", inc.id);
-  WriteField(w, "title", inc.title);
-  WriteField(w, "source", inc.source);
-  w.Key("created");
-  if (inc.created) WriteString(w, FormatIsoTime(*inc.created)); else w.Null();
-  w.Key("closed");
-  if (inc.closed) WriteString(w, FormatIsoTime(*inc.closed)); else w.Null();
-  WriteField(w, "status", inc.status);
-  WriteField(w, "classification", model::ClassificationName(inc.classification));
-  w.Key("severity");
-  if (inc.severity.empty()) w.Null(); else WriteString(w, inc.severity);
-  w.Key("techniques");
-  w.StartArray();
-  for (const auto& technique : inc.techniques) {
+  // The shown technique entry: the stored one with the technique's name, a null tactic when
+  // none is known, and the deprecated flag.
+  model::WriteIncidentFields(w, inc, [this](W& out, const model::IncidentTechnique& technique) {
     const TechniqueInfo& info = Lookup(technique.id);
-    w.StartObject();
-    WriteField(w, "id", technique.id);
-    WriteFieldIfSet(w, "name", info.name);
-    w.Key("tactic");
-    if (technique.tactic.empty()) w.Null(); else WriteString(w, technique.tactic);
-    WriteFieldIfSet(w, "revoked_from", technique.revoked_from);
-    WriteField(w, "outcome", model::TechniqueOutcomeName(technique.outcome));
+    WriteField(out, "id", technique.id);
+    WriteFieldIfSet(out, "name", info.name);
+    out.Key("tactic");
+    if (technique.tactic.empty()) out.Null(); else WriteString(out, technique.tactic);
+    WriteFieldIfSet(out, "revoked_from", technique.revoked_from);
+    WriteField(out, "outcome", model::TechniqueOutcomeName(technique.outcome));
     if (info.deprecated) {
-      w.Key("deprecated");
-      w.Bool(true);
+      out.Key("deprecated");
+      out.Bool(true);
     }
-    w.EndObject();
-  }
-  w.EndArray();
-  WriteStrings(w, "unknown_techniques", inc.unknown_techniques);
-  if (!inc.unknown_blocked.empty()) WriteStrings(w, "unknown_blocked", inc.unknown_blocked);
-  w.Key("assets");
-  w.StartArray();
-  for (const auto& asset : inc.assets) {
-    w.StartObject();
-    WriteField(w, "id", asset.id);
-    WriteField(w, "type", asset.type);
-    WriteFieldIfSet(w, "name", asset.name);
-    w.EndObject();
-  }
-  w.EndArray();
-  WriteStrings(w, "threats", inc.threats);
-  if (!inc.extra_json.empty()) {
-    w.Key("extra");
-    w.RawValue(inc.extra_json.data(), inc.extra_json.size(), rapidjson::kObjectType);
-  }
+  });
 }
 
 template void IncidentRecordWriter::WriteFields<JsonWriter>(JsonWriter&, const model::Incident&);

@@ -4,7 +4,9 @@
 // deprecated}],
 // unknown_techniques, assets [{id, type, name}], threats, and `extra` when the native record
 // had unknown keys. Names and the deprecated flag come from the loaded ATT&CK data (cached per
-// technique, so rendering many incidents stays cheap). Not thread-safe; must not outlive `txn`.
+// technique, so rendering many incidents stays cheap). Every field but a technique's is written
+// by the stored record's writer (model::WriteIncidentFields). Not thread-safe; must not outlive
+// `txn`.
 #pragma once
 
 #include <string>

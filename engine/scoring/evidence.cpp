@@ -14,8 +14,12 @@ double ImplementedAt(const std::vector<model::PostureRecord>& posture, TimeMs ti
 
 size_t Evidence::Count(const store::EvidenceList& uses, TimeMs tau) {
   if (uses.max_time() <= tau) return uses.size();
+  // The uses are sorted by (b, time), not by time: a binary search finds the end of those with
+  // b(i) <= τ, the only ones that can count when every b(i) <= time(i) (as imports write them),
+  // and only they are scanned for time(i) <= τ. (τ < max time here, so τ + 1 does not overflow.)
+  size_t end = uses.baselines_not_after_times() ? uses.FirstBaselineAtLeast(tau + 1) : uses.size();
   size_t count = 0;
-  for (size_t k = 0; k < uses.size(); ++k) count += uses.ByBaseline(k).second <= tau ? 1 : 0;
+  for (size_t k = 0; k < end; ++k) count += uses.ByBaseline(k).second <= tau ? 1 : 0;
   return count;
 }
 
@@ -43,19 +47,6 @@ double Evidence::Baseline(const std::vector<model::PostureRecord>& posture, cons
   return best;
 }
 
-void Evidence::FirstIncidents(const store::EvidenceList& uses, TimeMs tau, size_t limit,
-                              std::vector<std::string>& out) {
-  size_t found = 0;
-  uses.ForEachById([&](const store::EvidenceList::Use& use) {
-    if (found == limit) return false;
-    if (use.time <= tau) {
-      out.emplace_back(use.incident);
-      ++found;
-    }
-    return true;
-  });
-}
-
 namespace {
 
 // The times at which impl(c, ·) > 0 starts or stops holding, in order: t is in place when an
@@ -76,50 +67,78 @@ bool InPlaceAt(const std::vector<TimeMs>& toggles, TimeMs time) {
   return (std::upper_bound(toggles.begin(), toggles.end(), time) - toggles.begin()) % 2 == 1;
 }
 
-}  // namespace
-
-bool Evidence::InPlaceFirst(const std::vector<model::PostureRecord>& posture,
-                            const std::vector<const store::EvidenceList*>& lists, TimeMs tau, size_t limit,
-                            std::vector<std::string>& out) {
-  // A k-way merge: each list's next qualifying use, smallest incident id on top of a heap.
+// The first `limit` distinct ids of the union of `sources` id-ordered sequences, appended to
+// `out`. `next(source, id)` sets `id` to that source's next id and returns false at its end.
+// With `tell_more`, returns whether the union has more (which reads on to the next distinct
+// id); without, stops at the limit and returns false. A k-way merge (smallest id on top of a
+// heap) that stops at the limit: every reader of uses in id order below goes through it.
+template <typename Next, typename Out>
+bool FirstOfUnion(size_t sources, size_t limit, bool tell_more, Next&& next, Out& out) {
   struct Head {
-    store::EvidenceList::Use use;
-    size_t list;
+    std::string_view id;
+    size_t source;
   };
-  std::vector<store::EvidenceList::IdCursor> cursors;
-  cursors.reserve(lists.size());
+  auto later = [](const Head& a, const Head& b) { return a.id > b.id; };
   std::vector<Head> heap;
-  heap.reserve(lists.size());
-  auto later = [](const Head& a, const Head& b) { return a.use.incident > b.use.incident; };
-  auto advance = [&](size_t list) {
-    Head head{{}, list};
-    while (cursors[list].Next(head.use)) {
-      if (head.use.time <= tau && ImplementedAt(posture, head.use.baseline) > 0) {
-        heap.push_back(head);
-        std::push_heap(heap.begin(), heap.end(), later);
-        return;
-      }
-    }
+  heap.reserve(sources);
+  auto advance = [&](size_t source) {
+    Head head{{}, source};
+    if (!next(source, head.id)) return;
+    heap.push_back(head);
+    std::push_heap(heap.begin(), heap.end(), later);
   };
-  for (size_t list = 0; list < lists.size(); ++list) {
-    cursors.emplace_back(*lists[list]);
-    advance(list);
-  }
+  for (size_t source = 0; source < sources; ++source) advance(source);
   size_t found = 0;
   std::string_view last;
   while (!heap.empty()) {
     std::pop_heap(heap.begin(), heap.end(), later);
     Head head = heap.back();
     heap.pop_back();
-    if (found == 0 || head.use.incident != last) {
+    if (found == 0 || head.id != last) {
       if (found == limit) return true;
-      out.emplace_back(head.use.incident);
-      last = head.use.incident;
-      ++found;
+      out.emplace_back(head.id);
+      last = head.id;
+      if (++found == limit && !tell_more) return false;
     }
-    advance(head.list);
+    advance(head.source);
   }
   return false;
+}
+
+// FirstOfUnion over evidence lists, reading each list's uses that pass `counts(use)`.
+template <typename Counts, typename Out>
+bool FirstUsesOfUnion(const std::vector<const store::EvidenceList*>& lists, size_t limit, bool tell_more,
+                      Counts&& counts, Out& out) {
+  std::vector<store::EvidenceList::IdCursor> cursors;
+  cursors.reserve(lists.size());
+  for (const store::EvidenceList* list : lists) cursors.emplace_back(*list);
+  auto next = [&](size_t list, std::string_view& id) {
+    store::EvidenceList::Use use;
+    while (cursors[list].Next(use)) {
+      if (counts(use)) {
+        id = use.incident;
+        return true;
+      }
+    }
+    return false;
+  };
+  return FirstOfUnion(lists.size(), limit, tell_more, next, out);
+}
+
+}  // namespace
+
+void Evidence::FirstIncidents(const store::EvidenceList& uses, TimeMs tau, size_t limit,
+                              std::vector<std::string>& out) {
+  FirstUsesOfUnion({&uses}, limit, /*tell_more=*/false, [tau](const store::EvidenceList::Use& use) { return use.time <= tau; }, out);
+}
+
+bool Evidence::InPlaceFirst(const std::vector<model::PostureRecord>& posture,
+                            const std::vector<const store::EvidenceList*>& lists, TimeMs tau, size_t limit,
+                            std::vector<std::string>& out) {
+  return FirstUsesOfUnion(
+      lists, limit, /*tell_more=*/true,
+      [&](const store::EvidenceList::Use& use) { return use.time <= tau && ImplementedAt(posture, use.baseline) > 0; },
+      out);
 }
 
 size_t Evidence::InPlaceBatch::Add(const std::vector<model::PostureRecord>& posture,
@@ -132,10 +151,9 @@ size_t Evidence::InPlaceBatch::Add(const std::vector<model::PostureRecord>& post
       // The first limit + 1 of each list hold the first `limit` of the union, and the union
       // has more than `limit` exactly when these do.
       std::vector<std::string_view>& ids = entry_ids_.emplace_back();
-      list->ForEachById([&](const store::EvidenceList::Use& use) {
-        if (use.time <= tau_ && InPlaceAt(shape, use.baseline)) ids.push_back(use.incident);
-        return ids.size() <= limit_;
-      });
+      FirstUsesOfUnion(
+          {list}, limit_ + 1, /*tell_more=*/false,
+          [&](const store::EvidenceList::Use& use) { return use.time <= tau_ && InPlaceAt(shape, use.baseline); }, ids);
     }
     if (!entry_ids_[it->second].empty()) query_entries_.push_back(it->second);
   }

@@ -26,7 +26,8 @@ double ImplementedAt(const std::vector<model::PostureRecord>& posture, TimeMs ti
 
 class Evidence {
  public:
-  // |B(t, τ)|.
+  // |B(t, τ)|: all uses when τ >= the latest time(i); else a binary search to the uses with
+  // b(i) <= τ (when every b(i) <= time(i)) and a scan of those.
   static size_t Count(const store::EvidenceList& uses, TimeMs tau);
   // β(c, t, τ) = max over B(t, τ) of impl(c, b(i)), 0 when B is empty: one range lookup per
   // posture record of the control, whatever the number of uses.

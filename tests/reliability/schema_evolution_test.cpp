@@ -130,6 +130,12 @@ void SameAnswer(const std::string& store, const std::string& fresh, const std::v
   CHECK(upgraded_answer.out == fresh_answer.out);
 }
 
+// SameAnswer for each question.
+void SameAnswers(const std::string& store, const std::string& fresh,
+                 const std::vector<std::vector<std::string>>& questions) {
+  for (const auto& question : questions) SameAnswer(store, fresh, question);
+}
+
 // The schema-6 step rewrites every incident_facts record in layout 3 (term numbers, fact_terms):
 // the upgraded store holds the same incidents' facts, each of layout 3, and a term table.
 void FactsRenumbered(const std::map<std::string, std::string>& before, RawStore& after) {
@@ -144,12 +150,26 @@ void FactsRenumbered(const std::map<std::string, std::string>& before, RawStore&
   if (!before.empty()) CHECK_FALSE(after.databases["fact_terms"].empty());
 }
 
-// Opens `store` once (`info`) and checks the upgrade from version `from`: stderr says so, the
-// store records the current version, one transaction wrote it, and every database of `before`
-// but meta is kept byte for byte (incident_facts: renumbered, FactsRenumbered). Returns the store
-// as the upgrade left it.
-RawStore UpgradedInOneTransaction(const std::string& store, const RawStore& before, int from) {
-  auto info = RunTidemark({"--store", store, "--json", "info"});
+// A private copy of the committed store of schema `version` (tests/data/stores/schema-v<version>)
+// and its records as committed, which hold that version and `records` records in database `db`.
+struct Committed {
+  std::string store;
+  RawStore before;
+};
+
+Committed CommittedCopy(int version, const char* db, size_t records) {
+  Committed committed{CommittedStore("schema-v" + std::to_string(version)), {}};
+  committed.before = ReadRaw(committed.store);
+  REQUIRE(committed.before.databases["meta"]["schema_version"] == std::to_string(version));
+  REQUIRE(committed.before.databases[db].size() == records);
+  return committed;
+}
+
+// Opens `store` once (`info`, its result in `info`) and checks the upgrade from version `from`:
+// stderr says so, the store records the current version and one transaction wrote it. Returns
+// the store as the upgrade left it.
+RawStore UpgradedByOneOpen(const std::string& store, const RawStore& before, int from, CommandResult& info) {
+  info = RunTidemark({"--store", store, "--json", "info"});
   REQUIRE_MESSAGE(info.exit_code == 0, info.err);
   CHECK_MESSAGE(info.err.find("store " + store + ": upgraded schema " + std::to_string(from) + " -> " +
                               std::to_string(store::kSchemaVersion)) != std::string::npos,
@@ -157,6 +177,14 @@ RawStore UpgradedInOneTransaction(const std::string& store, const RawStore& befo
   RawStore after = ReadRaw(store);
   CHECK(after.databases["meta"]["schema_version"] == std::to_string(store::kSchemaVersion));
   CHECK(after.last_txnid == before.last_txnid + 1);  // one transaction
+  return after;
+}
+
+// UpgradedByOneOpen, and every database of `before` but meta is kept byte for byte
+// (incident_facts: renumbered, FactsRenumbered).
+RawStore UpgradedInOneTransaction(const std::string& store, const RawStore& before, int from) {
+  CommandResult info;
+  RawStore after = UpgradedByOneOpen(store, before, from, info);
   for (const auto& [name, records] : before.databases) {
     const auto& name_ = name;  // CAPTURE's lambda cannot capture a structured binding (clang)
     CAPTURE(name_);
@@ -180,16 +208,11 @@ void OpensWithoutWriting(const std::string& store) {
 }
 
 TEST_CASE("a version-1 store is upgraded in place once, keeps every record and answers as before") {
-  std::string store = SchemaV1Store();
-  RawStore before = ReadRaw(store);
-  REQUIRE(before.databases["meta"]["schema_version"] == "1");
-  REQUIRE(before.databases["incidents"].size() == 3);
-
-  auto info = RunTidemark({"--store", store, "--json", "info"});
-  REQUIRE_MESSAGE(info.exit_code == 0, info.err);
-  CHECK_MESSAGE(info.err.find("store " + store + ": upgraded schema 1 -> " +
-                              std::to_string(store::kSchemaVersion)) != std::string::npos,
-                info.err);
+  Committed v1 = CommittedCopy(1, "incidents", 3);
+  const std::string& store = v1.store;
+  const RawStore& before = v1.before;
+  CommandResult info;
+  RawStore after = UpgradedByOneOpen(store, before, 1, info);
   auto doc = ParseJson(info.out);
   CHECK(doc["schema_version"].GetInt() == store::kSchemaVersion);
   CHECK(doc["incidents"].GetInt() == 3);
@@ -200,9 +223,6 @@ TEST_CASE("a version-1 store is upgraded in place once, keeps every record and a
   // Every record of version 1 is still there, byte for byte, but the incident facts (rewritten in
   // layout 3 by the schema-6 step); the version changed, and the databases of version 2 exist
   // (empty).
-  RawStore after = ReadRaw(store);
-  CHECK(after.databases["meta"]["schema_version"] == std::to_string(store::kSchemaVersion));
-  CHECK(after.last_txnid == before.last_txnid + 1);  // one transaction
   for (const auto& [name, records] : before.databases) {
     const auto& name_ = name;  // CAPTURE's lambda cannot capture a structured binding (clang)
     CAPTURE(name_);
@@ -232,10 +252,7 @@ TEST_CASE("a version-1 store is upgraded in place once, keeps every record and a
   // (schema 3, built from the stored incidents) is the one that store's imports wrote.
   std::string fresh = FreshStore();
   CHECK(after.databases["evidence"] == ReadRaw(fresh).databases["evidence"]);
-  for (const auto& question : std::vector<std::vector<std::string>>{
-           {"incidents"}, {"incident", "INC-1042"}, {"--json", "incident", "INC-1042"}}) {
-    SameAnswer(store, fresh, question);
-  }
+  SameAnswers(store, fresh, {{"incidents"}, {"incident", "INC-1042"}, {"--json", "incident", "INC-1042"}});
 
   // A second open finds the current version and writes nothing.
   RawStore upgraded = ReadRaw(store);
@@ -247,13 +264,10 @@ TEST_CASE("a version-1 store is upgraded in place once, keeps every record and a
 }
 
 TEST_CASE("a version-2 store is upgraded to 3 in one transaction: the evidence index is built from its incidents") {
-  std::string store = CommittedStore("schema-v2");
-  RawStore before = ReadRaw(store);
-  REQUIRE(before.databases["meta"]["schema_version"] == "2");
-  REQUIRE(before.databases["incidents"].size() == 7);
-  REQUIRE(before.databases.count("evidence") == 0);
+  Committed v2 = CommittedCopy(2, "incidents", 7);
+  REQUIRE(v2.before.databases.count("evidence") == 0);
 
-  RawStore after = UpgradedInOneTransaction(store, before, 2);
+  RawStore after = UpgradedInOneTransaction(v2.store, v2.before, 2);
   // V2-1, V2-2 and V2-4 show techniques succeeded (V2-1 blocked T1200; V2-3 is a false
   // positive): the index holds T1100.001, T1200, T1300 and T1400.
   std::string fresh = FreshStore(/*with_v2_incidents=*/true);
@@ -261,21 +275,16 @@ TEST_CASE("a version-2 store is upgraded to 3 in one transaction: the evidence i
   CHECK(evidence == ReadRaw(fresh).databases["evidence"]);
   for (const char* technique : {"T1100.001", "T1200", "T1300", "T1400"}) CHECK(evidence.count(technique) == 1);
 
-  for (const auto& question : std::vector<std::vector<std::string>>{
-           {"incident", "V2-1"}, {"--json", "incident", "V2-4"}, {"--json", "threat", "all"}, {"incident", "INC-1042"}}) {
-    SameAnswer(store, fresh, question);
-  }
-  OpensWithoutWriting(store);
+  SameAnswers(v2.store, fresh,
+              {{"incident", "V2-1"}, {"--json", "incident", "V2-4"}, {"--json", "threat", "all"}, {"incident", "INC-1042"}});
+  OpensWithoutWriting(v2.store);
 }
 
 TEST_CASE("a version-3 store is upgraded to 4 in one transaction: the finding index is built from its findings") {
-  std::string store = CommittedStore("schema-v3");
-  RawStore before = ReadRaw(store);
-  REQUIRE(before.databases["meta"]["schema_version"] == "3");
-  REQUIRE(before.databases["findings"].size() == 6);
-  REQUIRE(before.databases.count("finding_index") == 0);
+  Committed v3 = CommittedCopy(3, "findings", 6);
+  REQUIRE(v3.before.databases.count("finding_index") == 0);
 
-  RawStore after = UpgradedInOneTransaction(store, before, 3);
+  RawStore after = UpgradedInOneTransaction(v3.store, v3.before, 3);
   // One list per asset with findings, and the string table. (Its string numbers follow the
   // order findings were written in, so the bytes differ from an import's; the answers agree.)
   std::string fresh = FreshStore(/*with_v2_incidents=*/true, /*with_v3_findings=*/true);
@@ -287,24 +296,21 @@ TEST_CASE("a version-3 store is upgraded to 4 in one transaction: the finding in
   CHECK(keys == std::vector<std::string>{std::string("asset\0db01", 10), std::string("asset\0web01", 11),
                                          std::string("asset\0ws-1", 10), "strings"});
 
-  for (const auto& question : std::vector<std::vector<std::string>>{{"--json", "vulnerabilities"},
-                                                                    {"vulnerabilities"},
-                                                                    {"--json", "threat", "all"},
-                                                                    {"history", "--scope", "all", "--format", "csv"},
-                                                                    {"--json", "threats"}}) {
-    SameAnswer(store, fresh, question);
-  }
-  OpensWithoutWriting(store);
+  SameAnswers(v3.store, fresh,
+              {{"--json", "vulnerabilities"},
+               {"vulnerabilities"},
+               {"--json", "threat", "all"},
+               {"history", "--scope", "all", "--format", "csv"},
+               {"--json", "threats"}});
+  OpensWithoutWriting(v3.store);
 }
 
 TEST_CASE("a version-5 store is upgraded to 6 in one transaction: every incident's facts name their IDs by number") {
-  std::string store = CommittedStore("schema-v5");
-  RawStore before = ReadRaw(store);
-  REQUIRE(before.databases["meta"]["schema_version"] == "5");
-  REQUIRE(before.databases["incident_facts"].size() == 7);
-  REQUIRE(before.databases.count("fact_terms") == 0);
+  Committed v5 = CommittedCopy(5, "incident_facts", 7);
+  const std::string& store = v5.store;
+  REQUIRE(v5.before.databases.count("fact_terms") == 0);
 
-  RawStore after = UpgradedInOneTransaction(store, before, 5);
+  RawStore after = UpgradedInOneTransaction(store, v5.before, 5);
   // The term table holds every technique, asset and threat the facts name, numbered densely.
   const auto& terms = after.databases["fact_terms"];
   std::vector<std::string> numbered;
@@ -316,15 +322,14 @@ TEST_CASE("a version-5 store is upgraded to 6 in one transaction: every incident
   }
 
   std::string fresh = FreshStore(/*with_v2_incidents=*/true, /*with_v3_findings=*/true);
-  for (const auto& question : std::vector<std::vector<std::string>>{{"--json", "threat", "all"},
-                                                                    {"--json", "threats"},
-                                                                    {"--json", "incident", "V2-1"},
-                                                                    {"incident", "INC-1042"},
-                                                                    {"--json", "recommendations"},
-                                                                    {"history", "--scope", "all", "--format", "csv"},
-                                                                    {"navigator", "--scope", "all"}}) {
-    SameAnswer(store, fresh, question);
-  }
+  SameAnswers(store, fresh,
+              {{"--json", "threat", "all"},
+               {"--json", "threats"},
+               {"--json", "incident", "V2-1"},
+               {"incident", "INC-1042"},
+               {"--json", "recommendations"},
+               {"history", "--scope", "all", "--format", "csv"},
+               {"navigator", "--scope", "all"}});
   // Importing into the upgraded store numbers new terms after the migrated ones and answers as
   // the fresh store does after the same import.
   for (const std::string& target : {store, fresh}) {

@@ -10,6 +10,7 @@
 #include "engine/core/logging.h"
 #include "engine/report/text_table.h"
 #include "engine/store/org_catalog.h"
+#include "importers/common/parse_files.h"
 #include "importers/controls/asset_inventory.h"
 #include "importers/controls/control_catalog.h"
 #include "importers/controls/mapping_set.h"
@@ -180,21 +181,17 @@ struct MappingsArgs {
 
 Status RunImportMappings(Context& ctx, const MappingsArgs& args) {
   auto log = Logger("import.mappings");
-  std::vector<importers::MappingFile> files;
   RejectList rejects;
-  for (const auto& path : args.files) {
-    auto text = ReadFile(path);
-    if (!text.ok()) return text.status();
-    auto parsed = importers::ParseMappingFile(*text, path);
-    if (!parsed.ok()) return parsed.status();
-    for (const auto& reject : parsed->rejects.items) rejects.items.push_back(reject);
-    if (!args.set.empty()) {
-      parsed->source = args.set;
-      parsed->name_declared = true;
-      for (auto& mapping : parsed->mappings) mapping.source = args.set;
-      for (auto& control : parsed->control_templates) control.source = args.set;
+  auto parsed = importers::ParseFiles(args.files, importers::ParseMappingFile, rejects);
+  if (!parsed.ok()) return parsed.status();
+  std::vector<importers::MappingFile> files = std::move(parsed).value();
+  if (!args.set.empty()) {
+    for (auto& file : files) {
+      file.source = args.set;
+      file.name_declared = true;
+      for (auto& mapping : file.mappings) mapping.source = args.set;
+      for (auto& control : file.control_templates) control.source = args.set;
     }
-    files.push_back(std::move(parsed).value());
   }
   if (!args.set.empty() && (files.size() != 1 || importers::IdProblem(args.set))) {
     return Status::Usage(files.size() != 1 ? "import mappings: --set NAME names the set of one FILE"
@@ -302,16 +299,10 @@ RunFn SetupImportPosture(CLI::App& app) {
 
 Status RunImportAssets(Context& ctx, const FilesArgs& args) {
   auto log = Logger("import.assets");
-  std::vector<importers::AssetFile> files;
   RejectList rejects;
-  for (const auto& path : args.files) {
-    auto text = ReadFile(path);
-    if (!text.ok()) return text.status();
-    auto parsed = importers::ParseAssetFile(*text, path);
-    if (!parsed.ok()) return parsed.status();
-    for (const auto& reject : parsed->rejects.items) rejects.items.push_back(reject);
-    files.push_back(std::move(parsed).value());
-  }
+  auto parsed = importers::ParseFiles(args.files, importers::ParseAssetFile, rejects);
+  if (!parsed.ok()) return parsed.status();
+  const std::vector<importers::AssetFile>& files = *parsed;
   TM_RETURN_IF_ERROR(HandleRejects(rejects, args.rejects, *log));
   auto store = ctx.OpenStore(/*create=*/true);
   if (!store.ok()) return store.status();

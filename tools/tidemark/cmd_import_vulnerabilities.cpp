@@ -16,6 +16,7 @@
 #include "engine/core/logging.h"
 #include "engine/core/page_buffer.h"
 #include "engine/store/cve_catalog.h"
+#include "importers/common/parse_files.h"
 #include "importers/cves/cve_file.h"
 #include "importers/vulnerabilities/finding_import.h"
 #include "tools/tidemark/command.h"
@@ -103,16 +104,10 @@ struct CveArgs {
 
 Status RunImportCves(Context& ctx, const CveArgs& args) {
   auto log = Logger("import.cves");
-  std::vector<importers::CveFile> files;
   importers::RejectList rejects;
-  for (const auto& path : args.files) {
-    auto text = ReadFile(path);
-    if (!text.ok()) return text.status();
-    auto parsed = importers::ParseCveFile(*text, path);
-    if (!parsed.ok()) return parsed.status();
-    for (const auto& reject : parsed->rejects.items) rejects.items.push_back(reject);
-    files.push_back(std::move(parsed).value());
-  }
+  auto parsed = importers::ParseFiles(args.files, importers::ParseCveFile, rejects);
+  if (!parsed.ok()) return parsed.status();
+  const std::vector<importers::CveFile>& files = *parsed;
   TM_RETURN_IF_ERROR(HandleRejects(rejects, args.rejects, *log));
   auto store = ctx.OpenStore(/*create=*/true);
   if (!store.ok()) return store.status();

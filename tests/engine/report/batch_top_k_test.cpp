@@ -6,15 +6,14 @@
 // ATT&CK: tests/data/scoring/mini-attack.json (T1100, T1200, T1300, T1400).
 #include <doctest/doctest.h>
 
+#include <array>
+#include <iterator>
 #include <map>
-#include <random>
 
 #include "engine/report/batch_run.h"
 #include "engine/scoring/scorer.h"
 #include "engine/store/feed_catalog.h"
-#include "engine/store/incident_catalog.h"
-#include "engine/store/org_catalog.h"
-#include "tests/test_support.h"
+#include "tests/store_support.h"
 
 namespace tidemark::report {
 namespace {
@@ -25,53 +24,25 @@ const char* const kTechniques[] = {"T1100", "T1200", "T1300", "T1400"};
 // A store with `seed`'s organisation: 60 controls with strengths and implementations from few
 // values (so many impacts are equal and the id decides), 40 incidents of 1 to 3 techniques.
 std::unique_ptr<store::Store> RandomStore(uint32_t seed) {
-  std::string dir = testing::TempDir("top-k");
-  auto imported = testing::RunTidemark({"--store", dir, "-q", "import", "attack", testing::DataPath("scoring/mini-attack.json")});
-  REQUIRE(imported.exit_code == 0);
-  auto store = store::Store::Open(dir);
-  REQUIRE(store.ok());
-  std::mt19937 rng(seed);
-  auto pick = [&](uint32_t n) { return rng() % n; };
-  const double strengths[] = {0.25, 0.5, 1.0};
-  const double impls[] = {0.0, 0.0, 0.5, 0.25};
-  Status written = (*store)->Write([&](store::WriteTxn& txn) {
-    for (int c = 0; c < 60; ++c) {
-      model::Control control;
-      control.id = "K-" + std::to_string(100 + (c * 37) % 60);  // ids not in creation order
-      control.title = control.id;
-      if (pick(3) == 0) control.max_points = 1 + pick(9);
-      store::OrgCatalog::PutControl(txn, control);
-      for (const char* t : kTechniques) {
-        if (pick(3) != 0) continue;
-        store::OrgCatalog::PutMapping(txn, model::Mapping{control.id, t, "", model::MappingType::kProtect,
-                                                          strengths[pick(3)], "random"});
-      }
-      model::PostureRecord r;
-      r.control = control.id;
-      r.as_of = *ParseIsoTime("2026-01-01");
-      r.status = pick(10) == 0 ? model::ControlStatus::kRiskAccepted : model::ControlStatus::kToAddress;
-      r.implemented = impls[pick(4)];
-      r.source = "random";
-      store::OrgCatalog::PutPosture(txn, r);
-    }
-    for (int i = 0; i < 40; ++i) {
-      model::Incident inc;
-      inc.id = "KI-" + std::to_string(i);
-      inc.source = "native";
-      inc.classification = pick(6) == 0 ? model::Classification::kFalsePositive : model::Classification::kTruePositive;
-      inc.closed = *ParseIsoTime("2026-02-01") + static_cast<TimeMs>(pick(40)) * 86'400'000;
-      inc.status = "closed";
-      size_t techniques = 1 + pick(3);
-      for (size_t t = 0; t < techniques; ++t) inc.techniques.push_back({kTechniques[pick(4)], "", ""});
-      std::string asset = "asset-" + std::to_string(pick(10));
-      inc.assets.push_back({asset, "device", ""});
-      store::OrgCatalog::PutAsset(txn, model::Asset{asset, "device", "", static_cast<double>(1 + pick(3))});
-      store::IncidentCatalog::Put(txn, inc);
-    }
-    return Status::Ok();
-  });
-  REQUIRE(written.ok());
-  return std::move(store).value();
+  static const testing::RandomOrgShape shape{
+      .hint = "top-k",
+      .attack_fixture = "scoring/mini-attack.json",
+      .techniques = {std::begin(kTechniques), std::end(kTechniques)},
+      .controls = 60,
+      .extra_controls = 0,
+      .control_prefix = "K-",
+      .first_control_number = 100,
+      .mitigation = "",
+      .mitigation_one_in = 0,
+      .strength = [](const auto& pick) { return std::array{0.25, 0.5, 1.0}[pick(3)]; },
+      .risk_accepted_one_in = 10,
+      .implementations = {0.0, 0.0, 0.5, 0.25},
+      .incidents = 40,
+      .incident_prefix = "KI-",
+      .false_positive_one_in = 6,
+      .most_techniques = 3,
+  };
+  return testing::RandomOrgStore(seed, shape);
 }
 
 // The events after a first run, each without its seq, and the scope it belongs to.

@@ -27,9 +27,7 @@
 
 #include <doctest/doctest.h>
 
-#include "engine/store/incident_catalog.h"
-#include "engine/store/org_catalog.h"
-#include "tests/test_support.h"
+#include "tests/store_support.h"
 
 namespace tidemark::report {
 namespace {
@@ -39,6 +37,7 @@ using model::MappingType;
 
 using testing::Day;
 using testing::EndOf;
+using testing::PutPosture;
 
 model::Incident MakeIncident(std::string id, model::Classification cls, std::optional<TimeMs> created, TimeMs closed,
                              std::vector<std::string> techniques, std::vector<std::string> threats) {
@@ -56,13 +55,8 @@ model::Incident MakeIncident(std::string id, model::Classification cls, std::opt
 }
 
 std::string ChangesStore() {
-  std::string dir = testing::TempDir("changes");
-  auto imported = testing::RunTidemark({"--store", dir, "-q", "import", "attack", testing::DataPath("scoring/mini-attack.json")});
-  REQUIRE(imported.exit_code == 0);
-  auto store = store::Store::Open(dir);
-  REQUIRE(store.ok());
   using model::Classification;
-  Status written = (*store)->Write([](store::WriteTxn& txn) {
+  return testing::OrgStore("changes", "scoring/mini-attack.json", [](store::WriteTxn& txn) {
     auto control = [&](const char* id, std::vector<std::string> mitigations, std::optional<double> points, const char* owner) {
       model::Control c;
       c.id = id;
@@ -84,15 +78,12 @@ std::string ChangesStore() {
     map("C-C", "T1400", 0.5);
     map("C-D", "T1400", 0.5);
     map("C-F", "T1300", 1.0);
-    auto posture = [&](const char* c, const char* date, ControlStatus s, std::optional<double> impl) {
-      store::OrgCatalog::PutPosture(txn, model::PostureRecord{c, Day(date), s, impl, "fixture"});
-    };
-    posture("C-A", "2026-03-01", ControlStatus::kCompleted, std::nullopt);
-    posture("C-B", "2026-03-01", ControlStatus::kToAddress, std::nullopt);
-    posture("C-C", "2026-03-01", ControlStatus::kPlanned, std::nullopt);
-    posture("C-B", "2026-03-10", ControlStatus::kCompleted, 0.5);
-    posture("C-C", "2026-03-12", ControlStatus::kCompleted, std::nullopt);
-    posture("C-F", "2026-03-12", ControlStatus::kCompleted, std::nullopt);
+    PutPosture(txn, "C-A", "2026-03-01", ControlStatus::kCompleted, std::nullopt);
+    PutPosture(txn, "C-B", "2026-03-01", ControlStatus::kToAddress, std::nullopt);
+    PutPosture(txn, "C-C", "2026-03-01", ControlStatus::kPlanned, std::nullopt);
+    PutPosture(txn, "C-B", "2026-03-10", ControlStatus::kCompleted, 0.5);
+    PutPosture(txn, "C-C", "2026-03-12", ControlStatus::kCompleted, std::nullopt);
+    PutPosture(txn, "C-F", "2026-03-12", ControlStatus::kCompleted, std::nullopt);
     std::vector<model::Incident> incidents = {
         MakeIncident("I1", Classification::kTruePositive, Day("2026-02-20"), Day("2026-02-21"), {"T1100", "T1300"}, {"G9000"}),
         MakeIncident("I2", Classification::kTruePositive, Day("2026-03-05"), Day("2026-03-06"), {"T1200"}, {"Custom Crew"}),
@@ -101,25 +92,14 @@ std::string ChangesStore() {
         MakeIncident("I6", Classification::kTruePositive, std::nullopt, Day("2026-03-20"), {"T1600"}, {}),
     };
     for (const auto& inc : incidents) store::IncidentCatalog::Put(txn, inc);
-    return Status::Ok();
   });
-  REQUIRE(written.ok());
-  return dir;
 }
 
-struct ChangesOrg {
-  std::unique_ptr<store::Store> store;
-  graph::DefenseGraph graph;
-};
+using ChangesOrg = testing::LoadedOrg;
 
 ChangesOrg LoadOrg() {
   static std::string dir = ChangesStore();
-  auto store = store::Store::Open(dir);
-  REQUIRE(store.ok());
-  auto txn = (*store)->Read();
-  graph::DefenseGraph g = graph::DefenseGraph::Build(txn);
-  g.LoadIncidents(txn);
-  return ChangesOrg{std::move(store).value(), std::move(g)};
+  return testing::LoadOrg(dir);
 }
 
 constexpr const char* kExpected =

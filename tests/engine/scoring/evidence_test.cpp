@@ -61,9 +61,7 @@
 #include <doctest/doctest.h>
 
 #include "engine/scoring/scorer.h"
-#include "engine/store/incident_catalog.h"
-#include "engine/store/org_catalog.h"
-#include "tests/test_support.h"
+#include "tests/store_support.h"
 
 namespace tidemark::scoring {
 namespace {
@@ -75,6 +73,7 @@ using model::TechniqueOutcome;
 
 using testing::Day;
 using testing::EndOf;
+using testing::PutPosture;
 
 struct Use {
   const char* id;
@@ -98,12 +97,7 @@ model::Incident Incident(std::string id, Classification cls, std::optional<TimeM
 }
 
 std::string EvidenceStore() {
-  std::string dir = testing::TempDir("evidence");
-  auto imported = testing::RunTidemark({"--store", dir, "-q", "import", "attack", testing::DataPath("scoring/evidence-attack.json")});
-  REQUIRE(imported.exit_code == 0);
-  auto store = store::Store::Open(dir);
-  REQUIRE(store.ok());
-  Status written = (*store)->Write([](store::WriteTxn& txn) {
+  return testing::OrgStore("evidence", "scoring/evidence-attack.json", [](store::WriteTxn& txn) {
     auto control = [&](const char* id, std::vector<std::string> mitigations, std::optional<double> points,
                        const char* owner = "", bool deprecated = false) {
       model::Control c;
@@ -130,19 +124,16 @@ std::string EvidenceStore() {
     map("K-X", "T2400", MappingType::kProtect, 0.5);
     map("K-Z", "T2300", MappingType::kProtect, 1.0);
     map("K-Z", "T2400", MappingType::kDetect, 1.0);
-    auto posture = [&](const char* c, const char* date, ControlStatus s, std::optional<double> impl) {
-      store::OrgCatalog::PutPosture(txn, model::PostureRecord{c, Day(date), s, impl, "fixture"});
-    };
-    posture("K-M", "2026-01-01", ControlStatus::kCompleted, 0.4);
-    posture("K-D", "2026-01-01", ControlStatus::kToAddress, 0.3);
-    posture("K-S", "2026-01-01", ControlStatus::kToAddress, std::nullopt);
-    posture("K-R", "2026-01-01", ControlStatus::kRiskAccepted, 1.0);
-    posture("K-X", "2026-01-01", ControlStatus::kPlanned, std::nullopt);
-    posture("K-Z", "2026-01-01", ControlStatus::kToAddress, std::nullopt);
-    posture("K-M", "2026-03-01", ControlStatus::kCompleted, 0.8);
-    posture("K-D", "2026-03-01", ControlStatus::kCompleted, std::nullopt);
-    posture("K-Z", "2026-03-01", ControlStatus::kCompleted, std::nullopt);
-    posture("K-X", "2026-05-01", ControlStatus::kCompleted, 0.6);
+    PutPosture(txn, "K-M", "2026-01-01", ControlStatus::kCompleted, 0.4);
+    PutPosture(txn, "K-D", "2026-01-01", ControlStatus::kToAddress, 0.3);
+    PutPosture(txn, "K-S", "2026-01-01", ControlStatus::kToAddress, std::nullopt);
+    PutPosture(txn, "K-R", "2026-01-01", ControlStatus::kRiskAccepted, 1.0);
+    PutPosture(txn, "K-X", "2026-01-01", ControlStatus::kPlanned, std::nullopt);
+    PutPosture(txn, "K-Z", "2026-01-01", ControlStatus::kToAddress, std::nullopt);
+    PutPosture(txn, "K-M", "2026-03-01", ControlStatus::kCompleted, 0.8);
+    PutPosture(txn, "K-D", "2026-03-01", ControlStatus::kCompleted, std::nullopt);
+    PutPosture(txn, "K-Z", "2026-03-01", ControlStatus::kCompleted, std::nullopt);
+    PutPosture(txn, "K-X", "2026-05-01", ControlStatus::kCompleted, 0.6);
     store::OrgCatalog::PutAsset(txn, model::Asset{"dc", "device", "", 3});
     store::OrgCatalog::PutAsset(txn, model::Asset{"ws", "device", "", 1});
     const auto blocked = TechniqueOutcome::kBlocked;
@@ -155,25 +146,14 @@ std::string EvidenceStore() {
         Incident("J6", Classification::kTruePositive, std::nullopt, Day("2026-07-15"), {{"T2500"}}, {}, {}),
     };
     for (const auto& inc : incidents) store::IncidentCatalog::Put(txn, inc);
-    return Status::Ok();
   });
-  REQUIRE(written.ok());
-  return dir;
 }
 
-struct EvidenceOrg {
-  std::unique_ptr<store::Store> store;
-  graph::DefenseGraph graph;
-};
+using EvidenceOrg = testing::LoadedOrg;
 
 EvidenceOrg Load() {
   static std::string dir = EvidenceStore();
-  auto store = store::Store::Open(dir);
-  REQUIRE(store.ok());
-  auto txn = (*store)->Read();
-  graph::DefenseGraph g = graph::DefenseGraph::Build(txn);
-  g.LoadIncidents(txn);
-  return EvidenceOrg{std::move(store).value(), std::move(g)};
+  return testing::LoadOrg(dir);
 }
 
 const TechniqueRow& EvidenceRow(const Evaluation& ev, const graph::DefenseGraph& g, const char* id) {

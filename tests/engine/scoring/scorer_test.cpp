@@ -38,9 +38,7 @@
 
 #include <algorithm>
 
-#include "engine/store/incident_catalog.h"
-#include "engine/store/org_catalog.h"
-#include "tests/test_support.h"
+#include "tests/store_support.h"
 
 namespace tidemark::scoring {
 namespace {
@@ -50,6 +48,7 @@ using model::MappingType;
 
 using testing::Day;
 using testing::EndOf;
+using testing::PutPosture;
 
 model::Incident MakeIncident(std::string id, model::Classification cls, std::optional<TimeMs> created,
                              std::optional<TimeMs> closed, std::vector<std::string> techniques,
@@ -72,13 +71,8 @@ model::Incident MakeIncident(std::string id, model::Classification cls, std::opt
 
 // The organisation above in a fresh store.
 std::string OrgStore() {
-  std::string dir = testing::TempDir("org");
-  auto imported = testing::RunTidemark({"--store", dir, "-q", "import", "attack", testing::DataPath("scoring/mini-attack.json")});
-  REQUIRE(imported.exit_code == 0);
-  auto store = store::Store::Open(dir);
-  REQUIRE(store.ok());
   using model::Classification;
-  Status written = (*store)->Write([](store::WriteTxn& txn) {
+  return testing::OrgStore("org", "scoring/mini-attack.json", [](store::WriteTxn& txn) {
     auto control = [&](const char* id, std::vector<std::string> mitigations) {
       model::Control c;
       c.id = id;
@@ -103,15 +97,12 @@ std::string OrgStore() {
     map("C-D", "T1100", MappingType::kProtect, 0.8);
     map("C-E", "T1400", MappingType::kProtect, 0.5);
     map("C-F", "T1400", MappingType::kProtect, 0.5);
-    auto posture = [&](const char* c, const char* date, ControlStatus s, std::optional<double> impl) {
-      store::OrgCatalog::PutPosture(txn, model::PostureRecord{c, Day(date), s, impl, "fixture"});
-    };
-    posture("C-A", "2026-01-01", ControlStatus::kCompleted, std::nullopt);
-    posture("C-B", "2026-01-01", ControlStatus::kPlanned, std::nullopt);
-    posture("C-C", "2026-01-01", ControlStatus::kToAddress, 0.5);
-    posture("C-D", "2026-01-01", ControlStatus::kRiskAccepted, 0.9);
-    posture("C-B", "2026-02-01", ControlStatus::kCompleted, 0.5);
-    posture("C-C", "2026-03-01", ControlStatus::kCompleted, std::nullopt);
+    PutPosture(txn, "C-A", "2026-01-01", ControlStatus::kCompleted, std::nullopt);
+    PutPosture(txn, "C-B", "2026-01-01", ControlStatus::kPlanned, std::nullopt);
+    PutPosture(txn, "C-C", "2026-01-01", ControlStatus::kToAddress, 0.5);
+    PutPosture(txn, "C-D", "2026-01-01", ControlStatus::kRiskAccepted, 0.9);
+    PutPosture(txn, "C-B", "2026-02-01", ControlStatus::kCompleted, 0.5);
+    PutPosture(txn, "C-C", "2026-03-01", ControlStatus::kCompleted, std::nullopt);
     store::OrgCatalog::PutAsset(txn, model::Asset{"dc01", "device", "", 4});
     store::OrgCatalog::PutAsset(txn, model::Asset{"ws1", "device", "", 1});
     std::vector<model::Incident> incidents = {
@@ -125,25 +116,14 @@ std::string OrgStore() {
         MakeIncident("I8", Classification::kTruePositive, std::nullopt, Day("2026-03-10"), {"T1200"}, {"ws1"}, {"Custom Crew"}),
     };
     for (const auto& inc : incidents) store::IncidentCatalog::Put(txn, inc);
-    return Status::Ok();
   });
-  REQUIRE(written.ok());
-  return dir;
 }
 
-struct Org {
-  std::unique_ptr<store::Store> store;
-  graph::DefenseGraph graph;
-};
+using Org = testing::LoadedOrg;
 
 Org LoadOrg() {
   static std::string dir = OrgStore();
-  auto store = store::Store::Open(dir);
-  REQUIRE(store.ok());
-  auto txn = (*store)->Read();
-  graph::DefenseGraph g = graph::DefenseGraph::Build(txn);
-  g.LoadIncidents(txn);
-  return Org{std::move(store).value(), std::move(g)};
+  return testing::LoadOrg(dir);
 }
 
 const TechniqueRow& Row(const Evaluation& ev, const graph::DefenseGraph& g, const char* id) {

@@ -8,13 +8,11 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <random>
+#include <iterator>
 #include <set>
 
 #include "engine/scoring/scorer.h"
-#include "engine/store/incident_catalog.h"
-#include "engine/store/org_catalog.h"
-#include "tests/test_support.h"
+#include "tests/store_support.h"
 
 namespace tidemark::scoring {
 namespace {
@@ -25,55 +23,29 @@ const char* const kNearTieTechniques[] = {"T1100", "T1100.001", "T1200", "T1300"
 // `seed`'s organisation: 30 to 120 controls, strengths 0.5 + k·1e-11 (k < 9) or 0.25 or 1,
 // implementations from few values, some risk-accepted, some implementing M1900; 30 incidents.
 std::unique_ptr<store::Store> NearTieStore(uint32_t seed) {
-  std::string dir = testing::TempDir("near-tie-top-k");
-  auto imported = testing::RunTidemark({"--store", dir, "-q", "import", "attack", testing::DataPath("scoring/mini-attack.json")});
-  REQUIRE(imported.exit_code == 0);
-  auto store = store::Store::Open(dir);
-  REQUIRE(store.ok());
-  std::mt19937 rng(seed);
-  auto pick = [&](uint32_t n) { return rng() % n; };
-  const double impls[] = {0.0, 0.0, 0.0, 0.5, 0.25, 0.9};
-  uint32_t controls = 30 + pick(91);
-  Status written = (*store)->Write([&](store::WriteTxn& txn) {
-    for (uint32_t c = 0; c < controls; ++c) {
-      model::Control control;
-      control.id = "NT-" + std::to_string(1000 + (c * 37) % controls);  // ids not in creation order
-      control.title = control.id;
-      if (pick(3) == 0) control.max_points = 1 + pick(9);
-      if (pick(6) == 0) control.mitigations = {"M1900"};
-      store::OrgCatalog::PutControl(txn, control);
-      for (const char* t : kNearTieTechniques) {
-        if (pick(3) != 0) continue;
-        uint32_t kind = pick(5);
-        double strength = kind == 0 ? 0.25 : kind == 1 ? 1.0 : 0.5 + 1e-11 * static_cast<double>(pick(9));
-        store::OrgCatalog::PutMapping(txn, model::Mapping{control.id, t, "", model::MappingType::kProtect, strength, "random"});
-      }
-      model::PostureRecord r;
-      r.control = control.id;
-      r.as_of = *ParseIsoTime("2026-01-01");
-      r.status = pick(12) == 0 ? model::ControlStatus::kRiskAccepted : model::ControlStatus::kToAddress;
-      r.implemented = impls[pick(6)];
-      r.source = "random";
-      store::OrgCatalog::PutPosture(txn, r);
-    }
-    for (int i = 0; i < 30; ++i) {
-      model::Incident inc;
-      inc.id = "NTI-" + std::to_string(i);
-      inc.source = "native";
-      inc.classification = pick(8) == 0 ? model::Classification::kFalsePositive : model::Classification::kTruePositive;
-      inc.closed = *ParseIsoTime("2026-02-01") + static_cast<TimeMs>(pick(40)) * 86'400'000;
-      inc.status = "closed";
-      size_t techniques = 1 + pick(4);
-      for (size_t t = 0; t < techniques; ++t) inc.techniques.push_back({kNearTieTechniques[pick(6)], "", ""});
-      std::string asset = "asset-" + std::to_string(pick(10));
-      inc.assets.push_back({asset, "device", ""});
-      store::OrgCatalog::PutAsset(txn, model::Asset{asset, "device", "", static_cast<double>(1 + pick(3))});
-      store::IncidentCatalog::Put(txn, inc);
-    }
-    return Status::Ok();
-  });
-  REQUIRE(written.ok());
-  return std::move(store).value();
+  static const testing::RandomOrgShape shape{
+      .hint = "near-tie-top-k",
+      .attack_fixture = "scoring/mini-attack.json",
+      .techniques = {std::begin(kNearTieTechniques), std::end(kNearTieTechniques)},
+      .controls = 30,
+      .extra_controls = 91,
+      .control_prefix = "NT-",
+      .first_control_number = 1000,
+      .mitigation = "M1900",
+      .mitigation_one_in = 6,
+      .strength =
+          [](const auto& pick) {
+            uint32_t kind = pick(5);
+            return kind == 0 ? 0.25 : kind == 1 ? 1.0 : 0.5 + 1e-11 * static_cast<double>(pick(9));
+          },
+      .risk_accepted_one_in = 12,
+      .implementations = {0.0, 0.0, 0.0, 0.5, 0.25, 0.9},
+      .incidents = 30,
+      .incident_prefix = "NTI-",
+      .false_positive_one_in = 8,
+      .most_techniques = 4,
+  };
+  return testing::RandomOrgStore(seed, shape);
 }
 
 }  // namespace

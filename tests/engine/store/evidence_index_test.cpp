@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
@@ -158,6 +159,42 @@ TEST_CASE("an incident reclassified as a false positive leaves the evidence inde
   auto txn = store.Read();
   CHECK_FALSE(EvidenceIndex::Find(txn, "T1001"));
   CHECK(txn.Count(Db::kEvidence) == 0);
+}
+
+TEST_CASE("|B(t, tau)| is the number of uses with time <= tau at every boundary, with and without a baseline after its time") {
+  // (b, time): A and B share a baseline, B and D count from their baseline, C and E later; F
+  // (only in the second list) has b after its time, which imports never write: its list is
+  // scanned whole, the first only up to the uses with b <= tau.
+  std::vector<EvidenceList::Use> uses = {{"A", Day("2026-01-12"), Day("2026-01-10")},
+                                         {"B", Day("2026-01-10"), Day("2026-01-10")},
+                                         {"C", Day("2026-02-01"), Day("2026-01-15")},
+                                         {"D", Day("2026-02-01"), Day("2026-02-01")},
+                                         {"E", Day("2026-03-01"), Day("2026-02-05")}};
+  EvidenceList ordered = EvidenceList::Of(uses);
+  uses.push_back({"F", Day("2026-01-20"), Day("2026-02-10")});
+  EvidenceList unordered = EvidenceList::Of(uses);
+  REQUIRE(ordered.baselines_not_after_times());
+  REQUIRE_FALSE(unordered.baselines_not_after_times());
+  struct Case {
+    TimeMs tau;
+    size_t ordered, unordered;
+  };
+  const TimeMs ms = 1;
+  for (const Case& c : std::vector<Case>{{Day("2026-01-10") - ms, 0, 0},
+                                         {Day("2026-01-10"), 1, 1},
+                                         {Day("2026-01-12") - ms, 1, 1},
+                                         {Day("2026-01-12"), 2, 2},
+                                         {Day("2026-01-20"), 2, 3},
+                                         {Day("2026-02-01") - ms, 2, 3},
+                                         {Day("2026-02-01"), 4, 5},
+                                         {Day("2026-02-05"), 4, 5},
+                                         {Day("2026-03-01") - ms, 4, 5},
+                                         {Day("2026-03-01"), 5, 6},
+                                         {std::numeric_limits<TimeMs>::max(), 5, 6}}) {
+    CAPTURE(c.tau);
+    CHECK(scoring::Evidence::Count(ordered, c.tau) == c.ordered);
+    CHECK(scoring::Evidence::Count(unordered, c.tau) == c.unordered);
+  }
 }
 
 // Brute force of scoring::Evidence over whole incidents at τ.

@@ -28,10 +28,7 @@ std::string Afb(const std::string& flow_props, const std::string& objects = "") 
 }  // namespace
 
 TEST_CASE("the sample .afb reads field by field: technique_id and ttp pairs, created with a zone, group candidates") {
-  auto run = RunFixture(FlowReader(), "incidents/attack-flow/small_flow.afb");
-  REQUIRE(run->status.ok());
-  CHECK(run->out.rejects.empty());
-  REQUIRE(run->out.incidents.size() == 1);
+  auto run = ReadCleanly(RunFixture(FlowReader(), "incidents/attack-flow/small_flow.afb"), 1);
   const SourceIncident& source = run->out.incidents[0];
   const model::Incident& inc = source.incident;
   CHECK(source.where == "incidents/attack-flow/small_flow.afb: record 1");
@@ -51,10 +48,7 @@ TEST_CASE("the sample .afb reads field by field: technique_id and ttp pairs, cre
 }
 
 TEST_CASE("the upstream STIX Attack Flow example keeps its flow id (plus the name's slug) and passes \"1598.003\" on for the normaliser") {
-  auto run = RunReader(FlowReader(), "attack-flow-example.json", ReadText(SharedPath("incidents/attack-flow/stix/attack-flow-example.json")));
-  REQUIRE(run->status.ok());
-  CHECK(run->out.rejects.empty());
-  REQUIRE(run->out.incidents.size() == 1);
+  auto run = ReadCleanly(RunReader(FlowReader(), "attack-flow-example.json", ReadText(SharedPath("incidents/attack-flow/stix/attack-flow-example.json"))), 1);
   const SourceIncident& source = run->out.incidents[0];
   CHECK(source.incident.id == "attack-flow:attack-flow--e9ec3a4b-f787-4e81-a3d9-4cfe017ebc2f:example-flow");
   CHECK(source.incident.title == "Example Flow");
@@ -77,10 +71,7 @@ TEST_CASE("a STIX bundle with two attack-flows gives each the actions its start_
      "external_references": [{"source_name": "mitre-attack", "external_id": "G0016"}, {"source_name": "blog", "external_id": "x"}]},
     {"type": "attack-action", "id": "attack-action--c", "technique_id": "T1486", "name": "no tactic"},
     {"type": "attack-action", "id": "attack-action--d", "technique_id": "T1490", "name": "reached by nothing"}]})";
-  auto run = RunReader(FlowReader(), "flows.json", text);
-  REQUIRE(run->status.ok());
-  CHECK(run->out.rejects.empty());
-  REQUIRE(run->out.incidents.size() == 2);
+  auto run = ReadCleanly(RunReader(FlowReader(), "flows.json", text), 2);
   const SourceIncident& one = run->out.incidents[0];
   CHECK(one.incident.id == "attack-flow:attack-flow--1:one");
   CHECK(one.where == "flows.json: record 1");

@@ -13,26 +13,13 @@ namespace tidemark::testing {
 namespace {
 
 
-std::string ListJson(const std::string& store) {
-  auto result = RunTidemark({"--store", store, "--json", "incidents"});
-  REQUIRE(result.exit_code == 0);
-  return result.out;
-}
-
 // The store's observable state: counts and every stored record.
 std::string Snapshot(const std::string& store) {
   auto info = RunTidemark({"--store", store, "--json", "info"});
   REQUIRE(info.exit_code == 0);
   auto doc = Json(info.out);
   info.out = doc.HasMember("store") ? info.out.substr(info.out.find("schema_version")) : info.out;
-  return info.out + ListJson(store);
-}
-
-const rapidjson::Value* FindIncident(const rapidjson::Document& list, const std::string& id) {
-  for (const auto& incident : list["incidents"].GetArray()) {
-    if (id == incident["id"].GetString()) return &incident;
-  }
-  return nullptr;
+  return info.out + IncidentsJson(store);
 }
 
 }  // namespace
@@ -45,7 +32,7 @@ TEST_CASE("every format's sample export is recognised by content and imports to 
     CHECK_MESSAGE(result.exit_code == 0, result.err);
     CHECK(result.out.empty());
     CHECK(result.err.find(std::string(" ") + format) != std::string::npos);  // "(1 defender)"
-    CHECK(MatchesGolden(std::string("incidents/") + format + ".json", ListJson(store)));
+    CHECK(MatchesGolden(std::string("incidents/") + format + ".json", IncidentsJson(store)));
   }
 }
 
@@ -65,7 +52,7 @@ TEST_CASE("a revoked technique resolves with revoked_from, ATLAS IDs stay unknow
             R"({"id": "R-1", "techniques": ["T1086", "AML.T0040", "t1059", "T1059.003"], "threats": ["Cozy Bear", "apt29", "Acme Crew"]})"
             "\n");
   REQUIRE(RunTidemark({"--store", store, "import", "incidents", dir + "/one.ndjson"}).exit_code == 0);
-  auto list = Json(ListJson(store));
+  auto list = Json(IncidentsJson(store));
   const rapidjson::Value* incident = FindIncident(list, "R-1");
   REQUIRE(incident != nullptr);
   const auto& techniques = (*incident)["techniques"];
@@ -98,7 +85,7 @@ TEST_CASE("importing the same records again updates them in place") {
   auto updated = RunTidemark({"--store", store, "import", "incidents", file});
   REQUIRE(updated.exit_code == 0);
   CHECK(updated.err.find("0 new, 1 updated, 2 unchanged") != std::string::npos);
-  auto list = Json(ListJson(store));
+  auto list = Json(IncidentsJson(store));
   CHECK(list["incidents"].Size() == 3);
   CHECK(std::string((*FindIncident(list, "INC-1044"))["title"].GetString()) == "Scanner noise (re-triaged)");
 }
@@ -107,7 +94,7 @@ TEST_CASE("a Sentinel export with two rows for one incident keeps the later row"
   std::string store = StoreWithAttack();
   REQUIRE(RunTidemark({"--store", store, "import", "incidents", DataPath("incidents/sentinel/log_analytics_rows.ndjson")})
               .exit_code == 0);
-  auto list = Json(ListJson(store));
+  auto list = Json(IncidentsJson(store));
   const rapidjson::Value* incident = FindIncident(list, "sentinel:4821");
   REQUIRE(incident != nullptr);
   CHECK(std::string((*incident)["status"].GetString()) == "closed");
@@ -143,7 +130,7 @@ TEST_CASE("--skip-invalid imports the valid records and reports each reject, als
   CHECK(std::string(first["where"].GetString()) == file + ":2");
   CHECK(std::string(first["reason"].GetString()) == "field \"id\" is missing");
   CHECK(lines.find(file + ":5") != std::string::npos);
-  CHECK(Json(ListJson(store))["incidents"].Size() == 2);
+  CHECK(Json(IncidentsJson(store))["incidents"].Size() == 2);
 }
 
 TEST_CASE("bad input exits 2 naming file, record and field, and leaves the store unchanged") {
@@ -281,18 +268,18 @@ TEST_CASE("re-importing the output of incidents --json changes nothing: revoked_
             R"({"id": "RT-2", "techniques": [{"id": "T1002", "tactic": "exfiltration"}], "status": "open"})"
             "\n");
   REQUIRE(RunTidemark({"--store", store, "-q", "import", "incidents", dir + "/one.ndjson"}).exit_code == 0);
-  std::string exported = ListJson(store);
+  std::string exported = IncidentsJson(store);
   REQUIRE(exported.find("\"revoked_from\"") != std::string::npos);
   WriteText(dir + "/export.json", exported);
   auto again = RunTidemark({"--store", store, "import", "incidents", dir + "/export.json"});
   REQUIRE(again.exit_code == 0);
   CHECK_MESSAGE(again.err.find("0 new, 0 updated, 2 unchanged") != std::string::npos, again.err);
-  CHECK(ListJson(store) == exported);
+  CHECK(IncidentsJson(store) == exported);
 
   // Into an empty store, the export gives the same records back.
   std::string other = StoreWithAttack();
   REQUIRE(RunTidemark({"--store", other, "-q", "import", "incidents", dir + "/export.json"}).exit_code == 0);
-  CHECK(ListJson(other) == exported);
+  CHECK(IncidentsJson(other) == exported);
 }
 
 // Regression (issue 12): an incident that closed before it was created was accepted.
@@ -309,11 +296,11 @@ TEST_CASE("an incident whose closed time is before its created time is refused n
   CHECK_MESSAGE(result.err.find(path + ":2: incident \"BACK-1\": field \"closed\" (2026-03-04T09:00:00Z) is before "
                                        "field \"created\" (2026-03-05T10:00:00Z)") != std::string::npos,
                 result.err);
-  CHECK(Json(ListJson(store))["incidents"].Size() == 0);
+  CHECK(Json(IncidentsJson(store))["incidents"].Size() == 0);
 
   auto skipped = RunTidemark({"--store", store, "import", "incidents", "--skip-invalid", path});
   CHECK(skipped.exit_code == 0);
-  auto list = Json(ListJson(store));
+  auto list = Json(IncidentsJson(store));
   REQUIRE(list["incidents"].Size() == 1);
   CHECK(std::string(list["incidents"][0]["id"].GetString()) == "OK-1");
 }
@@ -339,7 +326,7 @@ TEST_CASE("import order does not matter: what was imported before ATT&CK resolve
   REQUIRE(mappings.exit_code == 0);
   CHECK(mappings.err.find("kept unresolved") != std::string::npos);
   REQUIRE(RunTidemark({"--store", store, "-q", "import", "controls", dir + "/catalog.json"}).exit_code == 0);
-  auto before = Json(ListJson(store));
+  auto before = Json(IncidentsJson(store));
   CHECK(before["incidents"][0]["techniques"].Size() == 0);
   CHECK(before["incidents"][0]["unknown_techniques"].Size() == 3);
   // The outcome of a technique not yet known is kept, so re-resolution does not lose it.
@@ -352,7 +339,7 @@ TEST_CASE("import order does not matter: what was imported before ATT&CK resolve
   CHECK(attack.err.find("Cozy Bear") != std::string::npos);
   CHECK(attack.err.find("1 stored mapping rows named techniques this data revokes") != std::string::npos);
 
-  auto list = Json(ListJson(store));
+  auto list = Json(IncidentsJson(store));
   const rapidjson::Value* incident = FindIncident(list, "ORD-1");
   REQUIRE(incident != nullptr);
   const auto& techniques = (*incident)["techniques"];
@@ -372,7 +359,7 @@ TEST_CASE("import order does not matter: what was imported before ATT&CK resolve
   // The same store built in the usual order gives the same incident.
   std::string usual = StoreWithAttack();
   REQUIRE(RunTidemark({"--store", usual, "-q", "import", "incidents", dir + "/incidents.ndjson"}).exit_code == 0);
-  CHECK(ListJson(usual) == ListJson(store));
+  CHECK(IncidentsJson(usual) == IncidentsJson(store));
 
   auto card = Json(RunTidemark({"--store", store, "--json", "control", "EDR-ASR"}).out);
   bool direct = false, mitigation = false;

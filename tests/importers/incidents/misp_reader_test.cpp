@@ -27,10 +27,7 @@ SourceIncident ReadOne(const std::string& event_fields) {
 }  // namespace
 
 TEST_CASE("the MISP sample event reads field by field: galaxy tags and clusters, attribute tags, targeting data") {
-  auto run = RunFixture(MispReader(), "incidents/misp/event.json");
-  REQUIRE(run->status.ok());
-  CHECK(run->out.rejects.empty());
-  REQUIRE(run->out.incidents.size() == 1);
+  auto run = ReadCleanly(RunFixture(MispReader(), "incidents/misp/event.json"), 1);
   const SourceIncident& source = run->out.incidents[0];
   const model::Incident& inc = source.incident;
   CHECK(source.where == "incidents/misp/event.json: record 1");
@@ -53,10 +50,7 @@ TEST_CASE("the MISP sample event reads field by field: galaxy tags and clusters,
 }
 
 TEST_CASE("a MISP restSearch response gives one incident per event, verdict from false-positive tags") {
-  auto run = RunFixture(MispReader(), "incidents/misp/restsearch.json");
-  REQUIRE(run->status.ok());
-  CHECK(run->out.rejects.empty());
-  REQUIRE(run->out.incidents.size() == 2);
+  auto run = ReadCleanly(RunFixture(MispReader(), "incidents/misp/restsearch.json"), 2);
   const SourceIncident& noise = run->out.incidents[0];
   CHECK(noise.where == "incidents/misp/restsearch.json: record 1");
   CHECK(noise.incident.id == "misp:8c3d1f7a-2e5b-4c9d-8a1f-3b6e9d2c5a74");

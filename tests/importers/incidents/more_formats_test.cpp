@@ -11,19 +11,6 @@ namespace tidemark::testing {
 namespace {
 
 
-std::string FormatsListJson(const std::string& store) {
-  auto result = RunTidemark({"--store", store, "--json", "incidents"});
-  REQUIRE(result.exit_code == 0);
-  return result.out;
-}
-
-const rapidjson::Value* FindFormatIncident(const rapidjson::Document& list, const std::string& id) {
-  for (const auto& incident : list["incidents"].GetArray()) {
-    if (id == incident["id"].GetString()) return &incident;
-  }
-  return nullptr;
-}
-
 std::string FlowExample() { return SharedPath("incidents/attack-flow/stix/attack-flow-example.json"); }
 
 }  // namespace
@@ -48,15 +35,15 @@ TEST_CASE("TheHive, STIX, MISP and Attack Flow samples are recognised by content
     CHECK_MESSAGE(result.exit_code == 0, result.err);
     CHECK(result.out.empty());
     CHECK(result.err.find(std::string(" ") + c.format + ")") != std::string::npos);  // "(2 misp)"
-    CHECK(MatchesGolden(std::string("incidents/") + c.format + ".json", FormatsListJson(store)));
+    CHECK(MatchesGolden(std::string("incidents/") + c.format + ".json", IncidentsJson(store)));
   }
 }
 
 TEST_CASE("the Attack Flow STIX example keeps its flow id (plus the name's slug) and rebuilds \"1598.003\" as T1598.003") {
   std::string store = StoreWithAttack();
   REQUIRE(RunTidemark({"--store", store, "import", "incidents", FlowExample()}).exit_code == 0);
-  auto list = Json(FormatsListJson(store));
-  const rapidjson::Value* flow = FindFormatIncident(list, "attack-flow:attack-flow--e9ec3a4b-f787-4e81-a3d9-4cfe017ebc2f:example-flow");
+  auto list = Json(IncidentsJson(store));
+  const rapidjson::Value* flow = FindIncident(list, "attack-flow:attack-flow--e9ec3a4b-f787-4e81-a3d9-4cfe017ebc2f:example-flow");
   REQUIRE(flow != nullptr);
   CHECK(std::string((*flow)["title"].GetString()) == "Example Flow");
   CHECK(std::string((*flow)["status"].GetString()) == "closed");
@@ -71,7 +58,7 @@ TEST_CASE("the Attack Flow STIX example keeps its flow id (plus the name's slug)
 TEST_CASE("an .afb names threats only when a threat actor is an ATT&CK group; revoked and ATLAS IDs as usual") {
   std::string store = StoreWithAttack();
   REQUIRE(RunTidemark({"--store", store, "import", "incidents", DataPath("incidents/attack-flow/small_flow.afb")}).exit_code == 0);
-  auto list = Json(FormatsListJson(store));
+  auto list = Json(IncidentsJson(store));
   REQUIRE(list["incidents"].Size() == 1);
   const auto& flow = list["incidents"][0];
   CHECK(std::string(flow["id"].GetString()) ==
@@ -127,13 +114,13 @@ TEST_CASE("a broken .afb action fails the file unless --skip-invalid, which impo
   auto strict = RunTidemark({"--store", store, "import", "incidents", path});
   CHECK(strict.exit_code == 2);
   CHECK(strict.err.find(path + ": objects[2] (action a-2): field \"ttp.technique\" must be a string") != std::string::npos);
-  CHECK(Json(FormatsListJson(store))["incidents"].Size() == 0);
+  CHECK(Json(IncidentsJson(store))["incidents"].Size() == 0);
 
   std::string rejects = dir + "/rejects.ndjson";
   auto lenient = RunTidemark({"--store", store, "import", "incidents", "--skip-invalid", "--rejects", rejects, path});
   CHECK_MESSAGE(lenient.exit_code == 0, lenient.err);
   CHECK(ReadText(rejects).find("objects[2] (action a-2)") != std::string::npos);
-  auto list = Json(FormatsListJson(store));
+  auto list = Json(IncidentsJson(store));
   REQUIRE(list["incidents"].Size() == 1);
   const auto& flow = list["incidents"][0];
   CHECK(std::string(flow["id"].GetString()) == "attack-flow:attack-flow--f-1:broken-action-flow");

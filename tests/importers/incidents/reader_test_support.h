@@ -53,6 +53,15 @@ inline std::unique_ptr<ReaderRun> RunFixture(const IncidentReader& reader, const
   return RunReader(reader, relative, tidemark::testing::ReadText(tidemark::testing::DataPath(relative)));
 }
 
+// `run`, which must have read cleanly: no error, no reject and `incidents` incidents (the test
+// stops otherwise).
+inline std::unique_ptr<ReaderRun> ReadCleanly(std::unique_ptr<ReaderRun> run, size_t incidents) {
+  REQUIRE(run->status.ok());
+  CHECK(run->out.rejects.empty());
+  REQUIRE(run->out.incidents.size() == incidents);
+  return run;
+}
+
 // The name of the reader auto-detection picks, or "" when none is picked.
 inline std::string Detected(const std::string& text) {
   auto run = Prepare("detect", text);

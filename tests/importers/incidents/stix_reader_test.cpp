@@ -28,10 +28,7 @@ std::string Bundle(const std::string& ext_fields, const std::string& more = "", 
 }  // namespace
 
 TEST_CASE("the STIX sample bundle reads field by field: extension, related attack-patterns, sightings, assets, threats") {
-  auto run = RunFixture(StixReader(), "incidents/stix/incident_bundle.json");
-  REQUIRE(run->status.ok());
-  CHECK(run->out.rejects.empty());
-  REQUIRE(run->out.incidents.size() == 1);
+  auto run = ReadCleanly(RunFixture(StixReader(), "incidents/stix/incident_bundle.json"), 1);
   const SourceIncident& source = run->out.incidents[0];
   const model::Incident& inc = source.incident;
   CHECK(source.where == "incidents/stix/incident_bundle.json: record 1");
