@@ -2,6 +2,7 @@
 // summary (with --json, RunSummaryJson).
 #include <cstdio>
 
+#include "engine/core/page_buffer.h"
 #include "engine/report/batch_run.h"
 #include "tools/tidemark/command.h"
 
@@ -22,6 +23,10 @@ RunFn SetupRun(CLI::App& app) {
     options.top = static_cast<size_t>(*top);
     auto store = ctx.OpenStore(false);
     if (!store.ok()) return store.status();
+    // The run's LMDB pages (the events it appends, the item states) are malloc'd 4 KiB each
+    // until the commit: huge pages save a page fault on each. 5,000 controls and 100,000
+    // incidents write ~450 MB: 28 % less CPU measured (9.3-11.8 s -> 7.3-8.3 s).
+    PreferHugePagesForHeap(size_t{1} << 30);
     // Events are stamped with --as-of when given (reproducible runs), else the clock.
     options.tau = ctx.AsOf();
     options.event_time = ctx.AsOf();
