@@ -1,5 +1,6 @@
 // Typed access to incidents (`incidents` by id, `incidents_by_time` by closed-else-created
-// time). Put keeps the time index in step on upsert. Stateless except for the Writer.
+// time). Upserts keep the time index in step (written by the Writer's Finish). Stateless except
+// for the Writer.
 #pragma once
 
 #include <functional>

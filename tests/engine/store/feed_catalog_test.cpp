@@ -86,6 +86,65 @@ TEST_CASE("item states round-trip naming the event that published them, scope re
   CHECK_FALSE(FeedCatalog::ScopeResilience(txn, "incident", "I-2").has_value());
 }
 
+TEST_CASE("held states (StateWrites) are written as if put in turn: every key once, the later of two equal keys wins") {
+  // Two stores, the same entries: put one by one into the first, held and written into the
+  // second. Item keys with leading zeros, a fingerprint past the 1 MiB arena block (a
+  // three-byte size), a scope id past 127 bytes (a two-byte size), and a key held twice.
+  auto direct = Store::Open(testing::TempDir("feed-direct"));
+  auto held = Store::Open(testing::TempDir("feed-held"));
+  REQUIRE(direct.ok());
+  REQUIRE(held.ok());
+  std::string long_fingerprint = "7.5000|" + std::string(size_t{1} << 21, 'T') + ",";
+  std::string long_id(300, 'I');
+  std::vector<std::string> keys = {"0000250bc364ccf2", "ffffffffffffffff", FeedCatalog::ItemKey("all", "all", "C-1"),
+                                   "0000000000000000"};
+  auto entries = [&](auto&& put_item, auto&& put_scope) {
+    put_item(keys[0], true, "50.0000|T1021.002,", 3);
+    put_item(keys[1], false, long_fingerprint, 1);
+    put_scope("incident", long_id, std::optional<double>(61.25));
+    put_item(keys[2], true, "1.0000|T1,", 2);
+    put_scope("group", "G0016", std::nullopt);
+    put_item(keys[3], true, "", 4);
+    put_item(keys[0], false, "50.0000|T1021.002,", 5);  // the later state of keys[0]
+    put_scope("group", "G0016", std::optional<double>(3.5));
+  };
+  REQUIRE((*direct)->Write([&](WriteTxn& txn) {
+                      entries([&](std::string_view key, bool open, std::string_view fp,
+                                  uint64_t seq) { FeedCatalog::PutItem(txn, key, open, fp, seq); },
+                              [&](std::string_view kind, std::string_view id, std::optional<double> r) {
+                                FeedCatalog::PutScopeResilience(txn, kind, id, r);
+                              });
+                      return Status::Ok();
+                    }).ok());
+  REQUIRE((*held)->Write([&](WriteTxn& txn) {
+                    FeedCatalog::StateWrites writes;
+                    entries([&](std::string_view key, bool open, std::string_view fp,
+                                uint64_t seq) { writes.PutItem(key, open, fp, seq); },
+                            [&](std::string_view kind, std::string_view id, std::optional<double> r) {
+                              writes.PutScopeResilience(kind, id, r);
+                            });
+                    writes.Write(txn);
+                    return Status::Ok();
+                  }).ok());
+  auto dump = [](const Store& store) {
+    std::vector<std::pair<std::string, std::string>> out;
+    store.Read().ForEach(Db::kFeedState, "", [&](std::string_view key, std::string_view value) {
+      out.emplace_back(key, value);
+      return true;
+    });
+    return out;
+  };
+  auto written = dump(**held);
+  CHECK(written == dump(**direct));
+  REQUIRE(written.size() == 6);
+  CHECK(written[0] == std::pair<std::string, std::string>{"0000000000000000", "O|\n#4"});
+  CHECK(written[1] == std::pair<std::string, std::string>{"0000250bc364ccf2", "C|50.0000|T1021.002,\n#5"});
+  CHECK(written[5].second == "61.25");
+  ReadTxn txn = (*held)->Read();
+  CHECK(FeedCatalog::Item(txn, keys[1])->fingerprint == long_fingerprint);
+  CHECK(FeedCatalog::ScopeResilience(txn, "group", "G0016") == std::optional<std::optional<double>>(3.5));
+}
+
 TEST_CASE("a version-1 feed_state value (open flag, fingerprint, item JSON with \"open\") reads as an item state") {
   auto store = Store::Open(testing::TempDir("feed"));
   REQUIRE(store.ok());
