@@ -26,9 +26,7 @@ for entry in commands:
     match = re.search(r"CMakeFiles/([^/]+)\.dir/", entry["command"])
     # test_main.cpp defines doctest's main and is excluded from the unity batches too.
     if match and not entry["file"].endswith("test_main.cpp"):
-        # The Release build compiles the Release-only test files apart (tests/CMakeLists.txt);
-        # the sanitizer build batches them with the other test files, so they are checked as one.
-        targets[match.group(1).replace("tidemark_tests_release_only", "tidemark_tests")].append(entry)
+        targets[match.group(1)].append(entry)
 failed = False
 for target, entries in sorted(targets.items()):
     combined = os.path.join(build, f"unity_check_{target}.cpp")

@@ -9,8 +9,11 @@
 namespace tidemark::testing::reliability {
 namespace {
 
-constexpr int kConcurrentIncidents = 30000 / kWorkloadDivisor;
-constexpr int kConcurrentAlreadyImported = 5000 / kWorkloadDivisor;
+// 15,000 incidents (30,000 until session 9: 34 CPU-s for this file, half of it queries racing
+// the longer writes): every query still races each write, and what is checked is that each
+// answer is the state before or after, which does not depend on how long the write is.
+constexpr int kConcurrentIncidents = 15000 / kWorkloadDivisor;
+constexpr int kConcurrentAlreadyImported = 2500 / kWorkloadDivisor;
 const char* kAsOf = "2026-03-15";
 
 // What the queries report about one state of the store.
