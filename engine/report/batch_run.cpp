@@ -2,19 +2,18 @@
 
 #include <algorithm>
 #include <charconv>
-#include <condition_variable>
 #include <cstdio>
-#include <deque>
 #include <exception>
 #include <memory>
-#include <mutex>
 #include <numeric>
+#include <optional>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
+#include "engine/core/bounded_channel.h"
 #include "engine/core/json.h"
 #include "engine/report/patch_run.h"
 #include "engine/scoring/scorer.h"
@@ -86,9 +85,9 @@ struct ScopeChanges {
 };
 
 // Incident scopes decided on a second thread and handed over in order, a few batches at a time
-// (so memory does not follow the incident count). The destructor stops and joins the thread, so
-// a failure of the writing thread (a full map, which reruns the transaction) never leaves it
-// reading.
+// through a bounded channel (so memory does not follow the incident count). The destructor
+// closes the channel and joins the thread, so a failure of the writing thread (a full map, which
+// reruns the transaction) never leaves it reading.
 class IncidentPipeline {
  public:
   using Batch = std::vector<ScopeChanges>;
@@ -97,58 +96,51 @@ class IncidentPipeline {
 
   template <typename Produce>
   explicit IncidentPipeline(Produce produce)
-      : thread_([this, produce]() mutable {
+      : channel_(kMaxQueued),
+        thread_([this, produce]() mutable {
+          Message last;  // after the last batch: the end, or the producer's failure
+          last.end = true;
           try {
             produce(*this);
+          } catch (const ChannelClosed&) {
+            return;  // the writing thread stopped listening
           } catch (...) {
-            std::lock_guard lock(mutex_);
-            error_ = std::current_exception();
+            last.error = std::current_exception();
           }
-          std::lock_guard lock(mutex_);
-          done_ = true;
-          ready_.notify_all();
+          try {
+            channel_.Push(std::move(last));
+          } catch (const ChannelClosed&) {
+          }
         }) {}
   ~IncidentPipeline() {
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-      space_.notify_all();
-    }
+    channel_.Close();
     thread_.join();
   }
   IncidentPipeline(const IncidentPipeline&) = delete;
   IncidentPipeline& operator=(const IncidentPipeline&) = delete;
 
-  // Producer side: false when the consumer stopped (the producer then returns).
-  bool Push(Batch batch) {
-    std::unique_lock lock(mutex_);
-    space_.wait(lock, [&] { return stop_ || queue_.size() < kMaxQueued; });
-    if (stop_) return false;
-    queue_.push_back(std::move(batch));
-    ready_.notify_all();
-    return true;
+  // Producer side: throws ChannelClosed once the consumer stopped (the producer then ends).
+  void Push(Batch batch) {
+    Message message;
+    message.batch = std::move(batch);
+    channel_.Push(std::move(message));
   }
-  // Consumer side: the next batch, or nullopt once the producer is done (rethrowing its failure).
+  // Consumer side: the next batch, or nullopt after the last (rethrowing the producer's failure).
   std::optional<Batch> Pop() {
-    std::unique_lock lock(mutex_);
-    ready_.wait(lock, [&] { return !queue_.empty() || done_; });
-    if (queue_.empty()) {
-      if (error_) std::rethrow_exception(error_);
-      return std::nullopt;
-    }
-    Batch batch = std::move(queue_.front());
-    queue_.pop_front();
-    space_.notify_all();
-    return batch;
+    Message message = channel_.Pop();
+    if (message.error) std::rethrow_exception(message.error);
+    if (message.end) return std::nullopt;
+    return std::move(message.batch);
   }
 
  private:
-  std::mutex mutex_;
-  std::condition_variable ready_, space_;
-  std::deque<Batch> queue_;
-  bool done_ = false, stop_ = false;
-  std::exception_ptr error_;
-  std::thread thread_;  // last: started once the members above exist
+  struct Message {
+    Batch batch;
+    bool end = false;
+    std::exception_ptr error;
+  };
+  BoundedChannel<Message> channel_;
+  std::thread thread_;  // last: started once the channel exists
 };
 
 // One run inside its write transaction.
@@ -215,7 +207,7 @@ class BatchRun {
       scoring::Scope scope = IncidentScope(graph_, idx);
       batch.push_back(Decide(snapshot, scope, Evaluate(scope)));
       ++decided;
-      if (batch.size() == IncidentPipeline::kBatchScopes && !out.Push(std::exchange(batch, {}))) return decided;
+      if (batch.size() == IncidentPipeline::kBatchScopes) out.Push(std::exchange(batch, {}));
     }
     if (!batch.empty()) out.Push(std::move(batch));
     return decided;

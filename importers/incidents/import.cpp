@@ -17,7 +17,7 @@
 #include "engine/core/json.h"
 #include "engine/core/logging.h"
 #include "engine/store/incident_catalog.h"
-#include "importers/common/bounded_channel.h"
+#include "engine/core/bounded_channel.h"
 #include "importers/common/ndjson_chunks.h"
 #include "importers/incidents/normalize.h"
 #include "importers/incidents/reader_util.h"

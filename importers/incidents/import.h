@@ -4,7 +4,7 @@
 // Reading runs on a second thread, checking, normalising and encoding the records
 // (IncidentCatalog::Encode) on a third with its own read transaction (the ATT&CK data the write
 // started from), and batches go from one to the next through bounded channels
-// (bounded_channel.h), so the writing thread only stores; a large NDJSON file whose reader
+// (engine/core/bounded_channel.h), so the writing thread only stores; a large NDJSON file whose reader
 // drains (StreamsNdjson) is read a chunk at a time (ndjson_chunks.h), so memory does not grow
 // with the input (issue 16).
 //

@@ -5,7 +5,7 @@
 #include <optional>
 #include <thread>
 
-#include "importers/common/bounded_channel.h"
+#include "engine/core/bounded_channel.h"
 
 namespace tidemark::importers {
 namespace {

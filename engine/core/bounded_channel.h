@@ -1,7 +1,8 @@
-// The hand-over between an importer's reading thread and the thread that owns the write
-// transaction (issues 15, 16): a bounded queue, so reading runs ahead of writing by at most
-// `capacity` messages and memory stays flat however large the input. Used by the findings and
-// the incidents importers. Thread-safe: one producer, one consumer.
+// The hand-over between a thread that reads or computes and the thread that owns the write
+// transaction (issues 15, 16): a bounded queue, so the producer runs ahead of the writer by at
+// most `capacity` messages and memory stays flat however large the input. Used by the findings
+// and the incidents importers and by `run` (its incident scopes). Thread-safe: one producer, one
+// consumer.
 #pragma once
 
 #include <condition_variable>
@@ -9,10 +10,10 @@
 #include <deque>
 #include <mutex>
 
-namespace tidemark::importers {
+namespace tidemark {
 
-// Thrown by Push in the reading thread once the consumer has closed the channel (it stopped
-// listening: done, or failed); the reading thread then returns.
+// Thrown by Push in the producing thread once the consumer has closed the channel (it stopped
+// listening: done, or failed); the producing thread then returns.
 struct ChannelClosed {};
 
 template <typename Message>
@@ -52,4 +53,4 @@ class BoundedChannel {
   bool closed_ = false;
 };
 
-}  // namespace tidemark::importers
+}  // namespace tidemark
