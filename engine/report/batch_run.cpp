@@ -1,6 +1,7 @@
 #include "engine/report/batch_run.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstdio>
 #include <exception>
@@ -67,8 +68,8 @@ scoring::Scope IncidentScope(const DefenseGraph& graph, size_t idx) {
 
 // What keeping one scope in step asks of the feed, decided from the run's snapshot (the store
 // as its transaction began: the run writes item and scope states only at its end, and appends
-// events that nothing here reads), so incident scopes are decided on a second thread, with a
-// read transaction of their own, while the writing thread appends.
+// events that nothing here reads), so scopes are decided on worker threads, each with a read
+// transaction of its own, while the writing thread appends.
 struct Emission {
   std::string_view event;  // kEventOpened or kEventUpdated
   std::string key;
@@ -82,71 +83,89 @@ struct ScopeChanges {
   std::optional<double> resilience;
   std::vector<uint64_t> kept;  // KeyBits of the items kept in step
   std::vector<Emission> emissions;
+  // A threat's or `all`'s evaluation, which its patches (patch_run.h) are decided from on the
+  // writing thread; its views point into the worker's Scorer, which outlives the run.
+  std::optional<scoring::Evaluation> evaluation;
 };
 
-// Incident scopes decided on a second thread and handed over in order, a few batches at a time
-// through a bounded channel (so memory does not follow the incident count). The destructor
-// closes the channel and joins the thread, so a failure of the writing thread (a full map, which
-// reruns the transaction) never leaves it reading.
-class IncidentPipeline {
+// Scopes decided on worker threads and handed over in the order the writing thread applies
+// them. The work is cut into units (a run of incident indices, or one threat scope), numbered
+// in that order; unit u is decided by worker u % kWorkers, which hands its units over in turn
+// through its own bounded channel (so memory does not follow the incident count), and the
+// writing thread takes unit u from that channel: the units arrive in order, however the workers
+// run. A worker that fails hands over its failure as its next unit. The destructor closes the
+// channels and joins the workers, so a failure of the writing thread (a full map, which reruns
+// the transaction) never leaves one reading.
+class ScopePipeline {
  public:
   using Batch = std::vector<ScopeChanges>;
-  static constexpr size_t kBatchScopes = 256;
-  static constexpr size_t kMaxQueued = 8;
+  // Both cores of the 2-core machine issue 16 is measured on: the writing thread's share (the
+  // appends) is small next to the scoring.
+  static constexpr size_t kWorkers = 2;
+  static constexpr size_t kMaxQueued = 4;  // units per worker decided ahead of the writer
 
-  template <typename Produce>
-  explicit IncidentPipeline(Produce produce)
-      : channel_(kMaxQueued),
-        thread_([this, produce]() mutable {
-          Message last;  // after the last batch: the end, or the producer's failure
-          last.end = true;
+  // decide(worker, unit) -> Batch, called on worker `worker` for units worker, worker +
+  // kWorkers, ... below `units`.
+  template <typename Decide>
+  ScopePipeline(size_t units, Decide decide) {
+    for (size_t worker = 0; worker < kWorkers; ++worker) {
+      channels_.push_back(std::make_unique<BoundedChannel<Message>>(kMaxQueued));
+    }
+    try {
+      for (size_t worker = 0; worker < kWorkers; ++worker) {
+        threads_.emplace_back([this, worker, units, decide]() mutable {
           try {
-            produce(*this);
+            for (size_t unit = worker; unit < units; unit += kWorkers) {
+              Message message;
+              try {
+                message.batch = decide(worker, unit);
+              } catch (...) {
+                message.error = std::current_exception();
+              }
+              bool failed = message.error != nullptr;
+              channels_[worker]->Push(std::move(message));
+              if (failed) return;
+            }
           } catch (const ChannelClosed&) {
-            return;  // the writing thread stopped listening
-          } catch (...) {
-            last.error = std::current_exception();
+            // the writing thread stopped listening
           }
-          try {
-            channel_.Push(std::move(last));
-          } catch (const ChannelClosed&) {
-          }
-        }) {}
-  ~IncidentPipeline() {
-    channel_.Close();
-    thread_.join();
+        });
+      }
+    } catch (...) {
+      Stop();
+      throw;
+    }
   }
-  IncidentPipeline(const IncidentPipeline&) = delete;
-  IncidentPipeline& operator=(const IncidentPipeline&) = delete;
+  ~ScopePipeline() { Stop(); }
+  ScopePipeline(const ScopePipeline&) = delete;
+  ScopePipeline& operator=(const ScopePipeline&) = delete;
 
-  // Producer side: throws ChannelClosed once the consumer stopped (the producer then ends).
-  void Push(Batch batch) {
-    Message message;
-    message.batch = std::move(batch);
-    channel_.Push(std::move(message));
-  }
-  // Consumer side: the next batch, or nullopt after the last (rethrowing the producer's failure).
-  std::optional<Batch> Pop() {
-    Message message = channel_.Pop();
+  // Writing thread: unit `unit`'s batch (units taken in order), rethrowing its worker's failure.
+  Batch Pop(size_t unit) {
+    Message message = channels_[unit % kWorkers]->Pop();
     if (message.error) std::rethrow_exception(message.error);
-    if (message.end) return std::nullopt;
     return std::move(message.batch);
   }
 
  private:
   struct Message {
     Batch batch;
-    bool end = false;
     std::exception_ptr error;
   };
-  BoundedChannel<Message> channel_;
-  std::thread thread_;  // last: started once the channel exists
+  void Stop() {
+    for (auto& channel : channels_) channel->Close();
+    for (auto& thread : threads_) thread.join();
+    threads_.clear();
+  }
+  std::vector<std::unique_ptr<BoundedChannel<Message>>> channels_;
+  std::vector<std::thread> threads_;
 };
 
 // One run inside its write transaction.
 class BatchRun {
  public:
-  static constexpr size_t kReleaseEveryBatches = 256;  // x IncidentPipeline::kBatchScopes
+  static constexpr size_t kUnitIncidents = 256;  // incident indices per pipeline unit
+  static constexpr size_t kReleaseEveryUnits = 256;
 
   BatchRun(store::Store& store, store::WriteTxn& txn, const RunOptions& options,
            FeedCatalog::StateWrites& state_writes)
@@ -161,37 +180,48 @@ class BatchRun {
     // writes them: scoring reads their baseline halves and the first few incident ids, so only
     // those pages become resident (a copy of every list: ~145 MB at 1,000,000 incidents).
     graph_.LoadIncidents(txn, /*borrow_evidence=*/true);
-    scorer_ = std::make_unique<scoring::Scorer>(graph_);
+    for (auto& worker : workers_) worker.scorer = std::make_unique<scoring::Scorer>(graph_);
   }
 
   RunSummary Run() {
-    // Incident scopes: scored and compared on a second thread (the scorer is its own until the
-    // join), their events appended here in incident order, so seqs are those of one thread.
-    size_t incidents = 0;
-    {
-      IncidentPipeline pipeline([&](IncidentPipeline& out) { incidents = DecideIncidents(out); });
-      size_t batches = 0;
-      while (auto batch = pipeline.Pop()) {
-        for (auto& changes : *batch) Apply(changes);
-        // LMDB spills dirty pages past ~512 MB and reads them back through the map; those pages
-        // would stay resident to the end (issue 16: <= 1 GB at 1,000,000 incidents). Released
-        // every 65,536 scopes, a few times per run: the scoring thread's pages come back from
-        // the page cache (MAP_SHARED, read-only: nothing is lost).
-        if (++batches % kReleaseEveryBatches == 0) txn_.ReleaseReadPages();
-      }
-    }
-    summary_.incidents = incidents;
+    // The threats with a counted incident, then `all` while at least one incident counts:
+    // without any, it has no technique, and what it recommended resolves as scope-gone rather
+    // than as covered by other controls. Decided on the workers after the incidents.
+    any_counted_ = std::any_of(graph_.incidents().begin(), graph_.incidents().end(),
+                               [&](const graph::IncidentInfo& info) { return info.CountsAt(options_.tau); });
     for (auto& scope : scoring::AllThreatScopes(graph_)) {
       bool counted = std::any_of(scope.incidents.begin(), scope.incidents.end(),
                                  [&](size_t idx) { return graph_.incidents()[idx].CountsAt(options_.tau); });
       if (!counted) continue;
       threats_alive_.insert(ScopeId(scoring::ScopeKindName(scope.kind), scope.id));
-      KeepInStep(scope);
+      late_scopes_.push_back(std::move(scope));
       ++summary_.threats;
     }
-    // `all` while at least one incident counts: without any, it has no technique, and what it
-    // recommended resolves as scope-gone rather than as covered by other controls.
-    if (auto all = scoring::ResolveScope(graph_, "all"); any_counted_ && all.ok()) KeepInStep(*all);
+    if (auto all = scoring::ResolveScope(graph_, "all"); any_counted_ && all.ok()) late_scopes_.push_back(std::move(*all));
+    // Every scope is decided on the workers (each Scorer its own until the join) and applied
+    // here in order (incidents by index, then the threats and `all`), so seqs are those of one
+    // thread.
+    incident_units_ = (graph_.incidents().size() + kUnitIncidents - 1) / kUnitIncidents;
+    size_t units = incident_units_ + late_scopes_.size();
+    {
+      ScopePipeline pipeline(units, [this](size_t worker, size_t unit) { return DecideUnit(workers_[worker], unit); });
+      for (size_t unit = 0; unit < units; ++unit) {
+        for (auto& changes : pipeline.Pop(unit)) {
+          Apply(changes);
+          // Patches (patch_run.h) for threats and `all`, after the scope's recommendation events.
+          if (changes.evaluation) patches_.KeepInStep(changes.scope, *changes.evaluation, graph_);
+        }
+        // LMDB spills dirty pages past ~512 MB and reads them back through the map; those pages
+        // would stay resident to the end (issue 16: <= 1 GB at 1,000,000 incidents). Released
+        // every 65,536 incidents, a few times per run: the workers' pages come back from the
+        // page cache (MAP_SHARED, read-only: nothing is lost).
+        if ((unit + 1) % kReleaseEveryUnits == 0) txn_.ReleaseReadPages();
+      }
+    }
+    for (Worker& worker : workers_) {
+      summary_.incidents += worker.decided;
+      worker.snapshot.reset();
+    }
     std::sort(current_.begin(), current_.end());
     ResolveStale();
     current_ = {};
@@ -202,31 +232,43 @@ class BatchRun {
   }
 
  private:
-  // On the scoring thread: every counted incident not skipped by --since, in index order.
-  // Returns how many were decided.
-  size_t DecideIncidents(IncidentPipeline& out) {
-    store::ReadTxn snapshot = store_.Read();
+  // What a worker thread owns: its Scorer (kept after the join: the threats' evaluations point
+  // into it), a read transaction of the run's snapshot while it decides, and how many incidents
+  // it decided.
+  struct Worker {
+    std::unique_ptr<scoring::Scorer> scorer;
+    std::optional<store::ReadTxn> snapshot;
     size_t decided = 0;
-    IncidentPipeline::Batch batch;
-    for (size_t idx = 0; idx < graph_.incidents().size(); ++idx) {
-      if (!graph_.incidents()[idx].CountsAt(options_.tau)) continue;
-      any_counted_ = true;
-      if (SkippedBySince(graph_.incidents()[idx])) continue;
-      scoring::Scope scope = IncidentScope(graph_, idx);
-      batch.push_back(Decide(snapshot, scope, Evaluate(scope)));
-      ++decided;
-      if (batch.size() == IncidentPipeline::kBatchScopes) out.Push(std::exchange(batch, {}));
+  };
+
+  // On a worker: a unit's scopes. An incident unit: every counted incident of its indices not
+  // skipped by --since, in index order; a late unit: one threat scope or `all`.
+  ScopePipeline::Batch DecideUnit(Worker& worker, size_t unit) {
+    if (!worker.snapshot) worker.snapshot.emplace(store_.Read());
+    ScopePipeline::Batch batch;
+    if (unit >= incident_units_) {
+      const scoring::Scope& scope = late_scopes_[unit - incident_units_];
+      scoring::Evaluation ev = Evaluate(*worker.scorer, scope);
+      batch.push_back(Decide(*worker.snapshot, scope, ev));
+      batch.back().evaluation = std::move(ev);
+      return batch;
     }
-    if (!batch.empty()) out.Push(std::move(batch));
-    return decided;
+    size_t end = std::min(graph_.incidents().size(), (unit + 1) * kUnitIncidents);
+    for (size_t idx = unit * kUnitIncidents; idx < end; ++idx) {
+      if (!graph_.incidents()[idx].CountsAt(options_.tau) || SkippedBySince(graph_.incidents()[idx])) continue;
+      scoring::Scope scope = IncidentScope(graph_, idx);
+      batch.push_back(Decide(*worker.snapshot, scope, Evaluate(*worker.scorer, scope)));
+      ++worker.decided;
+    }
+    return batch;
   }
 
   // Recommendations only, and of an incident only the top K it keeps (the first K of its whole
   // list, without building the rest).
-  scoring::Evaluation Evaluate(const scoring::Scope& scope) {
+  scoring::Evaluation Evaluate(scoring::Scorer& scorer, const scoring::Scope& scope) const {
     scoring::EvaluateOptions evaluate{.details = false};
     if (scope.kind == scoring::ScopeKind::kIncident) evaluate.max_recommendations = options_.top;
-    return scorer_->Evaluate(scope, options_.tau, evaluate);
+    return scorer.Evaluate(scope, options_.tau, evaluate);
   }
 
   // The events and states keeping `scope` in step asks for, against `snapshot` (the run's
@@ -312,15 +354,6 @@ class BatchRun {
     size_t count = ev.recommendations.size();
     if (scope.kind == scoring::ScopeKind::kIncident && options_.top > 0) count = std::min(count, options_.top);
     return count;
-  }
-
-  // A threat or `all` (on the writing thread, after the incidents).
-  void KeepInStep(const scoring::Scope& scope) {
-    scoring::Evaluation ev = Evaluate(scope);
-    ScopeChanges changes = Decide(txn_, scope, ev);
-    Apply(changes);
-    // Patches (patch_run.h) for threats and `all`, after the scope's recommendation events.
-    if (scope.kind != scoring::ScopeKind::kIncident) patches_.KeepInStep(changes.scope, ev, graph_);
   }
 
   FeedItem ItemOf(const FeedScope& scope, const scoring::Recommendation& rec) const {
@@ -422,7 +455,7 @@ class BatchRun {
       recommended_scope_.reset();
       if (auto idx = graph_.IncidentIndex(incident_id)) recommended_scope_ = IncidentScope(graph_, *idx);
     }
-    return recommended_scope_ && scorer_->Recommends(*recommended_scope_, control, options_.tau);
+    return recommended_scope_ && workers_[0].scorer->Recommends(*recommended_scope_, control, options_.tau);
   }
 
   store::Store& store_;
@@ -430,12 +463,14 @@ class BatchRun {
   const RunOptions& options_;
   FeedCatalog::StateWrites& state_writes_;  // the item and scope states this run writes, after it
   DefenseGraph graph_;
-  std::unique_ptr<scoring::Scorer> scorer_;
+  std::array<Worker, ScopePipeline::kWorkers> workers_;  // after the join, the first one's Scorer serves ResolveStale
   uint64_t seq_;
   PatchRun patches_;  // advances seq_
   RunSummary summary_;
-  bool any_counted_ = false;  // set by the scoring thread, read after it is joined
+  bool any_counted_ = false;  // whether any incident counts at τ
   std::unordered_set<std::string> threats_alive_;  // ScopeId of each threat kept in step
+  std::vector<scoring::Scope> late_scopes_;  // the threats kept in step, then `all`: units after the incidents
+  size_t incident_units_ = 0;
   std::vector<uint64_t> current_;  // KeyBits of the item keys this run keeps in step (sorted before ResolveStale)
   std::string event_;  // the event Apply appends (one buffer for every event)
   std::optional<scoring::Scope> recommended_scope_;  // the incident scope StillRecommended last built
