@@ -29,16 +29,20 @@ using store::FeedCatalog;
 
 // What "changed" means for recommendation.updated: the impact to 4 decimals and the techniques.
 // (The layout a version-1 store wrote after its open flag, so an upgraded store stays in step.)
-std::string Fingerprint(const FeedItem& item) {
+void AppendFingerprint(const FeedItem& item, std::string& out) {
   char impact[64];
   // As printf's "%.4f" (to_chars with a precision is specified so), without its format parsing.
   auto [end, error] = std::to_chars(impact, impact + sizeof impact, item.impact, std::chars_format::fixed, 4);
-  std::string out(impact, end);
+  out.append(impact, end);
   out += '|';
   for (const auto& t : item.techniques) {
     out += t;
     out += ',';
   }
+}
+std::string Fingerprint(const FeedItem& item) {
+  std::string out;
+  AppendFingerprint(item, out);
   return out;
 }
 
@@ -70,11 +74,14 @@ scoring::Scope IncidentScope(const DefenseGraph& graph, size_t idx) {
 // as its transaction began: the run writes item and scope states only at its end, and appends
 // events that nothing here reads), so scopes are decided on worker threads, each with a read
 // transaction of its own, while the writing thread appends.
+// An item event and the item's new state, as bytes of ScopeChanges::bytes: the item key, its
+// fingerprint, then the event without its seq (AppendItemEventTail), back to back.
 struct Emission {
-  std::string_view event;  // kEventOpened or kEventUpdated
-  std::string key;
-  std::string fingerprint;
-  std::string body;  // ItemEventBody
+  bool opened = false;  // kEventOpened, else kEventUpdated
+  uint32_t at = 0;
+  uint32_t key_size = 0;
+  uint32_t fingerprint_size = 0;
+  uint32_t tail_size = 0;
 };
 struct ScopeChanges {
   FeedScope scope;
@@ -83,6 +90,7 @@ struct ScopeChanges {
   std::optional<double> resilience;
   std::vector<uint64_t> kept;  // KeyBits of the items kept in step
   std::vector<Emission> emissions;
+  std::string bytes;  // every emission's bytes: one allocation for the scope's events
   // A threat's or `all`'s evaluation, which its patches (patch_run.h) are decided from on the
   // writing thread; its views point into the worker's Scorer, which outlives the run.
   std::optional<scoring::Evaluation> evaluation;
@@ -238,6 +246,7 @@ class BatchRun {
   struct Worker {
     std::unique_ptr<scoring::Scorer> scorer;
     std::optional<store::ReadTxn> snapshot;
+    FeedItem item;  // Decide's scratch
     size_t decided = 0;
   };
 
@@ -249,7 +258,7 @@ class BatchRun {
     if (unit >= incident_units_) {
       const scoring::Scope& scope = late_scopes_[unit - incident_units_];
       scoring::Evaluation ev = Evaluate(*worker.scorer, scope);
-      batch.push_back(Decide(*worker.snapshot, scope, ev));
+      batch.push_back(Decide(*worker.snapshot, scope, ev, worker.item));
       batch.back().evaluation = std::move(ev);
       return batch;
     }
@@ -257,7 +266,7 @@ class BatchRun {
     for (size_t idx = unit * kUnitIncidents; idx < end; ++idx) {
       if (!graph_.incidents()[idx].CountsAt(options_.tau) || SkippedBySince(graph_.incidents()[idx])) continue;
       scoring::Scope scope = IncidentScope(graph_, idx);
-      batch.push_back(Decide(*worker.snapshot, scope, Evaluate(*worker.scorer, scope)));
+      batch.push_back(Decide(*worker.snapshot, scope, Evaluate(*worker.scorer, scope), worker.item));
       ++worker.decided;
     }
     return batch;
@@ -274,27 +283,35 @@ class BatchRun {
   // The events and states keeping `scope` in step asks for, against `snapshot` (the run's
   // transaction, or a read transaction of the same snapshot). The feed item carries each
   // technique's path from the recommendation.
-  ScopeChanges Decide(const store::ReadTxn& snapshot, const scoring::Scope& scope, const scoring::Evaluation& ev) const {
+  // `item` is scratch space, reused from item to item (its strings keep their capacity).
+  ScopeChanges Decide(const store::ReadTxn& snapshot, const scoring::Scope& scope, const scoring::Evaluation& ev,
+                      FeedItem& item) const {
     ScopeChanges changes;
     changes.scope = FeedScopeOf(scope);
     DecideResilience(snapshot, changes, ev.resilience);
     size_t kept = KeptCount(scope, ev);
     changes.kept.reserve(kept);
     for (size_t rec_idx = 0; rec_idx < kept; ++rec_idx) {
-      FeedItem item = ItemOf(changes.scope, ev.recommendations[rec_idx]);
+      FillItem(changes.scope, ev.recommendations[rec_idx], item);
       changes.kept.push_back(FeedCatalog::KeyBits(item.key));
       auto stored = FeedCatalog::Item(snapshot, item.key);
-      std::string fingerprint = Fingerprint(item);
-      std::string_view event;
+      Emission emission;
+      emission.at = static_cast<uint32_t>(changes.bytes.size());
+      emission.key_size = static_cast<uint32_t>(item.key.size());
+      changes.bytes += item.key;
+      AppendFingerprint(item, changes.bytes);
+      emission.fingerprint_size = static_cast<uint32_t>(changes.bytes.size() - emission.at - emission.key_size);
+      std::string_view fingerprint(changes.bytes.data() + emission.at + emission.key_size, emission.fingerprint_size);
       if (!stored || !stored->open) {
-        event = kEventOpened;
-      } else if (stored->fingerprint != fingerprint) {
-        event = kEventUpdated;
-      } else {
+        emission.opened = true;
+      } else if (stored->fingerprint == fingerprint) {
+        changes.bytes.resize(emission.at);
         continue;
       }
-      std::string body = ItemEventBody(options_.event_time, item);
-      changes.emissions.push_back(Emission{event, std::move(item.key), std::move(fingerprint), std::move(body)});
+      size_t tail_at = changes.bytes.size();
+      AppendItemEventTail(emission.opened ? kEventOpened : kEventUpdated, options_.event_time, item, changes.bytes);
+      emission.tail_size = static_cast<uint32_t>(changes.bytes.size() - tail_at);
+      changes.emissions.push_back(emission);
     }
     return changes;
   }
@@ -310,12 +327,17 @@ class BatchRun {
       state_writes_.PutScopeResilience(changes.scope.kind, changes.scope.id, changes.resilience);
     }
     current_.insert(current_.end(), changes.kept.begin(), changes.kept.end());
-    for (Emission& emission : changes.emissions) {
+    for (const Emission& emission : changes.emissions) {
       ++seq_;
-      EventJson(seq_, emission.event, emission.body, event_);
-      FeedCatalog::Append(txn_, seq_, event_);
-      state_writes_.PutItem(emission.key, true, emission.fingerprint, seq_);
-      ++(emission.event == kEventOpened ? summary_.opened : summary_.updated);
+      std::string_view bytes(changes.bytes);
+      std::string_view key = bytes.substr(emission.at, emission.key_size);
+      std::string_view fingerprint = bytes.substr(emission.at + emission.key_size, emission.fingerprint_size);
+      std::string_view tail = bytes.substr(emission.at + emission.key_size + emission.fingerprint_size, emission.tail_size);
+      char digits[24];
+      auto [end, error] = std::to_chars(digits, digits + sizeof digits, seq_);
+      FeedCatalog::Append(txn_, seq_, {EventSeqHead(), std::string_view(digits, end - digits), tail});
+      state_writes_.PutItem(key, true, fingerprint, seq_);
+      ++(emission.opened ? summary_.opened : summary_.updated);
     }
   }
 
@@ -356,24 +378,25 @@ class BatchRun {
     return count;
   }
 
-  FeedItem ItemOf(const FeedScope& scope, const scoring::Recommendation& rec) const {
+  // The feed item of a recommendation, into `item` (every field set, its strings reused).
+  void FillItem(const FeedScope& scope, const scoring::Recommendation& rec, FeedItem& item) const {
     const auto& control = graph_.control_info(rec.control).control;
-    FeedItem item;
     item.scope = scope;
     item.control_id = control.id;
     item.control_title = control.title;
     item.owner = control.owner;
     item.key = FeedCatalog::ItemKey(scope.kind, scope.id, control.id);
     item.impact = RoundScore(rec.impact);
-    item.status = std::string(model::ControlStatusName(rec.status));
-    item.techniques.reserve(rec.techniques.size());
-    item.paths.reserve(rec.techniques.size());
+    item.status = model::ControlStatusName(rec.status);
+    item.reason.reset();
+    item.techniques.resize(rec.techniques.size());
+    item.paths.resize(rec.techniques.size());
     for (size_t k = 0; k < rec.techniques.size(); ++k) {
       const std::string& technique = graph_.props(rec.techniques[k]).id;
-      item.techniques.push_back(technique);
-      item.paths.emplace_back(technique, rec.paths[k]);
+      item.techniques[k] = technique;
+      item.paths[k].first = technique;
+      item.paths[k].second = rec.paths[k];
     }
-    return item;
   }
 
   // scope.resilience_dropped when R fell by kResilienceDropPoints or more since the previous run
@@ -472,7 +495,6 @@ class BatchRun {
   std::vector<scoring::Scope> late_scopes_;  // the threats kept in step, then `all`: units after the incidents
   size_t incident_units_ = 0;
   std::vector<uint64_t> current_;  // KeyBits of the item keys this run keeps in step (sorted before ResolveStale)
-  std::string event_;  // the event Apply appends (one buffer for every event)
   std::optional<scoring::Scope> recommended_scope_;  // the incident scope StillRecommended last built
 };
 

@@ -1,5 +1,7 @@
 #include "engine/report/feed.h"
 
+#include <charconv>
+
 #include "engine/core/json.h"
 #include "engine/report/kev_json.h"
 
@@ -214,32 +216,39 @@ std::string ScopePhrase(const FeedScope& scope) {
 }
 
 std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const FeedItem& item) {
-  std::string out;
-  EventJson(seq, event, ItemEventBody(time, item), out);
+  char digits[24];
+  auto [end, error] = std::to_chars(digits, digits + sizeof digits, seq);
+  std::string out(EventSeqHead());
+  out.append(digits, end);
+  AppendItemEventTail(event, time, item, out);
   return out;
 }
 
-std::string ItemEventBody(TimeMs time, const FeedItem& item) {
-  rapidjson::StringBuffer buf(nullptr, 1024);  // an event is a few hundred bytes: one allocation
-  JsonWriter w(buf);
+std::string_view EventSeqHead() {
+  // The event head as WriteEventName writes it, up to its seq's value.
+  static const std::string head = [] {
+    rapidjson::StringBuffer buf;
+    JsonWriter w(buf);
+    w.StartObject();
+    WriteEventName(w, 0, "");
+    std::string_view json(buf.GetString(), buf.GetSize());
+    return std::string(json.substr(0, json.find(R"("seq":)") + 6));
+  }();
+  return head;
+}
+
+void AppendItemEventTail(std::string_view event, TimeMs time, const FeedItem& item, std::string& out) {
+  thread_local rapidjson::StringBuffer buf;  // reused: no allocation per event
+  thread_local JsonWriter w(buf);
+  buf.Clear();
+  w.Reset(buf);
   w.StartObject();
+  WriteEventName(w, 0, event);  // seq 0: one digit, cut below with the head
   WriteField(w, "time", EventTime(time));
   WriteItemBody(w, item);
   w.EndObject();
-  return std::string(buf.GetString() + 1, buf.GetSize() - 1);  // after the object's opening brace
-}
-
-void EventJson(uint64_t seq, std::string_view event, std::string_view item_body, std::string& out) {
-  thread_local rapidjson::StringBuffer head;  // reused: no allocation per event
-  thread_local JsonWriter w(head);
-  head.Clear();
-  w.Reset(head);
-  w.StartObject();
-  WriteEventName(w, seq, event);  // the head's members; the body's first member follows a comma
-  out.reserve(head.GetSize() + 1 + item_body.size());
-  out.assign(head.GetString(), head.GetSize());
-  out += ',';
-  out += item_body;
+  size_t from = EventSeqHead().size() + 1;
+  out.append(buf.GetString() + from, buf.GetSize() - from);
 }
 
 std::string EventJson(uint64_t seq, TimeMs time, const ResilienceDrop& drop) {

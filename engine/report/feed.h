@@ -95,14 +95,12 @@ struct ResilienceDrop {
 // One NDJSON line (no newline) of schema tidemark.feed/1: a recommendation.* event, or
 // scope.resilience_dropped.
 std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const FeedItem& item);
-// The same event in two steps, for a writer that numbers events away from where their items are
-// built (a batch run builds them on its scoring thread): ItemEventBody is everything after the
-// event name (from ,"time" to the closing brace), and EventJson(seq, event, body) puts the head
-// before it, giving the bytes of EventJson(seq, event, time, item).
-// The second step replaces `out`'s bytes (a writer appending hundreds of thousands of events
-// reuses one string).
-std::string ItemEventBody(TimeMs time, const FeedItem& item);
-void EventJson(uint64_t seq, std::string_view event, std::string_view item_body, std::string& out);
+// The same event cut around its seq, for a writer that numbers events away from where their
+// items are built (a batch run builds them on its worker threads): EventSeqHead(), the decimal
+// seq, then what AppendItemEventTail appends to `out` (from the comma after the seq to the
+// closing brace) are the bytes of EventJson(seq, event, time, item).
+std::string_view EventSeqHead();
+void AppendItemEventTail(std::string_view event, TimeMs time, const FeedItem& item, std::string& out);
 std::string EventJson(uint64_t seq, TimeMs time, const ResilienceDrop& drop);
 std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const PatchItem& patch);
 

@@ -145,6 +145,13 @@ void FeedCatalog::Append(WriteTxn& txn, uint64_t seq, std::string_view event_jso
   if (!txn.Append(Db::kFeed, key, event_json)) txn.Put(Db::kFeed, key, event_json);
 }
 
+void FeedCatalog::Append(WriteTxn& txn, uint64_t seq, std::initializer_list<std::string_view> event_json_parts) {
+  size_t size = 0;
+  for (std::string_view part : event_json_parts) size += part.size();
+  char* at = txn.AppendOrPutReserved(Db::kFeed, EncodeInt64(static_cast<int64_t>(seq)), size);
+  for (std::string_view part : event_json_parts) at = std::copy(part.begin(), part.end(), at);
+}
+
 void FeedCatalog::ForEachFrom(const ReadTxn& txn, uint64_t from,
                               const std::function<bool(uint64_t, std::string_view)>& fn) {
   txn.ForEachFrom(Db::kFeed, EncodeInt64(static_cast<int64_t>(from)), [&](std::string_view key, std::string_view value) {

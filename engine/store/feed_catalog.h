@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,6 +66,8 @@ class FeedCatalog {
   static uint64_t LastSeq(const ReadTxn& txn);
   // Stores `event_json` (which must already carry "seq": seq) under seq.
   static void Append(WriteTxn& txn, uint64_t seq, std::string_view event_json);
+  // The same for an event given as consecutive parts (copied once, into the store's page).
+  static void Append(WriteTxn& txn, uint64_t seq, std::initializer_list<std::string_view> event_json_parts);
   // Events with seq >= from, in order, until fn returns false.
   static void ForEachFrom(const ReadTxn& txn, uint64_t from,
                           const std::function<bool(uint64_t, std::string_view)>& fn);

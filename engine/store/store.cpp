@@ -211,6 +211,24 @@ bool WriteTxn::Append(Db db, std::string_view key, std::string_view value) {
   return true;
 }
 
+char* WriteTxn::AppendOrPutReserved(Db db, std::string_view key, size_t size) {
+  if (key.empty() || key.size() > 511) {
+    throw StoreFailure("store: key of " + std::to_string(key.size()) +
+                       " bytes is outside LMDB's 1..511 range");
+  }
+  MDB_cursor*& cursor = append_cursors_[static_cast<int>(db)];
+  if (cursor == nullptr) Check("cursor", mdb_cursor_open(txn_, store_->dbi(db), &cursor));
+  MDB_val k = ToVal(key), v{size, nullptr};
+  int rc = mdb_cursor_put(cursor, &k, &v, MDB_APPEND | MDB_RESERVE);
+  if (rc == MDB_KEYEXIST) {
+    CloseAppendCursor(db);
+    v = MDB_val{size, nullptr};
+    rc = mdb_put(txn_, store_->dbi(db), &k, &v, MDB_RESERVE);
+  }
+  Check("put", rc);
+  return static_cast<char*>(v.mv_data);
+}
+
 std::optional<std::string_view> WriteTxn::PutIfAbsent(Db db, std::string_view key, std::string_view value) {
   if (key.empty() || key.size() > 511) {
     throw StoreFailure("store: key of " + std::to_string(key.size()) +

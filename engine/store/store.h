@@ -118,6 +118,10 @@ class WriteTxn : public ReadTxn {
   // Successive appends to a database share a cursor left at its end (as mdb_load does), so an
   // append does not descend the tree; any other write to that database closes it.
   bool Append(Db db, std::string_view key, std::string_view value);
+  // Append, else Put, of a value of `size` bytes that the caller writes at the returned address
+  // before the next write to the transaction (LMDB's MDB_RESERVE: a value assembled from parts
+  // is copied once, into its page).
+  char* AppendOrPutReserved(Db db, std::string_view key, size_t size);
   // Writes `value` unless `key` exists; then writes nothing and returns the stored value (valid
   // until the next write). One B-tree descent where Get then Put take two.
   std::optional<std::string_view> PutIfAbsent(Db db, std::string_view key, std::string_view value);
