@@ -29,7 +29,9 @@ using store::FeedCatalog;
 
 // What "changed" means for recommendation.updated: the impact to 4 decimals and the techniques.
 // (The layout a version-1 store wrote after its open flag, so an upgraded store stays in step.)
-void AppendFingerprint(const FeedItem& item, std::string& out) {
+// (A FeedItem or a FeedItemView.)
+template <typename Item>
+void AppendFingerprint(const Item& item, std::string& out) {
   char impact[64];
   // As printf's "%.4f" (to_chars with a precision is specified so), without its format parsing.
   auto [end, error] = std::to_chars(impact, impact + sizeof impact, item.impact, std::chars_format::fixed, 4);
@@ -246,7 +248,6 @@ class BatchRun {
   struct Worker {
     std::unique_ptr<scoring::Scorer> scorer;
     std::optional<store::ReadTxn> snapshot;
-    FeedItem item;  // Decide's scratch
     size_t decided = 0;
   };
 
@@ -258,7 +259,7 @@ class BatchRun {
     if (unit >= incident_units_) {
       const scoring::Scope& scope = late_scopes_[unit - incident_units_];
       scoring::Evaluation ev = Evaluate(*worker.scorer, scope);
-      batch.push_back(Decide(*worker.snapshot, scope, ev, worker.item));
+      batch.push_back(Decide(*worker.snapshot, scope, ev));
       batch.back().evaluation = std::move(ev);
       return batch;
     }
@@ -266,7 +267,7 @@ class BatchRun {
     for (size_t idx = unit * kUnitIncidents; idx < end; ++idx) {
       if (!graph_.incidents()[idx].CountsAt(options_.tau) || SkippedBySince(graph_.incidents()[idx])) continue;
       scoring::Scope scope = IncidentScope(graph_, idx);
-      batch.push_back(Decide(*worker.snapshot, scope, Evaluate(*worker.scorer, scope), worker.item));
+      batch.push_back(Decide(*worker.snapshot, scope, Evaluate(*worker.scorer, scope)));
       ++worker.decided;
     }
     return batch;
@@ -283,16 +284,18 @@ class BatchRun {
   // The events and states keeping `scope` in step asks for, against `snapshot` (the run's
   // transaction, or a read transaction of the same snapshot). The feed item carries each
   // technique's path from the recommendation.
-  // `item` is scratch space, reused from item to item (its strings keep their capacity).
-  ScopeChanges Decide(const store::ReadTxn& snapshot, const scoring::Scope& scope, const scoring::Evaluation& ev,
-                      FeedItem& item) const {
+  ScopeChanges Decide(const store::ReadTxn& snapshot, const scoring::Scope& scope, const scoring::Evaluation& ev) const {
     ScopeChanges changes;
     changes.scope = FeedScopeOf(scope);
     DecideResilience(snapshot, changes, ev.resilience);
     size_t kept = KeptCount(scope, ev);
     changes.kept.reserve(kept);
+    FeedItemView item(changes.scope);  // one item after the other
+    std::string key;
     for (size_t rec_idx = 0; rec_idx < kept; ++rec_idx) {
-      FillItem(changes.scope, ev.recommendations[rec_idx], item);
+      std::string_view control_id = ViewOf(ev.recommendations[rec_idx], item);
+      key = FeedCatalog::ItemKey(changes.scope.kind, changes.scope.id, control_id);
+      item.key = key;
       changes.kept.push_back(FeedCatalog::KeyBits(item.key));
       auto stored = FeedCatalog::Item(snapshot, item.key);
       Emission emission;
@@ -378,25 +381,23 @@ class BatchRun {
     return count;
   }
 
-  // The feed item of a recommendation, into `item` (every field set, its strings reused).
-  void FillItem(const FeedScope& scope, const scoring::Recommendation& rec, FeedItem& item) const {
+  // The feed item of a recommendation (its fields but the key, which it leaves to the caller),
+  // as views into the graph and the evaluation; returns the control id.
+  std::string_view ViewOf(const scoring::Recommendation& rec, FeedItemView& item) const {
     const auto& control = graph_.control_info(rec.control).control;
-    item.scope = scope;
     item.control_id = control.id;
     item.control_title = control.title;
     item.owner = control.owner;
-    item.key = FeedCatalog::ItemKey(scope.kind, scope.id, control.id);
     item.impact = RoundScore(rec.impact);
     item.status = model::ControlStatusName(rec.status);
-    item.reason.reset();
-    item.techniques.resize(rec.techniques.size());
-    item.paths.resize(rec.techniques.size());
+    item.techniques.clear();
+    item.paths.clear();
     for (size_t k = 0; k < rec.techniques.size(); ++k) {
-      const std::string& technique = graph_.props(rec.techniques[k]).id;
-      item.techniques[k] = technique;
-      item.paths[k].first = technique;
-      item.paths[k].second = rec.paths[k];
+      std::string_view technique = graph_.props(rec.techniques[k]).id;
+      item.techniques.push_back(technique);
+      item.paths.emplace_back(technique, rec.paths[k]);
     }
+    return control.id;
   }
 
   // scope.resilience_dropped when R fell by kResilienceDropPoints or more since the previous run

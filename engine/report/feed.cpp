@@ -57,8 +57,9 @@ FeedScope ReadScope(const rapidjson::Value& doc) {
   return scope;
 }
 
-template <typename W>
-void WriteItemBody(W& w, const FeedItem& item) {
+// A FeedItem or a FeedItemView.
+template <typename W, typename Item>
+void WriteItemBody(W& w, const Item& item) {
   WriteField(w, "key", item.key);
   WriteScope(w, item.scope);
   w.Key("control");
@@ -237,7 +238,10 @@ std::string_view EventSeqHead() {
   return head;
 }
 
-void AppendItemEventTail(std::string_view event, TimeMs time, const FeedItem& item, std::string& out) {
+namespace {
+
+template <typename Item>
+void AppendTail(std::string_view event, TimeMs time, const Item& item, std::string& out) {
   thread_local rapidjson::StringBuffer buf;  // reused: no allocation per event
   thread_local JsonWriter w(buf);
   buf.Clear();
@@ -249,6 +253,16 @@ void AppendItemEventTail(std::string_view event, TimeMs time, const FeedItem& it
   w.EndObject();
   size_t from = EventSeqHead().size() + 1;
   out.append(buf.GetString() + from, buf.GetSize() - from);
+}
+
+}  // namespace
+
+void AppendItemEventTail(std::string_view event, TimeMs time, const FeedItem& item, std::string& out) {
+  AppendTail(event, time, item, out);
+}
+
+void AppendItemEventTail(std::string_view event, TimeMs time, const FeedItemView& item, std::string& out) {
+  AppendTail(event, time, item, out);
 }
 
 std::string EventJson(uint64_t seq, TimeMs time, const ResilienceDrop& drop) {

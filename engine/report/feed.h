@@ -57,6 +57,22 @@ struct FeedItem {
   std::optional<ResolveReason> reason;  // resolved events only
 };
 
+// A FeedItem whose fields point into storage that outlives it (the run's graph and evaluation):
+// what a batch run renders an opened or updated event from without copying a string per field.
+struct FeedItemView {
+  explicit FeedItemView(const FeedScope& item_scope) : scope(item_scope) {}
+  std::string_view key;
+  const FeedScope& scope;
+  std::string_view control_id;
+  std::string_view control_title;
+  std::string_view owner;
+  double impact = 0;
+  std::vector<std::string_view> techniques;
+  std::vector<std::pair<std::string_view, std::string_view>> paths;
+  std::string_view status;
+  std::optional<ResolveReason> reason;  // resolved events only: never set on a view
+};
+
 // Why a patch.resolved event resolved; decided by PatchRun (patch_run.h) in this order:
 // scope-gone (the scope is no longer kept in step), patched (no finding of the software is open
 // at τ any more), no-impact (findings are open but fixing them would no longer lower the
@@ -101,6 +117,7 @@ std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const F
 // closing brace) are the bytes of EventJson(seq, event, time, item).
 std::string_view EventSeqHead();
 void AppendItemEventTail(std::string_view event, TimeMs time, const FeedItem& item, std::string& out);
+void AppendItemEventTail(std::string_view event, TimeMs time, const FeedItemView& item, std::string& out);
 std::string EventJson(uint64_t seq, TimeMs time, const ResilienceDrop& drop);
 std::string EventJson(uint64_t seq, std::string_view event, TimeMs time, const PatchItem& patch);
 
