@@ -232,7 +232,6 @@ class BatchRun {
       summary_.incidents += worker.decided;
       worker.snapshot.reset();
     }
-    std::sort(current_.begin(), current_.end());
     ResolveStale();
     current_ = {};
     patches_.ResolveStale([&](std::string_view kind, std::string_view id) { return Alive(kind, id); });
@@ -418,8 +417,14 @@ class BatchRun {
   // evaluated or is gone; a scope skipped by --since keeps them.
   void ResolveStale() {
     std::vector<FeedItem> stale;
+    bool sorted = false;  // current_ is sorted at the first open item (a first run has none)
     FeedCatalog::ForEachItem(txn_, [&](std::string_view key, const FeedCatalog::ItemState& state) {
-      if (!state.open || std::binary_search(current_.begin(), current_.end(), FeedCatalog::KeyBits(key))) return;
+      if (!state.open) return;
+      if (!sorted) {
+        std::sort(current_.begin(), current_.end());
+        sorted = true;
+      }
+      if (std::binary_search(current_.begin(), current_.end(), FeedCatalog::KeyBits(key))) return;
       auto item = ParseItem(FeedCatalog::Published(txn_, state));
       if (!item) throw store::StoreFailure("feed_state: the item of key " + std::string(key) + " is not JSON");
       if (!Evaluated(item->scope.kind, item->scope.id) && Alive(item->scope.kind, item->scope.id)) return;
@@ -495,7 +500,7 @@ class BatchRun {
   std::unordered_set<std::string> threats_alive_;  // ScopeId of each threat kept in step
   std::vector<scoring::Scope> late_scopes_;  // the threats kept in step, then `all`: units after the incidents
   size_t incident_units_ = 0;
-  std::vector<uint64_t> current_;  // KeyBits of the item keys this run keeps in step (sorted before ResolveStale)
+  std::vector<uint64_t> current_;  // KeyBits of the item keys this run keeps in step (ResolveStale sorts them)
   std::optional<scoring::Scope> recommended_scope_;  // the incident scope StillRecommended last built
 };
 
