@@ -39,6 +39,31 @@ TEST_CASE("an opened event carries SPEC's fields in a fixed order, and the owner
         std::string::npos);
 }
 
+TEST_CASE("an event built without its seq (head, seq, tail), from the item or a view of it, is EventJson's bytes") {
+  FeedItem item = Item();
+  item.owner = "Endpoint Team";
+  FeedItemView view(item.scope);
+  view.key = item.key;
+  view.control_id = item.control_id;
+  view.control_title = item.control_title;
+  view.owner = item.owner;
+  view.impact = item.impact;
+  view.techniques = {"T1059.001", "T1566.001"};
+  view.paths = {{"T1059.001", "mitigation:M1038"}, {"T1566.001", "direct"}};
+  view.status = item.status;
+  for (std::string_view event : {kEventOpened, kEventUpdated}) {
+    std::string from_item(EventSeqHead());
+    from_item += "1234567";
+    AppendItemEventTail(event, kTime, item, from_item);
+    std::string from_view(EventSeqHead());
+    from_view += "1234567";
+    AppendItemEventTail(event, kTime, view, from_view);
+    CHECK(from_item == EventJson(1234567, event, kTime, item));
+    CHECK(from_view == from_item);
+  }
+  CHECK(EventSeqHead() == R"({"schema":"tidemark.feed/1","seq":)");
+}
+
 TEST_CASE("a resolved event says why; a threat scope carries its name") {
   FeedItem item = Item();
   item.scope = {"group", "G0016", "APT29"};

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "tests/test_support.h"
@@ -36,6 +37,26 @@ TEST_CASE("feed: seq starts at 1, events read back in seq order from any seq, cu
   CHECK(seen == std::vector<uint64_t>{250, 251, 252, 253, 254, 255, 256, 257, 258, 259, 260});
   CHECK(FeedCatalog::Cursor(txn, "jira") == 255);
   CHECK(FeedCatalog::Cursor(txn, "servicenow") == 0);
+}
+
+TEST_CASE("an event appended in parts reads back whole, also one too large for a page and one under an older seq") {
+  auto store = Store::Open(testing::TempDir("feed_parts"));
+  REQUIRE(store.ok());
+  std::string large(10000, 'x');  // past LMDB's node size: an overflow page
+  REQUIRE((*store)->Write([&](WriteTxn& txn) {
+                     FeedCatalog::Append(txn, 2, {"{\"seq\":", "2", ",\"event\":\"a\"}"});
+                     FeedCatalog::Append(txn, 3, {"{\"seq\":3,\"x\":\"", large, "\"}"});
+                     FeedCatalog::Append(txn, 1, {"{\"seq\":", "1", "}"});  // not beyond the last: a put
+                     FeedCatalog::Append(txn, 4, {"{\"seq\":4}"});
+                     return Status::Ok();
+                   }).ok());
+  std::vector<std::string> events;
+  FeedCatalog::ForEachFrom((*store)->Read(), 1, [&](uint64_t, std::string_view event) {
+    events.emplace_back(event);
+    return true;
+  });
+  CHECK(events == std::vector<std::string>{"{\"seq\":1}", "{\"seq\":2,\"event\":\"a\"}",
+                                           "{\"seq\":3,\"x\":\"" + large + "\"}", "{\"seq\":4}"});
 }
 
 TEST_CASE("the item key depends only on scope and control, is 16 hex digits, and scope and control keys differ from it") {
