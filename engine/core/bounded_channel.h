@@ -1,7 +1,7 @@
 // The hand-over between a thread that reads or computes and the thread that owns the write
 // transaction (issues 15, 16): a bounded queue, so the producer runs ahead of the writer by at
 // most `capacity` messages and memory stays flat however large the input. Used by the findings
-// and the incidents importers and by `run` (its incident scopes). Thread-safe: one producer, one
+// and the incidents importers and by `run` (one per worker thread). Thread-safe: one producer, one
 // consumer.
 #pragma once
 
