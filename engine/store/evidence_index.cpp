@@ -32,26 +32,26 @@ void AppendHost(std::string& out, T value) {
   out.append(bytes, sizeof value);
 }
 
-// Runs make(k, worker) for k = 0 .. count - 1 and put(k, result) in that order, on this thread
+// Runs make(k, worker) for k = first .. last - 1 and put(k, result) in that order, on this thread
 // (worker 0) and, when `two_threads`, on a second one too (worker 1): both take the next k, so
 // the results wait for their put only briefly. make must be safe to run on two threads at once;
 // put runs on this thread only. An exception from make reaches this thread at its put.
 template <typename Make, typename Put>
-void ParallelSlots(size_t count, bool two_threads, Make&& make, Put&& put) {
+void ParallelSlots(size_t first, size_t last, bool two_threads, Make&& make, Put&& put) {
   if (!two_threads) {
-    for (size_t k = 0; k < count; ++k) put(k, make(k, 0));
+    for (size_t k = first; k < last; ++k) put(k, make(k, 0));
     return;
   }
   using Result = decltype(make(size_t{0}, 0));
-  std::vector<Result> results(count);
-  std::vector<std::exception_ptr> errors(count);
-  std::vector<char> ready(count, 0);
+  std::vector<Result> results(last);
+  std::vector<std::exception_ptr> errors(last);
+  std::vector<char> ready(last, 0);
   std::mutex mutex;
   std::condition_variable made;
-  std::atomic<size_t> next{0};
+  std::atomic<size_t> next{first};
   auto make_next = [&](int worker) {
     size_t k = next.fetch_add(1);
-    if (k >= count) return false;
+    if (k >= last) return false;
     Result result;
     std::exception_ptr error;
     try {
@@ -76,7 +76,7 @@ void ParallelSlots(size_t count, bool two_threads, Make&& make, Put&& put) {
     std::thread& thread;
     ~Joiner() { thread.join(); }
   } joiner{helper};
-  for (size_t k = 0; k < count; ++k) {
+  for (size_t k = first; k < last; ++k) {
     for (;;) {
       {
         std::lock_guard<std::mutex> lock(mutex);
@@ -312,11 +312,9 @@ void EvidenceIndex::Writer::Finish(WriteTxn& txn) {
     for (const Change& c : changes_) grouped[at[c.technique]++] = c;
     std::vector<Change>().swap(changes_);
   }
-  // The touched techniques' stored lists, copied (the puts below may move pages).
+  // The touched techniques' stored lists, copied (the puts below may move pages) a window of
+  // techniques at a time (at most ~64 MB of them: a store of 1,000,000 incidents holds ~140 MB).
   std::vector<std::optional<EvidenceList>> old(techniques_.size());
-  for (size_t slot = 0; slot < techniques_.size(); ++slot) {
-    if (bounds[slot] != bounds[slot + 1]) old[slot] = Find(txn, techniques_[slot]);
-  }
   // One technique's new list: its stored uses merged with the last change of each incident
   // (nullopt: no use left). Reads only what the transaction no longer changes: runs on two
   // threads at once.
@@ -373,9 +371,17 @@ void EvidenceIndex::Writer::Finish(WriteTxn& txn) {
   // makes.
   std::vector<const Change*> latest[2];
   std::vector<EvidenceList::Use> merged[2];
-  ParallelSlots(
-      techniques_.size(), grouped.size() >= (size_t{1} << 18),
-      [&](size_t slot, int worker) { return merge(slot, latest[worker], merged[worker]); }, store);
+  constexpr size_t kOldBytesAtOnce = size_t{64} << 20;
+  for (size_t first = 0, last = 0; first < techniques_.size(); first = last) {
+    for (size_t bytes = 0; last < techniques_.size() && (last == first || bytes < kOldBytesAtOnce); ++last) {
+      if (bounds[last] != bounds[last + 1]) old[last] = Find(txn, techniques_[last]);
+      if (old[last]) bytes += old[last]->bytes().size();
+    }
+    ParallelSlots(
+        first, last, grouped.size() >= (size_t{1} << 18),
+        [&](size_t slot, int worker) { return merge(slot, latest[worker], merged[worker]); }, store);
+    for (size_t slot = first; slot < last; ++slot) old[slot].reset();
+  }
   slots_.clear();
   techniques_.clear();
   term_slots_.clear();
