@@ -43,19 +43,18 @@ std::string_view FactTerms::Term(const ReadTxn& txn, uint32_t number) {
 std::pair<uint32_t, bool> FactTerms::Find(const ReadTxn& txn, std::string_view term) {
   Load(txn);
   if (numbered_ < terms_.size()) {
-    numbers_.reserve(terms_.size() * 2);
     for (; numbered_ < terms_.size(); ++numbered_) {
-      numbers_.emplace(std::string(terms_[numbered_]), static_cast<uint32_t>(numbered_));
+      if (!numbers_.Intern(terms_[numbered_]).second) throw StoreFailure("store: fact_terms holds a term twice");
     }
     added_from_ = terms_.size();
   }
-  if (auto it = numbers_.find(term); it != numbers_.end()) return {it->second, false};
-  auto number = static_cast<uint32_t>(terms_.size());
-  std::string_view copy = arena_.Copy(term);
-  terms_.push_back(copy);
-  numbers_.emplace(std::string(copy), number);
-  ++numbered_;
-  return {number, true};
+  // The index's numbers are the table's: both count the distinct terms in the same order.
+  auto [number, added] = numbers_.Intern(term);
+  if (added) {
+    terms_.push_back(arena_.Copy(term));
+    ++numbered_;
+  }
+  return {number, added};
 }
 
 uint32_t FactTerms::Number(WriteTxn& txn, std::string_view term) {

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "engine/core/arena.h"
-#include "engine/core/string_map.h"
+#include "engine/core/string_index.h"
 #include "engine/store/store.h"
 
 namespace tidemark::store {
@@ -57,7 +57,9 @@ class FactTerms {
   std::pair<uint32_t, bool> Find(const ReadTxn& txn, std::string_view term);
   bool loaded_ = false;
   std::vector<std::string_view> terms_;  // by number, views into arena_
-  StringMap<uint32_t> numbers_;          // term -> number, built on the first Number call
+  // term -> number (a flat table: the preparing thread of an import of 1,000,000 incidents
+  // looks up ~8 million terms), built on the first Number call
+  StringIndex numbers_;
   size_t numbered_ = 0;                  // terms_[0, numbered_) are in numbers_
   size_t added_from_ = 0;                // NumberAhead: terms_[added_from_, ...) not taken yet
   Arena arena_;

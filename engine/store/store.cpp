@@ -10,12 +10,16 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
+#include <condition_variable>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include "engine/core/logging.h"
 #include "engine/store/evidence_index.h"
@@ -639,6 +643,54 @@ bool Store::FilesystemFull() const {
   return blocks * fs.f_frsize < (uint64_t{1} << 20);
 }
 
+namespace {
+
+// Starts the kernel writing a write transaction's pages to disk while the transaction is still
+// running: the pages LMDB writes out early (spilled, past ~512 MB dirty) and those its commit
+// copies into the page cache. The commit's fdatasync then waits for what is left instead of for
+// the whole transaction (1,000,000 incidents: ~930 MB, 0.6-0.9 s of fdatasync). Only the
+// kernel's timing changes: these pages are free space until the meta page, written after the
+// fdatasync, names them (LMDB's commit order is unchanged). A thread that asks every 50 ms
+// (sync_file_range does not wait for the disk); for a short write it never asks.
+class EarlyWriteback {
+ public:
+  explicit EarlyWriteback(MDB_env* env) {
+#ifdef __linux__
+    mdb_filehandle_t fd;
+    if (mdb_env_get_fd(env, &fd) != 0) return;
+    thread_ = std::thread([this, fd] {
+      std::unique_lock<std::mutex> lock(mutex_);
+      while (!done_changed_.wait_for(lock, std::chrono::milliseconds(50), [this] { return done_; })) {
+        lock.unlock();
+        (void)::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+        lock.lock();
+      }
+    });
+#else
+    (void)env;
+#endif
+  }
+  ~EarlyWriteback() {
+    if (!thread_.joinable()) return;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    done_changed_.notify_one();
+    thread_.join();
+  }
+  EarlyWriteback(const EarlyWriteback&) = delete;
+  EarlyWriteback& operator=(const EarlyWriteback&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable done_changed_;
+  bool done_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
+
 std::string Store::WriteError(int rc) const {
   // LMDB turns a short write into EIO ("Input/output error"); a filesystem left with less
   // than 1 MiB is what makes a write short, so that is reported as what it is.
@@ -666,6 +718,7 @@ Status Store::Write(const std::function<Status(WriteTxn&)>& fn, uint64_t expecte
     }
     if (rc != 0) return Status::StoreError("cannot begin write: " + WriteError(rc));
     WriteTxn txn(this, raw);
+    EarlyWriteback writeback(env_);
     try {
       Status status = fn(txn);
       if (!status.ok()) return status;  // txn aborts in its destructor
