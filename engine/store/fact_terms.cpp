@@ -31,6 +31,7 @@ void FactTerms::Load(const ReadTxn& txn) {
     terms_.push_back(arena_.Copy(value));
     return true;
   });
+  added_from_ = terms_.size();  // the stored terms are not new
 }
 
 std::string_view FactTerms::Term(const ReadTxn& txn, uint32_t number) {
@@ -46,7 +47,6 @@ std::pair<uint32_t, bool> FactTerms::Find(const ReadTxn& txn, std::string_view t
     for (; numbered_ < terms_.size(); ++numbered_) {
       if (!numbers_.Intern(terms_[numbered_]).second) throw StoreFailure("store: fact_terms holds a term twice");
     }
-    added_from_ = terms_.size();
   }
   // The index's numbers are the table's: both count the distinct terms in the same order.
   auto [number, added] = numbers_.Intern(term);
