@@ -18,5 +18,5 @@ ignorelist="-fsanitize-ignorelist=$root/tests/fuzz/ubsan_ignorelist.txt"
 # iterates an object; the warning is about the header, not our code.)
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DBUILD_TESTING=ON -DTIDEMARK_FUZZ=OFF -DTIDEMARK_WERROR=OFF \
   -DTIDEMARK_SANITIZE=ON -DTIDEMARK_FUZZ_COVERAGE=ON -DTIDEMARK_PCH=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
-  -DCMAKE_CXX_FLAGS="$ignorelist -Wno-ambiguous-reversed-operator" \
+  -DCMAKE_CXX_FLAGS="$ignorelist -Wno-ambiguous-reversed-operator" -DCMAKE_EXE_LINKER_FLAGS=-no-pie \
   ${CMAKE_CXX_COMPILER_LAUNCHER:+-DCMAKE_CXX_COMPILER_LAUNCHER=$CMAKE_CXX_COMPILER_LAUNCHER} >/dev/null
