@@ -20,9 +20,9 @@ tools/install-deps.sh
 mitre-data/fetch.sh
 . tools/build-env.sh
 jobs=$(nproc)
-# glibc's malloc asks for transparent huge pages (where THP is "madvise", as on Debian): clang,
-# the linker and the Release tests take far fewer page faults, which cost ~20 us each on the CI
-# VM (a clang ASan compile job 25 % less CPU; GCC's own allocator does not use malloc).
+# glibc's malloc asks for transparent huge pages (where THP is "madvise", as on Debian): clang
+# and the linker take far fewer page faults, which cost ~20 us each on the CI VM (a clang ASan
+# compile 50k -> 10k faults, ~20 % less CPU; GCC's own allocator does not use malloc).
 export GLIBC_TUNABLES=${GLIBC_TUNABLES:+$GLIBC_TUNABLES:}glibc.malloc.hugetlb=1
 phase_done "installing and fetching"
 sanitize=1
@@ -73,8 +73,8 @@ if [ "$sanitize" = 1 ]; then
   fi
   # A 64 MB quarantine instead of ASan's 256 MB: a use after free is still caught while the
   # freed block is among the last 64 MB freed (all of a short test process's frees, mostly);
-  # the fresh pages the larger one made every busy process take were a third of the pass's
-  # page faults (docs/performance.md#the-test-loop).
+  # the larger one made every busy process fault in fresh pages instead of reusing freed ones
+  # (docs/performance.md#the-test-loop).
   (cd build-san && ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=64 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest --output-on-failure -j"$jobs" -LE slow)
   phase_done "the sanitizer tests"
