@@ -5,7 +5,9 @@
 # (TIDEMARK_FUZZ_COVERAGE: -fsanitize=fuzzer-no-link on core, model, store, importers), -O1 with line tables only (enough for sanitizer stack traces, cheaper to compile
 # and link than full -g), precompiled headers (TIDEMARK_PCH; clang loads them cheaply), assertions on
 # (RelWithDebInfo without -DNDEBUG), RapidJSON's SSE4.2 scans
-# off (TIDEMARK_SANITIZE: their aligned reads past a string's end are ASan reports). Warnings are
+# off (TIDEMARK_SANITIZE: their aligned reads past a string's end are ASan reports), executables
+# not position-independent (-no-pie: no relocations to apply, and fault in, at each of the
+# sanitizer tests' ~2,500 process starts; docs/performance.md#the-test-loop). Warnings are
 # the GCC build's business (-Werror there), not this one's. tests/fuzz/ubsan_ignorelist.txt
 # lists the UBSan reports of code that is not ours.
 # Usage: tools/configure-sanitize.sh BUILD_DIR
