@@ -199,11 +199,19 @@ std::string Spring4ShellStore() {
   return store;
 }
 
+// Into one buffer of the file's size (then whatever a growing or special file still has):
+// a stringstream grew by doubling and copied its buffer once more at the end, and under ASan
+// every large buffer is fresh memory, whose page faults made reading a 2.4 MB store file the
+// biggest cost of the hostile input test (docs/performance.md#the-test-loop).
 std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
+  std::string text;
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  if (!ec) text.reserve(size);
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) text.append(chunk, static_cast<size_t>(in.gcount()));
+  return text;
 }
 
 void WriteText(const std::string& path, const std::string& text) {
