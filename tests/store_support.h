@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,6 +21,7 @@
 #include "engine/graph/defense_graph.h"
 #include "engine/model/control.h"
 #include "engine/model/incident.h"
+#include "engine/scoring/scorer.h"
 #include "engine/store/incident_catalog.h"
 #include "engine/store/org_catalog.h"
 #include "engine/store/store.h"
@@ -63,8 +65,14 @@ inline std::string OrgStore(const std::string& hint, const std::string& attack_f
 // A posture record of a hand-built organisation: `control` has `status` (and `implemented`,
 // when given) from the start of `date` on.
 inline void PutPosture(store::WriteTxn& txn, const char* control, const char* date, model::ControlStatus status,
-                       std::optional<double> implemented) {
+                       std::optional<double> implemented = std::nullopt) {
   store::OrgCatalog::PutPosture(txn, model::PostureRecord{control, Day(date), status, implemented, "fixture"});
+}
+
+// A direct mapping of a hand-built organisation: `control` reaches `technique` with `strength`.
+inline void PutMapping(store::WriteTxn& txn, const std::string& control, const std::string& technique, double strength,
+                       model::MappingType type = model::MappingType::kProtect) {
+  store::OrgCatalog::PutMapping(txn, model::Mapping{control, technique, "", type, strength, "fixture"});
 }
 
 // A store opened with its graph built and its incidents loaded, as the commands read it.
@@ -79,6 +87,16 @@ inline LoadedOrg LoadOrg(const std::string& dir) {
   graph::DefenseGraph graph = graph::DefenseGraph::Build(txn);
   graph.LoadIncidents(txn);
   return LoadedOrg{std::move(store), std::move(graph)};
+}
+
+// The row of technique `id` in an evaluation of `graph`; the test fails when there is none.
+inline const scoring::TechniqueRow& TechniqueRowOf(const scoring::Evaluation& ev, const graph::DefenseGraph& graph,
+                                                    const char* id) {
+  for (const auto& row : ev.techniques) {
+    if (graph.props(row.technique).id == id) return row;
+  }
+  FAIL("no row for " << id);
+  throw std::logic_error("unreachable");
 }
 
 // A native incident closed on `closed` (and created on `created`, when given), with these

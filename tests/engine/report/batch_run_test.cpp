@@ -43,6 +43,8 @@ using model::ControlStatus;
 using store::FeedCatalog;
 
 using testing::Day;
+using testing::PutMapping;
+using testing::PutPosture;
 const TimeMs kTau = *ParseIsoTime("2026-03-15", DateOnly::kEndOfDay);
 
 void PutControl(store::WriteTxn& txn, const char* id, std::vector<std::pair<const char*, double>> mappings,
@@ -53,13 +55,9 @@ void PutControl(store::WriteTxn& txn, const char* id, std::vector<std::pair<cons
   c.owner = owner;
   store::OrgCatalog::PutControl(txn, c);
   for (const auto& [technique, strength] : mappings) {
-    store::OrgCatalog::PutMapping(txn, model::Mapping{id, technique, "", model::MappingType::kProtect, strength, "fixture"});
+    PutMapping(txn, id, technique, strength);
   }
-  if (status) store::OrgCatalog::PutPosture(txn, model::PostureRecord{id, Day(as_of), *status, std::nullopt, "fixture"});
-}
-
-void PutPosture(store::WriteTxn& txn, const char* control, const char* as_of, ControlStatus status) {
-  store::OrgCatalog::PutPosture(txn, model::PostureRecord{control, Day(as_of), status, std::nullopt, "fixture"});
+  if (status) PutPosture(txn, id, as_of, *status);
 }
 
 std::unique_ptr<store::Store> AttackStore() {
@@ -384,7 +382,7 @@ TEST_CASE("a fall of less than 2 points is no event, and the stored resilience f
   });
   Run(*store);
   WriteOrFail(*store, [](store::WriteTxn& txn) {
-    store::OrgCatalog::PutMapping(txn, model::Mapping{"C-A", "T1100", "", model::MappingType::kProtect, 0.98, "fixture"});
+    PutMapping(txn, "C-A", "T1100", 0.98);
   });
   RunSummary small = Run(*store);
   CHECK(small.resilience_dropped == 0);

@@ -33,10 +33,10 @@ namespace tidemark::report {
 namespace {
 
 using model::ControlStatus;
-using model::MappingType;
 
 using testing::Day;
 using testing::EndOf;
+using testing::PutMapping;
 using testing::PutPosture;
 
 model::Incident MakeIncident(std::string id, model::Classification cls, std::optional<TimeMs> created, TimeMs closed,
@@ -71,13 +71,10 @@ std::string ChangesStore() {
     control("C-C", {}, 10, "");
     control("C-D", {}, std::nullopt, "");
     control("C-F", {}, std::nullopt, "soc");
-    auto map = [&](const char* c, const char* t, double s) {
-      store::OrgCatalog::PutMapping(txn, model::Mapping{c, t, "", MappingType::kProtect, s, "fixture"});
-    };
-    map("C-A", "T1100", 1.0);
-    map("C-C", "T1400", 0.5);
-    map("C-D", "T1400", 0.5);
-    map("C-F", "T1300", 1.0);
+    PutMapping(txn, "C-A", "T1100", 1.0);
+    PutMapping(txn, "C-C", "T1400", 0.5);
+    PutMapping(txn, "C-D", "T1400", 0.5);
+    PutMapping(txn, "C-F", "T1300", 1.0);
     PutPosture(txn, "C-A", "2026-03-01", ControlStatus::kCompleted, std::nullopt);
     PutPosture(txn, "C-B", "2026-03-01", ControlStatus::kToAddress, std::nullopt);
     PutPosture(txn, "C-C", "2026-03-01", ControlStatus::kPlanned, std::nullopt);

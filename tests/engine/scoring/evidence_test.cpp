@@ -73,6 +73,8 @@ using model::TechniqueOutcome;
 
 using testing::Day;
 using testing::EndOf;
+using testing::PutMapping;
+using testing::TechniqueRowOf;
 using testing::PutPosture;
 
 struct Use {
@@ -115,15 +117,12 @@ std::string EvidenceStore() {
     control("K-R", {}, 5);
     control("K-X", {}, 20, "", true);
     control("K-Z", {}, std::nullopt);
-    auto map = [&](const char* c, const char* t, MappingType type, double s) {
-      store::OrgCatalog::PutMapping(txn, model::Mapping{c, t, "", type, s, "fixture"});
-    };
-    map("K-D", "T2100", MappingType::kProtect, 0.5);
-    map("K-S", "T2200", MappingType::kProtect, 0.25);
-    map("K-R", "T2400", MappingType::kProtect, 1.0);
-    map("K-X", "T2400", MappingType::kProtect, 0.5);
-    map("K-Z", "T2300", MappingType::kProtect, 1.0);
-    map("K-Z", "T2400", MappingType::kDetect, 1.0);
+    PutMapping(txn, "K-D", "T2100", 0.5);
+    PutMapping(txn, "K-S", "T2200", 0.25);
+    PutMapping(txn, "K-R", "T2400", 1.0);
+    PutMapping(txn, "K-X", "T2400", 0.5);
+    PutMapping(txn, "K-Z", "T2300", 1.0);
+    PutMapping(txn, "K-Z", "T2400", 1.0, MappingType::kDetect);
     PutPosture(txn, "K-M", "2026-01-01", ControlStatus::kCompleted, 0.4);
     PutPosture(txn, "K-D", "2026-01-01", ControlStatus::kToAddress, 0.3);
     PutPosture(txn, "K-S", "2026-01-01", ControlStatus::kToAddress, std::nullopt);
@@ -156,14 +155,6 @@ EvidenceOrg Load() {
   return testing::LoadOrg(dir);
 }
 
-const TechniqueRow& EvidenceRow(const Evaluation& ev, const graph::DefenseGraph& g, const char* id) {
-  for (const auto& row : ev.techniques) {
-    if (g.props(row.technique).id == id) return row;
-  }
-  FAIL("no row for " << id);
-  throw std::logic_error("unreachable");
-}
-
 std::vector<std::string> Ids(const graph::DefenseGraph& g, const std::vector<graph::Vertex>& vertices) {
   std::vector<std::string> out;
   for (auto v : vertices) out.push_back(g.props(v).id);
@@ -188,7 +179,7 @@ TEST_CASE("evidence: several incidents on one technique, blocked uses, no create
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "all"), EndOf("2026-06-30"));
   CHECK(ev.incidents == 4);
   REQUIRE(ev.techniques.size() == 4);
-  const auto& bravo = EvidenceRow(ev, org.graph, "T2200");
+  const auto& bravo = TechniqueRowOf(ev, org.graph, "T2200");
   CHECK(bravo.weight == 9);
   CHECK(IncidentIds(org.graph, bravo.succeeded_in) == Strings{"J1", "J2", "J3"});
   CHECK(bravo.status == "exposed");
@@ -199,17 +190,17 @@ TEST_CASE("evidence: several incidents on one technique, blocked uses, no create
   CHECK(bravo.controls[0].credited == doctest::Approx(0.0));
   CHECK(bravo.controls[1].baseline == 0.0);
   // T2300: J3 only blocked it: no evidence, no baseline fields; K-Z at 1 mitigates it.
-  const auto& charlie = EvidenceRow(ev, org.graph, "T2300");
+  const auto& charlie = TechniqueRowOf(ev, org.graph, "T2300");
   CHECK(charlie.succeeded_in.empty());
   CHECK(charlie.status == "mitigated");
   CHECK_FALSE(charlie.controls[0].has_evidence);
   // T2400: J1's blocked use weighs but is no evidence; J5's succeeded use is.
-  const auto& delta = EvidenceRow(ev, org.graph, "T2400");
+  const auto& delta = TechniqueRowOf(ev, org.graph, "T2400");
   CHECK(delta.weight == 5);
   CHECK(IncidentIds(org.graph, delta.succeeded_in) == Strings{"J5"});
   CHECK(delta.status == "exposed");
   // T2100.001: the parent's control, with the sub-technique's own evidence.
-  const auto& sub = EvidenceRow(ev, org.graph, "T2100.001");
+  const auto& sub = TechniqueRowOf(ev, org.graph, "T2100.001");
   REQUIRE(sub.controls.size() == 1);
   CHECK(sub.controls[0].via == "parent");
   CHECK(sub.controls[0].baseline == doctest::Approx(0.3));
@@ -290,8 +281,8 @@ TEST_CASE("an earlier date: only the incidents counted then are evidence") {
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "all"), EndOf("2026-03-03"));
   CHECK(ev.incidents == 2);
   CHECK(*ev.resilience == doctest::Approx(500.0 / 17));
-  CHECK(EvidenceRow(ev, org.graph, "T2400").succeeded_in.empty());
-  CHECK(IncidentIds(org.graph, EvidenceRow(ev, org.graph, "T2200").succeeded_in) == Strings{"J1", "J3"});
+  CHECK(TechniqueRowOf(ev, org.graph, "T2400").succeeded_in.empty());
+  CHECK(IncidentIds(org.graph, TechniqueRowOf(ev, org.graph, "T2200").succeeded_in) == Strings{"J1", "J3"});
   REQUIRE(ev.recommendations.size() == 3);
   CHECK(org.graph.props(ev.recommendations[0].control).id == "K-S");
   CHECK(ev.recommendations[0].impact == doctest::Approx(200.0 / 17));
@@ -352,8 +343,8 @@ TEST_CASE("an incident that used a technique twice, once blocked, shows it succe
   Scorer scorer(org.graph);
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "J7"), EndOf("2026-06-30"));
   // J3 blocked T2300: J7 alone shows it succeeded. J7 blocked T2200 (J1, J2 and J3 did not).
-  CHECK(IncidentIds(org.graph, EvidenceRow(ev, org.graph, "T2300").succeeded_in) == Strings{"J7"});
-  CHECK(IncidentIds(org.graph, EvidenceRow(ev, org.graph, "T2200").succeeded_in) == Strings{"J1", "J2", "J3"});
+  CHECK(IncidentIds(org.graph, TechniqueRowOf(ev, org.graph, "T2300").succeeded_in) == Strings{"J7"});
+  CHECK(IncidentIds(org.graph, TechniqueRowOf(ev, org.graph, "T2200").succeeded_in) == Strings{"J1", "J2", "J3"});
 }
 
 TEST_CASE("a custom threat's resilience reads the same technique states") {

@@ -48,6 +48,8 @@ using model::MappingType;
 
 using testing::Day;
 using testing::EndOf;
+using testing::PutMapping;
+using testing::TechniqueRowOf;
 using testing::PutPosture;
 
 model::Incident MakeIncident(std::string id, model::Classification cls, std::optional<TimeMs> created,
@@ -87,16 +89,13 @@ std::string OrgStore() {
     control("C-D", {});
     control("C-E", {});
     control("C-F", {});
-    auto map = [&](const char* c, const char* t, MappingType type, double s) {
-      store::OrgCatalog::PutMapping(txn, model::Mapping{c, t, "", type, s, "fixture"});
-    };
-    map("C-A", "T1100", MappingType::kProtect, 0.5);
-    map("C-B", "T1200", MappingType::kProtect, 0.25);
-    map("C-C", "T1300", MappingType::kProtect, 1.0);
-    map("C-C", "T1100", MappingType::kDetect, 1.0);
-    map("C-D", "T1100", MappingType::kProtect, 0.8);
-    map("C-E", "T1400", MappingType::kProtect, 0.5);
-    map("C-F", "T1400", MappingType::kProtect, 0.5);
+    PutMapping(txn, "C-A", "T1100", 0.5);
+    PutMapping(txn, "C-B", "T1200", 0.25);
+    PutMapping(txn, "C-C", "T1300", 1.0);
+    PutMapping(txn, "C-C", "T1100", 1.0, MappingType::kDetect);
+    PutMapping(txn, "C-D", "T1100", 0.8);
+    PutMapping(txn, "C-E", "T1400", 0.5);
+    PutMapping(txn, "C-F", "T1400", 0.5);
     PutPosture(txn, "C-A", "2026-01-01", ControlStatus::kCompleted, std::nullopt);
     PutPosture(txn, "C-B", "2026-01-01", ControlStatus::kPlanned, std::nullopt);
     PutPosture(txn, "C-C", "2026-01-01", ControlStatus::kToAddress, 0.5);
@@ -126,14 +125,6 @@ Org LoadOrg() {
   return testing::LoadOrg(dir);
 }
 
-const TechniqueRow& Row(const Evaluation& ev, const graph::DefenseGraph& g, const char* id) {
-  for (const auto& row : ev.techniques) {
-    if (g.props(row.technique).id == id) return row;
-  }
-  FAIL("no row for " << id);
-  throw std::logic_error("unreachable");
-}
-
 std::vector<std::pair<std::string, double>> Recs(const Evaluation& ev, const graph::DefenseGraph& g) {
   std::vector<std::pair<std::string, double>> out;
   for (const auto& r : ev.recommendations) out.emplace_back(g.props(r.control).id, r.impact);
@@ -148,7 +139,7 @@ TEST_CASE("coverage per technique: partial implementation, several controls, par
   Evaluation ev = scorer.Evaluate(*ResolveScope(org.graph, "all"), EndOf("2026-03-15"));
   // T1100: C-A 0.5 × credited 0 (in place when I7 succeeded) and C-D 0.8 × 0 (risk-accepted)
   // -> exposed; the C-C detect row is shown, not counted.
-  const auto& alpha = Row(ev, org.graph, "T1100");
+  const auto& alpha = TechniqueRowOf(ev, org.graph, "T1100");
   CHECK(alpha.coverage == doctest::Approx(0.0));
   CHECK(alpha.status == "exposed");
   REQUIRE(alpha.controls.size() == 3);
@@ -160,25 +151,25 @@ TEST_CASE("coverage per technique: partial implementation, several controls, par
   CHECK(alpha.controls[2].status == ControlStatus::kRiskAccepted);
   CHECK(alpha.controls[2].implemented == 0.0);
   // T1100.001 has no control of its own: its parent's, via "parent", with its own evidence (I1).
-  const auto& sub = Row(ev, org.graph, "T1100.001");
+  const auto& sub = TechniqueRowOf(ev, org.graph, "T1100.001");
   CHECK(sub.coverage == doctest::Approx(0.0));
   REQUIRE(sub.controls.size() == 2);
   CHECK(sub.controls[0].via == "parent");
   CHECK(sub.controls[0].baseline == 1.0);
   // T1200: C-B reaches it directly (0.25) and through M1900 (1.0): the largest; 0.5 now, 0.5
   // when I3 and I8 succeeded -> exposed.
-  const auto& bravo = Row(ev, org.graph, "T1200");
+  const auto& bravo = TechniqueRowOf(ev, org.graph, "T1200");
   REQUIRE(bravo.controls.size() == 1);
   CHECK(bravo.controls[0].strength == 1.0);
   CHECK(bravo.controls[0].via == "mitigation:M1900");
   CHECK(bravo.coverage == doctest::Approx(0.0));
   CHECK(bravo.status == "exposed");
   // T1300: C-C improved from 0.5 (when I5 succeeded) to 1: 1 − (1 − 0)(1 − 1×0.5) = 0.5.
-  CHECK(Row(ev, org.graph, "T1300").coverage == doctest::Approx(0.5));
-  CHECK(Row(ev, org.graph, "T1300").status == "partial");
+  CHECK(TechniqueRowOf(ev, org.graph, "T1300").coverage == doctest::Approx(0.5));
+  CHECK(TechniqueRowOf(ev, org.graph, "T1300").status == "partial");
   // T1400: C-E and C-F have no posture record: impl 0.
-  CHECK(Row(ev, org.graph, "T1400").status == "exposed");
-  CHECK(Row(ev, org.graph, "T1600").status == "no-control");
+  CHECK(TechniqueRowOf(ev, org.graph, "T1400").status == "exposed");
+  CHECK(TechniqueRowOf(ev, org.graph, "T1600").status == "no-control");
 }
 
 TEST_CASE("scope all: weights with asset weights, false/benign positives and later incidents excluded") {
@@ -189,8 +180,8 @@ TEST_CASE("scope all: weights with asset weights, false/benign positives and lat
   // T1300 1+4=5, T1400 1+4=5, T1600 1+4=5; Σw = 30.
   CHECK(ev.incidents == 5);
   CHECK(ev.affected_assets == 3);  // dc01, ws1, jdoe
-  CHECK(Row(ev, org.graph, "T1200").weight == 8);
-  CHECK(Row(ev, org.graph, "T1100.001").weight == 5);
+  CHECK(TechniqueRowOf(ev, org.graph, "T1200").weight == 8);
+  CHECK(TechniqueRowOf(ev, org.graph, "T1100.001").weight == 5);
   // Σ w·cov = 5 × 0.5 (T1300) = 2.5 -> R = 100 × 2.5 / 30.
   REQUIRE(ev.resilience.has_value());
   CHECK(*ev.resilience == doctest::Approx(25.0 / 3));
