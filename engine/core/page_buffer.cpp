@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <new>
 #include <utility>
 
@@ -125,6 +126,19 @@ void PreferHugePagesForHeap(size_t reserve) {
   auto first = reinterpret_cast<char*>(RoundUp(reinterpret_cast<uintptr_t>(start), 4096));
   if (end > first) madvise(first, end - first, MADV_HUGEPAGE);
 #endif
+}
+
+uint64_t FilesBytes(const std::vector<std::string>& paths) {
+  uint64_t bytes = 0;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (auto size = std::filesystem::file_size(path, ec); !ec) bytes += size;
+  }
+  return bytes;
+}
+
+void PreferHugePagesForImport(uint64_t input_bytes) {
+  PreferHugePagesForHeap(std::min<uint64_t>(input_bytes * 2, uint64_t{1} << 30));
 }
 
 }  // namespace tidemark

@@ -9,8 +9,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/core/status.h"
 
@@ -63,5 +65,13 @@ namespace tidemark {
 // Untouched reserve costs address space only. A no-op under sanitizers (their allocators do
 // not use the brk heap) and wherever the calls fail.
 void PreferHugePagesForHeap(size_t reserve);
+
+// The summed size of the files at `paths` (a file whose size cannot be read counts 0).
+uint64_t FilesBytes(const std::vector<std::string>& paths);
+
+// PreferHugePagesForHeap sized for a write transaction that imports `input_bytes` of files: the
+// LMDB pages it dirties are malloc'd 4 KiB each by the writing thread, about twice the inputs'
+// bytes (within the 1 GiB cap).
+void PreferHugePagesForImport(uint64_t input_bytes);
 
 }  // namespace tidemark
