@@ -76,27 +76,26 @@ void SeenIds::BuildTable() {
   size_t size = 1024;
   while ((count_ + 1) * 2 > size) size *= 2;
   slots_.assign(size, 0);
-  size_t mask = size - 1;
   for (uint64_t offset = 0; offset < bytes_.size();) {
     std::string_view id = IdAt(offset);
     size_t hash = std::hash<std::string_view>{}(id);
-    size_t slot = hash & mask;
-    while (slots_[slot] != 0) slot = (slot + 1) & mask;
-    slots_[slot] = Tag(hash) | (offset + 1);
+    Place(hash, Tag(hash) | (offset + 1));
     offset += 8 + id.size() + (LoadU32(bytes_.data() + offset + 4) & ~kInFile);
   }
+}
+
+void SeenIds::Place(size_t hash, uint64_t entry) {
+  size_t mask = slots_.size() - 1;
+  size_t slot = hash & mask;
+  while (slots_[slot] != 0) slot = (slot + 1) & mask;
+  slots_[slot] = entry;
 }
 
 void SeenIds::Grow() {
   std::vector<uint64_t> old = std::move(slots_);
   slots_.assign(old.empty() ? 1024 : old.size() * 2, 0);
-  size_t mask = slots_.size() - 1;
   for (uint64_t entry : old) {
-    if (entry == 0) continue;
-    size_t hash = std::hash<std::string_view>{}(IdAt((entry & kOffsetMask) - 1));
-    size_t slot = hash & mask;
-    while (slots_[slot] != 0) slot = (slot + 1) & mask;
-    slots_[slot] = entry;
+    if (entry != 0) Place(std::hash<std::string_view>{}(IdAt((entry & kOffsetMask) - 1)), entry);
   }
 }
 

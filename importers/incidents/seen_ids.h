@@ -24,6 +24,8 @@ class SeenIds {
 
  private:
   void Grow();
+  // Puts `entry` in the first free slot from `hash`'s (linear probing; slots_ has a free one).
+  void Place(size_t hash, uint64_t entry);
   // The table of every id so far (built when the ids stop increasing).
   void BuildTable();
   // Remembers `id` and `where` at the end of bytes_.
